@@ -1,0 +1,169 @@
+//! Command-line arguments: parsing and checking only; the work is in [`crate::commands`].
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::commands::check::CheckOptions;
+use crate::commands::run::RunOptions;
+use crate::units::parse_amount;
+
+const EXAMPLES: &str = "\
+Examples:
+  flopcast run scenarios/llama-3.1-405b.toml
+  flopcast run scenarios/llama-3.1-405b.toml --budget 110M --deadline 80 --csv bands.csv
+  flopcast check scenarios/deepseek-v3.toml";
+
+const RUN_EXAMPLES: &str = "\
+Examples:
+  flopcast run scenarios/llama-3.1-405b.toml
+  flopcast run scenarios/llama-3.1-405b.toml --runs 10M --seed 7 --threads 2
+  flopcast run scenarios/llama-3.1-405b.toml --budget 110M --deadline 80
+  flopcast run scenarios/deepseek-v3.toml --percentiles 1,5,50,95,99 --csv bands.csv --json bands.json
+  flopcast run scenarios/llama-3.1-405b.toml --runs 100k --samples-csv runs.csv";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  flopcast check scenarios/llama-3.1-405b.toml
+  flopcast check my-plan.toml --runs 1M";
+
+/// Forecast how long an LLM training run takes and what it costs, with honest uncertainty.
+///
+/// Reads a scenario file (TOML) where any number may be a probability distribution, simulates
+/// millions of runs, and reports percentile bands of training days and dollars.
+#[derive(Debug, Parser)]
+#[command(name = "flopcast", version, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a scenario and report percentile bands of days and dollars.
+    #[command(after_help = RUN_EXAMPLES)]
+    Run(RunArgs),
+    /// Validate a scenario and show each input's resolved distribution.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Number of simulated runs, e.g. 1000000, 1e6, 10M [default: 1M, or the scenario's].
+    #[arg(long, value_parser = parse_runs)]
+    pub runs: Option<u64>,
+    /// Random seed; the same seed gives byte-identical output [default: 42, or the scenario's].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads; results do not depend on it [default: one per core].
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
+    pub threads: usize,
+    /// Percentiles to report, comma-separated, each in (0, 100).
+    #[arg(long, value_parser = parse_percentiles, default_value = "5,10,25,50,75,90,95")]
+    pub percentiles: Percentiles,
+    /// Report P(total_cost_usd <= BUDGET); accepts 110e6, 110M, $110M.
+    #[arg(long, value_name = "USD", value_parser = parse_positive_amount)]
+    pub budget: Option<f64>,
+    /// Report P(train_days <= DEADLINE).
+    #[arg(long, value_name = "DAYS", value_parser = parse_positive_amount)]
+    pub deadline: Option<f64>,
+    /// Write the summary as CSV (one row per metric).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write one row per run with every uncertain input and every output.
+    #[arg(long, value_name = "FILE")]
+    pub samples_csv: Option<PathBuf>,
+    /// Write the summary as JSON, with Monte Carlo errors.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write the summary as a Markdown table.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Runs for the Monte Carlo mean shown beside the point estimate [default: 200k].
+    #[arg(long, value_parser = parse_runs)]
+    pub runs: Option<u64>,
+    /// Random seed [default: 42, or the scenario's].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per core].
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
+    pub threads: usize,
+}
+
+impl RunArgs {
+    pub fn options(&self) -> RunOptions {
+        RunOptions {
+            scenario: self.scenario.clone(),
+            runs: self.runs,
+            seed: self.seed,
+            threads: self.threads,
+            percentiles: Some(self.percentiles.0.clone()),
+            budget_usd: self.budget,
+            deadline_days: self.deadline,
+            csv: self.csv.clone(),
+            samples_csv: self.samples_csv.clone(),
+            json: self.json.clone(),
+            markdown: self.markdown.clone(),
+            progress: !self.no_progress,
+        }
+    }
+}
+
+impl CheckArgs {
+    pub fn options(&self) -> CheckOptions {
+        CheckOptions {
+            scenario: self.scenario.clone(),
+            runs: self.runs,
+            seed: self.seed,
+            threads: self.threads,
+        }
+    }
+}
+
+fn parse_runs(text: &str) -> Result<u64, String> {
+    let x = parse_amount(text).ok_or_else(|| format!("`{text}` is not a number of runs (try 1000000, 1e6 or 10M)"))?;
+    if x < 1.0 || x.fract() != 0.0 || x > 1e15 {
+        return Err(format!("the number of runs must be a whole number from 1 to 1e15, got {text}"));
+    }
+    Ok(x as u64)
+}
+
+fn parse_positive_amount(text: &str) -> Result<f64, String> {
+    match parse_amount(text) {
+        Some(x) if x > 0.0 => Ok(x),
+        _ => Err(format!("`{text}` is not a positive number (e.g. 110e6, 110M, 80)")),
+    }
+}
+
+/// A comma-separated list of percentiles, sorted and without duplicates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Percentiles(pub Vec<f64>);
+
+fn parse_percentiles(text: &str) -> Result<Percentiles, String> {
+    let mut out = Vec::new();
+    for part in text.split(',') {
+        let p: f64 = part
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{}` is not a number; give percentiles like 1,5,50,95,99", part.trim()))?;
+        if !(p > 0.0 && p < 100.0) {
+            return Err(format!("percentile {p} is outside (0, 100)"));
+        }
+        out.push(p);
+    }
+    out.sort_by(f64::total_cmp);
+    out.dedup();
+    Ok(Percentiles(out))
+}

@@ -1,0 +1,46 @@
+//! The subcommands: each takes plain options, does its work through the library, and returns
+//! what to print. Argument parsing lives in [`crate::cli`].
+
+pub mod check;
+pub mod run;
+
+use crate::error::Error;
+use crate::simulate::BYTES_PER_RUN;
+
+/// Refuses a run that cannot fit in memory, before allocating anything.
+pub fn check_memory(runs: u64) -> Result<(), Error> {
+    let needed = runs.saturating_mul(BYTES_PER_RUN);
+    let Some(available) = available_memory() else {
+        return Ok(());
+    };
+    let usable = available / 10 * 9;
+    if needed > usable || usize::try_from(runs).is_err() {
+        return Err(Error::TooLarge {
+            runs,
+            needed: bytes(needed),
+            available: bytes(available),
+            max_runs: usable / BYTES_PER_RUN / 1_000_000 * 1_000_000,
+        });
+    }
+    Ok(())
+}
+
+fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+fn bytes(n: u64) -> String {
+    format!("{:.1} GiB", n as f64 / (1u64 << 30) as f64)
+}
+
+/// Runs `work` on a pool of `threads` threads (0: one per core).
+pub fn with_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> Result<T, Error> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+    Ok(pool.install(work))
+}

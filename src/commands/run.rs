@@ -1,0 +1,128 @@
+//! `flopcast run`: simulate a scenario and report bands, probabilities and files.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::error::Error;
+use crate::output;
+use crate::report::{self, CsvExporter, Exporter, Goals, JsonExporter, MarkdownExporter, RunReport};
+use crate::sample::SamplingPlan;
+use crate::scenario::Scenario;
+use crate::simulate::{self, Simulation};
+
+pub const DEFAULT_RUNS: u64 = 1_000_000;
+pub const DEFAULT_SEED: u64 = 42;
+pub const DEFAULT_PERCENTILES: [f64; 7] = [5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0];
+
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    pub scenario: PathBuf,
+    pub runs: Option<u64>,
+    pub seed: Option<u64>,
+    /// 0: one per core.
+    pub threads: usize,
+    pub percentiles: Option<Vec<f64>>,
+    pub budget_usd: Option<f64>,
+    pub deadline_days: Option<f64>,
+    pub csv: Option<PathBuf>,
+    pub samples_csv: Option<PathBuf>,
+    pub json: Option<PathBuf>,
+    pub markdown: Option<PathBuf>,
+    pub progress: bool,
+}
+
+/// What a finished run hands back: the report and the text for the terminal.
+pub struct RunOutcome {
+    pub report: RunReport,
+    pub text: String,
+    pub elapsed: Duration,
+}
+
+pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
+    let scenario = Scenario::load(&opts.scenario)?;
+    let runs = opts.runs.or(scenario.simulation.runs).unwrap_or(DEFAULT_RUNS);
+    let seed = opts.seed.or(scenario.simulation.seed).unwrap_or(DEFAULT_SEED);
+    let files = [&opts.csv, &opts.samples_csv, &opts.json, &opts.markdown];
+    for path in files.into_iter().flatten() {
+        output::check_writable(path)?;
+    }
+    super::check_memory(runs)?;
+    let percentiles = opts.percentiles.clone().unwrap_or(DEFAULT_PERCENTILES.to_vec());
+    let plan = SamplingPlan::new(&scenario, runs, seed);
+    let start = Instant::now();
+    let (sim, report) = super::with_threads(opts.threads, || {
+        let progress = Progress::new(runs, opts.progress);
+        let sim = simulate::simulate(&plan, scenario.options, &|n| progress.advance(n));
+        progress.finish();
+        let goals = Goals {
+            budget_usd: opts.budget_usd,
+            deadline_days: opts.deadline_days,
+        };
+        let file = opts.scenario.display().to_string();
+        let report = RunReport::new(&scenario.name, &file, &sim, &percentiles, &goals);
+        (sim, report)
+    })?;
+    write_files(opts, &scenario, &plan, &sim, &report)?;
+    Ok(RunOutcome {
+        text: report::render_table(&report),
+        report,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Everything is computed before the first file is written; each file is written atomically.
+fn write_files(opts: &RunOptions, scenario: &Scenario, plan: &SamplingPlan, sim: &Simulation, report: &RunReport) -> Result<(), Error> {
+    let exports: [(&Option<PathBuf>, &dyn Exporter); 3] = [
+        (&opts.csv, &CsvExporter),
+        (&opts.json, &JsonExporter),
+        (&opts.markdown, &MarkdownExporter),
+    ];
+    for (path, exporter) in exports {
+        if let Some(path) = path {
+            output::write_atomic(path, &exporter.export(report))?;
+        }
+    }
+    if let Some(path) = &opts.samples_csv {
+        output::write_atomic_with(path, |w| report::samples::write_samples(w, scenario, plan, sim))?;
+    }
+    Ok(())
+}
+
+/// A progress bar on stderr that appears only when the run outlasts a second on a terminal.
+struct Progress {
+    bar: ProgressBar,
+    start: Instant,
+    enabled: bool,
+    shown: AtomicBool,
+}
+
+impl Progress {
+    fn new(total: u64, wanted: bool) -> Self {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {percent:>3}%  {human_pos}/{human_len} runs  eta {eta}")
+                .expect("valid template"),
+        );
+        Progress {
+            bar,
+            start: Instant::now(),
+            enabled: wanted && std::io::stderr().is_terminal(),
+            shown: AtomicBool::new(false),
+        }
+    }
+
+    fn advance(&self, runs: u64) {
+        self.bar.inc(runs);
+        if self.enabled && self.start.elapsed() > Duration::from_secs(1) && !self.shown.swap(true, Ordering::Relaxed) {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

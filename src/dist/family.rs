@@ -1,0 +1,324 @@
+//! The distribution families a scenario may use, their parameters, domains and checks.
+//!
+//! Each constructor validates its parameters and names the offending one in its error, so the
+//! scenario reader can point at the exact value in the file.
+
+use std::fmt;
+
+/// z such that Φ(z) = 0.95: turns a (P5, P95) pair into a mean and a standard deviation.
+pub const Z95: f64 = 1.644_853_626_951_472_2;
+
+/// A parameter that failed its check: which one, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamError {
+    pub param: &'static str,
+    pub message: String,
+}
+
+impl ParamError {
+    pub fn new(param: &'static str, message: impl Into<String>) -> Self {
+        ParamError {
+            param,
+            message: message.into(),
+        }
+    }
+}
+
+pub type ParamResult<T> = Result<T, ParamError>;
+
+/// One family with its parameters, already checked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Family {
+    /// A point value.
+    Fixed { value: f64 },
+    /// Uniform on [min, max).
+    Uniform { min: f64, max: f64 },
+    /// Normal with mean and standard deviation sd > 0.
+    Normal { mean: f64, sd: f64 },
+    /// exp(Normal(mu, sigma)): mu and sigma are in log space.
+    LogNormal { mu: f64, sigma: f64 },
+    /// Triangular on [min, max] with its peak at mode.
+    Triangular { min: f64, mode: f64, max: f64 },
+    /// A Beta on [min, max] with shape parameters alpha, beta > 0. PERT resolves to this.
+    Beta {
+        alpha: f64,
+        beta: f64,
+        min: f64,
+        max: f64,
+    },
+    /// Gamma with shape k > 0 and scale θ > 0 (mean kθ).
+    Gamma { shape: f64, scale: f64 },
+    /// Weibull with shape k > 0 and scale λ > 0.
+    Weibull { shape: f64, scale: f64 },
+    /// Finitely many values with probabilities; `probs` sum to 1.
+    Discrete { values: Vec<f64>, probs: Vec<f64> },
+}
+
+fn positive(param: &'static str, x: f64) -> ParamResult<f64> {
+    if x > 0.0 {
+        Ok(x)
+    } else {
+        Err(ParamError::new(param, format!("{param} must be > 0, got {x}")))
+    }
+}
+
+impl Family {
+    pub fn uniform(min: f64, max: f64) -> ParamResult<Self> {
+        if min >= max {
+            return Err(ParamError::new(
+                "max",
+                format!("uniform needs min < max, got min = {min}, max = {max} (for a point value use a plain number)"),
+            ));
+        }
+        Ok(Family::Uniform { min, max })
+    }
+
+    pub fn normal(mean: f64, sd: f64) -> ParamResult<Self> {
+        Ok(Family::Normal {
+            mean,
+            sd: positive("sd", sd)?,
+        })
+    }
+
+    pub fn normal_from_p5_p95(p5: f64, p95: f64) -> ParamResult<Self> {
+        if p5 >= p95 {
+            return Err(ParamError::new(
+                "p95",
+                format!("needs p5 < p95, got p5 = {p5}, p95 = {p95}"),
+            ));
+        }
+        Family::normal((p5 + p95) / 2.0, (p95 - p5) / (2.0 * Z95))
+    }
+
+    pub fn lognormal(mu: f64, sigma: f64) -> ParamResult<Self> {
+        Ok(Family::LogNormal {
+            mu,
+            sigma: positive("sigma", sigma)?,
+        })
+    }
+
+    /// The lognormal whose 5th and 95th percentiles are p5 and p95 (the "A to B" convention).
+    pub fn lognormal_from_p5_p95(p5: f64, p95: f64) -> ParamResult<Self> {
+        positive("p5", p5)?;
+        if p5 >= p95 {
+            return Err(ParamError::new(
+                "p95",
+                format!("needs p5 < p95, got p5 = {p5}, p95 = {p95}"),
+            ));
+        }
+        let (l5, l95) = (p5.ln(), p95.ln());
+        Family::lognormal((l5 + l95) / 2.0, (l95 - l5) / (2.0 * Z95))
+    }
+
+    pub fn lognormal_from_median(median: f64, sigma: f64) -> ParamResult<Self> {
+        Family::lognormal(positive("median", median)?.ln(), sigma)
+    }
+
+    pub fn triangular(min: f64, mode: f64, max: f64) -> ParamResult<Self> {
+        check_min_mode_max(min, mode, max)?;
+        Ok(Family::Triangular { min, mode, max })
+    }
+
+    /// PERT: a Beta on [min, max] with alpha = 1 + λ(mode − min)/(max − min),
+    /// beta = 1 + λ(max − mode)/(max − min); λ = 4 is the classic choice.
+    pub fn pert(min: f64, mode: f64, max: f64, lambda: f64) -> ParamResult<Self> {
+        check_min_mode_max(min, mode, max)?;
+        positive("lambda", lambda)?;
+        let range = max - min;
+        Family::beta(
+            1.0 + lambda * (mode - min) / range,
+            1.0 + lambda * (max - mode) / range,
+            min,
+            max,
+        )
+    }
+
+    pub fn beta(alpha: f64, beta: f64, min: f64, max: f64) -> ParamResult<Self> {
+        positive("alpha", alpha)?;
+        positive("beta", beta)?;
+        if min >= max {
+            return Err(ParamError::new(
+                "max",
+                format!("beta needs min < max, got min = {min}, max = {max}"),
+            ));
+        }
+        Ok(Family::Beta {
+            alpha,
+            beta,
+            min,
+            max,
+        })
+    }
+
+    pub fn gamma(shape: f64, scale: f64) -> ParamResult<Self> {
+        Ok(Family::Gamma {
+            shape: positive("shape", shape)?,
+            scale: positive("scale", scale)?,
+        })
+    }
+
+    pub fn weibull(shape: f64, scale: f64) -> ParamResult<Self> {
+        Ok(Family::Weibull {
+            shape: positive("shape", shape)?,
+            scale: positive("scale", scale)?,
+        })
+    }
+
+    /// Values with optional weights (equal when absent); weights need not sum to 1.
+    pub fn discrete(values: Vec<f64>, weights: Option<Vec<f64>>) -> ParamResult<Self> {
+        if values.is_empty() {
+            return Err(ParamError::new("values", "needs at least one value"));
+        }
+        let weights = weights.unwrap_or_else(|| vec![1.0; values.len()]);
+        if weights.len() != values.len() {
+            return Err(ParamError::new(
+                "weights",
+                format!(
+                    "needs one weight per value: {} values, {} weights",
+                    values.len(),
+                    weights.len()
+                ),
+            ));
+        }
+        if let Some(w) = weights.iter().find(|w| !(**w >= 0.0)) {
+            return Err(ParamError::new(
+                "weights",
+                format!("weights must be >= 0, got {w}"),
+            ));
+        }
+        let total: f64 = weights.iter().sum();
+        if !(total > 0.0) {
+            return Err(ParamError::new("weights", "at least one weight must be > 0"));
+        }
+        let mut pairs: Vec<(f64, f64)> = values
+            .into_iter()
+            .zip(weights)
+            .filter(|(_, w)| *w > 0.0)
+            .collect();
+        pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (values, probs) = pairs.into_iter().map(|(v, w)| (v, w / total)).unzip();
+        Ok(Family::Discrete { values, probs })
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Family::Fixed { .. } => "fixed",
+            Family::Uniform { .. } => "uniform",
+            Family::Normal { .. } => "normal",
+            Family::LogNormal { .. } => "lognormal",
+            Family::Triangular { .. } => "triangular",
+            Family::Beta { .. } => "beta",
+            Family::Gamma { .. } => "gamma",
+            Family::Weibull { .. } => "weibull",
+            Family::Discrete { .. } => "discrete",
+        }
+    }
+}
+
+fn check_min_mode_max(min: f64, mode: f64, max: f64) -> ParamResult<()> {
+    if min >= max {
+        return Err(ParamError::new(
+            "max",
+            format!("needs min < max, got min = {min}, max = {max}"),
+        ));
+    }
+    if !(min..=max).contains(&mode) {
+        return Err(ParamError::new(
+            "mode",
+            format!("mode must lie in [min, max] = [{min}, {max}], got {mode}"),
+        ));
+    }
+    Ok(())
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let g = crate::units::general;
+        match self {
+            Family::Fixed { value } => write!(f, "fixed {}", g(*value)),
+            Family::Uniform { min, max } => write!(f, "uniform(min {}, max {})", g(*min), g(*max)),
+            Family::Normal { mean, sd } => write!(f, "normal(mean {}, sd {})", g(*mean), g(*sd)),
+            Family::LogNormal { mu, sigma } => {
+                write!(f, "lognormal(mu {}, sigma {})", g(*mu), g(*sigma))
+            }
+            Family::Triangular { min, mode, max } => write!(
+                f,
+                "triangular(min {}, mode {}, max {})",
+                g(*min),
+                g(*mode),
+                g(*max)
+            ),
+            Family::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+            } => write!(
+                f,
+                "beta(alpha {}, beta {}) on [{}, {}]",
+                g(*alpha),
+                g(*beta),
+                g(*min),
+                g(*max)
+            ),
+            Family::Gamma { shape, scale } => {
+                write!(f, "gamma(shape {}, scale {})", g(*shape), g(*scale))
+            }
+            Family::Weibull { shape, scale } => {
+                write!(f, "weibull(shape {}, scale {})", g(*shape), g(*scale))
+            }
+            Family::Discrete { values, probs } => {
+                write!(f, "discrete(")?;
+                for (i, (v, p)) in values.iter().zip(probs).enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{} w.p. {:.3}", g(*v), p)?;
+                }
+                write!(f, ")")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pert_resolves_to_the_classic_beta() {
+        let Family::Beta { alpha, beta, .. } = Family::pert(0.0, 0.25, 1.0, 4.0).unwrap() else {
+            panic!("pert must be a beta");
+        };
+        assert!((alpha - 2.0).abs() < 1e-12 && (beta - 4.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn parameter_errors_name_the_parameter() {
+        assert_eq!(Family::normal(0.0, 0.0).unwrap_err().param, "sd");
+        assert_eq!(Family::triangular(0.0, 2.0, 1.0).unwrap_err().param, "mode");
+        assert_eq!(Family::triangular(1.0, 1.0, 1.0).unwrap_err().param, "max");
+        assert_eq!(Family::lognormal_from_p5_p95(3.0, 2.0).unwrap_err().param, "p95");
+        assert_eq!(Family::lognormal_from_p5_p95(-1.0, 2.0).unwrap_err().param, "p5");
+        assert_eq!(Family::gamma(1.0, -1.0).unwrap_err().param, "scale");
+        assert_eq!(
+            Family::discrete(vec![1.0, 2.0], Some(vec![1.0])).unwrap_err().param,
+            "weights"
+        );
+        assert_eq!(
+            Family::discrete(vec![1.0], Some(vec![0.0])).unwrap_err().param,
+            "weights"
+        );
+    }
+
+    #[test]
+    fn discrete_normalises_and_sorts() {
+        let Family::Discrete { values, probs } =
+            Family::discrete(vec![3.0, 1.0, 2.0], Some(vec![2.0, 1.0, 1.0])).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(values, vec![1.0, 2.0, 3.0]);
+        assert_eq!(probs, vec![0.25, 0.25, 0.5]);
+    }
+}

@@ -1,0 +1,369 @@
+//! Validated probability distributions: sampling, CDF, quantiles, moments and truncation.
+//!
+//! A [`Dist`] is a [`Family`] optionally truncated to `[lower, upper]` (renormalised, not
+//! clipped). Untruncated draws use fast direct samplers; truncated draws use rejection when the
+//! kept mass is at least one half and the inverse CDF otherwise, so both stay exact.
+
+mod family;
+mod sampler;
+
+pub use family::{Family, ParamError, ParamResult, Z95};
+
+use rand::Rng;
+use sampler::FastSampler;
+use statrs::distribution::{Beta, ContinuousCDF, Gamma, LogNormal, Normal};
+
+/// The closed range a distribution's draws can take, with whether each end can be reached.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Support {
+    pub lo: f64,
+    pub hi: f64,
+    /// True when no draw equals `lo` (the density vanishes there or `lo` is infinite).
+    pub lo_open: bool,
+    pub hi_open: bool,
+}
+
+/// A truncation range and the family's CDF at its ends.
+#[derive(Debug, Clone, PartialEq)]
+struct Truncation {
+    lower: f64,
+    upper: f64,
+    cdf_lower: f64,
+    cdf_upper: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dist {
+    family: Family,
+    truncation: Option<Truncation>,
+    sampler: FastSampler,
+}
+
+impl Dist {
+    pub fn fixed(value: f64) -> Self {
+        Dist::new(Family::Fixed { value })
+    }
+
+    pub fn new(family: Family) -> Self {
+        let sampler = FastSampler::new(&family);
+        Dist {
+            family,
+            truncation: None,
+            sampler,
+        }
+    }
+
+    /// The family restricted to `[lower, upper]` (either may be infinite), renormalised.
+    /// Fails when the range is empty or holds no probability.
+    pub fn truncated(family: Family, lower: f64, upper: f64) -> ParamResult<Self> {
+        if lower >= upper {
+            return Err(ParamError::new(
+                "upper",
+                format!("needs lower < upper, got lower = {lower}, upper = {upper}"),
+            ));
+        }
+        if let Family::Discrete { values, probs } = &family {
+            let kept: Vec<(f64, f64)> = values
+                .iter()
+                .zip(probs)
+                .filter(|(v, _)| (lower..=upper).contains(*v))
+                .map(|(v, p)| (*v, *p))
+                .collect();
+            if kept.is_empty() {
+                return Err(no_mass(lower, upper));
+            }
+            let (v, w) = kept.into_iter().unzip();
+            return Ok(Dist::new(Family::discrete(v, Some(w))?));
+        }
+        if let Family::Fixed { value } = family {
+            return if (lower..=upper).contains(&value) {
+                Ok(Dist::new(family))
+            } else {
+                Err(no_mass(lower, upper))
+            };
+        }
+        let plain = Dist::new(family);
+        let support = plain.support();
+        if lower <= support.lo && upper >= support.hi {
+            return Ok(plain);
+        }
+        let cdf_lower = plain.cdf(lower);
+        let cdf_upper = plain.cdf(upper);
+        if !(cdf_upper - cdf_lower > 1e-12) {
+            return Err(no_mass(lower, upper));
+        }
+        Ok(Dist {
+            truncation: Some(Truncation {
+                lower,
+                upper,
+                cdf_lower,
+                cdf_upper,
+            }),
+            ..plain
+        })
+    }
+
+    pub fn family(&self) -> &Family {
+        &self.family
+    }
+
+    /// The truncation range, if any.
+    pub fn bounds(&self) -> Option<(f64, f64)> {
+        self.truncation.as_ref().map(|t| (t.lower, t.upper))
+    }
+
+    pub fn is_fixed(&self) -> bool {
+        match &self.family {
+            Family::Fixed { .. } => true,
+            Family::Discrete { values, .. } => values.len() == 1,
+            _ => false,
+        }
+    }
+
+    pub fn support(&self) -> Support {
+        let inf = f64::INFINITY;
+        let closed = |lo, hi| Support {
+            lo,
+            hi,
+            lo_open: false,
+            hi_open: false,
+        };
+        let s = match &self.family {
+            Family::Fixed { value } => closed(*value, *value),
+            Family::Uniform { min, max } => Support {
+                hi_open: true,
+                ..closed(*min, *max)
+            },
+            Family::Normal { .. } => Support {
+                lo: -inf,
+                hi: inf,
+                lo_open: true,
+                hi_open: true,
+            },
+            Family::LogNormal { .. } | Family::Gamma { .. } | Family::Weibull { .. } => Support {
+                lo: 0.0,
+                hi: inf,
+                lo_open: true,
+                hi_open: true,
+            },
+            Family::Triangular { min, max, .. } => closed(*min, *max),
+            Family::Beta { min, max, .. } => Support {
+                lo: *min,
+                hi: *max,
+                lo_open: true,
+                hi_open: true,
+            },
+            Family::Discrete { values, .. } => closed(values[0], values[values.len() - 1]),
+        };
+        match &self.truncation {
+            None => s,
+            Some(t) => Support {
+                lo: s.lo.max(t.lower),
+                hi: s.hi.min(t.upper),
+                lo_open: if t.lower > s.lo { false } else { s.lo_open },
+                hi_open: if t.upper < s.hi { false } else { s.hi_open },
+            },
+        }
+    }
+
+    /// P(X ≤ x).
+    pub fn cdf(&self, x: f64) -> f64 {
+        let base = family_cdf(&self.family, x);
+        match &self.truncation {
+            None => base,
+            Some(t) if x < t.lower => 0.0,
+            Some(t) if x >= t.upper => 1.0,
+            Some(t) => ((base - t.cdf_lower) / (t.cdf_upper - t.cdf_lower)).clamp(0.0, 1.0),
+        }
+    }
+
+    /// The smallest x with P(X ≤ x) ≥ p, for p in [0, 1].
+    pub fn quantile(&self, p: f64) -> f64 {
+        match &self.truncation {
+            None => family_quantile(&self.family, p),
+            Some(t) => {
+                let q = t.cdf_lower + p * (t.cdf_upper - t.cdf_lower);
+                family_quantile(&self.family, q).clamp(t.lower, t.upper)
+            }
+        }
+    }
+
+    pub fn median(&self) -> f64 {
+        self.quantile(0.5)
+    }
+
+    pub fn mean(&self) -> f64 {
+        match &self.truncation {
+            None => family_mean(&self.family),
+            // E[X] = ∫₀¹ Q(p) dp; the midpoint rule is ample for display.
+            Some(_) => {
+                const M: usize = 20_000;
+                (0..M)
+                    .map(|i| self.quantile((i as f64 + 0.5) / M as f64))
+                    .sum::<f64>()
+                    / M as f64
+            }
+        }
+    }
+
+    /// Fills `out` with independent draws.
+    pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
+        match &self.truncation {
+            None => self.sampler.fill(rng, out),
+            Some(t) if t.cdf_upper - t.cdf_lower >= 0.5 => {
+                for x in out.iter_mut() {
+                    *x = loop {
+                        let v = self.sampler.draw(rng);
+                        if v >= t.lower && v <= t.upper {
+                            break v;
+                        }
+                    };
+                }
+            }
+            Some(t) => {
+                let width = t.cdf_upper - t.cdf_lower;
+                for x in out.iter_mut() {
+                    let u: f64 = rand::RngExt::random(rng);
+                    let p = t.cdf_lower + u * width;
+                    *x = family_quantile(&self.family, p).clamp(t.lower, t.upper);
+                }
+            }
+        }
+    }
+
+    /// One draw; prefer [`Dist::fill`] in loops.
+    pub fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        let mut one = [0.0];
+        self.fill(rng, &mut one);
+        one[0]
+    }
+}
+
+fn no_mass(lower: f64, upper: f64) -> ParamError {
+    ParamError::new(
+        "upper",
+        format!("the range [{lower}, {upper}] holds no probability of this distribution"),
+    )
+}
+
+fn family_cdf(family: &Family, x: f64) -> f64 {
+    match family {
+        Family::Fixed { value } => f64::from(x >= *value),
+        Family::Uniform { min, max } => ((x - min) / (max - min)).clamp(0.0, 1.0),
+        Family::Normal { mean, sd } => Normal::new(*mean, *sd).unwrap().cdf(x),
+        Family::LogNormal { mu, sigma } => {
+            if x <= 0.0 {
+                0.0
+            } else {
+                LogNormal::new(*mu, *sigma).unwrap().cdf(x)
+            }
+        }
+        Family::Triangular { min, mode, max } => {
+            if x <= *min {
+                0.0
+            } else if x >= *max {
+                1.0
+            } else if x <= *mode {
+                (x - min).powi(2) / ((max - min) * (mode - min))
+            } else {
+                1.0 - (max - x).powi(2) / ((max - min) * (max - mode))
+            }
+        }
+        Family::Beta {
+            alpha,
+            beta,
+            min,
+            max,
+        } => {
+            let z = ((x - min) / (max - min)).clamp(0.0, 1.0);
+            Beta::new(*alpha, *beta).unwrap().cdf(z)
+        }
+        Family::Gamma { shape, scale } => {
+            if x <= 0.0 {
+                0.0
+            } else {
+                Gamma::new(*shape, 1.0 / scale).unwrap().cdf(x)
+            }
+        }
+        Family::Weibull { shape, scale } => {
+            if x <= 0.0 {
+                0.0
+            } else {
+                1.0 - (-(x / scale).powf(*shape)).exp()
+            }
+        }
+        Family::Discrete { values, probs } => {
+            let n = values.partition_point(|v| *v <= x);
+            probs[..n].iter().sum::<f64>().min(1.0)
+        }
+    }
+}
+
+fn family_quantile(family: &Family, p: f64) -> f64 {
+    let p = p.clamp(0.0, 1.0);
+    match family {
+        Family::Fixed { value } => *value,
+        Family::Uniform { min, max } => min + p * (max - min),
+        Family::Normal { mean, sd } => Normal::new(*mean, *sd).unwrap().inverse_cdf(p),
+        Family::LogNormal { mu, sigma } => LogNormal::new(*mu, *sigma).unwrap().inverse_cdf(p),
+        Family::Triangular { min, mode, max } => {
+            let split = (mode - min) / (max - min);
+            if p <= split {
+                min + (p * (max - min) * (mode - min)).sqrt()
+            } else {
+                max - ((1.0 - p) * (max - min) * (max - mode)).sqrt()
+            }
+        }
+        Family::Beta {
+            alpha,
+            beta,
+            min,
+            max,
+        } => min + (max - min) * Beta::new(*alpha, *beta).unwrap().inverse_cdf(p),
+        Family::Gamma { shape, scale } => Gamma::new(*shape, 1.0 / scale).unwrap().inverse_cdf(p),
+        Family::Weibull { shape, scale } => scale * (-(1.0 - p).ln()).powf(1.0 / shape),
+        Family::Discrete { values, probs } => {
+            let mut acc = 0.0;
+            for (v, q) in values.iter().zip(probs) {
+                acc += q;
+                if acc >= p - 1e-12 {
+                    return *v;
+                }
+            }
+            values[values.len() - 1]
+        }
+    }
+}
+
+fn family_mean(family: &Family) -> f64 {
+    match family {
+        Family::Fixed { value } => *value,
+        Family::Uniform { min, max } => (min + max) / 2.0,
+        Family::Normal { mean, .. } => *mean,
+        Family::LogNormal { mu, sigma } => (mu + sigma * sigma / 2.0).exp(),
+        Family::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+        Family::Beta {
+            alpha,
+            beta,
+            min,
+            max,
+        } => min + (max - min) * alpha / (alpha + beta),
+        Family::Gamma { shape, scale } => shape * scale,
+        Family::Weibull { shape, scale } => scale * statrs::function::gamma::gamma(1.0 + 1.0 / shape),
+        Family::Discrete { values, probs } => values.iter().zip(probs).map(|(v, p)| v * p).sum(),
+    }
+}
+
+impl std::fmt::Display for Dist {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.family)?;
+        if let Some(t) = &self.truncation {
+            let g = crate::units::general;
+            write!(f, " truncated to [{}, {}]", g(t.lower), g(t.upper))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

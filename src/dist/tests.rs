@@ -1,0 +1,228 @@
+//! Every sampler against an independent CDF from statrs (Kolmogorov–Smirnov, fixed seeds), and
+//! every mean against the sample mean within its Monte Carlo standard error.
+
+use super::*;
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+use statrs::distribution::{Continuous, Triangular, Uniform, Weibull};
+
+const N: usize = 20_000;
+
+/// Critical value of the one-sample KS statistic at α = 0.001 (asymptotic).
+fn ks_critical(n: usize) -> f64 {
+    1.949 / (n as f64).sqrt()
+}
+
+fn draws(dist: &Dist, seed: u64) -> Vec<f64> {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut out = vec![0.0; N];
+    dist.fill(&mut rng, &mut out);
+    out
+}
+
+fn ks_statistic(mut xs: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len() as f64;
+    xs.iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            let f = cdf(x);
+            (f - i as f64 / n).abs().max(((i + 1) as f64 / n - f).abs())
+        })
+        .fold(0.0, f64::max)
+}
+
+fn assert_ks(dist: &Dist, cdf: impl Fn(f64) -> f64, what: &str) {
+    let d = ks_statistic(draws(dist, 7), &cdf);
+    assert!(d < ks_critical(N), "{what}: KS D = {d:.5} ≥ {:.5}", ks_critical(N));
+}
+
+#[test]
+fn uniform_matches_statrs() {
+    let s = Uniform::new(2.0, 5.0).unwrap();
+    assert_ks(&Dist::new(Family::uniform(2.0, 5.0).unwrap()), |x| s.cdf(x), "uniform");
+}
+
+#[test]
+fn normal_matches_statrs() {
+    let s = Normal::new(3.0, 0.5).unwrap();
+    assert_ks(&Dist::new(Family::normal(3.0, 0.5).unwrap()), |x| s.cdf(x), "normal");
+}
+
+#[test]
+fn lognormal_matches_statrs() {
+    let s = LogNormal::new(0.7, 0.4).unwrap();
+    assert_ks(&Dist::new(Family::lognormal(0.7, 0.4).unwrap()), |x| s.cdf(x), "lognormal");
+}
+
+#[test]
+fn triangular_matches_statrs() {
+    let s = Triangular::new(0.02, 0.20, 0.08).unwrap();
+    let d = Dist::new(Family::triangular(0.02, 0.08, 0.20).unwrap());
+    assert_ks(&d, |x| s.cdf(x), "triangular");
+}
+
+#[test]
+fn pert_matches_scaled_statrs_beta() {
+    // PERT(0.33, 0.40, 0.45): alpha = 1 + 4·0.07/0.12, beta = 1 + 4·0.05/0.12.
+    let s = Beta::new(1.0 + 4.0 * 0.07 / 0.12, 1.0 + 4.0 * 0.05 / 0.12).unwrap();
+    let d = Dist::new(Family::pert(0.33, 0.40, 0.45, 4.0).unwrap());
+    assert_ks(&d, |x| s.cdf((x - 0.33) / 0.12), "pert");
+}
+
+#[test]
+fn beta_with_small_shapes_matches_statrs() {
+    let s = Beta::new(0.5, 0.7).unwrap();
+    let d = Dist::new(Family::beta(0.5, 0.7, 0.0, 1.0).unwrap());
+    assert_ks(&d, |x| s.cdf(x), "beta(0.5, 0.7)");
+}
+
+#[test]
+fn gamma_matches_statrs() {
+    for shape in [0.6, 2.5] {
+        let s = Gamma::new(shape, 1.0 / 3.0).unwrap();
+        let d = Dist::new(Family::gamma(shape, 3.0).unwrap());
+        assert_ks(&d, |x| s.cdf(x), &format!("gamma(shape {shape})"));
+    }
+}
+
+#[test]
+fn weibull_matches_statrs() {
+    let s = Weibull::new(1.5, 2.0).unwrap();
+    let d = Dist::new(Family::weibull(1.5, 2.0).unwrap());
+    assert_ks(&d, |x| s.cdf(x), "weibull");
+}
+
+#[test]
+fn ks_rejects_a_wrong_distribution() {
+    // The check above must be able to fail: a 5% wider normal is caught at this N.
+    let s = Normal::new(0.0, 1.0).unwrap();
+    let xs = draws(&Dist::new(Family::normal(0.0, 1.1).unwrap()), 7);
+    assert!(ks_statistic(xs, |x| s.cdf(x)) > ks_critical(N));
+}
+
+#[test]
+fn discrete_frequencies_match_weights() {
+    let d = Dist::new(Family::discrete(vec![8.0, 16.0, 32.0], Some(vec![1.0, 2.0, 1.0])).unwrap());
+    let xs = draws(&d, 3);
+    for (v, p) in [(8.0, 0.25), (16.0, 0.5), (32.0, 0.25)] {
+        let freq = xs.iter().filter(|x| **x == v).count() as f64 / N as f64;
+        let se = (p * (1.0 - p) / N as f64).sqrt();
+        assert!((freq - p).abs() < 4.0 * se, "value {v}: {freq} vs {p}");
+    }
+}
+
+fn truncated_cdf(s: &impl ContinuousCDF<f64, f64>, lo: f64, hi: f64) -> impl Fn(f64) -> f64 {
+    let (a, b) = (s.cdf(lo), s.cdf(hi));
+    move |x| ((s.cdf(x.clamp(lo, hi)) - a) / (b - a))
+}
+
+#[test]
+fn truncation_by_rejection_renormalises() {
+    // Keeps 84% of the mass: drawn by rejection.
+    let s = Normal::new(0.4, 0.1).unwrap();
+    let d = Dist::truncated(Family::normal(0.4, 0.1).unwrap(), f64::NEG_INFINITY, 0.5).unwrap();
+    let xs = draws(&d, 11);
+    assert!(xs.iter().all(|x| *x <= 0.5));
+    let d2 = ks_statistic(xs, truncated_cdf(&s, f64::NEG_INFINITY, 0.5));
+    assert!(d2 < ks_critical(N), "D = {d2}");
+}
+
+#[test]
+fn truncation_by_inverse_cdf_renormalises() {
+    // Keeps 2.3% of the mass: drawn by the inverse CDF.
+    let s = Normal::new(0.0, 1.0).unwrap();
+    let d = Dist::truncated(Family::normal(0.0, 1.0).unwrap(), 2.0, 4.0).unwrap();
+    let xs = draws(&d, 13);
+    assert!(xs.iter().all(|x| (2.0..=4.0).contains(x)));
+    let dd = ks_statistic(xs, truncated_cdf(&s, 2.0, 4.0));
+    assert!(dd < ks_critical(N), "D = {dd}");
+    // Truncation is not clipping: no mass piles up at the bounds.
+    assert_eq!(draws(&d, 13).iter().filter(|x| **x == 2.0 || **x == 4.0).count(), 0);
+}
+
+#[test]
+fn truncated_lognormal_cdf_and_quantile_agree() {
+    let d = Dist::truncated(Family::lognormal(0.0, 1.0).unwrap(), 0.5, 3.0).unwrap();
+    for p in [0.01, 0.25, 0.5, 0.9, 0.99] {
+        assert!((d.cdf(d.quantile(p)) - p).abs() < 1e-9, "p = {p}");
+    }
+    let s = d.support();
+    assert_eq!((s.lo, s.hi, s.lo_open, s.hi_open), (0.5, 3.0, false, false));
+}
+
+#[test]
+fn truncation_errors() {
+    let n = || Family::normal(0.0, 1.0).unwrap();
+    assert_eq!(Dist::truncated(n(), 1.0, 1.0).unwrap_err().param, "upper");
+    assert!(Dist::truncated(n(), 50.0, 60.0).is_err(), "no mass that far out");
+    let disc = Family::discrete(vec![1.0, 2.0, 3.0], None).unwrap();
+    let d = Dist::truncated(disc, 1.5, 10.0).unwrap();
+    assert_eq!(d.quantile(0.0), 2.0);
+    assert!((d.mean() - 2.5).abs() < 1e-12);
+}
+
+#[test]
+fn a_to_b_recovers_p5_and_p95() {
+    let d = Dist::new(Family::lognormal_from_p5_p95(1.8, 3.5).unwrap());
+    assert!((d.quantile(0.05) - 1.8).abs() < 1e-9);
+    assert!((d.quantile(0.95) - 3.5).abs() < 1e-9);
+    let mut xs = draws(&d, 5);
+    xs.sort_by(f64::total_cmp);
+    // The sample percentile's 99.9% band from order statistics must contain the target.
+    for (p, target) in [(0.05, 1.8), (0.95, 3.5)] {
+        let half = 3.29 * (N as f64 * p * (1.0 - p)).sqrt();
+        let lo = xs[(N as f64 * p - half) as usize];
+        let hi = xs[(N as f64 * p + half) as usize];
+        assert!(lo <= target && target <= hi, "P{}: [{lo}, {hi}]", p * 100.0);
+    }
+}
+
+#[test]
+fn sample_means_match_means() {
+    let cases = [
+        Dist::new(Family::uniform(1.0, 3.0).unwrap()),
+        Dist::new(Family::normal(5.0, 2.0).unwrap()),
+        Dist::new(Family::lognormal(0.0, 0.5).unwrap()),
+        Dist::new(Family::triangular(0.0, 1.0, 4.0).unwrap()),
+        Dist::new(Family::pert(0.33, 0.40, 0.45, 4.0).unwrap()),
+        Dist::new(Family::gamma(2.0, 1.5).unwrap()),
+        Dist::new(Family::weibull(2.0, 1.0).unwrap()),
+        Dist::truncated(Family::normal(0.4, 0.1).unwrap(), 0.0, 0.45).unwrap(),
+        Dist::truncated(Family::gamma(2.0, 1.0).unwrap(), 1.0, 2.0).unwrap(),
+    ];
+    for d in &cases {
+        let xs = draws(d, 21);
+        let mean = xs.iter().sum::<f64>() / N as f64;
+        let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (N - 1) as f64).sqrt();
+        let se = sd / (N as f64).sqrt();
+        assert!((mean - d.mean()).abs() < 4.0 * se, "{d}: sample {mean} vs {}", d.mean());
+    }
+}
+
+#[test]
+fn quantile_inverts_cdf_for_every_family() {
+    let cases = [
+        Dist::new(Family::uniform(1.0, 3.0).unwrap()),
+        Dist::new(Family::normal(5.0, 2.0).unwrap()),
+        Dist::new(Family::lognormal(0.0, 0.5).unwrap()),
+        Dist::new(Family::triangular(0.0, 1.0, 4.0).unwrap()),
+        Dist::new(Family::beta(2.0, 3.0, 10.0, 20.0).unwrap()),
+        Dist::new(Family::gamma(2.0, 1.5).unwrap()),
+        Dist::new(Family::weibull(2.0, 1.0).unwrap()),
+    ];
+    for d in &cases {
+        for p in [0.05, 0.5, 0.95] {
+            assert!((d.cdf(d.quantile(p)) - p).abs() < 1e-6, "{d} at p = {p}");
+        }
+    }
+}
+
+#[test]
+fn beta_density_is_what_statrs_says() {
+    // Guards the scaled-beta convention used by PERT: density integrates to 1 on [min, max].
+    let s = Beta::new(2.0, 3.0).unwrap();
+    let m = 10_000;
+    let integral: f64 = (0..m).map(|i| s.pdf((i as f64 + 0.5) / m as f64)).sum::<f64>() / m as f64;
+    assert!((integral - 1.0).abs() < 1e-6);
+}

@@ -1,0 +1,138 @@
+//! Errors as values. A scenario error carries enough to point at the exact place in the file.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::PathBuf;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Scenario(Box<Diagnostic>),
+
+    #[error("cannot read scenario file {path}: {source}")]
+    ReadScenario {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("cannot write {path}: {source}")]
+    WriteOutput {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("{0}")]
+    Usage(String),
+
+    #[error(
+        "{runs} runs would need about {needed} of memory, but only {available} is available; \
+         use fewer runs (--runs {max_runs} fits)"
+    )]
+    TooLarge {
+        runs: u64,
+        needed: String,
+        available: String,
+        max_runs: u64,
+    },
+}
+
+/// A problem at one place in a scenario file, rendered like a compiler message:
+/// the file, line and column, the offending line with the span underlined, and a hint.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub path: PathBuf,
+    pub source: String,
+    pub span: Range<usize>,
+    pub message: String,
+    pub label: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// 1-based line and column (in characters) of the span's start.
+    pub fn line_col(&self) -> (usize, usize) {
+        let start = self.span.start.min(self.source.len());
+        let before = &self.source[..floor_char_boundary(&self.source, start)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (line, col) = self.line_col();
+        writeln!(f, "{}", self.message)?;
+        writeln!(f, "  --> {}:{}:{}", self.path.display(), line, col)?;
+        let text = self.source.lines().nth(line - 1).unwrap_or("");
+        let gutter = line.to_string().len();
+        let pad = " ".repeat(gutter);
+        writeln!(f, "{pad} |")?;
+        writeln!(f, "{line} | {text}")?;
+        let line_len = text.chars().count();
+        let span_chars = self.source
+            [floor_char_boundary(&self.source, self.span.start.min(self.source.len()))
+                ..floor_char_boundary(&self.source, self.span.end.min(self.source.len()))]
+            .chars()
+            .take_while(|&c| c != '\n')
+            .count();
+        let width = span_chars.clamp(1, (line_len + 1).saturating_sub(col - 1).max(1));
+        write!(
+            f,
+            "{pad} | {}{} {}",
+            " ".repeat(col - 1),
+            "^".repeat(width),
+            self.label
+        )?;
+        if let Some(help) = &self.help {
+            write!(f, "\n{pad} |\n{pad} = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diag(source: &str, span: Range<usize>) -> Diagnostic {
+        Diagnostic {
+            path: "s.toml".into(),
+            source: source.into(),
+            span,
+            message: "bad".into(),
+            label: "here".into(),
+            help: Some("fix it".into()),
+        }
+    }
+
+    #[test]
+    fn points_at_line_and_column() {
+        let src = "name = \"x\"\n[cluster]\nmfu = 1.5\n";
+        let start = src.find("1.5").unwrap();
+        let d = diag(src, start..start + 3);
+        assert_eq!(d.line_col(), (3, 7));
+        let text = d.to_string();
+        assert!(text.contains("--> s.toml:3:7"), "{text}");
+        assert!(text.contains("3 | mfu = 1.5"), "{text}");
+        assert!(text.contains("  |       ^^^ here"), "{text}");
+        assert!(text.contains("= help: fix it"), "{text}");
+    }
+
+    #[test]
+    fn span_past_the_end_does_not_panic() {
+        let d = diag("a = 1", 10..20);
+        assert_eq!(d.line_col(), (1, 6));
+        let _ = d.to_string();
+    }
+}

@@ -1,0 +1,35 @@
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use flopcast::cli::{Cli, Command};
+use flopcast::commands::{check, run};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Run(args) => run::run(&args.options()).map(|outcome| {
+            if std::io::stderr().is_terminal() {
+                let secs = outcome.elapsed.as_secs_f64();
+                eprintln!(
+                    "{} runs in {secs:.2} s ({:.1} M runs/s)",
+                    outcome.report.runs,
+                    outcome.report.runs as f64 / secs / 1e6
+                );
+            }
+            outcome.text
+        }),
+        Command::Check(args) => check::check(&args.options()),
+    };
+    match result {
+        Ok(text) => {
+            // A closed pipe (e.g. `| head`) is not an error worth a message.
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

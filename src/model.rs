@@ -1,0 +1,270 @@
+//! The cost model: a pure function from one run's sampled inputs to its outputs.
+//!
+//! ```text
+//! train_flops      = flops_per_param_token × active_params × tokens                 [FLOP]
+//! train_days       = train_flops / (gpus × peak_tflops × 1e12 × mfu) / 86 400 / (1 − downtime)
+//! gpu_hours        = gpus × train_days × 24
+//! compute_cost_usd = gpu_hours × gpu_hour_usd
+//! labor_months     = months                                   (fixed project length), or
+//!                    months_before + train_days / DAYS_PER_MONTH + months_after   (follows the run)
+//! labor_cost_usd   = team_size × salary_usd × labor_months / 12
+//! total_cost_usd   = compute_cost_usd + labor_cost_usd
+//! ```
+//! New terms (failure process, energy, more cost lines) add an [`Input`] and a [`Metric`] each.
+
+/// Average Gregorian month, in days.
+pub const DAYS_PER_MONTH: f64 = 365.2425 / 12.0;
+const SECONDS_PER_DAY: f64 = 86_400.0;
+
+/// Every input a scenario can set, in the order reports list them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(usize)]
+pub enum Input {
+    Params,
+    ActiveParams,
+    Tokens,
+    FlopsPerParamToken,
+    Gpus,
+    PeakTflops,
+    Mfu,
+    Downtime,
+    GpuHourUsd,
+    TeamSize,
+    SalaryUsd,
+    Months,
+    MonthsBefore,
+    MonthsAfter,
+}
+
+/// The set of values an input may take: draws outside it would make the arithmetic meaningless.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Domain {
+    /// (0, ∞)
+    Positive,
+    /// [0, ∞)
+    NonNegative,
+    /// (0, 1]
+    UnitOpenClosed,
+    /// [0, 1)
+    UnitClosedOpen,
+}
+
+impl Domain {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Domain::Positive => "> 0",
+            Domain::NonNegative => ">= 0",
+            Domain::UnitOpenClosed => "in (0, 1]",
+            Domain::UnitClosedOpen => "in [0, 1)",
+        }
+    }
+}
+
+impl Input {
+    pub const COUNT: usize = 14;
+    pub const ALL: [Input; Input::COUNT] = [
+        Input::Params,
+        Input::ActiveParams,
+        Input::Tokens,
+        Input::FlopsPerParamToken,
+        Input::Gpus,
+        Input::PeakTflops,
+        Input::Mfu,
+        Input::Downtime,
+        Input::GpuHourUsd,
+        Input::TeamSize,
+        Input::SalaryUsd,
+        Input::Months,
+        Input::MonthsBefore,
+        Input::MonthsAfter,
+    ];
+
+    /// The key as written in a scenario file and used for CSV columns.
+    pub fn key(self) -> &'static str {
+        match self {
+            Input::Params => "model.params",
+            Input::ActiveParams => "model.active_params",
+            Input::Tokens => "model.tokens",
+            Input::FlopsPerParamToken => "model.flops_per_param_token",
+            Input::Gpus => "cluster.gpus",
+            Input::PeakTflops => "cluster.peak_tflops",
+            Input::Mfu => "cluster.mfu",
+            Input::Downtime => "cluster.downtime",
+            Input::GpuHourUsd => "cost.gpu_hour_usd",
+            Input::TeamSize => "team.size",
+            Input::SalaryUsd => "team.salary_usd",
+            Input::Months => "team.months",
+            Input::MonthsBefore => "team.months_before",
+            Input::MonthsAfter => "team.months_after",
+        }
+    }
+
+    pub fn domain(self) -> Domain {
+        match self {
+            Input::Mfu => Domain::UnitOpenClosed,
+            Input::Downtime => Domain::UnitClosedOpen,
+            Input::SalaryUsd | Input::Months | Input::MonthsBefore | Input::MonthsAfter => {
+                Domain::NonNegative
+            }
+            _ => Domain::Positive,
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Every output of one run, in report order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(usize)]
+pub enum Metric {
+    TrainFlops,
+    TrainDays,
+    GpuHours,
+    ComputeCostUsd,
+    LaborCostUsd,
+    TotalCostUsd,
+}
+
+/// How a metric is shown to a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Flop,
+    Days,
+    Hours,
+    Usd,
+}
+
+impl Metric {
+    pub const COUNT: usize = 6;
+    pub const ALL: [Metric; Metric::COUNT] = [
+        Metric::TrainFlops,
+        Metric::TrainDays,
+        Metric::GpuHours,
+        Metric::ComputeCostUsd,
+        Metric::LaborCostUsd,
+        Metric::TotalCostUsd,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::TrainFlops => "train_flops",
+            Metric::TrainDays => "train_days",
+            Metric::GpuHours => "gpu_hours",
+            Metric::ComputeCostUsd => "compute_cost_usd",
+            Metric::LaborCostUsd => "labor_cost_usd",
+            Metric::TotalCostUsd => "total_cost_usd",
+        }
+    }
+
+    pub fn unit(self) -> Unit {
+        match self {
+            Metric::TrainFlops => Unit::Flop,
+            Metric::TrainDays => Unit::Days,
+            Metric::GpuHours => Unit::Hours,
+            Metric::ComputeCostUsd | Metric::LaborCostUsd | Metric::TotalCostUsd => Unit::Usd,
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Switches that change the model's shape rather than its numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ModelOptions {
+    /// Labor is paid for months_before + the run + months_after instead of a fixed `months`.
+    pub labor_follows_run: bool,
+}
+
+/// One run's inputs, indexed by [`Input`].
+pub type Inputs = [f64; Input::COUNT];
+/// One run's outputs, indexed by [`Metric`].
+pub type Outputs = [f64; Metric::COUNT];
+
+#[inline(always)]
+pub fn evaluate(x: &Inputs, options: ModelOptions) -> Outputs {
+    let get = |i: Input| x[i.index()];
+    let gpus = get(Input::Gpus);
+    let flops = get(Input::FlopsPerParamToken) * get(Input::ActiveParams) * get(Input::Tokens);
+    let cluster_flops_per_s = gpus * get(Input::PeakTflops) * 1e12 * get(Input::Mfu);
+    let train_days = flops / cluster_flops_per_s / SECONDS_PER_DAY / (1.0 - get(Input::Downtime));
+    let gpu_hours = gpus * train_days * 24.0;
+    let compute_cost = gpu_hours * get(Input::GpuHourUsd);
+    let labor_months = if options.labor_follows_run {
+        get(Input::MonthsBefore) + train_days / DAYS_PER_MONTH + get(Input::MonthsAfter)
+    } else {
+        get(Input::Months)
+    };
+    let labor_cost = get(Input::TeamSize) * get(Input::SalaryUsd) * labor_months / 12.0;
+    [
+        flops,
+        train_days,
+        gpu_hours,
+        compute_cost,
+        labor_cost,
+        compute_cost + labor_cost,
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article() -> Inputs {
+        let mut x = [0.0; Input::COUNT];
+        x[Input::Params.index()] = 405e9;
+        x[Input::ActiveParams.index()] = 405e9;
+        x[Input::Tokens.index()] = 15.6e12;
+        x[Input::FlopsPerParamToken.index()] = 6.0;
+        x[Input::Gpus.index()] = 16_000.0;
+        x[Input::PeakTflops.index()] = 400.0;
+        x[Input::Mfu.index()] = 1.0;
+        x[Input::Downtime.index()] = 0.0;
+        x[Input::GpuHourUsd.index()] = 2.0;
+        x[Input::TeamSize.index()] = 50.0;
+        x[Input::SalaryUsd.index()] = 500e3;
+        x[Input::Months.index()] = 12.0;
+        x
+    }
+
+    #[test]
+    fn reproduces_the_article_arithmetic() {
+        let y = evaluate(&article(), ModelOptions::default());
+        assert!((y[Metric::TrainFlops.index()] / 3.7908e25 - 1.0).abs() < 1e-12);
+        // 3.7908e25 / (16 000 × 400e12) / 86 400 = 68.5547 days.
+        assert!((y[Metric::TrainDays.index()] - 68.554_687_5).abs() < 1e-9);
+        assert!((y[Metric::GpuHours.index()] - 26_325_000.0).abs() < 1e-3);
+        assert!((y[Metric::ComputeCostUsd.index()] - 52_650_000.0).abs() < 1e-3);
+        assert!((y[Metric::LaborCostUsd.index()] - 25e6).abs() < 1e-6);
+        assert!((y[Metric::TotalCostUsd.index()] - 77_650_000.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn downtime_stretches_wall_clock() {
+        let mut x = article();
+        x[Input::Downtime.index()] = 0.2;
+        let y = evaluate(&x, ModelOptions::default());
+        assert!((y[Metric::TrainDays.index()] - 68.554_687_5 / 0.8).abs() < 1e-9);
+    }
+
+    #[test]
+    fn labor_can_follow_the_run() {
+        let mut x = article();
+        x[Input::MonthsBefore.index()] = 6.0;
+        x[Input::MonthsAfter.index()] = 2.0;
+        let y = evaluate(&x, ModelOptions { labor_follows_run: true });
+        let months = 8.0 + 68.554_687_5 / DAYS_PER_MONTH;
+        assert!((y[Metric::LaborCostUsd.index()] - 50.0 * 500e3 * months / 12.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn active_params_not_total_params_drive_flops() {
+        let mut x = article();
+        x[Input::ActiveParams.index()] = 37e9;
+        let y = evaluate(&x, ModelOptions::default());
+        assert!((y[Metric::TrainFlops.index()] - 6.0 * 37e9 * 15.6e12).abs() / 1e24 < 1e-9);
+    }
+}

@@ -1,0 +1,31 @@
+//! The summary as a Markdown table, for issues, wikis and design docs.
+
+use super::{Exporter, RunReport, human};
+
+pub struct MarkdownExporter;
+
+impl Exporter for MarkdownExporter {
+    fn export(&self, report: &RunReport) -> Vec<u8> {
+        let mut out = format!(
+            "## {}\n\n{} runs, seed {}\n\n| metric | mean | sd |",
+            report.scenario_name, report.runs, report.seed
+        );
+        for p in &report.percentiles {
+            out.push_str(&format!(" P{p} |"));
+        }
+        out.push_str("\n|---|---:|---:|");
+        out.push_str(&"---:|".repeat(report.percentiles.len()));
+        out.push('\n');
+        for (metric, s) in &report.metrics {
+            let u = metric.unit();
+            out.push_str(&format!("| {} | {} | {} |", metric.name(), human(u, s.mean), human(u, s.sd)));
+            for p in &s.percentiles {
+                out.push_str(&format!(" {} |", human(u, p.value)));
+            }
+            out.push('\n');
+        }
+        out.push_str(&super::table::goal_lines(report).join("\n"));
+        out.push('\n');
+        out.into_bytes()
+    }
+}

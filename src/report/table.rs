@@ -1,0 +1,99 @@
+//! The terminal report: a bands table in readable units, with how many digits to trust.
+
+use super::{RunReport, human};
+use crate::model::Metric;
+use crate::units;
+
+/// Renders the report as aligned text for a terminal.
+pub fn render_table(report: &RunReport) -> String {
+    let mut header = vec!["metric".to_string(), "mean".into(), "sd".into()];
+    header.extend(report.percentiles.iter().map(|p| format!("P{p}")));
+    header.push("±95%".into());
+    let mut rows = vec![header];
+    for (metric, s) in &report.metrics {
+        let u = metric.unit();
+        let mut row = vec![metric.name().to_string(), human(u, s.mean), human(u, s.sd)];
+        row.extend(s.percentiles.iter().map(|p| human(u, p.value)));
+        row.push(format!("±{}", human(u, s.max_half_width())));
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = format!(
+        "{}\n{} runs, seed {}\n\n",
+        report.scenario_name,
+        group_thousands(report.runs),
+        report.seed
+    );
+    for (i, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(c, (cell, w))| {
+                let pad = w - cell.chars().count();
+                if c == 0 { format!("{cell}{}", " ".repeat(pad)) } else { format!("{}{cell}", " ".repeat(pad)) }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+        if i == 0 {
+            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1)));
+            out.push('\n');
+        }
+    }
+    out.push_str(
+        "\n±95%: half-width of the widest 95% Monte Carlo interval of the row's percentiles;\n\
+         digits smaller than it are noise (4x the runs halve it).\n",
+    );
+    let goals = goal_lines(report);
+    if !goals.is_empty() {
+        out.push('\n');
+        out.push_str(&goals.join("\n"));
+        out.push('\n');
+    }
+    out
+}
+
+/// "P(total_cost_usd <= $110M) = 62.31% ± 0.10%" lines for the budget, deadline and both.
+pub(super) fn goal_lines(report: &RunReport) -> Vec<String> {
+    let pct = |p: f64, se: f64| format!("{:.2}% ± {:.2}%", 100.0 * p, 100.0 * 1.96 * se);
+    let mut lines = Vec::new();
+    let budget_text = report.budget.map(|b| format!("{} <= {}", Metric::TotalCostUsd.name(), human(Metric::TotalCostUsd.unit(), b.limit)));
+    let deadline_text = report.deadline.map(|d| format!("{} <= {}", Metric::TrainDays.name(), units::general(d.limit)));
+    if let (Some(b), Some(text)) = (report.budget, &budget_text) {
+        lines.push(format!("P({text}) = {}", pct(b.chance.p, b.chance.se)));
+    }
+    if let (Some(d), Some(text)) = (report.deadline, &deadline_text) {
+        lines.push(format!("P({text}) = {}", pct(d.chance.p, d.chance.se)));
+    }
+    if let (Some(j), Some(b), Some(d)) = (report.joint, &budget_text, &deadline_text) {
+        lines.push(format!("P({b} and {d}) = {}", pct(j.p, j.se)));
+    }
+    lines
+}
+
+pub fn group_thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands() {
+        assert_eq!(group_thousands(1_000_000), "1,000,000");
+        assert_eq!(group_thousands(999), "999");
+        assert_eq!(group_thousands(1234), "1,234");
+    }
+}

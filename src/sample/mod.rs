@@ -1,0 +1,205 @@
+//! Reproducible draws of every input: a sampling plan is plain data, its draws depend only on
+//! the seed, the input's stream key and the chunk index, never on the thread count.
+//!
+//! Runs are cut into chunks of [`CHUNK_RUNS`]; chunk `c` of input `k` draws from its own
+//! generator seeded from (seed, k, c). Any chunk can be drawn again on its own, in any order, by
+//! any thread, with the same result; two scenarios that share an input draw the same values for it
+//! (common random numbers).
+
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+
+use crate::dist::Dist;
+use crate::model::{Input, Inputs};
+use crate::scenario::Scenario;
+
+/// Runs per chunk. Part of the reproducibility contract: changing it changes every result.
+pub const CHUNK_RUNS: usize = 1 << 16;
+/// Runs drawn at once inside a chunk: a block of every input stays in the L1/L2 cache.
+pub const BLOCK: usize = 512;
+
+/// What to draw: one distribution and stream per input, the seed and the run count.
+#[derive(Debug, Clone)]
+pub struct SamplingPlan {
+    pub runs: u64,
+    pub seed: u64,
+    dists: Vec<Dist>,
+    streams: Vec<u64>,
+}
+
+impl SamplingPlan {
+    pub fn new(scenario: &Scenario, runs: u64, seed: u64) -> Self {
+        SamplingPlan {
+            runs,
+            seed,
+            dists: scenario.inputs.iter().map(|s| s.dist.clone()).collect(),
+            streams: scenario.inputs.iter().map(|s| fnv1a(s.stream_key)).collect(),
+        }
+    }
+
+    pub fn chunks(&self) -> usize {
+        self.runs.div_ceil(CHUNK_RUNS as u64) as usize
+    }
+
+    /// Runs in chunk `c` (the last one may be short).
+    pub fn chunk_len(&self, c: usize) -> usize {
+        let start = c as u64 * CHUNK_RUNS as u64;
+        (self.runs - start).min(CHUNK_RUNS as u64) as usize
+    }
+
+    pub fn chunk(&self, c: usize) -> ChunkSampler<'_> {
+        let rngs = self
+            .dists
+            .iter()
+            .zip(&self.streams)
+            .map(|(d, &stream)| (!d.is_fixed()).then(|| stream_rng(self.seed, stream, c as u64)))
+            .collect();
+        ChunkSampler {
+            plan: self,
+            rngs,
+            left: self.chunk_len(c),
+        }
+    }
+
+    /// A block of input columns with fixed inputs already in place.
+    pub fn scratch(&self) -> Block {
+        let mut columns = vec![[0.0; BLOCK]; Input::COUNT];
+        for (col, d) in columns.iter_mut().zip(&self.dists) {
+            if d.is_fixed() {
+                col.fill(d.quantile(0.5));
+            }
+        }
+        Block { columns, len: 0 }
+    }
+}
+
+/// Column-major inputs of up to [`BLOCK`] runs.
+pub struct Block {
+    columns: Vec<[f64; BLOCK]>,
+    pub len: usize,
+}
+
+impl Block {
+    pub fn column(&self, input: Input) -> &[f64] {
+        &self.columns[input.index()][..self.len]
+    }
+
+    /// Run `i` of the block as a model input vector.
+    #[inline(always)]
+    pub fn run(&self, i: usize) -> Inputs {
+        std::array::from_fn(|k| self.columns[k][i])
+    }
+}
+
+/// Draws one chunk, a block at a time.
+pub struct ChunkSampler<'p> {
+    plan: &'p SamplingPlan,
+    rngs: Vec<Option<Xoshiro256PlusPlus>>,
+    left: usize,
+}
+
+impl ChunkSampler<'_> {
+    /// Fills the next block; returns false when the chunk is done.
+    pub fn next_block(&mut self, block: &mut Block) -> bool {
+        let n = self.left.min(BLOCK);
+        if n == 0 {
+            return false;
+        }
+        for ((col, d), rng) in block.columns.iter_mut().zip(&self.plan.dists).zip(&mut self.rngs) {
+            if let Some(rng) = rng {
+                d.fill(rng, &mut col[..n]);
+            }
+        }
+        block.len = n;
+        self.left -= n;
+        true
+    }
+}
+
+/// A generator for one (seed, stream, chunk) triple; SplitMix64 decorrelates nearby triples.
+fn stream_rng(seed: u64, stream: u64, chunk: u64) -> Xoshiro256PlusPlus {
+    let mixed = splitmix64(splitmix64(seed ^ splitmix64(stream)) ^ chunk.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    Xoshiro256PlusPlus::seed_from_u64(mixed)
+}
+
+fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A hash fixed forever (unlike std's), so stream identities never change between releases.
+fn fnv1a(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn plan(text: &str, runs: u64) -> SamplingPlan {
+        let s = Scenario::parse(Path::new("t.toml"), text).unwrap();
+        SamplingPlan::new(&s, runs, 42)
+    }
+
+    const BASE: &str = r#"
+        [model]
+        params = 1e9
+        tokens = 1e12
+        [cluster]
+        gpus = 100
+        peak_tflops = 1000
+        mfu = { dist = "uniform", min = 0.3, max = 0.5 }
+        [cost]
+        gpu_hour_usd = "1 to 3"
+    "#;
+
+    fn draws(p: &SamplingPlan, input: Input) -> Vec<f64> {
+        let mut out = Vec::new();
+        let mut block = p.scratch();
+        for c in 0..p.chunks() {
+            let mut s = p.chunk(c);
+            while s.next_block(&mut block) {
+                out.extend_from_slice(block.column(input));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn chunks_cover_every_run_once() {
+        let p = plan(BASE, 3 * CHUNK_RUNS as u64 + 17);
+        assert_eq!(p.chunks(), 4);
+        assert_eq!(p.chunk_len(3), 17);
+        assert_eq!(draws(&p, Input::Mfu).len(), 3 * CHUNK_RUNS + 17);
+    }
+
+    #[test]
+    fn a_chunk_drawn_alone_equals_the_same_chunk_drawn_in_sequence() {
+        let p = plan(BASE, 2 * CHUNK_RUNS as u64);
+        let all = draws(&p, Input::Mfu);
+        let mut block = p.scratch();
+        let mut s = p.chunk(1);
+        s.next_block(&mut block);
+        assert_eq!(block.column(Input::Mfu), &all[CHUNK_RUNS..CHUNK_RUNS + BLOCK]);
+    }
+
+    #[test]
+    fn an_input_draws_the_same_values_whatever_else_the_scenario_holds() {
+        let more = BASE.replace("[cost]", "downtime = { dist = \"uniform\", min = 0.0, max = 0.1 }\n[cost]");
+        let a = draws(&plan(BASE, 5000), Input::Mfu);
+        let b = draws(&plan(&more, 5000), Input::Mfu);
+        assert_eq!(a, b);
+        // ...while different inputs get different streams.
+        assert_ne!(draws(&plan(&more, 5000), Input::Downtime)[..10], a[..10]);
+    }
+
+    #[test]
+    fn active_params_default_follows_params_draw_for_draw() {
+        let text = BASE.replace("params = 1e9", "params = { dist = \"uniform\", min = 1e9, max = 2e9 }");
+        let p = plan(&text, 3000);
+        assert_eq!(draws(&p, Input::Params), draws(&p, Input::ActiveParams));
+    }
+}

@@ -1,0 +1,353 @@
+//! Scenario files: TOML in which every numeric input is a number or a distribution.
+//!
+//! Reading never panics and never guesses: unknown keys, bad parameters and inputs whose
+//! draws could leave their physical domain are errors that point at the exact place in the file.
+
+mod reader;
+mod value;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml::de::DeTable;
+
+use crate::dist::Dist;
+use crate::error::Error;
+use crate::model::{Domain, Input, ModelOptions};
+use reader::{Source, Table};
+
+/// One model input as the sampler sees it.
+#[derive(Debug, Clone)]
+pub struct InputSpec {
+    pub input: Input,
+    pub dist: Dist,
+    /// Draws come from the stream named by this key, so inputs that must be equal
+    /// (active_params defaulting to params) share one stream, and two scenarios that share
+    /// an input draw the same values for it.
+    pub stream_key: &'static str,
+    /// False for inputs the model ignores in this scenario (e.g. months when labor follows the run).
+    pub used: bool,
+    /// The value as written in the file; None for defaults.
+    pub written: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SimulationSettings {
+    pub runs: Option<u64>,
+    pub seed: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub path: PathBuf,
+    /// Indexed by [`Input`].
+    pub inputs: Vec<InputSpec>,
+    pub options: ModelOptions,
+    pub simulation: SimulationSettings,
+}
+
+impl Scenario {
+    pub fn load(path: &Path) -> Result<Scenario, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::ReadScenario {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Scenario::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Scenario, Error> {
+        let src = Source { path, text };
+        let doc = DeTable::parse(text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            src.error(span, "invalid TOML syntax", e.message().trim().to_string(), None)
+        })?;
+        let span = doc.span();
+        read_document(&src, Table::new("", span, doc.get_ref()))
+    }
+
+    pub fn spec(&self, input: Input) -> &InputSpec {
+        &self.inputs[input.index()]
+    }
+
+    /// Inputs the model uses that vary from run to run.
+    pub fn uncertain_inputs(&self) -> impl Iterator<Item = &InputSpec> {
+        self.inputs
+            .iter()
+            .filter(|s| s.used && !s.dist.is_fixed() && s.stream_key == s.input.key())
+    }
+}
+
+const TOP_KEYS: &[&str] = &["name", "description", "model", "cluster", "cost", "team", "simulation"];
+const MODEL_KEYS: &[&str] = &["params", "active_params", "tokens", "flops_per_param_token"];
+const CLUSTER_KEYS: &[&str] = &["gpus", "peak_tflops", "mfu", "downtime"];
+const COST_KEYS: &[&str] = &["gpu_hour_usd"];
+const TEAM_KEYS: &[&str] = &["size", "salary_usd", "months", "months_before", "months_after"];
+const SIMULATION_KEYS: &[&str] = &["runs", "seed"];
+
+/// Collects inputs while the document is read.
+struct Builder<'s> {
+    src: &'s Source<'s>,
+    inputs: Vec<Option<InputSpec>>,
+    spans: Vec<Option<Range<usize>>>,
+}
+
+impl Builder<'_> {
+    /// Reads `input` from `table` if present, checking it against the input's domain.
+    fn read(&mut self, table: &mut Table, input: Input) -> Result<bool, Error> {
+        let short = input.key().rsplit('.').next().unwrap();
+        let Some(v) = table.take(short) else {
+            return Ok(false);
+        };
+        let dist = value::read(self.src, input.key(), v)?;
+        check_domain(self.src, input, v.span(), &dist)?;
+        self.set(input, dist, Some(self.src.text[v.span()].to_string()));
+        self.spans[input.index()] = Some(v.span());
+        Ok(true)
+    }
+
+    fn require(&mut self, table: &mut Table, input: Input) -> Result<(), Error> {
+        if self.read(table, input)? {
+            return Ok(());
+        }
+        let short = input.key().rsplit('.').next().unwrap();
+        Err(self.src.error(
+            table.span.clone(),
+            format!("missing `{}`", input.key()),
+            format!("[{}] needs `{short}`", table.name),
+            Some(format!("add a line `{short} = ...` with a number or a distribution")),
+        ))
+    }
+
+    fn set(&mut self, input: Input, dist: Dist, written: Option<String>) {
+        self.inputs[input.index()] = Some(InputSpec {
+            input,
+            dist,
+            stream_key: input.key(),
+            used: true,
+            written,
+        });
+    }
+
+    fn default(&mut self, input: Input, value: f64) {
+        if self.inputs[input.index()].is_none() {
+            self.set(input, Dist::fixed(value), None);
+        }
+    }
+
+    fn unused(&mut self, input: Input) {
+        self.set(input, Dist::fixed(0.0), None);
+        self.inputs[input.index()].as_mut().unwrap().used = false;
+    }
+}
+
+fn read_document(src: &Source, mut doc: Table) -> Result<Scenario, Error> {
+    let name = match doc.take("name") {
+        Some(v) => reader::string(src, "name", v)?.to_string(),
+        None => src
+            .path
+            .file_stem()
+            .map_or("scenario".into(), |s| s.to_string_lossy().into_owned()),
+    };
+    if let Some(v) = doc.take("description") {
+        reader::string(src, "description", v)?;
+    }
+    let mut b = Builder {
+        src,
+        inputs: vec![None; Input::COUNT],
+        spans: vec![None; Input::COUNT],
+    };
+    read_model(&mut b, &mut doc)?;
+    read_cluster(&mut b, &mut doc)?;
+    let mut cost = required_section(src, &mut doc, "cost")?;
+    b.require(&mut cost, Input::GpuHourUsd)?;
+    cost.finish(src, COST_KEYS, "[cost]")?;
+    let options = read_team(&mut b, &mut doc)?;
+    let simulation = read_simulation(src, &mut doc)?;
+    doc.finish(src, TOP_KEYS, "the scenario")?;
+    let inputs = b.inputs.into_iter().map(|s| s.expect("every input is set")).collect();
+    Ok(Scenario {
+        name,
+        path: src.path.to_path_buf(),
+        inputs,
+        options,
+        simulation,
+    })
+}
+
+fn read_model(b: &mut Builder, doc: &mut Table) -> Result<(), Error> {
+    let mut model = required_section(b.src, doc, "model")?;
+    b.require(&mut model, Input::Params)?;
+    b.require(&mut model, Input::Tokens)?;
+    if b.read(&mut model, Input::ActiveParams)? {
+        check_active_params(b)?;
+    } else {
+        // Same stream as params: each run's active count equals its total count.
+        let mut alias = b.inputs[Input::Params.index()].clone().unwrap();
+        alias.input = Input::ActiveParams;
+        alias.written = None;
+        b.inputs[Input::ActiveParams.index()] = Some(alias);
+    }
+    b.read(&mut model, Input::FlopsPerParamToken)?;
+    b.default(Input::FlopsPerParamToken, 6.0);
+    model.finish(b.src, MODEL_KEYS, "[model]")
+}
+
+/// Active parameters above the total are a typo (e.g. the two swapped), not a model.
+fn check_active_params(b: &Builder) -> Result<(), Error> {
+    let total = b.inputs[Input::Params.index()].as_ref().unwrap().dist.support();
+    let active = b.inputs[Input::ActiveParams.index()].as_ref().unwrap().dist.support();
+    if active.lo > total.hi {
+        return Err(b.src.error(
+            b.spans[Input::ActiveParams.index()].clone().unwrap(),
+            "`model.active_params` exceeds `model.params`",
+            "more active than total parameters",
+            Some("active_params counts the parameters used per token (mixture of experts); it cannot exceed params".into()),
+        ));
+    }
+    Ok(())
+}
+
+fn read_cluster(b: &mut Builder, doc: &mut Table) -> Result<(), Error> {
+    let mut cluster = required_section(b.src, doc, "cluster")?;
+    b.require(&mut cluster, Input::Gpus)?;
+    b.require(&mut cluster, Input::PeakTflops)?;
+    b.require(&mut cluster, Input::Mfu)?;
+    b.read(&mut cluster, Input::Downtime)?;
+    b.default(Input::Downtime, 0.0);
+    cluster.finish(b.src, CLUSTER_KEYS, "[cluster]")
+}
+
+fn read_team(b: &mut Builder, doc: &mut Table) -> Result<ModelOptions, Error> {
+    let Some(v) = doc.take("team") else {
+        for input in [Input::TeamSize, Input::SalaryUsd, Input::Months, Input::MonthsBefore, Input::MonthsAfter] {
+            b.unused(input);
+        }
+        return Ok(ModelOptions::default());
+    };
+    let mut team = reader::table(b.src, "team", v)?;
+    b.require(&mut team, Input::TeamSize)?;
+    b.require(&mut team, Input::SalaryUsd)?;
+    let fixed = b.read(&mut team, Input::Months)?;
+    let before = b.read(&mut team, Input::MonthsBefore)?;
+    let after = b.read(&mut team, Input::MonthsAfter)?;
+    let follows = before || after;
+    if fixed && follows {
+        let span = b.spans[Input::Months.index()].clone().unwrap();
+        return Err(b.src.error(
+            span,
+            "`team.months` cannot be combined with `team.months_before` / `team.months_after`",
+            "conflicting ways to set the paid time",
+            Some("use `months` for a fixed project length, or `months_before` and `months_after` for months around the training run, which is then paid too".into()),
+        ));
+    }
+    if !fixed && !follows {
+        return Err(b.src.error(
+            team.span.clone(),
+            "[team] does not say for how long the team is paid",
+            "missing `months`",
+            Some("add `months = 12` (a fixed project length), or `months_before` / `months_after` to pay the team before and after the training run as well as during it".into()),
+        ));
+    }
+    if follows {
+        b.default(Input::MonthsBefore, 0.0);
+        b.default(Input::MonthsAfter, 0.0);
+        b.unused(Input::Months);
+    } else {
+        b.unused(Input::MonthsBefore);
+        b.unused(Input::MonthsAfter);
+    }
+    team.finish(b.src, TEAM_KEYS, "[team]")?;
+    Ok(ModelOptions {
+        labor_follows_run: follows,
+    })
+}
+
+fn read_simulation(src: &Source, doc: &mut Table) -> Result<SimulationSettings, Error> {
+    let Some(v) = doc.take("simulation") else {
+        return Ok(SimulationSettings::default());
+    };
+    let mut sim = reader::table(src, "simulation", v)?;
+    let mut settings = SimulationSettings::default();
+    if let Some(v) = sim.take("runs") {
+        let runs = reader::count(src, "simulation.runs", v)?;
+        if runs == 0 {
+            return Err(src.error(v.span(), "`simulation.runs` must be at least 1", "zero runs", None));
+        }
+        settings.runs = Some(runs);
+    }
+    if let Some(v) = sim.take("seed") {
+        settings.seed = Some(reader::count(src, "simulation.seed", v)?);
+    }
+    sim.finish(src, SIMULATION_KEYS, "[simulation]")?;
+    Ok(settings)
+}
+
+fn required_section<'t, 'i>(src: &Source, doc: &mut Table<'t, 'i>, name: &str) -> Result<Table<'t, 'i>, Error> {
+    match doc.take(name) {
+        Some(v) => reader::table(src, name, v),
+        None => Err(src.error(
+            0..0,
+            format!("missing section [{name}]"),
+            format!("the scenario needs a [{name}] section"),
+            Some(format!("see scenarios/ for complete examples; [{name}] takes: {}", match name {
+                "model" => MODEL_KEYS.join(", "),
+                "cluster" => CLUSTER_KEYS.join(", "),
+                _ => COST_KEYS.join(", "),
+            })),
+        )),
+    }
+}
+
+/// Refuses distributions whose draws can leave the input's physical domain.
+fn check_domain(src: &Source, input: Input, span: Range<usize>, dist: &Dist) -> Result<(), Error> {
+    let s = dist.support();
+    let domain = input.domain();
+    let lo_ok = match domain {
+        Domain::Positive | Domain::UnitOpenClosed => s.lo > 0.0 || (s.lo == 0.0 && s.lo_open),
+        Domain::NonNegative | Domain::UnitClosedOpen => s.lo >= 0.0,
+    };
+    let hi_ok = match domain {
+        Domain::UnitOpenClosed => s.hi <= 1.0,
+        Domain::UnitClosedOpen => s.hi < 1.0 || (s.hi == 1.0 && s.hi_open),
+        _ => true,
+    };
+    if lo_ok && hi_ok {
+        return Ok(());
+    }
+    let key = input.key();
+    let must = domain.describe();
+    if dist.is_fixed() {
+        let v = s.lo;
+        let help = matches!(domain, Domain::UnitOpenClosed | Domain::UnitClosedOpen)
+            .then(|| format!("{key} is a fraction: 40% is written 0.40"));
+        return Err(src.error(span, format!("`{key}` must be {must}, got {v}"), format!("must be {must}"), help));
+    }
+    let family = dist.family().name();
+    let (reach, help) = if !lo_ok {
+        (
+            format!("down to {}", s.lo),
+            match domain {
+                Domain::Positive | Domain::UnitOpenClosed => "add a `lower` bound above 0 (truncation), or use a family that stays positive: lognormal, gamma, or a pert/triangular with min > 0",
+                _ => "add `lower = 0` (truncation), or use a family that stays non-negative: lognormal, gamma, pert, triangular",
+            },
+        )
+    } else {
+        (
+            format!("up to {}", s.hi),
+            match domain {
+                Domain::UnitOpenClosed => "add `upper = 1` (truncation), or use a bounded family such as pert, beta or triangular with max <= 1",
+                _ => "add an `upper` bound below 1 (truncation), or use a bounded family such as pert, beta or triangular with max < 1",
+            },
+        )
+    };
+    Err(src.error(
+        span,
+        format!("`{key}` must be {must}, but this {family} distribution can take values {reach}"),
+        format!("can leave {must}"),
+        Some(help.to_string()),
+    ))
+}
+
+#[cfg(test)]
+mod tests;

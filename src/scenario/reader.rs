@@ -1,0 +1,204 @@
+//! Walks a span-preserving TOML tree, so every error can point at its key or value.
+
+use std::ops::Range;
+use std::path::Path;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::error::{Diagnostic, Error};
+
+/// The file being read: everything a diagnostic needs besides the span.
+pub struct Source<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+}
+
+impl Source<'_> {
+    pub fn error(
+        &self,
+        span: Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: Option<String>,
+    ) -> Error {
+        Error::Scenario(Box::new(Diagnostic {
+            path: self.path.to_path_buf(),
+            source: self.text.to_string(),
+            span,
+            message: message.into(),
+            label: label.into(),
+            help,
+        }))
+    }
+}
+
+/// A table with its span and dotted name, that hands out its entries and rejects leftovers.
+pub struct Table<'t, 'i> {
+    pub name: String,
+    pub span: Range<usize>,
+    entries: Vec<(&'t Spanned<std::borrow::Cow<'i, str>>, &'t Spanned<DeValue<'i>>)>,
+    taken: Vec<bool>,
+}
+
+impl<'t, 'i> Table<'t, 'i> {
+    pub fn new(name: impl Into<String>, span: Range<usize>, table: &'t DeTable<'i>) -> Self {
+        let entries: Vec<_> = table.iter().collect();
+        let taken = vec![false; entries.len()];
+        Table {
+            name: name.into(),
+            span,
+            entries,
+            taken,
+        }
+    }
+
+    /// The dotted key of an entry of this table, as users write it in messages.
+    pub fn key(&self, key: &str) -> String {
+        if self.name.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.name)
+        }
+    }
+
+    pub fn take(&mut self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
+        let i = self.entries.iter().position(|(k, _)| k.get_ref() == key)?;
+        self.taken[i] = true;
+        Some(self.entries[i].1)
+    }
+
+    /// Fails on the first key nobody asked for: a typo must never fall back to a default.
+    pub fn finish(self, src: &Source, allowed: &[&str], what: &str) -> Result<(), Error> {
+        for (i, (k, _)) in self.entries.iter().enumerate() {
+            if !self.taken[i] {
+                let near = closest(k.get_ref(), allowed)
+                    .map(|c| format!("did you mean `{c}`? "))
+                    .unwrap_or_default();
+                return Err(src.error(
+                    k.span(),
+                    format!("unknown key `{}` in {what}", self.key(k.get_ref())),
+                    "not a known key",
+                    Some(format!("{near}allowed here: {}", allowed.join(", "))),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The allowed key within two edits of `word`, if any.
+fn closest<'a>(word: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    allowed
+        .iter()
+        .map(|a| (edit_distance(word, a), *a))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, a)| a)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+pub fn type_name(v: &DeValue) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// A finite number from an integer or float value; NaN and infinity are refused.
+pub fn number(src: &Source, key: &str, v: &Spanned<DeValue>) -> Result<f64, Error> {
+    let parsed = match v.get_ref() {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok().map(|n| n as f64),
+        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+        other => {
+            return Err(src.error(
+                v.span(),
+                format!("`{key}` must be a number, found {}", type_name(other)),
+                "expected a number",
+                None,
+            ));
+        }
+    };
+    match parsed {
+        Some(x) if x.is_finite() => Ok(x),
+        _ => Err(src.error(
+            v.span(),
+            format!("`{key}` must be a finite number"),
+            "NaN and infinity are not allowed",
+            None,
+        )),
+    }
+}
+
+pub fn string<'v>(src: &Source, key: &str, v: &'v Spanned<DeValue>) -> Result<&'v str, Error> {
+    match v.get_ref() {
+        DeValue::String(s) => Ok(s.as_ref()),
+        other => Err(src.error(
+            v.span(),
+            format!("`{key}` must be a string, found {}", type_name(other)),
+            "expected a string",
+            None,
+        )),
+    }
+}
+
+pub fn table<'t, 'i>(
+    src: &Source,
+    key: &str,
+    v: &'t Spanned<DeValue<'i>>,
+) -> Result<Table<'t, 'i>, Error> {
+    match v.get_ref() {
+        DeValue::Table(t) => Ok(Table::new(key, v.span(), t)),
+        other => Err(src.error(
+            v.span(),
+            format!("`{key}` must be a table (a [{key}] section), found {}", type_name(other)),
+            "expected a table",
+            None,
+        )),
+    }
+}
+
+/// A whole non-negative integer, from an integer or an integral float such as 1e6.
+pub fn count(src: &Source, key: &str, v: &Spanned<DeValue>) -> Result<u64, Error> {
+    let x = number(src, key, v)?;
+    if x < 0.0 || x.fract() != 0.0 || x > 2f64.powi(63) {
+        return Err(src.error(
+            v.span(),
+            format!("`{key}` must be a whole number >= 0, got {x}"),
+            "expected a whole number",
+            None,
+        ));
+    }
+    Ok(x as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_keys() {
+        assert_eq!(closest("mfuu", &["mfu", "gpus"]), Some("mfu"));
+        assert_eq!(closest("gpu_hours_usd", &["gpu_hour_usd"]), Some("gpu_hour_usd"));
+        assert_eq!(closest("banana", &["mfu", "gpus"]), None);
+    }
+}

@@ -1,0 +1,186 @@
+//! Summaries of simulated outputs: mean, standard deviation, percentiles with their Monte Carlo
+//! error, and the chance of meeting a budget or a deadline.
+//!
+//! Percentiles use linear interpolation between order statistics (numpy's default, Excel's
+//! PERCENTILE.INC). Their 95% confidence interval is distribution-free: the order statistics at
+//! ranks n·p ± 1.96·√(n·p·(1−p)). Sums run per fixed-size chunk and combine in chunk order, so
+//! every figure is identical for any thread count.
+
+pub mod quantile;
+
+use rayon::prelude::*;
+
+use crate::sample::CHUNK_RUNS;
+
+const Z975: f64 = 1.959_963_984_540_054;
+
+/// One percentile's estimate and its 95% Monte Carlo confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Percentile {
+    /// In percent: 5 for P5.
+    pub p: f64,
+    pub value: f64,
+    pub ci_lo: f64,
+    pub ci_hi: f64,
+}
+
+impl Percentile {
+    /// Standard error implied by the interval's width.
+    pub fn se(&self) -> f64 {
+        (self.ci_hi - self.ci_lo) / (2.0 * Z975)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub n: u64,
+    pub mean: f64,
+    pub sd: f64,
+    pub percentiles: Vec<Percentile>,
+}
+
+impl Summary {
+    /// Standard error of the mean.
+    pub fn mean_se(&self) -> f64 {
+        self.sd / (self.n as f64).sqrt()
+    }
+
+    /// The widest percentile interval's half-width: how far the last shown digit can be trusted.
+    pub fn max_half_width(&self) -> f64 {
+        self.percentiles.iter().map(|p| (p.ci_hi - p.ci_lo) / 2.0).fold(0.0, f64::max)
+    }
+}
+
+/// Mean, sd and the given percentiles (each in (0, 100)) of a non-empty sample.
+pub fn summarize(data: &[f64], percentiles: &[f64]) -> Summary {
+    let n = data.len();
+    assert!(n > 0, "summary of an empty sample");
+    // Shifting by the first value makes a constant sample's mean exact and its sd exactly 0.
+    let shift = data[0];
+    let mean = shift + chunked_sum(data, |x| x - shift) / n as f64;
+    let sd = if n > 1 {
+        (chunked_sum(data, |x| (x - mean) * (x - mean)) / (n - 1) as f64).sqrt()
+    } else {
+        0.0
+    };
+    // Four ranks per percentile: the two around the point estimate and the two CI ends.
+    let plan: Vec<[usize; 4]> = percentiles.iter().map(|&p| ranks(n, p / 100.0)).collect();
+    let flat: Vec<usize> = plan.iter().flatten().copied().collect();
+    let values = quantile::order_statistics(data, &flat);
+    let percentiles = percentiles
+        .iter()
+        .zip(values.chunks(4))
+        .map(|(&p, v)| {
+            let h = (n - 1) as f64 * p / 100.0;
+            let frac = h - h.floor();
+            Percentile {
+                p,
+                value: v[0] + frac * (v[1] - v[0]),
+                ci_lo: v[2],
+                ci_hi: v[3],
+            }
+        })
+        .collect();
+    Summary {
+        n: n as u64,
+        mean,
+        sd,
+        percentiles,
+    }
+}
+
+/// [floor(h), floor(h)+1, CI low, CI high] for quantile q of n values, clamped to the sample.
+fn ranks(n: usize, q: f64) -> [usize; 4] {
+    let last = n - 1;
+    let h = last as f64 * q;
+    let lo = (h.floor() as usize).min(last);
+    let half = Z975 * (n as f64 * q * (1.0 - q)).sqrt();
+    let ci_lo = (n as f64 * q - half).floor().max(0.0) as usize;
+    let ci_hi = ((n as f64 * q + half).ceil() as usize).min(last);
+    [lo, (lo + 1).min(last), ci_lo.min(lo), ci_hi.max((lo + 1).min(last))]
+}
+
+/// Σ f(x) in fixed chunks added in chunk order: the same bits for any thread count.
+fn chunked_sum(data: &[f64], f: impl Fn(f64) -> f64 + Sync) -> f64 {
+    let partial: Vec<f64> = data
+        .par_chunks(CHUNK_RUNS)
+        .map(|c| c.iter().map(|&x| f(x)).sum())
+        .collect();
+    partial.iter().sum()
+}
+
+/// A probability estimated from a count, with its binomial standard error.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Probability {
+    pub p: f64,
+    pub se: f64,
+}
+
+impl Probability {
+    pub fn from_count(hits: u64, n: u64) -> Self {
+        let p = hits as f64 / n as f64;
+        Probability {
+            p,
+            se: (p * (1.0 - p) / n as f64).sqrt(),
+        }
+    }
+}
+
+/// Counts runs where `pred` holds for the pair (a[i], b[i]).
+pub fn count_pairs(a: &[f64], b: &[f64], pred: impl Fn(f64, f64) -> bool + Sync) -> u64 {
+    a.par_chunks(CHUNK_RUNS)
+        .zip(b.par_chunks(CHUNK_RUNS))
+        .map(|(x, y)| x.iter().zip(y).filter(|(u, v)| pred(**u, **v)).count() as u64)
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interpolates_like_numpy() {
+        // numpy.percentile([1, 2, 3, 4], [5, 50, 95]) = [1.15, 2.5, 3.85]
+        let s = summarize(&[4.0, 1.0, 3.0, 2.0], &[5.0, 50.0, 95.0]);
+        let v: Vec<f64> = s.percentiles.iter().map(|p| p.value).collect();
+        for (got, want) in v.iter().zip([1.15, 2.5, 3.85]) {
+            assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+        }
+        assert!((s.mean - 2.5).abs() < 1e-12);
+        assert!((s.sd - (5.0f64 / 3.0).sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn intervals_bracket_the_estimate_and_shrink_with_n() {
+        let small: Vec<f64> = (0..1_000).map(|i| i as f64).collect();
+        let large: Vec<f64> = (0..100_000).map(|i| i as f64 / 100.0).collect();
+        let a = summarize(&small, &[50.0]).percentiles[0];
+        let b = summarize(&large, &[50.0]).percentiles[0];
+        assert!(a.ci_lo <= a.value && a.value <= a.ci_hi);
+        // Uniform on [0, 1000): SE of the median = 1000·√(0.25/n).
+        assert!((a.se() / (1000.0 * (0.25f64 / 1e3).sqrt()) - 1.0).abs() < 0.1, "{}", a.se());
+        assert!((b.se() / (1000.0 * (0.25f64 / 1e5).sqrt()) - 1.0).abs() < 0.1, "{}", b.se());
+    }
+
+    #[test]
+    fn a_constant_sample_has_its_value_as_mean_and_zero_sd() {
+        let s = summarize(&vec![3.7908e25; 100_000], &[50.0]);
+        assert_eq!((s.mean, s.sd), (3.7908e25, 0.0));
+    }
+
+    #[test]
+    fn single_value_sample() {
+        let s = summarize(&[7.0], &[5.0, 95.0]);
+        assert_eq!(s.percentiles[1].value, 7.0);
+        assert_eq!(s.sd, 0.0);
+    }
+
+    #[test]
+    fn probabilities_count_pairs() {
+        let a = [1.0, 2.0, 3.0, 4.0];
+        let b = [4.0, 3.0, 2.0, 1.0];
+        assert_eq!(count_pairs(&a, &b, |x, y| x <= 2.0 && y <= 3.0), 1);
+        let p = Probability::from_count(1, 4);
+        assert_eq!(p.p, 0.25);
+    }
+}
