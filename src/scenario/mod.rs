@@ -324,28 +324,32 @@ fn check_domain(src: &Source, input: Input, span: Range<usize>, dist: &Dist) -> 
         return Err(src.error(span, format!("`{key}` must be {must}, got {v}"), format!("must be {must}"), help));
     }
     let family = dist.family().name();
-    let (reach, help) = if !lo_ok {
-        (
-            format!("down to {}", s.lo),
-            match domain {
-                Domain::Positive | Domain::UnitOpenClosed => "add a `lower` bound above 0 (truncation), or use a family that stays positive: lognormal, gamma, or a pert/triangular with min > 0",
-                _ => "add `lower = 0` (truncation), or use a family that stays non-negative: lognormal, gamma, pert, triangular",
-            },
-        )
-    } else {
-        (
-            format!("up to {}", s.hi),
-            match domain {
-                Domain::UnitOpenClosed => "add `upper = 1` (truncation), or use a bounded family such as pert, beta or triangular with max <= 1",
-                _ => "add an `upper` bound below 1 (truncation), or use a bounded family such as pert, beta or triangular with max < 1",
-            },
-        )
+    let mut reach = Vec::new();
+    let mut help = Vec::new();
+    if !lo_ok {
+        reach.push(format!("down to {}", s.lo));
+        help.push(match domain {
+            Domain::Positive | Domain::UnitOpenClosed => "a `lower` bound above 0",
+            _ => "`lower = 0`",
+        });
+    }
+    if !hi_ok {
+        reach.push(format!("up to {}", s.hi));
+        help.push(match domain {
+            Domain::UnitOpenClosed => "`upper = 1`",
+            _ => "an `upper` bound below 1",
+        });
+    }
+    let alternative = match domain {
+        Domain::UnitOpenClosed | Domain::UnitClosedOpen => "a bounded family such as pert, beta or triangular inside the range",
+        Domain::Positive => "a family that stays positive: lognormal, gamma, or pert/triangular with min > 0",
+        Domain::NonNegative => "a family that stays non-negative: lognormal, gamma, pert, triangular",
     };
     Err(src.error(
         span,
-        format!("`{key}` must be {must}, but this {family} distribution can take values {reach}"),
+        format!("`{key}` must be {must}, but this {family} distribution can take values {}", reach.join(" and ")),
         format!("can leave {must}"),
-        Some(help.to_string()),
+        Some(format!("add {} (truncation), or use {alternative}", help.join(" and "))),
     ))
 }
 

@@ -1,0 +1,190 @@
+//! Reading scenarios: defaults, every family, and errors that point at the right place.
+
+use super::*;
+use crate::dist::Family;
+
+const BASE: &str = r#"name = "t"
+[model]
+params = 405e9
+tokens = 15.6e12
+[cluster]
+gpus = 16384
+peak_tflops = 989
+mfu = 0.4
+[cost]
+gpu_hour_usd = 2
+"#;
+
+fn parse(text: &str) -> Result<Scenario, Error> {
+    Scenario::parse(Path::new("plan.toml"), text)
+}
+
+/// The rendered error, with its 1-based line and column.
+fn error(text: &str) -> (String, usize, usize) {
+    match parse(text) {
+        Err(Error::Scenario(d)) => {
+            let (l, c) = d.line_col();
+            (d.to_string(), l, c)
+        }
+        Err(e) => panic!("expected a scenario error, got {e}"),
+        Ok(_) => panic!("expected an error for:\n{text}"),
+    }
+}
+
+/// BASE with `line` added to the [cluster] section.
+fn with_cluster(line: &str) -> String {
+    BASE.replace("mfu = 0.4\n", &format!("{line}\n"))
+}
+
+#[test]
+fn defaults_fill_what_is_left_out() {
+    let s = parse(BASE).unwrap();
+    assert_eq!(s.name, "t");
+    assert_eq!(s.spec(Input::ActiveParams).dist.median(), 405e9);
+    assert_eq!(s.spec(Input::ActiveParams).stream_key, "model.params");
+    assert_eq!(s.spec(Input::FlopsPerParamToken).dist.median(), 6.0);
+    assert_eq!(s.spec(Input::Downtime).dist.median(), 0.0);
+    assert!(!s.spec(Input::TeamSize).used, "no [team]: no labor");
+    assert_eq!(s.uncertain_inputs().count(), 0);
+    assert_eq!(s.simulation, SimulationSettings::default());
+}
+
+#[test]
+fn a_to_b_is_a_lognormal_with_those_p5_and_p95() {
+    let s = parse(&BASE.replace("gpu_hour_usd = 2", "gpu_hour_usd = \"1.8 to 3.5\"")).unwrap();
+    let d = &s.spec(Input::GpuHourUsd).dist;
+    assert_eq!(d.family().name(), "lognormal");
+    assert!((d.quantile(0.05) - 1.8).abs() < 1e-9 && (d.quantile(0.95) - 3.5).abs() < 1e-9);
+}
+
+#[test]
+fn every_family_reads() {
+    let cases = [
+        (r#"{ dist = "fixed", value = 0.4 }"#, "fixed"),
+        (r#"{ dist = "uniform", min = 0.3, max = 0.5 }"#, "uniform"),
+        (r#"{ dist = "normal", mean = 0.4, sd = 0.02, lower = 0.1, upper = 1 }"#, "normal"),
+        (r#"{ dist = "normal", p5 = 0.35, p95 = 0.45, lower = 0.1, upper = 1 }"#, "normal"),
+        (r#"{ dist = "lognormal", median = 0.4, sigma = 0.1, upper = 1 }"#, "lognormal"),
+        (r#"{ dist = "lognormal", mu = -0.9, sigma = 0.1, upper = 1 }"#, "lognormal"),
+        (r#"{ dist = "lognormal", p5 = 0.3, p95 = 0.5, upper = 1 }"#, "lognormal"),
+        (r#"{ dist = "triangular", min = 0.3, mode = 0.4, max = 0.5 }"#, "triangular"),
+        (r#"{ dist = "pert", min = 0.3, mode = 0.4, max = 0.5, lambda = 6 }"#, "beta"),
+        (r#"{ dist = "beta", alpha = 4, beta = 6 }"#, "beta"),
+        (r#"{ dist = "gamma", shape = 40, scale = 0.01, upper = 1 }"#, "gamma"),
+        (r#"{ dist = "weibull", shape = 10, scale = 0.4, upper = 1 }"#, "weibull"),
+        (r#"{ dist = "discrete", values = [0.35, 0.4], weights = [1, 3] }"#, "discrete"),
+    ];
+    for (value, family) in cases {
+        let s = parse(&with_cluster(&format!("mfu = {value}"))).unwrap_or_else(|e| panic!("{value}: {e}"));
+        let spec = s.spec(Input::Mfu);
+        assert_eq!(spec.dist.family().name(), family, "{value}");
+        assert_eq!(spec.written.as_deref(), Some(value));
+        let sup = spec.dist.support();
+        assert!(sup.lo >= 0.0 && sup.hi <= 1.0, "{value}: {sup:?}");
+    }
+}
+
+#[test]
+fn pert_lambda_defaults_to_four() {
+    let s = parse(&with_cluster(r#"mfu = { dist = "pert", min = 0.3, mode = 0.4, max = 0.6 }"#)).unwrap();
+    assert_eq!(*s.spec(Input::Mfu).dist.family(), Family::pert(0.3, 0.4, 0.6, 4.0).unwrap());
+}
+
+#[test]
+fn labor_can_follow_the_run() {
+    let text = format!("{BASE}[team]\nsize = 10\nsalary_usd = 1e5\nmonths_before = 3\n");
+    let s = parse(&text).unwrap();
+    assert!(s.options.labor_follows_run);
+    assert!(!s.spec(Input::Months).used);
+    assert_eq!(s.spec(Input::MonthsAfter).dist.median(), 0.0);
+}
+
+#[test]
+fn simulation_settings_read() {
+    let s = parse(&format!("{BASE}[simulation]\nruns = 1e6\nseed = 7\n")).unwrap();
+    assert_eq!(s.simulation, SimulationSettings { runs: Some(1_000_000), seed: Some(7) });
+}
+
+#[test]
+fn unknown_keys_are_errors_with_a_suggestion() {
+    let (msg, line, col) = error(&with_cluster("mfu = 0.4\nmfuu = 0.5"));
+    assert_eq!((line, col), (9, 1), "{msg}");
+    assert!(msg.contains("unknown key `cluster.mfuu`") && msg.contains("did you mean `mfu`?"), "{msg}");
+    let (msg, ..) = error(&with_cluster(r#"mfu = { dist = "pert", min = 0.3, mode = 0.4, max = 0.5, lamda = 3 }"#));
+    assert!(msg.contains("did you mean `lambda`?"), "{msg}");
+    let (msg, ..) = error(&format!("{BASE}[simulaton]\nruns = 5\n"));
+    assert!(msg.contains("unknown key `simulaton`") && msg.contains("simulation"), "{msg}");
+}
+
+#[test]
+fn a_bad_parameter_is_pointed_at() {
+    let text = with_cluster(r#"mfu = { dist = "pert", min = 0.3, mode = 0.6, max = 0.5 }"#);
+    let (msg, line, col) = error(&text);
+    let want_col = text.lines().nth(7).unwrap().find("0.6").unwrap() + 1;
+    assert_eq!((line, col), (8, want_col), "{msg}");
+    assert!(msg.contains("mode must lie in [min, max]"), "{msg}");
+}
+
+#[test]
+fn draws_outside_the_physical_domain_are_refused() {
+    let (msg, ..) = error(&with_cluster(r#"mfu = { dist = "normal", mean = 0.4, sd = 0.05 }"#));
+    assert!(msg.contains("up to inf") && msg.contains("`upper = 1`"), "{msg}");
+    let (msg, ..) = error(&with_cluster("mfu = 40"));
+    assert!(msg.contains("must be in (0, 1], got 40") && msg.contains("0.40"), "{msg}");
+    let (msg, ..) = error(&with_cluster("mfu = 0.4\ndowntime = 1"));
+    assert!(msg.contains("`cluster.downtime` must be in [0, 1)"), "{msg}");
+    let (msg, ..) = error(&with_cluster(r#"mfu = { dist = "uniform", min = 0, max = 0.5 }"#));
+    assert!(msg.contains("down to 0"), "{msg}");
+    let (msg, ..) = error(&BASE.replace("gpus = 16384", "gpus = -8"));
+    assert!(msg.contains("`cluster.gpus` must be > 0"), "{msg}");
+    // Truncation makes an unbounded family acceptable.
+    parse(&with_cluster(r#"mfu = { dist = "normal", mean = 0.4, sd = 0.05, lower = 0.05, upper = 1 }"#)).unwrap();
+}
+
+#[test]
+fn nan_and_infinity_are_refused() {
+    for v in ["nan", "inf", "-inf"] {
+        let (msg, ..) = error(&with_cluster(&format!("mfu = {v}")));
+        assert!(msg.contains("must be a finite number"), "{v}: {msg}");
+    }
+    let (msg, ..) = error(&with_cluster(r#"mfu = { dist = "uniform", min = 0.1, max = nan }"#));
+    assert!(msg.contains("finite"), "{msg}");
+}
+
+#[test]
+fn malformed_values_say_what_is_allowed() {
+    let (msg, ..) = error(&BASE.replace("gpus = 16384", "gpus = \"many\""));
+    assert!(msg.contains("cannot read \"many\" as a range"), "{msg}");
+    let (msg, ..) = error(&BASE.replace("gpus = 16384", "gpus = true"));
+    assert!(msg.contains("must be a number or a distribution"), "{msg}");
+    let (msg, ..) = error(&BASE.replace("gpu_hour_usd = 2", "gpu_hour_usd = \"3.5 to 1.8\""));
+    assert!(msg.contains("needs 0 < A < B"), "{msg}");
+    let (msg, ..) = error(&with_cluster(r#"mfu = { dist = "betta", alpha = 2, beta = 3 }"#));
+    assert!(msg.contains("unknown distribution \"betta\"") && msg.contains("pert"), "{msg}");
+    let (msg, ..) = error(&with_cluster(r#"mfu = { min = 0.3, max = 0.5 }"#));
+    assert!(msg.contains("needs a `dist` key"), "{msg}");
+    let (msg, ..) = error(&with_cluster(r#"mfu = { dist = "normal", mean = 0.4, p95 = 0.5 }"#));
+    assert!(msg.contains("needs either mean and sd or p5 and p95"), "{msg}");
+    let (msg, ..) = error(&with_cluster(r#"mfu = { dist = "triangular", min = 0.3, max = 0.5 }"#));
+    assert!(msg.contains("needs `mode`"), "{msg}");
+}
+
+#[test]
+fn structure_errors() {
+    let (msg, ..) = error(&BASE.replace("[cost]\ngpu_hour_usd = 2\n", ""));
+    assert!(msg.contains("missing section [cost]"), "{msg}");
+    let (msg, ..) = error(&BASE.replace("tokens = 15.6e12\n", ""));
+    assert!(msg.contains("missing `model.tokens`"), "{msg}");
+    let (msg, line, _) = error("[model\nparams = 1");
+    assert!(msg.contains("invalid TOML syntax") && line == 1, "{msg}");
+    let (msg, ..) = error(&BASE.replace("tokens = 15.6e12", "tokens = 15.6e12\nactive_params = 1e12"));
+    assert!(msg.contains("exceeds `model.params`"), "{msg}");
+    let team = format!("{BASE}[team]\nsize = 10\nsalary_usd = 1e5\nmonths = 12\nmonths_after = 2\n");
+    assert!(error(&team).0.contains("cannot be combined"));
+    let team = format!("{BASE}[team]\nsize = 10\nsalary_usd = 1e5\n");
+    assert!(error(&team).0.contains("does not say for how long"));
+    let sim = format!("{BASE}[simulation]\nruns = 0\n");
+    assert!(error(&sim).0.contains("at least 1"));
+    let sim = format!("{BASE}[simulation]\nruns = 1.5\n");
+    assert!(error(&sim).0.contains("whole number"));
+}
