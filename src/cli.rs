@@ -133,9 +133,12 @@ impl CheckArgs {
 }
 
 fn parse_runs(text: &str) -> Result<u64, String> {
-    let x = parse_amount(text).ok_or_else(|| format!("`{text}` is not a number of runs (try 1000000, 1e6 or 10M)"))?;
+    let x = parse_amount(text)
+        .ok_or_else(|| format!("`{text}` is not a number of runs (try 1000000, 1e6 or 10M)"))?;
     if x < 1.0 || x.fract() != 0.0 || x > 1e15 {
-        return Err(format!("the number of runs must be a whole number from 1 to 1e15, got {text}"));
+        return Err(format!(
+            "the number of runs must be a whole number from 1 to 1e15, got {text}"
+        ));
     }
     Ok(x as u64)
 }
@@ -143,7 +146,9 @@ fn parse_runs(text: &str) -> Result<u64, String> {
 fn parse_positive_amount(text: &str) -> Result<f64, String> {
     match parse_amount(text) {
         Some(x) if x > 0.0 => Ok(x),
-        _ => Err(format!("`{text}` is not a positive number (e.g. 110e6, 110M, 80)")),
+        _ => Err(format!(
+            "`{text}` is not a positive number (e.g. 110e6, 110M, 80)"
+        )),
     }
 }
 
@@ -154,10 +159,12 @@ pub struct Percentiles(pub Vec<f64>);
 fn parse_percentiles(text: &str) -> Result<Percentiles, String> {
     let mut out = Vec::new();
     for part in text.split(',') {
-        let p: f64 = part
-            .trim()
-            .parse()
-            .map_err(|_| format!("`{}` is not a number; give percentiles like 1,5,50,95,99", part.trim()))?;
+        let p: f64 = part.trim().parse().map_err(|_| {
+            format!(
+                "`{}` is not a number; give percentiles like 1,5,50,95,99",
+                part.trim()
+            )
+        })?;
         if !(p > 0.0 && p < 100.0) {
             return Err(format!("percentile {p} is outside (0, 100)"));
         }

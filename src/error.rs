@@ -80,12 +80,12 @@ impl fmt::Display for Diagnostic {
         writeln!(f, "{pad} |")?;
         writeln!(f, "{line} | {text}")?;
         let line_len = text.chars().count();
-        let span_chars = self.source
-            [floor_char_boundary(&self.source, self.span.start.min(self.source.len()))
+        let span_chars =
+            self.source[floor_char_boundary(&self.source, self.span.start.min(self.source.len()))
                 ..floor_char_boundary(&self.source, self.span.end.min(self.source.len()))]
-            .chars()
-            .take_while(|&c| c != '\n')
-            .count();
+                .chars()
+                .take_while(|&c| c != '\n')
+                .count();
         let width = span_chars.clamp(1, (line_len + 1).saturating_sub(col - 1).max(1));
         write!(
             f,

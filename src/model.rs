@@ -255,7 +255,12 @@ mod tests {
         let mut x = article();
         x[Input::MonthsBefore.index()] = 6.0;
         x[Input::MonthsAfter.index()] = 2.0;
-        let y = evaluate(&x, ModelOptions { labor_follows_run: true });
+        let y = evaluate(
+            &x,
+            ModelOptions {
+                labor_follows_run: true,
+            },
+        );
         let months = 8.0 + 68.554_687_5 / DAYS_PER_MONTH;
         assert!((y[Metric::LaborCostUsd.index()] - 50.0 * 500e3 * months / 12.0).abs() < 1e-6);
     }

@@ -17,7 +17,10 @@ pub fn check_writable(path: &Path) -> Result<(), Error> {
     }
     let parent = parent_dir(path);
     if !parent.is_dir() {
-        return Err(fail(&format!("directory {} does not exist", parent.display())));
+        return Err(fail(&format!(
+            "directory {} does not exist",
+            parent.display()
+        )));
     }
     Ok(())
 }

@@ -24,19 +24,24 @@ pub const BYTES_PER_RUN: u64 = (Metric::COUNT * std::mem::size_of::<f64>()) as u
 
 /// Draws and evaluates every run. `progress` is called once per finished chunk with its run count.
 /// The result does not depend on the number of threads.
-pub fn simulate(plan: &SamplingPlan, options: ModelOptions, progress: &(dyn Fn(u64) + Sync)) -> Simulation {
+pub fn simulate(
+    plan: &SamplingPlan,
+    options: ModelOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Simulation {
     let runs = usize::try_from(plan.runs).expect("run count fits in memory");
     let mut columns: Vec<Vec<f64>> = (0..Metric::COUNT).map(|_| vec![0.0; runs]).collect();
-    let mut per_chunk: Vec<Vec<&mut [f64]>> = (0..plan.chunks()).map(|_| Vec::with_capacity(Metric::COUNT)).collect();
+    let mut per_chunk: Vec<Vec<&mut [f64]>> = (0..plan.chunks())
+        .map(|_| Vec::with_capacity(Metric::COUNT))
+        .collect();
     for column in &mut columns {
         for (c, part) in column.chunks_mut(CHUNK_RUNS).enumerate() {
             per_chunk[c].push(part);
         }
     }
-    per_chunk
-        .into_par_iter()
-        .enumerate()
-        .for_each_init(|| plan.scratch(), |block, (c, mut outputs)| {
+    per_chunk.into_par_iter().enumerate().for_each_init(
+        || plan.scratch(),
+        |block, (c, mut outputs)| {
             let mut sampler = plan.chunk(c);
             let mut offset = 0;
             while sampler.next_block(block) {
@@ -49,11 +54,11 @@ pub fn simulate(plan: &SamplingPlan, options: ModelOptions, progress: &(dyn Fn(u
                 offset += block.len;
             }
             progress(offset as u64);
-        });
+        },
+    );
     Simulation {
         runs: plan.runs,
         seed: plan.seed,
         columns,
     }
 }
-

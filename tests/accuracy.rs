@@ -25,21 +25,34 @@ fn simulate_file(path: &str, text: Option<&str>, runs: u64, seed: u64) -> Simula
 
 fn assert_mean(s: &Summary, exact: f64, what: &str) {
     let err = (s.mean - exact).abs();
-    assert!(err < Z * s.mean_se(), "{what} mean {} vs exact {exact}: {:.2} SE", s.mean, err / s.mean_se());
+    assert!(
+        err < Z * s.mean_se(),
+        "{what} mean {} vs exact {exact}: {:.2} SE",
+        s.mean,
+        err / s.mean_se()
+    );
 }
 
 fn assert_percentiles(s: &Summary, exact: impl Fn(f64) -> f64, what: &str) {
     for p in &s.percentiles {
         let truth = exact(p.p / 100.0);
         let err = (p.value - truth).abs();
-        assert!(err < Z * p.se(), "{what} P{} = {} vs exact {truth}: {:.2} SE", p.p, p.value, err / p.se());
+        assert!(
+            err < Z * p.se(),
+            "{what} P{} = {} vs exact {truth}: {:.2} SE",
+            p.p,
+            p.value,
+            err / p.se()
+        );
     }
 }
 
 /// Composite Simpson's rule on [a, b] with n (even) intervals.
 fn simpson(f: impl Fn(f64) -> f64, a: f64, b: f64, n: usize) -> f64 {
     let h = (b - a) / n as f64;
-    let inner: f64 = (1..n).map(|i| f(a + i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 }).sum();
+    let inner: f64 = (1..n)
+        .map(|i| f(a + i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 })
+        .sum();
     (f(a) + f(b) + inner) * h / 3.0
 }
 
@@ -55,7 +68,10 @@ fn invert(cdf: impl Fn(f64) -> f64, p: f64, mut lo: f64, mut hi: f64) -> f64 {
 const Z95: f64 = 1.644_853_626_951_472_2;
 
 fn lognormal_from(p5: f64, p95: f64) -> (f64, f64) {
-    ((p5.ln() + p95.ln()) / 2.0, (p95.ln() - p5.ln()) / (2.0 * Z95))
+    (
+        (p5.ln() + p95.ln()) / 2.0,
+        (p95.ln() - p5.ln()) / (2.0 * Z95),
+    )
 }
 
 #[test]
@@ -108,7 +124,8 @@ fn bundled_llama_scenario_matches_quadrature() {
     // downtime ~ Triangular(0.02, 0.08, 0.20); its density has a kink at the mode.
     let tri = Triangular::new(0.02, 0.20, 0.08).unwrap();
     let over_downtime = |g: &dyn Fn(f64) -> f64| {
-        simpson(|x| tri.pdf(x) * g(x), 0.02, 0.08, 2000) + simpson(|x| tri.pdf(x) * g(x), 0.08, 0.20, 2000)
+        simpson(|x| tri.pdf(x) * g(x), 0.02, 0.08, 2000)
+            + simpson(|x| tri.pdf(x) * g(x), 0.08, 0.20, 2000)
     };
     let k: f64 = 6.0 * 405e9 * 15.6e12 / (16384.0 * 989e12) / 86_400.0;
     let e_inv_mfu = simpson(|x| mfu_pdf(x) / x, 0.33, 0.45, 20_000);
@@ -125,15 +142,27 @@ fn bundled_llama_scenario_matches_quadrature() {
     let summary = |m: Metric| summarize(sim.column(m), &PERCENTILES);
     assert_mean(&summary(Metric::TrainDays), e_days, "train_days");
     assert_mean(&summary(Metric::GpuHours), e_gpu_hours, "gpu_hours");
-    assert_mean(&summary(Metric::ComputeCostUsd), e_compute, "compute_cost_usd");
+    assert_mean(
+        &summary(Metric::ComputeCostUsd),
+        e_compute,
+        "compute_cost_usd",
+    );
     assert_mean(&summary(Metric::LaborCostUsd), e_labor, "labor_cost_usd");
-    assert_mean(&summary(Metric::TotalCostUsd), e_compute + e_labor, "total_cost_usd");
+    assert_mean(
+        &summary(Metric::TotalCostUsd),
+        e_compute + e_labor,
+        "total_cost_usd",
+    );
 
     // P(days ≤ t) = P(mfu ≥ k / (t (1 − d))) = ∫ f_d(x) · S_mfu(k / (t (1 − x))) dx
     let days_cdf = |t: f64| over_downtime(&|x| mfu_sf(k / (t * (1.0 - x))));
     let exact_days = |p: f64| invert(days_cdf, p, 50.0, 120.0);
     assert_percentiles(&summary(Metric::TrainDays), exact_days, "train_days");
-    assert_percentiles(&summary(Metric::GpuHours), |p| 16384.0 * 24.0 * exact_days(p), "gpu_hours");
+    assert_percentiles(
+        &summary(Metric::GpuHours),
+        |p| 16384.0 * 24.0 * exact_days(p),
+        "gpu_hours",
+    );
 }
 
 #[test]
@@ -142,5 +171,10 @@ fn the_accuracy_check_detects_a_biased_estimate() {
     let sim = simulate_file("scenarios/llama-3.1-405b.toml", None, 1_000_000, 42);
     let s = summarize(sim.column(Metric::TrainDays), &[50.0]);
     let p50 = s.percentiles[0];
-    assert!(p50.value * 0.005 > Z * p50.se(), "P50 {} has SE {}", p50.value, p50.se());
+    assert!(
+        p50.value * 0.005 > Z * p50.se(),
+        "P50 {} has SE {}",
+        p50.value,
+        p50.se()
+    );
 }

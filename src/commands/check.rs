@@ -25,12 +25,17 @@ pub struct CheckOptions {
 pub fn check(opts: &CheckOptions) -> Result<String, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let runs = opts.runs.unwrap_or(DEFAULT_CHECK_RUNS);
-    let seed = opts.seed.or(scenario.simulation.seed).unwrap_or(super::run::DEFAULT_SEED);
+    let seed = opts
+        .seed
+        .or(scenario.simulation.seed)
+        .unwrap_or(super::run::DEFAULT_SEED);
     super::check_memory(runs)?;
     let mut out = format!("{} ({}): valid\n\n", scenario.name, opts.scenario.display());
     out.push_str(&describe_inputs(&scenario));
     let plan = SamplingPlan::new(&scenario, runs, seed);
-    let sim = super::with_threads(opts.threads, || simulate::simulate(&plan, scenario.options, &|_| {}))?;
+    let sim = super::with_threads(opts.threads, || {
+        simulate::simulate(&plan, scenario.options, &|_| {})
+    })?;
     out.push_str(&flaw_of_averages(&scenario, &sim, runs));
     Ok(out)
 }
@@ -42,8 +47,16 @@ fn describe_inputs(scenario: &Scenario) -> String {
         let d = &spec.dist;
         let written = spec.written.as_deref().unwrap_or("(default)");
         if d.is_fixed() {
-            let note = if spec.written.is_none() { " (default)" } else { "" };
-            fixed.push(format!("  {} = {}{note}", spec.input.key(), compact(d.median(), 4)));
+            let note = if spec.written.is_none() {
+                " (default)"
+            } else {
+                ""
+            };
+            fixed.push(format!(
+                "  {} = {}{note}",
+                spec.input.key(),
+                compact(d.median(), 4)
+            ));
             continue;
         }
         out.push_str(&format!("  {} = {written}\n", spec.input.key()));
@@ -75,8 +88,17 @@ fn flaw_of_averages(scenario: &Scenario, sim: &simulate::Simulation, runs: u64) 
         "\nThe flaw of averages: plugging in each input's median vs simulating {} runs\n",
         crate::report::group_thousands(runs)
     );
-    out.push_str(&format!("  {:<18} {:>14} {:>14} {:>14}\n", "metric", "at medians", "MC mean", "MC median"));
-    for m in [Metric::TrainDays, Metric::GpuHours, Metric::ComputeCostUsd, Metric::LaborCostUsd, Metric::TotalCostUsd] {
+    out.push_str(&format!(
+        "  {:<18} {:>14} {:>14} {:>14}\n",
+        "metric", "at medians", "MC mean", "MC median"
+    ));
+    for m in [
+        Metric::TrainDays,
+        Metric::GpuHours,
+        Metric::ComputeCostUsd,
+        Metric::LaborCostUsd,
+        Metric::TotalCostUsd,
+    ] {
         let s = stats::summarize(sim.column(m), &[50.0]);
         let u = m.unit();
         out.push_str(&format!(

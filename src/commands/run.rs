@@ -9,7 +9,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::error::Error;
 use crate::output;
-use crate::report::{self, CsvExporter, Exporter, Goals, JsonExporter, MarkdownExporter, RunReport};
+use crate::report::{
+    self, CsvExporter, Exporter, Goals, JsonExporter, MarkdownExporter, RunReport,
+};
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
 use crate::simulate::{self, Simulation};
@@ -44,14 +46,23 @@ pub struct RunOutcome {
 
 pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
-    let runs = opts.runs.or(scenario.simulation.runs).unwrap_or(DEFAULT_RUNS);
-    let seed = opts.seed.or(scenario.simulation.seed).unwrap_or(DEFAULT_SEED);
+    let runs = opts
+        .runs
+        .or(scenario.simulation.runs)
+        .unwrap_or(DEFAULT_RUNS);
+    let seed = opts
+        .seed
+        .or(scenario.simulation.seed)
+        .unwrap_or(DEFAULT_SEED);
     let files = [&opts.csv, &opts.samples_csv, &opts.json, &opts.markdown];
     for path in files.into_iter().flatten() {
         output::check_writable(path)?;
     }
     super::check_memory(runs)?;
-    let percentiles = opts.percentiles.clone().unwrap_or(DEFAULT_PERCENTILES.to_vec());
+    let percentiles = opts
+        .percentiles
+        .clone()
+        .unwrap_or(DEFAULT_PERCENTILES.to_vec());
     let plan = SamplingPlan::new(&scenario, runs, seed);
     let start = Instant::now();
     let (sim, report) = super::with_threads(opts.threads, || {
@@ -75,7 +86,13 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
 }
 
 /// Everything is computed before the first file is written; each file is written atomically.
-fn write_files(opts: &RunOptions, scenario: &Scenario, plan: &SamplingPlan, sim: &Simulation, report: &RunReport) -> Result<(), Error> {
+fn write_files(
+    opts: &RunOptions,
+    scenario: &Scenario,
+    plan: &SamplingPlan,
+    sim: &Simulation,
+    report: &RunReport,
+) -> Result<(), Error> {
     let exports: [(&Option<PathBuf>, &dyn Exporter); 3] = [
         (&opts.csv, &CsvExporter),
         (&opts.json, &JsonExporter),
@@ -87,7 +104,9 @@ fn write_files(opts: &RunOptions, scenario: &Scenario, plan: &SamplingPlan, sim:
         }
     }
     if let Some(path) = &opts.samples_csv {
-        output::write_atomic_with(path, |w| report::samples::write_samples(w, scenario, plan, sim))?;
+        output::write_atomic_with(path, |w| {
+            report::samples::write_samples(w, scenario, plan, sim)
+        })?;
     }
     Ok(())
 }
@@ -104,8 +123,10 @@ impl Progress {
     fn new(total: u64, wanted: bool) -> Self {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
         bar.set_style(
-            ProgressStyle::with_template("{bar:40} {percent:>3}%  {human_pos}/{human_len} runs  eta {eta}")
-                .expect("valid template"),
+            ProgressStyle::with_template(
+                "{bar:40} {percent:>3}%  {human_pos}/{human_len} runs  eta {eta}",
+            )
+            .expect("valid template"),
         );
         Progress {
             bar,
@@ -117,7 +138,10 @@ impl Progress {
 
     fn advance(&self, runs: u64) {
         self.bar.inc(runs);
-        if self.enabled && self.start.elapsed() > Duration::from_secs(1) && !self.shown.swap(true, Ordering::Relaxed) {
+        if self.enabled
+            && self.start.elapsed() > Duration::from_secs(1)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }
     }

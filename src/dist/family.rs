@@ -58,7 +58,10 @@ fn positive(param: &'static str, x: f64) -> ParamResult<f64> {
     if x > 0.0 {
         Ok(x)
     } else {
-        Err(ParamError::new(param, format!("{param} must be > 0, got {x}")))
+        Err(ParamError::new(
+            param,
+            format!("{param} must be > 0, got {x}"),
+        ))
     }
 }
 
@@ -67,7 +70,9 @@ impl Family {
         if min >= max {
             return Err(ParamError::new(
                 "max",
-                format!("uniform needs min < max, got min = {min}, max = {max} (for a point value use a plain number)"),
+                format!(
+                    "uniform needs min < max, got min = {min}, max = {max} (for a point value use a plain number)"
+                ),
             ));
         }
         Ok(Family::Uniform { min, max })
@@ -188,7 +193,10 @@ impl Family {
         }
         let total: f64 = weights.iter().sum();
         if !(total > 0.0) {
-            return Err(ParamError::new("weights", "at least one weight must be > 0"));
+            return Err(ParamError::new(
+                "weights",
+                "at least one weight must be > 0",
+            ));
         }
         let mut pairs: Vec<(f64, f64)> = values
             .into_iter()
@@ -298,15 +306,25 @@ mod tests {
         assert_eq!(Family::normal(0.0, 0.0).unwrap_err().param, "sd");
         assert_eq!(Family::triangular(0.0, 2.0, 1.0).unwrap_err().param, "mode");
         assert_eq!(Family::triangular(1.0, 1.0, 1.0).unwrap_err().param, "max");
-        assert_eq!(Family::lognormal_from_p5_p95(3.0, 2.0).unwrap_err().param, "p95");
-        assert_eq!(Family::lognormal_from_p5_p95(-1.0, 2.0).unwrap_err().param, "p5");
+        assert_eq!(
+            Family::lognormal_from_p5_p95(3.0, 2.0).unwrap_err().param,
+            "p95"
+        );
+        assert_eq!(
+            Family::lognormal_from_p5_p95(-1.0, 2.0).unwrap_err().param,
+            "p5"
+        );
         assert_eq!(Family::gamma(1.0, -1.0).unwrap_err().param, "scale");
         assert_eq!(
-            Family::discrete(vec![1.0, 2.0], Some(vec![1.0])).unwrap_err().param,
+            Family::discrete(vec![1.0, 2.0], Some(vec![1.0]))
+                .unwrap_err()
+                .param,
             "weights"
         );
         assert_eq!(
-            Family::discrete(vec![1.0], Some(vec![0.0])).unwrap_err().param,
+            Family::discrete(vec![1.0], Some(vec![0.0]))
+                .unwrap_err()
+                .param,
             "weights"
         );
     }

@@ -349,7 +349,9 @@ fn family_mean(family: &Family) -> f64 {
             max,
         } => min + (max - min) * alpha / (alpha + beta),
         Family::Gamma { shape, scale } => shape * scale,
-        Family::Weibull { shape, scale } => scale * statrs::function::gamma::gamma(1.0 + 1.0 / shape),
+        Family::Weibull { shape, scale } => {
+            scale * statrs::function::gamma::gamma(1.0 + 1.0 / shape)
+        }
         Family::Discrete { values, probs } => values.iter().zip(probs).map(|(v, p)| v * p).sum(),
     }
 }

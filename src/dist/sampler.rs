@@ -12,14 +12,32 @@ use super::Family;
 #[derive(Debug, Clone)]
 pub(super) enum FastSampler {
     Constant(f64),
-    Uniform { min: f64, width: f64 },
+    Uniform {
+        min: f64,
+        width: f64,
+    },
     Normal(Normal<f64>),
     LogNormal(LogNormal<f64>),
-    Triangular { min: f64, mode: f64, max: f64 },
-    Beta { x: Gamma<f64>, y: Gamma<f64>, min: f64, width: f64 },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    Beta {
+        x: Gamma<f64>,
+        y: Gamma<f64>,
+        min: f64,
+        width: f64,
+    },
     Gamma(Gamma<f64>),
-    Weibull { inv_shape: f64, scale: f64 },
-    Discrete { values: Vec<f64>, cumulative: Vec<f64> },
+    Weibull {
+        inv_shape: f64,
+        scale: f64,
+    },
+    Discrete {
+        values: Vec<f64>,
+        cumulative: Vec<f64>,
+    },
 }
 
 impl FastSampler {
@@ -100,7 +118,12 @@ impl FastSampler {
                     };
                 }
             }
-            FastSampler::Beta { x: gx, y: gy, min, width } => {
+            FastSampler::Beta {
+                x: gx,
+                y: gy,
+                min,
+                width,
+            } => {
                 for x in out {
                     let a = gx.sample(rng);
                     let b = gy.sample(rng);

@@ -34,25 +34,41 @@ fn ks_statistic(mut xs: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
 
 fn assert_ks(dist: &Dist, cdf: impl Fn(f64) -> f64, what: &str) {
     let d = ks_statistic(draws(dist, 7), &cdf);
-    assert!(d < ks_critical(N), "{what}: KS D = {d:.5} ≥ {:.5}", ks_critical(N));
+    assert!(
+        d < ks_critical(N),
+        "{what}: KS D = {d:.5} ≥ {:.5}",
+        ks_critical(N)
+    );
 }
 
 #[test]
 fn uniform_matches_statrs() {
     let s = Uniform::new(2.0, 5.0).unwrap();
-    assert_ks(&Dist::new(Family::uniform(2.0, 5.0).unwrap()), |x| s.cdf(x), "uniform");
+    assert_ks(
+        &Dist::new(Family::uniform(2.0, 5.0).unwrap()),
+        |x| s.cdf(x),
+        "uniform",
+    );
 }
 
 #[test]
 fn normal_matches_statrs() {
     let s = Normal::new(3.0, 0.5).unwrap();
-    assert_ks(&Dist::new(Family::normal(3.0, 0.5).unwrap()), |x| s.cdf(x), "normal");
+    assert_ks(
+        &Dist::new(Family::normal(3.0, 0.5).unwrap()),
+        |x| s.cdf(x),
+        "normal",
+    );
 }
 
 #[test]
 fn lognormal_matches_statrs() {
     let s = LogNormal::new(0.7, 0.4).unwrap();
-    assert_ks(&Dist::new(Family::lognormal(0.7, 0.4).unwrap()), |x| s.cdf(x), "lognormal");
+    assert_ks(
+        &Dist::new(Family::lognormal(0.7, 0.4).unwrap()),
+        |x| s.cdf(x),
+        "lognormal",
+    );
 }
 
 #[test]
@@ -138,7 +154,13 @@ fn truncation_by_inverse_cdf_renormalises() {
     let dd = ks_statistic(xs, truncated_cdf(&s, 2.0, 4.0));
     assert!(dd < ks_critical(N), "D = {dd}");
     // Truncation is not clipping: no mass piles up at the bounds.
-    assert_eq!(draws(&d, 13).iter().filter(|x| **x == 2.0 || **x == 4.0).count(), 0);
+    assert_eq!(
+        draws(&d, 13)
+            .iter()
+            .filter(|x| **x == 2.0 || **x == 4.0)
+            .count(),
+        0
+    );
 }
 
 #[test]
@@ -155,7 +177,10 @@ fn truncated_lognormal_cdf_and_quantile_agree() {
 fn truncation_errors() {
     let n = || Family::normal(0.0, 1.0).unwrap();
     assert_eq!(Dist::truncated(n(), 1.0, 1.0).unwrap_err().param, "upper");
-    assert!(Dist::truncated(n(), 50.0, 60.0).is_err(), "no mass that far out");
+    assert!(
+        Dist::truncated(n(), 50.0, 60.0).is_err(),
+        "no mass that far out"
+    );
     let disc = Family::discrete(vec![1.0, 2.0, 3.0], None).unwrap();
     let d = Dist::truncated(disc, 1.5, 10.0).unwrap();
     assert_eq!(d.quantile(0.0), 2.0);
@@ -196,7 +221,11 @@ fn sample_means_match_means() {
         let mean = xs.iter().sum::<f64>() / N as f64;
         let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (N - 1) as f64).sqrt();
         let se = sd / (N as f64).sqrt();
-        assert!((mean - d.mean()).abs() < 4.0 * se, "{d}: sample {mean} vs {}", d.mean());
+        assert!(
+            (mean - d.mean()).abs() < 4.0 * se,
+            "{d}: sample {mean} vs {}",
+            d.mean()
+        );
     }
 }
 
@@ -223,6 +252,9 @@ fn beta_density_is_what_statrs_says() {
     // Guards the scaled-beta convention used by PERT: density integrates to 1 on [min, max].
     let s = Beta::new(2.0, 3.0).unwrap();
     let m = 10_000;
-    let integral: f64 = (0..m).map(|i| s.pdf((i as f64 + 0.5) / m as f64)).sum::<f64>() / m as f64;
+    let integral: f64 = (0..m)
+        .map(|i| s.pdf((i as f64 + 0.5) / m as f64))
+        .sum::<f64>()
+        / m as f64;
     assert!((integral - 1.0).abs() < 1e-6);
 }

@@ -12,7 +12,11 @@ impl Exporter for CsvExporter {
         header.extend(report.percentiles.iter().map(|&p| percentile_column(p)));
         w.write_record(&header).expect("writing to memory");
         for (metric, s) in &report.metrics {
-            let mut row = vec![metric.name().to_string(), s.mean.to_string(), s.sd.to_string()];
+            let mut row = vec![
+                metric.name().to_string(),
+                s.mean.to_string(),
+                s.sd.to_string(),
+            ];
             row.extend(s.percentiles.iter().map(|p| p.value.to_string()));
             w.write_record(&row).expect("writing to memory");
         }

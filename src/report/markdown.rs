@@ -18,7 +18,12 @@ impl Exporter for MarkdownExporter {
         out.push('\n');
         for (metric, s) in &report.metrics {
             let u = metric.unit();
-            out.push_str(&format!("| {} | {} | {} |", metric.name(), human(u, s.mean), human(u, s.sd)));
+            out.push_str(&format!(
+                "| {} | {} | {} |",
+                metric.name(),
+                human(u, s.mean),
+                human(u, s.sd)
+            ));
             for p in &s.percentiles {
                 out.push_str(&format!(" {} |", human(u, p.value)));
             }

@@ -47,7 +47,13 @@ pub struct Goals {
 }
 
 impl RunReport {
-    pub fn new(name: &str, file: &str, sim: &Simulation, percentiles: &[f64], goals: &Goals) -> Self {
+    pub fn new(
+        name: &str,
+        file: &str,
+        sim: &Simulation,
+        percentiles: &[f64],
+        goals: &Goals,
+    ) -> Self {
         let metrics = Metric::ALL
             .iter()
             .map(|&m| (m, stats::summarize(sim.column(m), percentiles)))
@@ -67,14 +73,27 @@ impl RunReport {
             seed: sim.seed,
             percentiles: percentiles.to_vec(),
             metrics,
-            budget: budget.map(|b| Target { limit: b, chance: chance(&|c, _| c <= b) }),
-            deadline: deadline.map(|d| Target { limit: d, chance: chance(&|_, t| t <= d) }),
-            joint: budget.zip(deadline).map(|(b, d)| chance(&|c, t| c <= b && t <= d)),
+            budget: budget.map(|b| Target {
+                limit: b,
+                chance: chance(&|c, _| c <= b),
+            }),
+            deadline: deadline.map(|d| Target {
+                limit: d,
+                chance: chance(&|_, t| t <= d),
+            }),
+            joint: budget
+                .zip(deadline)
+                .map(|(b, d)| chance(&|c, t| c <= b && t <= d)),
         }
     }
 
     pub fn summary(&self, metric: Metric) -> &Summary {
-        &self.metrics.iter().find(|(m, _)| *m == metric).expect("every metric is summarised").1
+        &self
+            .metrics
+            .iter()
+            .find(|(m, _)| *m == metric)
+            .expect("every metric is summarised")
+            .1
     }
 }
 

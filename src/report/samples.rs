@@ -5,11 +5,16 @@
 use std::io::{self, Write};
 
 use crate::model::Metric;
-use crate::scenario::Scenario;
 use crate::sample::SamplingPlan;
+use crate::scenario::Scenario;
 use crate::simulate::Simulation;
 
-pub fn write_samples(out: &mut dyn Write, scenario: &Scenario, plan: &SamplingPlan, sim: &Simulation) -> io::Result<()> {
+pub fn write_samples(
+    out: &mut dyn Write,
+    scenario: &Scenario,
+    plan: &SamplingPlan,
+    sim: &Simulation,
+) -> io::Result<()> {
     let inputs: Vec<_> = scenario.uncertain_inputs().map(|s| s.input).collect();
     let mut w = csv::Writer::from_writer(out);
     let mut header = vec!["run"];

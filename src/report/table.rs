@@ -33,7 +33,11 @@ pub fn render_table(report: &RunReport) -> String {
             .enumerate()
             .map(|(c, (cell, w))| {
                 let pad = w - cell.chars().count();
-                if c == 0 { format!("{cell}{}", " ".repeat(pad)) } else { format!("{}{cell}", " ".repeat(pad)) }
+                if c == 0 {
+                    format!("{cell}{}", " ".repeat(pad))
+                } else {
+                    format!("{}{cell}", " ".repeat(pad))
+                }
             })
             .collect();
         out.push_str(cells.join("  ").trim_end());
@@ -60,8 +64,20 @@ pub fn render_table(report: &RunReport) -> String {
 pub(super) fn goal_lines(report: &RunReport) -> Vec<String> {
     let pct = |p: f64, se: f64| format!("{:.2}% ± {:.2}%", 100.0 * p, 100.0 * 1.96 * se);
     let mut lines = Vec::new();
-    let budget_text = report.budget.map(|b| format!("{} <= {}", Metric::TotalCostUsd.name(), human(Metric::TotalCostUsd.unit(), b.limit)));
-    let deadline_text = report.deadline.map(|d| format!("{} <= {}", Metric::TrainDays.name(), units::general(d.limit)));
+    let budget_text = report.budget.map(|b| {
+        format!(
+            "{} <= {}",
+            Metric::TotalCostUsd.name(),
+            human(Metric::TotalCostUsd.unit(), b.limit)
+        )
+    });
+    let deadline_text = report.deadline.map(|d| {
+        format!(
+            "{} <= {}",
+            Metric::TrainDays.name(),
+            units::general(d.limit)
+        )
+    });
     if let (Some(b), Some(text)) = (report.budget, &budget_text) {
         lines.push(format!("P({text}) = {}", pct(b.chance.p, b.chance.se)));
     }

@@ -33,7 +33,11 @@ impl SamplingPlan {
             runs,
             seed,
             dists: scenario.inputs.iter().map(|s| s.dist.clone()).collect(),
-            streams: scenario.inputs.iter().map(|s| fnv1a(s.stream_key)).collect(),
+            streams: scenario
+                .inputs
+                .iter()
+                .map(|s| fnv1a(s.stream_key))
+                .collect(),
         }
     }
 
@@ -105,7 +109,12 @@ impl ChunkSampler<'_> {
         if n == 0 {
             return false;
         }
-        for ((col, d), rng) in block.columns.iter_mut().zip(&self.plan.dists).zip(&mut self.rngs) {
+        for ((col, d), rng) in block
+            .columns
+            .iter_mut()
+            .zip(&self.plan.dists)
+            .zip(&mut self.rngs)
+        {
             if let Some(rng) = rng {
                 d.fill(rng, &mut col[..n]);
             }
@@ -118,7 +127,9 @@ impl ChunkSampler<'_> {
 
 /// A generator for one (seed, stream, chunk) triple; SplitMix64 decorrelates nearby triples.
 fn stream_rng(seed: u64, stream: u64, chunk: u64) -> Xoshiro256PlusPlus {
-    let mixed = splitmix64(splitmix64(seed ^ splitmix64(stream)) ^ chunk.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let mixed = splitmix64(
+        splitmix64(seed ^ splitmix64(stream)) ^ chunk.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+    );
     Xoshiro256PlusPlus::seed_from_u64(mixed)
 }
 
@@ -131,7 +142,9 @@ fn splitmix64(x: u64) -> u64 {
 
 /// A hash fixed forever (unlike std's), so stream identities never change between releases.
 fn fnv1a(key: &str) -> u64 {
-    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]
@@ -183,12 +196,18 @@ mod tests {
         let mut block = p.scratch();
         let mut s = p.chunk(1);
         s.next_block(&mut block);
-        assert_eq!(block.column(Input::Mfu), &all[CHUNK_RUNS..CHUNK_RUNS + BLOCK]);
+        assert_eq!(
+            block.column(Input::Mfu),
+            &all[CHUNK_RUNS..CHUNK_RUNS + BLOCK]
+        );
     }
 
     #[test]
     fn an_input_draws_the_same_values_whatever_else_the_scenario_holds() {
-        let more = BASE.replace("[cost]", "downtime = { dist = \"uniform\", min = 0.0, max = 0.1 }\n[cost]");
+        let more = BASE.replace(
+            "[cost]",
+            "downtime = { dist = \"uniform\", min = 0.0, max = 0.1 }\n[cost]",
+        );
         let a = draws(&plan(BASE, 5000), Input::Mfu);
         let b = draws(&plan(&more, 5000), Input::Mfu);
         assert_eq!(a, b);
@@ -198,7 +217,10 @@ mod tests {
 
     #[test]
     fn active_params_default_follows_params_draw_for_draw() {
-        let text = BASE.replace("params = 1e9", "params = { dist = \"uniform\", min = 1e9, max = 2e9 }");
+        let text = BASE.replace(
+            "params = 1e9",
+            "params = { dist = \"uniform\", min = 1e9, max = 2e9 }",
+        );
         let p = plan(&text, 3000);
         assert_eq!(draws(&p, Input::Params), draws(&p, Input::ActiveParams));
     }

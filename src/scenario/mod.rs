@@ -60,7 +60,12 @@ impl Scenario {
         let src = Source { path, text };
         let doc = DeTable::parse(text).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
-            src.error(span, "invalid TOML syntax", e.message().trim().to_string(), None)
+            src.error(
+                span,
+                "invalid TOML syntax",
+                e.message().trim().to_string(),
+                None,
+            )
         })?;
         let span = doc.span();
         read_document(&src, Table::new("", span, doc.get_ref()))
@@ -78,11 +83,25 @@ impl Scenario {
     }
 }
 
-const TOP_KEYS: &[&str] = &["name", "description", "model", "cluster", "cost", "team", "simulation"];
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "model",
+    "cluster",
+    "cost",
+    "team",
+    "simulation",
+];
 const MODEL_KEYS: &[&str] = &["params", "active_params", "tokens", "flops_per_param_token"];
 const CLUSTER_KEYS: &[&str] = &["gpus", "peak_tflops", "mfu", "downtime"];
 const COST_KEYS: &[&str] = &["gpu_hour_usd"];
-const TEAM_KEYS: &[&str] = &["size", "salary_usd", "months", "months_before", "months_after"];
+const TEAM_KEYS: &[&str] = &[
+    "size",
+    "salary_usd",
+    "months",
+    "months_before",
+    "months_after",
+];
 const SIMULATION_KEYS: &[&str] = &["runs", "seed"];
 
 /// Collects inputs while the document is read.
@@ -115,7 +134,9 @@ impl Builder<'_> {
             table.span.clone(),
             format!("missing `{}`", input.key()),
             format!("[{}] needs `{short}`", table.name),
-            Some(format!("add a line `{short} = ...` with a number or a distribution")),
+            Some(format!(
+                "add a line `{short} = ...` with a number or a distribution"
+            )),
         ))
     }
 
@@ -165,7 +186,11 @@ fn read_document(src: &Source, mut doc: Table) -> Result<Scenario, Error> {
     let options = read_team(&mut b, &mut doc)?;
     let simulation = read_simulation(src, &mut doc)?;
     doc.finish(src, TOP_KEYS, "the scenario")?;
-    let inputs = b.inputs.into_iter().map(|s| s.expect("every input is set")).collect();
+    let inputs = b
+        .inputs
+        .into_iter()
+        .map(|s| s.expect("every input is set"))
+        .collect();
     Ok(Scenario {
         name,
         path: src.path.to_path_buf(),
@@ -195,8 +220,16 @@ fn read_model(b: &mut Builder, doc: &mut Table) -> Result<(), Error> {
 
 /// Active parameters above the total are a typo (e.g. the two swapped), not a model.
 fn check_active_params(b: &Builder) -> Result<(), Error> {
-    let total = b.inputs[Input::Params.index()].as_ref().unwrap().dist.support();
-    let active = b.inputs[Input::ActiveParams.index()].as_ref().unwrap().dist.support();
+    let total = b.inputs[Input::Params.index()]
+        .as_ref()
+        .unwrap()
+        .dist
+        .support();
+    let active = b.inputs[Input::ActiveParams.index()]
+        .as_ref()
+        .unwrap()
+        .dist
+        .support();
     if active.lo > total.hi {
         return Err(b.src.error(
             b.spans[Input::ActiveParams.index()].clone().unwrap(),
@@ -220,7 +253,13 @@ fn read_cluster(b: &mut Builder, doc: &mut Table) -> Result<(), Error> {
 
 fn read_team(b: &mut Builder, doc: &mut Table) -> Result<ModelOptions, Error> {
     let Some(v) = doc.take("team") else {
-        for input in [Input::TeamSize, Input::SalaryUsd, Input::Months, Input::MonthsBefore, Input::MonthsAfter] {
+        for input in [
+            Input::TeamSize,
+            Input::SalaryUsd,
+            Input::Months,
+            Input::MonthsBefore,
+            Input::MonthsAfter,
+        ] {
             b.unused(input);
         }
         return Ok(ModelOptions::default());
@@ -272,7 +311,12 @@ fn read_simulation(src: &Source, doc: &mut Table) -> Result<SimulationSettings, 
     if let Some(v) = sim.take("runs") {
         let runs = reader::count(src, "simulation.runs", v)?;
         if runs == 0 {
-            return Err(src.error(v.span(), "`simulation.runs` must be at least 1", "zero runs", None));
+            return Err(src.error(
+                v.span(),
+                "`simulation.runs` must be at least 1",
+                "zero runs",
+                None,
+            ));
         }
         settings.runs = Some(runs);
     }
@@ -283,18 +327,25 @@ fn read_simulation(src: &Source, doc: &mut Table) -> Result<SimulationSettings, 
     Ok(settings)
 }
 
-fn required_section<'t, 'i>(src: &Source, doc: &mut Table<'t, 'i>, name: &str) -> Result<Table<'t, 'i>, Error> {
+fn required_section<'t, 'i>(
+    src: &Source,
+    doc: &mut Table<'t, 'i>,
+    name: &str,
+) -> Result<Table<'t, 'i>, Error> {
     match doc.take(name) {
         Some(v) => reader::table(src, name, v),
         None => Err(src.error(
             0..0,
             format!("missing section [{name}]"),
             format!("the scenario needs a [{name}] section"),
-            Some(format!("see scenarios/ for complete examples; [{name}] takes: {}", match name {
-                "model" => MODEL_KEYS.join(", "),
-                "cluster" => CLUSTER_KEYS.join(", "),
-                _ => COST_KEYS.join(", "),
-            })),
+            Some(format!(
+                "see scenarios/ for complete examples; [{name}] takes: {}",
+                match name {
+                    "model" => MODEL_KEYS.join(", "),
+                    "cluster" => CLUSTER_KEYS.join(", "),
+                    _ => COST_KEYS.join(", "),
+                }
+            )),
         )),
     }
 }
@@ -321,7 +372,12 @@ fn check_domain(src: &Source, input: Input, span: Range<usize>, dist: &Dist) -> 
         let v = s.lo;
         let help = matches!(domain, Domain::UnitOpenClosed | Domain::UnitClosedOpen)
             .then(|| format!("{key} is a fraction: 40% is written 0.40"));
-        return Err(src.error(span, format!("`{key}` must be {must}, got {v}"), format!("must be {must}"), help));
+        return Err(src.error(
+            span,
+            format!("`{key}` must be {must}, got {v}"),
+            format!("must be {must}"),
+            help,
+        ));
     }
     let family = dist.family().name();
     let mut reach = Vec::new();
@@ -341,15 +397,27 @@ fn check_domain(src: &Source, input: Input, span: Range<usize>, dist: &Dist) -> 
         });
     }
     let alternative = match domain {
-        Domain::UnitOpenClosed | Domain::UnitClosedOpen => "a bounded family such as pert, beta or triangular inside the range",
-        Domain::Positive => "a family that stays positive: lognormal, gamma, or pert/triangular with min > 0",
-        Domain::NonNegative => "a family that stays non-negative: lognormal, gamma, pert, triangular",
+        Domain::UnitOpenClosed | Domain::UnitClosedOpen => {
+            "a bounded family such as pert, beta or triangular inside the range"
+        }
+        Domain::Positive => {
+            "a family that stays positive: lognormal, gamma, or pert/triangular with min > 0"
+        }
+        Domain::NonNegative => {
+            "a family that stays non-negative: lognormal, gamma, pert, triangular"
+        }
     };
     Err(src.error(
         span,
-        format!("`{key}` must be {must}, but this {family} distribution can take values {}", reach.join(" and ")),
+        format!(
+            "`{key}` must be {must}, but this {family} distribution can take values {}",
+            reach.join(" and ")
+        ),
         format!("can leave {must}"),
-        Some(format!("add {} (truncation), or use {alternative}", help.join(" and "))),
+        Some(format!(
+            "add {} (truncation), or use {alternative}",
+            help.join(" and ")
+        )),
     ))
 }
 

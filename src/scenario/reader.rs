@@ -37,7 +37,10 @@ impl Source<'_> {
 pub struct Table<'t, 'i> {
     pub name: String,
     pub span: Range<usize>,
-    entries: Vec<(&'t Spanned<std::borrow::Cow<'i, str>>, &'t Spanned<DeValue<'i>>)>,
+    entries: Vec<(
+        &'t Spanned<std::borrow::Cow<'i, str>>,
+        &'t Spanned<DeValue<'i>>,
+    )>,
     taken: Vec<bool>,
 }
 
@@ -127,7 +130,9 @@ pub fn type_name(v: &DeValue) -> &'static str {
 /// A finite number from an integer or float value; NaN and infinity are refused.
 pub fn number(src: &Source, key: &str, v: &Spanned<DeValue>) -> Result<f64, Error> {
     let parsed = match v.get_ref() {
-        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok().map(|n| n as f64),
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .ok()
+            .map(|n| n as f64),
         DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
         other => {
             return Err(src.error(
@@ -170,7 +175,10 @@ pub fn table<'t, 'i>(
         DeValue::Table(t) => Ok(Table::new(key, v.span(), t)),
         other => Err(src.error(
             v.span(),
-            format!("`{key}` must be a table (a [{key}] section), found {}", type_name(other)),
+            format!(
+                "`{key}` must be a table (a [{key}] section), found {}",
+                type_name(other)
+            ),
             "expected a table",
             None,
         )),
@@ -198,7 +206,10 @@ mod tests {
     #[test]
     fn suggests_near_keys() {
         assert_eq!(closest("mfuu", &["mfu", "gpus"]), Some("mfu"));
-        assert_eq!(closest("gpu_hours_usd", &["gpu_hour_usd"]), Some("gpu_hour_usd"));
+        assert_eq!(
+            closest("gpu_hours_usd", &["gpu_hour_usd"]),
+            Some("gpu_hour_usd")
+        );
         assert_eq!(closest("banana", &["mfu", "gpus"]), None);
     }
 }

@@ -62,20 +62,51 @@ fn every_family_reads() {
     let cases = [
         (r#"{ dist = "fixed", value = 0.4 }"#, "fixed"),
         (r#"{ dist = "uniform", min = 0.3, max = 0.5 }"#, "uniform"),
-        (r#"{ dist = "normal", mean = 0.4, sd = 0.02, lower = 0.1, upper = 1 }"#, "normal"),
-        (r#"{ dist = "normal", p5 = 0.35, p95 = 0.45, lower = 0.1, upper = 1 }"#, "normal"),
-        (r#"{ dist = "lognormal", median = 0.4, sigma = 0.1, upper = 1 }"#, "lognormal"),
-        (r#"{ dist = "lognormal", mu = -0.9, sigma = 0.1, upper = 1 }"#, "lognormal"),
-        (r#"{ dist = "lognormal", p5 = 0.3, p95 = 0.5, upper = 1 }"#, "lognormal"),
-        (r#"{ dist = "triangular", min = 0.3, mode = 0.4, max = 0.5 }"#, "triangular"),
-        (r#"{ dist = "pert", min = 0.3, mode = 0.4, max = 0.5, lambda = 6 }"#, "beta"),
+        (
+            r#"{ dist = "normal", mean = 0.4, sd = 0.02, lower = 0.1, upper = 1 }"#,
+            "normal",
+        ),
+        (
+            r#"{ dist = "normal", p5 = 0.35, p95 = 0.45, lower = 0.1, upper = 1 }"#,
+            "normal",
+        ),
+        (
+            r#"{ dist = "lognormal", median = 0.4, sigma = 0.1, upper = 1 }"#,
+            "lognormal",
+        ),
+        (
+            r#"{ dist = "lognormal", mu = -0.9, sigma = 0.1, upper = 1 }"#,
+            "lognormal",
+        ),
+        (
+            r#"{ dist = "lognormal", p5 = 0.3, p95 = 0.5, upper = 1 }"#,
+            "lognormal",
+        ),
+        (
+            r#"{ dist = "triangular", min = 0.3, mode = 0.4, max = 0.5 }"#,
+            "triangular",
+        ),
+        (
+            r#"{ dist = "pert", min = 0.3, mode = 0.4, max = 0.5, lambda = 6 }"#,
+            "beta",
+        ),
         (r#"{ dist = "beta", alpha = 4, beta = 6 }"#, "beta"),
-        (r#"{ dist = "gamma", shape = 40, scale = 0.01, upper = 1 }"#, "gamma"),
-        (r#"{ dist = "weibull", shape = 10, scale = 0.4, upper = 1 }"#, "weibull"),
-        (r#"{ dist = "discrete", values = [0.35, 0.4], weights = [1, 3] }"#, "discrete"),
+        (
+            r#"{ dist = "gamma", shape = 40, scale = 0.01, upper = 1 }"#,
+            "gamma",
+        ),
+        (
+            r#"{ dist = "weibull", shape = 10, scale = 0.4, upper = 1 }"#,
+            "weibull",
+        ),
+        (
+            r#"{ dist = "discrete", values = [0.35, 0.4], weights = [1, 3] }"#,
+            "discrete",
+        ),
     ];
     for (value, family) in cases {
-        let s = parse(&with_cluster(&format!("mfu = {value}"))).unwrap_or_else(|e| panic!("{value}: {e}"));
+        let s = parse(&with_cluster(&format!("mfu = {value}")))
+            .unwrap_or_else(|e| panic!("{value}: {e}"));
         let spec = s.spec(Input::Mfu);
         assert_eq!(spec.dist.family().name(), family, "{value}");
         assert_eq!(spec.written.as_deref(), Some(value));
@@ -86,8 +117,14 @@ fn every_family_reads() {
 
 #[test]
 fn pert_lambda_defaults_to_four() {
-    let s = parse(&with_cluster(r#"mfu = { dist = "pert", min = 0.3, mode = 0.4, max = 0.6 }"#)).unwrap();
-    assert_eq!(*s.spec(Input::Mfu).dist.family(), Family::pert(0.3, 0.4, 0.6, 4.0).unwrap());
+    let s = parse(&with_cluster(
+        r#"mfu = { dist = "pert", min = 0.3, mode = 0.4, max = 0.6 }"#,
+    ))
+    .unwrap();
+    assert_eq!(
+        *s.spec(Input::Mfu).dist.family(),
+        Family::pert(0.3, 0.4, 0.6, 4.0).unwrap()
+    );
 }
 
 #[test]
@@ -102,18 +139,32 @@ fn labor_can_follow_the_run() {
 #[test]
 fn simulation_settings_read() {
     let s = parse(&format!("{BASE}[simulation]\nruns = 1e6\nseed = 7\n")).unwrap();
-    assert_eq!(s.simulation, SimulationSettings { runs: Some(1_000_000), seed: Some(7) });
+    assert_eq!(
+        s.simulation,
+        SimulationSettings {
+            runs: Some(1_000_000),
+            seed: Some(7)
+        }
+    );
 }
 
 #[test]
 fn unknown_keys_are_errors_with_a_suggestion() {
     let (msg, line, col) = error(&with_cluster("mfu = 0.4\nmfuu = 0.5"));
     assert_eq!((line, col), (9, 1), "{msg}");
-    assert!(msg.contains("unknown key `cluster.mfuu`") && msg.contains("did you mean `mfu`?"), "{msg}");
-    let (msg, ..) = error(&with_cluster(r#"mfu = { dist = "pert", min = 0.3, mode = 0.4, max = 0.5, lamda = 3 }"#));
+    assert!(
+        msg.contains("unknown key `cluster.mfuu`") && msg.contains("did you mean `mfu`?"),
+        "{msg}"
+    );
+    let (msg, ..) = error(&with_cluster(
+        r#"mfu = { dist = "pert", min = 0.3, mode = 0.4, max = 0.5, lamda = 3 }"#,
+    ));
     assert!(msg.contains("did you mean `lambda`?"), "{msg}");
     let (msg, ..) = error(&format!("{BASE}[simulaton]\nruns = 5\n"));
-    assert!(msg.contains("unknown key `simulaton`") && msg.contains("simulation"), "{msg}");
+    assert!(
+        msg.contains("unknown key `simulaton`") && msg.contains("simulation"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -127,18 +178,34 @@ fn a_bad_parameter_is_pointed_at() {
 
 #[test]
 fn draws_outside_the_physical_domain_are_refused() {
-    let (msg, ..) = error(&with_cluster(r#"mfu = { dist = "normal", mean = 0.4, sd = 0.05 }"#));
-    assert!(msg.contains("up to inf") && msg.contains("`upper = 1`"), "{msg}");
+    let (msg, ..) = error(&with_cluster(
+        r#"mfu = { dist = "normal", mean = 0.4, sd = 0.05 }"#,
+    ));
+    assert!(
+        msg.contains("up to inf") && msg.contains("`upper = 1`"),
+        "{msg}"
+    );
     let (msg, ..) = error(&with_cluster("mfu = 40"));
-    assert!(msg.contains("must be in (0, 1], got 40") && msg.contains("0.40"), "{msg}");
+    assert!(
+        msg.contains("must be in (0, 1], got 40") && msg.contains("0.40"),
+        "{msg}"
+    );
     let (msg, ..) = error(&with_cluster("mfu = 0.4\ndowntime = 1"));
-    assert!(msg.contains("`cluster.downtime` must be in [0, 1)"), "{msg}");
-    let (msg, ..) = error(&with_cluster(r#"mfu = { dist = "uniform", min = 0, max = 0.5 }"#));
+    assert!(
+        msg.contains("`cluster.downtime` must be in [0, 1)"),
+        "{msg}"
+    );
+    let (msg, ..) = error(&with_cluster(
+        r#"mfu = { dist = "uniform", min = 0, max = 0.5 }"#,
+    ));
     assert!(msg.contains("down to 0"), "{msg}");
     let (msg, ..) = error(&BASE.replace("gpus = 16384", "gpus = -8"));
     assert!(msg.contains("`cluster.gpus` must be > 0"), "{msg}");
     // Truncation makes an unbounded family acceptable.
-    parse(&with_cluster(r#"mfu = { dist = "normal", mean = 0.4, sd = 0.05, lower = 0.05, upper = 1 }"#)).unwrap();
+    parse(&with_cluster(
+        r#"mfu = { dist = "normal", mean = 0.4, sd = 0.05, lower = 0.05, upper = 1 }"#,
+    ))
+    .unwrap();
 }
 
 #[test]
@@ -147,7 +214,9 @@ fn nan_and_infinity_are_refused() {
         let (msg, ..) = error(&with_cluster(&format!("mfu = {v}")));
         assert!(msg.contains("must be a finite number"), "{v}: {msg}");
     }
-    let (msg, ..) = error(&with_cluster(r#"mfu = { dist = "uniform", min = 0.1, max = nan }"#));
+    let (msg, ..) = error(&with_cluster(
+        r#"mfu = { dist = "uniform", min = 0.1, max = nan }"#,
+    ));
     assert!(msg.contains("finite"), "{msg}");
 }
 
@@ -159,13 +228,25 @@ fn malformed_values_say_what_is_allowed() {
     assert!(msg.contains("must be a number or a distribution"), "{msg}");
     let (msg, ..) = error(&BASE.replace("gpu_hour_usd = 2", "gpu_hour_usd = \"3.5 to 1.8\""));
     assert!(msg.contains("needs 0 < A < B"), "{msg}");
-    let (msg, ..) = error(&with_cluster(r#"mfu = { dist = "betta", alpha = 2, beta = 3 }"#));
-    assert!(msg.contains("unknown distribution \"betta\"") && msg.contains("pert"), "{msg}");
+    let (msg, ..) = error(&with_cluster(
+        r#"mfu = { dist = "betta", alpha = 2, beta = 3 }"#,
+    ));
+    assert!(
+        msg.contains("unknown distribution \"betta\"") && msg.contains("pert"),
+        "{msg}"
+    );
     let (msg, ..) = error(&with_cluster(r#"mfu = { min = 0.3, max = 0.5 }"#));
     assert!(msg.contains("needs a `dist` key"), "{msg}");
-    let (msg, ..) = error(&with_cluster(r#"mfu = { dist = "normal", mean = 0.4, p95 = 0.5 }"#));
-    assert!(msg.contains("needs either mean and sd or p5 and p95"), "{msg}");
-    let (msg, ..) = error(&with_cluster(r#"mfu = { dist = "triangular", min = 0.3, max = 0.5 }"#));
+    let (msg, ..) = error(&with_cluster(
+        r#"mfu = { dist = "normal", mean = 0.4, p95 = 0.5 }"#,
+    ));
+    assert!(
+        msg.contains("needs either mean and sd or p5 and p95"),
+        "{msg}"
+    );
+    let (msg, ..) = error(&with_cluster(
+        r#"mfu = { dist = "triangular", min = 0.3, max = 0.5 }"#,
+    ));
     assert!(msg.contains("needs `mode`"), "{msg}");
 }
 
@@ -177,9 +258,11 @@ fn structure_errors() {
     assert!(msg.contains("missing `model.tokens`"), "{msg}");
     let (msg, line, _) = error("[model\nparams = 1");
     assert!(msg.contains("invalid TOML syntax") && line == 1, "{msg}");
-    let (msg, ..) = error(&BASE.replace("tokens = 15.6e12", "tokens = 15.6e12\nactive_params = 1e12"));
+    let (msg, ..) =
+        error(&BASE.replace("tokens = 15.6e12", "tokens = 15.6e12\nactive_params = 1e12"));
     assert!(msg.contains("exceeds `model.params`"), "{msg}");
-    let team = format!("{BASE}[team]\nsize = 10\nsalary_usd = 1e5\nmonths = 12\nmonths_after = 2\n");
+    let team =
+        format!("{BASE}[team]\nsize = 10\nsalary_usd = 1e5\nmonths = 12\nmonths_after = 2\n");
     assert!(error(&team).0.contains("cannot be combined"));
     let team = format!("{BASE}[team]\nsize = 10\nsalary_usd = 1e5\n");
     assert!(error(&team).0.contains("does not say for how long"));

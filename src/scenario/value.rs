@@ -7,7 +7,8 @@ use super::reader::{self, Source, Table};
 use crate::dist::{Dist, Family, ParamError};
 use crate::error::Error;
 
-const FAMILIES: &str = "fixed, uniform, normal, lognormal, triangular, pert, beta, gamma, weibull, discrete";
+const FAMILIES: &str =
+    "fixed, uniform, normal, lognormal, triangular, pert, beta, gamma, weibull, discrete";
 
 /// Parameter names that a family accepts, for the unknown-key message.
 fn allowed_params(family: &str) -> &'static [&'static str] {
@@ -15,7 +16,9 @@ fn allowed_params(family: &str) -> &'static [&'static str] {
         "fixed" => &["dist", "value", "lower", "upper"],
         "uniform" => &["dist", "min", "max", "lower", "upper"],
         "normal" => &["dist", "mean", "sd", "p5", "p95", "lower", "upper"],
-        "lognormal" => &["dist", "p5", "p95", "mu", "sigma", "median", "lower", "upper"],
+        "lognormal" => &[
+            "dist", "p5", "p95", "mu", "sigma", "median", "lower", "upper",
+        ],
         "triangular" => &["dist", "min", "mode", "max", "lower", "upper"],
         "pert" => &["dist", "min", "mode", "max", "lambda", "lower", "upper"],
         "beta" => &["dist", "alpha", "beta", "min", "max", "lower", "upper"],
@@ -50,12 +53,23 @@ impl Params<'_, '_, '_> {
     }
 
     fn missing(&self, names: &[&str]) -> Error {
-        let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" and ");
+        let list = names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(" and ");
         self.src.error(
             self.table.span.clone(),
-            format!("`{}`: a {} distribution needs {list}", self.table.name, self.family),
+            format!(
+                "`{}`: a {} distribution needs {list}",
+                self.table.name, self.family
+            ),
             format!("missing {list}"),
-            Some(format!("{} takes: {}", self.family, allowed_params(&self.family)[1..].join(", "))),
+            Some(format!(
+                "{} takes: {}",
+                self.family,
+                allowed_params(&self.family)[1..].join(", ")
+            )),
         )
     }
 
@@ -68,12 +82,19 @@ impl Params<'_, '_, '_> {
         let DeValue::Array(items) = v.get_ref() else {
             return Err(self.src.error(
                 v.span(),
-                format!("`{key}` must be an array of numbers, found {}", reader::type_name(v.get_ref())),
+                format!(
+                    "`{key}` must be an array of numbers, found {}",
+                    reader::type_name(v.get_ref())
+                ),
                 "expected [a, b, ...]",
                 None,
             ));
         };
-        items.iter().map(|item| reader::number(self.src, &key, item)).collect::<Result<_, _>>().map(Some)
+        items
+            .iter()
+            .map(|item| reader::number(self.src, &key, item))
+            .collect::<Result<_, _>>()
+            .map(Some)
     }
 
     /// Points a parameter error at that parameter's value (or the table, if it was absent).
@@ -85,7 +106,10 @@ impl Params<'_, '_, '_> {
             .map_or(self.table.span.clone(), |(_, s)| s.clone());
         self.src.error(
             span,
-            format!("`{}`: invalid {} distribution: {}", self.table.name, self.family, e.message),
+            format!(
+                "`{}`: invalid {} distribution: {}",
+                self.table.name, self.family, e.message
+            ),
             "invalid parameter",
             None,
         )
@@ -114,15 +138,32 @@ fn short(key: &str) -> &str {
 /// "A to B": the lognormal with P5 = A and P95 = B, as in Squiggle and Guesstimate.
 fn read_range(src: &Source, key: &str, v: &Spanned<DeValue>, text: &str) -> Result<Dist, Error> {
     let parse = |s: &str| crate::units::parse_amount(s).filter(|x| x.is_finite());
-    let bounds = text.split_once(" to ").and_then(|(a, b)| Some((parse(a)?, parse(b)?)));
-    let help = Some("write \"A to B\" with 0 < A < B, e.g. \"1.8 to 3.5\": a lognormal with P5 = A and P95 = B".to_string());
+    let bounds = text
+        .split_once(" to ")
+        .and_then(|(a, b)| Some((parse(a)?, parse(b)?)));
+    let help = Some(
+        "write \"A to B\" with 0 < A < B, e.g. \"1.8 to 3.5\": a lognormal with P5 = A and P95 = B"
+            .to_string(),
+    );
     let Some((a, b)) = bounds else {
-        return Err(src.error(v.span(), format!("`{key}`: cannot read \"{text}\" as a range"), "expected \"A to B\"", help));
+        return Err(src.error(
+            v.span(),
+            format!("`{key}`: cannot read \"{text}\" as a range"),
+            "expected \"A to B\"",
+            help,
+        ));
     };
     if !(a > 0.0 && a < b) {
-        return Err(src.error(v.span(), format!("`{key}`: \"{text}\" needs 0 < A < B"), "invalid range", help));
+        return Err(src.error(
+            v.span(),
+            format!("`{key}`: \"{text}\" needs 0 < A < B"),
+            "invalid range",
+            help,
+        ));
     }
-    Ok(Dist::new(Family::lognormal_from_p5_p95(a, b).expect("checked 0 < a < b")))
+    Ok(Dist::new(
+        Family::lognormal_from_p5_p95(a, b).expect("checked 0 < a < b"),
+    ))
 }
 
 fn read_table(src: &Source, mut table: Table) -> Result<Dist, Error> {
@@ -143,7 +184,12 @@ fn read_table(src: &Source, mut table: Table) -> Result<Dist, Error> {
             Some(format!("dist is one of: {FAMILIES}")),
         ));
     }
-    let mut p = Params { src, table, family, spans: Vec::new() };
+    let mut p = Params {
+        src,
+        table,
+        family,
+        spans: Vec::new(),
+    };
     let fam = read_family(&mut p).map_err(|e| match e {
         Read::Param(e) => p.param_error(e),
         Read::Other(e) => e,
@@ -154,7 +200,11 @@ fn read_table(src: &Source, mut table: Table) -> Result<Dist, Error> {
     let allowed = allowed_params(&p.family);
     let dist = match (lower, upper) {
         (None, None) => Ok(Dist::new(fam)),
-        (l, u) => Dist::truncated(fam, l.unwrap_or(f64::NEG_INFINITY), u.unwrap_or(f64::INFINITY)),
+        (l, u) => Dist::truncated(
+            fam,
+            l.unwrap_or(f64::NEG_INFINITY),
+            u.unwrap_or(f64::INFINITY),
+        ),
     }
     .map_err(|e| p.param_error(e))?;
     let Params { table, .. } = p;
@@ -182,14 +232,22 @@ impl From<ParamError> for Read {
 fn read_family(p: &mut Params) -> Result<Family, Read> {
     let family = p.family.clone();
     Ok(match family.as_str() {
-        "fixed" => Family::Fixed { value: p.req("value")? },
+        "fixed" => Family::Fixed {
+            value: p.req("value")?,
+        },
         "uniform" => Family::uniform(p.req("min")?, p.req("max")?)?,
         "normal" => match (p.opt("mean")?, p.opt("sd")?, p.opt("p5")?, p.opt("p95")?) {
             (Some(m), Some(s), None, None) => Family::normal(m, s)?,
             (None, None, Some(a), Some(b)) => Family::normal_from_p5_p95(a, b)?,
             _ => return Err(p.either(&["mean", "sd"], &["p5", "p95"]).into()),
         },
-        "lognormal" => match (p.opt("p5")?, p.opt("p95")?, p.opt("mu")?, p.opt("sigma")?, p.opt("median")?) {
+        "lognormal" => match (
+            p.opt("p5")?,
+            p.opt("p95")?,
+            p.opt("mu")?,
+            p.opt("sigma")?,
+            p.opt("median")?,
+        ) {
             (Some(a), Some(b), None, None, None) => Family::lognormal_from_p5_p95(a, b)?,
             (None, None, Some(mu), Some(s), None) => Family::lognormal(mu, s)?,
             (None, None, None, Some(s), Some(m)) => Family::lognormal_from_median(m, s)?,
@@ -202,7 +260,12 @@ fn read_family(p: &mut Params) -> Result<Family, Read> {
         }
         "beta" => {
             let (a, b) = (p.req("alpha")?, p.req("beta")?);
-            Family::beta(a, b, p.opt("min")?.unwrap_or(0.0), p.opt("max")?.unwrap_or(1.0))?
+            Family::beta(
+                a,
+                b,
+                p.opt("min")?.unwrap_or(0.0),
+                p.opt("max")?.unwrap_or(1.0),
+            )?
         }
         "gamma" => Family::gamma(p.req("shape")?, p.req("scale")?)?,
         "weibull" => Family::weibull(p.req("shape")?, p.req("scale")?)?,

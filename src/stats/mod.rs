@@ -47,7 +47,10 @@ impl Summary {
 
     /// The widest percentile interval's half-width: how far the last shown digit can be trusted.
     pub fn max_half_width(&self) -> f64 {
-        self.percentiles.iter().map(|p| (p.ci_hi - p.ci_lo) / 2.0).fold(0.0, f64::max)
+        self.percentiles
+            .iter()
+            .map(|p| (p.ci_hi - p.ci_lo) / 2.0)
+            .fold(0.0, f64::max)
     }
 }
 
@@ -97,7 +100,12 @@ fn ranks(n: usize, q: f64) -> [usize; 4] {
     let half = Z975 * (n as f64 * q * (1.0 - q)).sqrt();
     let ci_lo = (n as f64 * q - half).floor().max(0.0) as usize;
     let ci_hi = ((n as f64 * q + half).ceil() as usize).min(last);
-    [lo, (lo + 1).min(last), ci_lo.min(lo), ci_hi.max((lo + 1).min(last))]
+    [
+        lo,
+        (lo + 1).min(last),
+        ci_lo.min(lo),
+        ci_hi.max((lo + 1).min(last)),
+    ]
 }
 
 /// Σ f(x) in fixed chunks added in chunk order: the same bits for any thread count.
@@ -158,8 +166,16 @@ mod tests {
         let b = summarize(&large, &[50.0]).percentiles[0];
         assert!(a.ci_lo <= a.value && a.value <= a.ci_hi);
         // Uniform on [0, 1000): SE of the median = 1000·√(0.25/n).
-        assert!((a.se() / (1000.0 * (0.25f64 / 1e3).sqrt()) - 1.0).abs() < 0.1, "{}", a.se());
-        assert!((b.se() / (1000.0 * (0.25f64 / 1e5).sqrt()) - 1.0).abs() < 0.1, "{}", b.se());
+        assert!(
+            (a.se() / (1000.0 * (0.25f64 / 1e3).sqrt()) - 1.0).abs() < 0.1,
+            "{}",
+            a.se()
+        );
+        assert!(
+            (b.se() / (1000.0 * (0.25f64 / 1e5).sqrt()) - 1.0).abs() < 0.1,
+            "{}",
+            b.se()
+        );
     }
 
     #[test]

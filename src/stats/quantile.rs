@@ -27,7 +27,11 @@ pub fn order_statistics(data: &[f64], ranks: &[usize]) -> Vec<f64> {
     }
     let (kmin, kmax) = data
         .par_chunks(PASS_CHUNK)
-        .map(|c| c.iter().fold((u64::MAX, 0), |(lo, hi), &x| (lo.min(key(x)), hi.max(key(x)))))
+        .map(|c| {
+            c.iter().fold((u64::MAX, 0), |(lo, hi), &x| {
+                (lo.min(key(x)), hi.max(key(x)))
+            })
+        })
         .reduce(|| (u64::MAX, 0), |a, b| (a.0.min(b.0), a.1.max(b.1)));
     if kmin == kmax {
         return vec![data[0]; ranks.len()];
@@ -46,10 +50,13 @@ pub fn order_statistics(data: &[f64], ranks: &[usize]) -> Vec<f64> {
                 h
             },
         )
-        .reduce(|| vec![0u64; buckets], |mut a, b| {
-            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-            a
-        });
+        .reduce(
+            || vec![0u64; buckets],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                a
+            },
+        );
     let mut starts = Vec::with_capacity(buckets + 1);
     let mut acc = 0u64;
     starts.push(0);
@@ -86,10 +93,13 @@ pub fn order_statistics(data: &[f64], ranks: &[usize]) -> Vec<f64> {
                 g
             },
         )
-        .reduce(|| vec![Vec::new(); wanted.len()], |mut a, b| {
-            a.iter_mut().zip(b).for_each(|(x, mut y)| x.append(&mut y));
-            a
-        });
+        .reduce(
+            || vec![Vec::new(); wanted.len()],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, mut y)| x.append(&mut y));
+                a
+            },
+        );
     // Each bucket answers its own ranks: by selection when small, by recursion when one bucket
     // holds a large share of the data (a narrower key range each time, so it terminates).
     let mut answers = vec![0.0; ranks.len()];
@@ -100,7 +110,10 @@ pub fn order_statistics(data: &[f64], ranks: &[usize]) -> Vec<f64> {
         let found = if values.len() > RECURSE_ABOVE && shift > 0 {
             order_statistics(values, &local)
         } else {
-            local.iter().map(|&r| *values.select_nth_unstable_by(r, f64::total_cmp).1).collect()
+            local
+                .iter()
+                .map(|&r| *values.select_nth_unstable_by(r, f64::total_cmp).1)
+                .collect()
         };
         for (k, v) in mine.into_iter().zip(found) {
             answers[k] = v;
@@ -124,10 +137,20 @@ mod tests {
     fn check(data: &[f64]) {
         let s = sorted(data);
         let n = data.len();
-        let ranks: Vec<usize> = [0, 1, n / 20, n / 4, n / 2, n / 2, 3 * n / 4, n.saturating_sub(2), n - 1]
-            .into_iter()
-            .filter(|&r| r < n)
-            .collect();
+        let ranks: Vec<usize> = [
+            0,
+            1,
+            n / 20,
+            n / 4,
+            n / 2,
+            n / 2,
+            3 * n / 4,
+            n.saturating_sub(2),
+            n - 1,
+        ]
+        .into_iter()
+        .filter(|&r| r < n)
+        .collect();
         let got = order_statistics(data, &ranks);
         let want: Vec<f64> = ranks.iter().map(|&r| s[r]).collect();
         assert_eq!(got, want);
@@ -136,7 +159,9 @@ mod tests {
     #[test]
     fn matches_a_full_sort_on_skewed_data() {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
-        let data: Vec<f64> = (0..300_000).map(|_| (rng.random::<f64>() * 5.0).exp() * 1e7).collect();
+        let data: Vec<f64> = (0..300_000)
+            .map(|_| (rng.random::<f64>() * 5.0).exp() * 1e7)
+            .collect();
         check(&data);
     }
 
@@ -159,7 +184,13 @@ mod tests {
         // Most values in one narrow cluster, a few far away: one bucket holds almost everything.
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
         let data: Vec<f64> = (0..2_500_000)
-            .map(|i| if i % 1000 == 0 { 1e300 } else { 1.0 + rng.random::<f64>() * 1e-9 })
+            .map(|i| {
+                if i % 1000 == 0 {
+                    1e300
+                } else {
+                    1.0 + rng.random::<f64>() * 1e-9
+                }
+            })
             .collect();
         check(&data);
     }
