@@ -1,1 +1,112 @@
-fn main(){}
+//! Throughput of `flopcast` on the bundled scenario `scenarios/llama-3.1-405b.toml`.
+//!
+//! Three groups, each on all cores (rayon's global pool, or a pool of one thread per core for
+//! `whole_run`):
+//!
+//! - `sampling_and_model`: [`flopcast::simulate::simulate`] alone — drawing every input and
+//!   evaluating the model — for 1M and 10M runs (seed 42). Throughput is in runs per second
+//!   (criterion's `elem/s`).
+//! - `whole_run`: [`flopcast::commands::run::run`] for 10M runs without a progress bar: loading
+//!   the scenario, the memory check, simulation, every metric's statistics and the rendered
+//!   terminal report (no files written). Throughput is in runs per second.
+//! - `statistics`: [`flopcast::stats::summarize`] over one 10M-value output column
+//!   (`total_cost_usd`) with the 7 default percentiles
+//!   ([`flopcast::commands::run::DEFAULT_PERCENTILES`]). Throughput is in values per second.
+//!
+//! Run it with:
+//!
+//! ```text
+//! cargo bench --bench throughput
+//! ```
+//!
+//! Sample sizes are criterion's minimum (10) with short measurement times so the whole bench
+//! takes a few minutes on a 2-core machine.
+//!
+//! Memory per run: a simulation keeps [`flopcast::simulate::BYTES_PER_RUN`] bytes per run
+//! (one `f64` per output metric), so 10M runs hold about 480 MB while a benchmark iterates.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{
+    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
+
+use flopcast::commands::run::{self, DEFAULT_PERCENTILES, RunOptions};
+use flopcast::model::Metric;
+use flopcast::sample::SamplingPlan;
+use flopcast::scenario::Scenario;
+use flopcast::simulate::simulate;
+use flopcast::stats::summarize;
+
+const SEED: u64 = 42;
+const BIG_RUNS: u64 = 10_000_000;
+
+fn scenario_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/llama-3.1-405b.toml")
+}
+
+fn load_scenario() -> Scenario {
+    Scenario::load(&scenario_path()).expect("the bundled scenario loads")
+}
+
+fn sampling_and_model(c: &mut Criterion) {
+    let scenario = load_scenario();
+    let mut group = c.benchmark_group("sampling_and_model");
+    group.sample_size(10);
+    group.sampling_mode(SamplingMode::Flat);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(8));
+    for runs in [1_000_000, BIG_RUNS] {
+        let plan = SamplingPlan::new(&scenario, runs, SEED);
+        group.throughput(Throughput::Elements(runs));
+        group.bench_with_input(BenchmarkId::from_parameter(runs), &plan, |b, plan| {
+            b.iter(|| simulate(black_box(plan), scenario.options, &|_| {}));
+        });
+    }
+    group.finish();
+}
+
+fn whole_run(c: &mut Criterion) {
+    let opts = RunOptions {
+        scenario: scenario_path(),
+        runs: Some(BIG_RUNS),
+        progress: false,
+        ..Default::default()
+    };
+    let mut group = c.benchmark_group("whole_run");
+    group.sample_size(10);
+    group.sampling_mode(SamplingMode::Flat);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(10));
+    group.throughput(Throughput::Elements(BIG_RUNS));
+    group.bench_with_input(BenchmarkId::from_parameter(BIG_RUNS), &opts, |b, opts| {
+        b.iter(|| run::run(black_box(opts)).expect("the bundled scenario runs"));
+    });
+    group.finish();
+}
+
+fn statistics(c: &mut Criterion) {
+    let scenario = load_scenario();
+    let plan = SamplingPlan::new(&scenario, BIG_RUNS, SEED);
+    let mut sim = simulate(&plan, scenario.options, &|_| {});
+    // Keep only the one column summarised: the other metrics' memory is not needed.
+    let column = std::mem::take(&mut sim.columns[Metric::TotalCostUsd.index()]);
+    drop(sim);
+    let mut group = c.benchmark_group("statistics");
+    group.sample_size(10);
+    group.sampling_mode(SamplingMode::Flat);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(5));
+    group.throughput(Throughput::Elements(column.len() as u64));
+    group.bench_with_input(
+        BenchmarkId::from_parameter(column.len()),
+        &column,
+        |b, column| b.iter(|| summarize(black_box(column), black_box(&DEFAULT_PERCENTILES))),
+    );
+    group.finish();
+}
+
+criterion_group!(benches, sampling_and_model, whole_run, statistics);
+criterion_main!(benches);

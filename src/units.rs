@@ -71,6 +71,16 @@ pub fn parse_amount(text: &str) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// `sig` significant digits, switching to exponent form outside [1e-3, 1e7).
+pub fn compact(x: f64, sig: usize) -> String {
+    let a = x.abs();
+    if x == 0.0 || (1e-3..1e7).contains(&a) {
+        significant(x, sig)
+    } else {
+        format!("{x:.prec$e}", prec = sig.saturating_sub(1))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,15 +110,5 @@ mod tests {
         assert_eq!(parse_amount("250k"), Some(250e3));
         assert_eq!(parse_amount("lots"), None);
         assert_eq!(parse_amount("inf"), None);
-    }
-}
-
-/// `sig` significant digits, switching to exponent form outside [1e-3, 1e7).
-pub fn compact(x: f64, sig: usize) -> String {
-    let a = x.abs();
-    if x == 0.0 || (1e-3..1e7).contains(&a) {
-        significant(x, sig)
-    } else {
-        format!("{x:.prec$e}", prec = sig.saturating_sub(1))
     }
 }

@@ -185,14 +185,14 @@ impl Family {
                 ),
             ));
         }
-        if let Some(w) = weights.iter().find(|w| !(**w >= 0.0)) {
+        if let Some(w) = weights.iter().find(|w| **w < 0.0) {
             return Err(ParamError::new(
                 "weights",
                 format!("weights must be >= 0, got {w}"),
             ));
         }
         let total: f64 = weights.iter().sum();
-        if !(total > 0.0) {
+        if total <= 0.0 {
             return Err(ParamError::new(
                 "weights",
                 "at least one weight must be > 0",

@@ -89,7 +89,7 @@ impl Dist {
         }
         let cdf_lower = plain.cdf(lower);
         let cdf_upper = plain.cdf(upper);
-        if !(cdf_upper - cdf_lower > 1e-12) {
+        if cdf_upper - cdf_lower <= 1e-12 {
             return Err(no_mass(lower, upper));
         }
         Ok(Dist {

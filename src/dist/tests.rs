@@ -130,7 +130,7 @@ fn discrete_frequencies_match_weights() {
 
 fn truncated_cdf(s: &impl ContinuousCDF<f64, f64>, lo: f64, hi: f64) -> impl Fn(f64) -> f64 {
     let (a, b) = (s.cdf(lo), s.cdf(hi));
-    move |x| ((s.cdf(x.clamp(lo, hi)) - a) / (b - a))
+    move |x| (s.cdf(x.clamp(lo, hi)) - a) / (b - a)
 }
 
 #[test]
