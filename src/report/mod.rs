@@ -109,12 +109,17 @@ pub fn percentile_column(p: f64) -> String {
 
 /// A value in the metric's unit, for people: $100.5M, 75.83, 29.84M, 3.79e25.
 pub fn human(unit: Unit, x: f64) -> String {
+    human_sig(unit, x, 4)
+}
+
+/// [`human`] with `sig` significant digits.
+pub fn human_sig(unit: Unit, x: f64, sig: usize) -> String {
     match unit {
-        Unit::Usd => units::usd(x, 4),
-        Unit::Days => units::significant(x, 4),
-        Unit::Hours => units::si(x, 4),
+        Unit::Usd => units::usd(x, sig),
+        Unit::Days => units::significant(x, sig),
+        Unit::Hours => units::si(x, sig),
         Unit::Flop if x == 0.0 => "0".into(),
-        Unit::Flop => format!("{x:.3e}"),
+        Unit::Flop => format!("{x:.prec$e}", prec = sig - 1),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The terminal report: a bands table in readable units, with how many digits to trust.
 
-use super::{RunReport, human};
+use super::{RunReport, human, human_sig};
 use crate::model::Metric;
 use crate::units;
 
@@ -14,7 +14,7 @@ pub fn render_table(report: &RunReport) -> String {
         let u = metric.unit();
         let mut row = vec![metric.name().to_string(), human(u, s.mean), human(u, s.sd)];
         row.extend(s.percentiles.iter().map(|p| human(u, p.value)));
-        row.push(format!("±{}", human(u, s.max_half_width())));
+        row.push(format!("±{}", human_sig(u, s.max_half_width(), 2)));
         rows.push(row);
     }
     let widths: Vec<usize> = (0..rows[0].len())
