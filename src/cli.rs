@@ -59,16 +59,16 @@ pub struct RunArgs {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Worker threads; results do not depend on it [default: one per core].
-    #[arg(long, default_value_t = 0, hide_default_value = true)]
-    pub threads: usize,
+    #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::value_parser!(u16).range(0..=256))]
+    pub threads: u16,
     /// Percentiles to report, comma-separated, each in (0, 100).
     #[arg(long, value_parser = parse_percentiles, default_value = "5,10,25,50,75,90,95")]
     pub percentiles: Percentiles,
     /// Report P(total_cost_usd <= BUDGET); accepts 110e6, 110M, $110M.
-    #[arg(long, value_name = "USD", value_parser = parse_positive_amount)]
+    #[arg(long, value_name = "USD", value_parser = parse_positive_amount, allow_negative_numbers = true)]
     pub budget: Option<f64>,
     /// Report P(train_days <= DEADLINE).
-    #[arg(long, value_name = "DAYS", value_parser = parse_positive_amount)]
+    #[arg(long, value_name = "DAYS", value_parser = parse_positive_amount, allow_negative_numbers = true)]
     pub deadline: Option<f64>,
     /// Write the summary as CSV (one row per metric).
     #[arg(long, value_name = "FILE")]
@@ -98,8 +98,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Worker threads [default: one per core].
-    #[arg(long, default_value_t = 0, hide_default_value = true)]
-    pub threads: usize,
+    #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::value_parser!(u16).range(0..=256))]
+    pub threads: u16,
 }
 
 impl RunArgs {
@@ -108,7 +108,7 @@ impl RunArgs {
             scenario: self.scenario.clone(),
             runs: self.runs,
             seed: self.seed,
-            threads: self.threads,
+            threads: usize::from(self.threads),
             percentiles: Some(self.percentiles.0.clone()),
             budget_usd: self.budget,
             deadline_days: self.deadline,
@@ -127,7 +127,7 @@ impl CheckArgs {
             scenario: self.scenario.clone(),
             runs: self.runs,
             seed: self.seed,
-            threads: self.threads,
+            threads: usize::from(self.threads),
         }
     }
 }

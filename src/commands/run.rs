@@ -55,8 +55,15 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         .or(scenario.simulation.seed)
         .unwrap_or(DEFAULT_SEED);
     let files = [&opts.csv, &opts.samples_csv, &opts.json, &opts.markdown];
-    for path in files.into_iter().flatten() {
+    let paths: Vec<&PathBuf> = files.into_iter().flatten().collect();
+    for (i, path) in paths.iter().enumerate() {
         output::check_writable(path)?;
+        if paths[..i].contains(path) {
+            return Err(Error::Usage(format!(
+                "{} is given for two outputs; each output needs its own file",
+                path.display()
+            )));
+        }
     }
     super::check_memory(runs)?;
     let percentiles = opts

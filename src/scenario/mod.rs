@@ -104,6 +104,17 @@ const TEAM_KEYS: &[&str] = &[
 ];
 const SIMULATION_KEYS: &[&str] = &["runs", "seed"];
 
+fn section_keys(section: &str) -> &'static [&'static str] {
+    match section {
+        "model" => MODEL_KEYS,
+        "cluster" => CLUSTER_KEYS,
+        "cost" => COST_KEYS,
+        "team" => TEAM_KEYS,
+        "simulation" => SIMULATION_KEYS,
+        _ => TOP_KEYS,
+    }
+}
+
 /// Collects inputs while the document is read.
 struct Builder<'s> {
     src: &'s Source<'s>,
@@ -130,6 +141,17 @@ impl Builder<'_> {
             return Ok(());
         }
         let short = input.key().rsplit('.').next().unwrap();
+        if let Some((typo, span)) = table.misspelling_of(short) {
+            return Err(self.src.error(
+                span,
+                format!("unknown key `{}` in [{}]", table.key(&typo), table.name),
+                "not a known key",
+                Some(format!(
+                    "did you mean `{short}`? allowed here: {}",
+                    section_keys(&table.name).join(", ")
+                )),
+            ));
+        }
         Err(self.src.error(
             table.span.clone(),
             format!("missing `{}`", input.key()),
@@ -340,11 +362,7 @@ fn required_section<'t, 'i>(
             format!("the scenario needs a [{name}] section"),
             Some(format!(
                 "see scenarios/ for complete examples; [{name}] takes: {}",
-                match name {
-                    "model" => MODEL_KEYS.join(", "),
-                    "cluster" => CLUSTER_KEYS.join(", "),
-                    _ => COST_KEYS.join(", "),
-                }
+                section_keys(name).join(", ")
             )),
         )),
     }

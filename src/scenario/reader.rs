@@ -71,6 +71,15 @@ impl<'t, 'i> Table<'t, 'i> {
         Some(self.entries[i].1)
     }
 
+    /// An entry nobody asked for yet that looks like a typo of `key`: (its name, its span).
+    pub fn misspelling_of(&self, key: &str) -> Option<(String, Range<usize>)> {
+        self.entries
+            .iter()
+            .zip(&self.taken)
+            .find(|((k, _), taken)| !**taken && closest(k.get_ref(), &[key]).is_some())
+            .map(|((k, _), _)| (k.get_ref().to_string(), k.span()))
+    }
+
     /// Fails on the first key nobody asked for: a typo must never fall back to a default.
     pub fn finish(self, src: &Source, allowed: &[&str], what: &str) -> Result<(), Error> {
         for (i, (k, _)) in self.entries.iter().enumerate() {

@@ -126,7 +126,7 @@ pub fn read(src: &Source, key: &str, v: &Spanned<DeValue>) -> Result<Dist, Error
             v.span(),
             format!("`{key}` must be a number or a distribution, found {}", reader::type_name(other)),
             "expected a number, \"A to B\" or { dist = ... }",
-            Some(format!("for example `{} = 0.4`, `{} = \"0.35 to 0.45\"` or `{} = {{ dist = \"pert\", min = 0.33, mode = 0.40, max = 0.45 }}`", short(key), short(key), short(key))),
+            Some("write a number (`x = 100`), a range (`x = \"50 to 200\"`: a lognormal with P5 = 50 and P95 = 200) or a table (`x = { dist = \"uniform\", min = 50, max = 200 }`)".into()),
         )),
     }
 }
