@@ -55,7 +55,7 @@ fn describe_inputs(scenario: &Scenario) -> String {
             fixed.push(format!(
                 "  {} = {}{note}",
                 spec.input.key(),
-                compact(d.median(), 4)
+                crate::units::general(d.median())
             ));
             continue;
         }

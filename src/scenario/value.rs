@@ -131,10 +131,6 @@ pub fn read(src: &Source, key: &str, v: &Spanned<DeValue>) -> Result<Dist, Error
     }
 }
 
-fn short(key: &str) -> &str {
-    key.rsplit('.').next().unwrap_or(key)
-}
-
 /// "A to B": the lognormal with P5 = A and P95 = B, as in Squiggle and Guesstimate.
 fn read_range(src: &Source, key: &str, v: &Spanned<DeValue>, text: &str) -> Result<Dist, Error> {
     let parse = |s: &str| crate::units::parse_amount(s).filter(|x| x.is_finite());
