@@ -8,7 +8,9 @@ impl Exporter for MarkdownExporter {
     fn export(&self, report: &RunReport) -> Vec<u8> {
         let mut out = format!(
             "## {}\n\n{} runs, seed {}\n\n| metric | mean | sd |",
-            report.scenario_name, report.runs, report.seed
+            report.scenario_name,
+            super::group_thousands(report.runs),
+            report.seed
         );
         for p in &report.percentiles {
             out.push_str(&format!(" P{p} |"));
@@ -29,8 +31,10 @@ impl Exporter for MarkdownExporter {
             }
             out.push('\n');
         }
-        out.push_str(&super::table::goal_lines(report).join("\n"));
-        out.push('\n');
-        out.into_bytes()
+        for line in super::table::goal_lines(report) {
+            out.push_str(&format!("\n{line}\n"));
+        }
+        // A bare `$` pair can start inline math in some Markdown renderers.
+        out.replace('$', "\\$").into_bytes()
     }
 }

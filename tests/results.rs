@@ -1,0 +1,48 @@
+//! The committed results/ must be exactly what the current code writes for the bundled
+//! scenarios; `scripts/regenerate-results` rewrites them.
+
+use std::path::Path;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+
+#[test]
+fn committed_results_are_current() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let mut stale = Vec::new();
+    for entry in std::fs::read_dir(root.join("scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let stem = path.file_stem().unwrap().to_str().unwrap().to_string();
+        let scenario = format!("scenarios/{stem}.toml");
+        let out = |name: &str| tmp.path().join(format!("{stem}-{name}"));
+        let run = cargo_bin_cmd!("flopcast")
+            .current_dir(root)
+            .args(["run", &scenario, "--no-progress", "--csv"])
+            .arg(out("bands.csv"))
+            .arg("--json")
+            .arg(out("bands.json"))
+            .arg("--markdown")
+            .arg(out("bands.md"))
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        std::fs::write(out("bands.txt"), &run.stdout).unwrap();
+        for name in ["bands.txt", "bands.csv", "bands.json", "bands.md"] {
+            let committed = root.join("results").join(&stem).join(name);
+            if std::fs::read(&committed).ok() != std::fs::read(out(name)).ok() {
+                stale.push(committed.display().to_string());
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "results/ is out of date; run scripts/regenerate-results. Stale: {stale:?}"
+    );
+}
