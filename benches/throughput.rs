@@ -19,11 +19,13 @@
 //! cargo bench --bench throughput
 //! ```
 //!
-//! Sample sizes are criterion's minimum (10) with short measurement times so the whole bench
-//! takes a few minutes on a 2-core machine.
+//! Sample sizes are criterion's minimum (10) with short measurement times: the whole bench takes
+//! about a minute on a 2-core machine, plus the build.
 //!
 //! Memory per run: a simulation keeps [`flopcast::simulate::BYTES_PER_RUN`] bytes per run
 //! (one `f64` per output metric), so 10M runs hold about 480 MB while a benchmark iterates.
+//! Every iteration allocates, first touches and frees that memory, as one `flopcast run` does,
+//! so the page faults are part of what is measured.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -57,9 +59,10 @@ fn sampling_and_model(c: &mut Criterion) {
     group.sample_size(10);
     group.sampling_mode(SamplingMode::Flat);
     group.warm_up_time(Duration::from_secs(1));
-    group.measurement_time(Duration::from_secs(8));
-    for runs in [1_000_000, BIG_RUNS] {
+    // 0.4-1 s per 10M-run iteration on 2 cores: 10 flat samples need up to ~11 s.
+    for (runs, secs) in [(1_000_000, 5), (BIG_RUNS, 12)] {
         let plan = SamplingPlan::new(&scenario, runs, SEED);
+        group.measurement_time(Duration::from_secs(secs));
         group.throughput(Throughput::Elements(runs));
         group.bench_with_input(BenchmarkId::from_parameter(runs), &plan, |b, plan| {
             b.iter(|| simulate(black_box(plan), scenario.options, &|_| {}));
@@ -79,7 +82,7 @@ fn whole_run(c: &mut Criterion) {
     group.sample_size(10);
     group.sampling_mode(SamplingMode::Flat);
     group.warm_up_time(Duration::from_secs(1));
-    group.measurement_time(Duration::from_secs(10));
+    group.measurement_time(Duration::from_secs(16));
     group.throughput(Throughput::Elements(BIG_RUNS));
     group.bench_with_input(BenchmarkId::from_parameter(BIG_RUNS), &opts, |b, opts| {
         b.iter(|| run::run(black_box(opts)).expect("the bundled scenario runs"));
