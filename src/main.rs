@@ -13,7 +13,7 @@ fn main() -> ExitCode {
                 let secs = outcome.elapsed.as_secs_f64();
                 eprintln!(
                     "{} runs in {secs:.2} s ({:.1} M runs/s)",
-                    outcome.report.runs,
+                    flopcast::report::group_thousands(outcome.report.runs),
                     outcome.report.runs as f64 / secs / 1e6
                 );
             }

@@ -75,13 +75,14 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let (sim, report) = super::with_threads(opts.threads, || {
         let progress = Progress::new(runs, opts.progress);
         let sim = simulate::simulate(&plan, scenario.options, &|n| progress.advance(n));
-        progress.finish();
+        progress.sampling_done();
         let goals = Goals {
             budget_usd: opts.budget_usd,
             deadline_days: opts.deadline_days,
         };
         let file = opts.scenario.display().to_string();
         let report = RunReport::new(&scenario.name, &file, &sim, &percentiles, &goals);
+        progress.finish();
         (sim, report)
     })?;
     write_files(opts, &scenario, &plan, &sim, &report)?;
@@ -150,6 +151,17 @@ impl Progress {
             && !self.shown.swap(true, Ordering::Relaxed)
         {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    /// Large runs spend seconds on statistics too: a spinner says so.
+    fn sampling_done(&self) {
+        if self.shown.load(Ordering::Relaxed) {
+            self.bar.set_style(
+                ProgressStyle::with_template("{spinner} computing statistics")
+                    .expect("valid template"),
+            );
+            self.bar.enable_steady_tick(Duration::from_millis(100));
         }
     }
 
