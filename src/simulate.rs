@@ -21,6 +21,9 @@ impl Simulation {
 
 /// Bytes of memory a simulation keeps per run.
 pub const BYTES_PER_RUN: u64 = (Metric::COUNT * std::mem::size_of::<f64>()) as u64;
+/// Peak bytes per run: the outputs, plus at worst one column of scratch while percentiles of
+/// heavily concentrated data are selected.
+pub const PEAK_BYTES_PER_RUN: u64 = BYTES_PER_RUN + std::mem::size_of::<f64>() as u64;
 
 /// Draws and evaluates every run. `progress` is called once per finished chunk with its run count.
 /// The result does not depend on the number of threads.

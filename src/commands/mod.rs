@@ -5,11 +5,11 @@ pub mod check;
 pub mod run;
 
 use crate::error::Error;
-use crate::simulate::BYTES_PER_RUN;
+use crate::simulate::PEAK_BYTES_PER_RUN;
 
 /// Refuses a run that cannot fit in memory, before allocating anything.
 pub fn check_memory(runs: u64) -> Result<(), Error> {
-    let needed = runs.saturating_mul(BYTES_PER_RUN);
+    let needed = runs.saturating_mul(PEAK_BYTES_PER_RUN);
     let Some(available) = available_memory() else {
         return Ok(());
     };
@@ -19,7 +19,7 @@ pub fn check_memory(runs: u64) -> Result<(), Error> {
             runs,
             needed: bytes(needed),
             available: bytes(available),
-            max_runs: usable / BYTES_PER_RUN / 1_000_000 * 1_000_000,
+            max_runs: usable / PEAK_BYTES_PER_RUN / 1_000_000 * 1_000_000,
         });
     }
     Ok(())

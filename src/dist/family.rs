@@ -54,8 +54,9 @@ pub enum Family {
     Discrete { values: Vec<f64>, probs: Vec<f64> },
 }
 
+/// Strictly positive and not subnormal, so that reciprocals (rates from scales) stay finite.
 fn positive(param: &'static str, x: f64) -> ParamResult<f64> {
-    if x > 0.0 {
+    if x >= f64::MIN_POSITIVE {
         Ok(x)
     } else {
         Err(ParamError::new(
