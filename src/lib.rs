@@ -5,6 +5,7 @@
 //! parallel draws) → [`model`] (one run's arithmetic) → [`stats`] (bands and probabilities)
 //! → [`report`] (terminal, CSV, JSON).
 
+pub mod analyze;
 pub mod cli;
 pub mod commands;
 pub mod dist;

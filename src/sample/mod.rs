@@ -6,6 +6,8 @@
 //! any thread, with the same result; two scenarios that share an input draw the same values for it
 //! (common random numbers).
 
+pub mod saltelli;
+
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 

@@ -1,0 +1,114 @@
+//! Tail sensitivity: which inputs drive the chance of exceeding a threshold (a budget, a
+//! deadline). Monte Carlo filtering (regional sensitivity analysis, Spear & Hornberger 1980):
+//! runs are split into those that exceed and those that do not, and each input's distribution
+//! is compared between the two groups.
+
+use super::sorted_quantile;
+
+/// How one input differs between runs that exceed the threshold and runs that do not.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TailMeasure {
+    /// Kolmogorov–Smirnov distance between the input's distribution in the two groups, in
+    /// [0, 1]: 0 when the input is irrelevant to exceeding, 1 when it decides it alone.
+    pub ks: f64,
+    /// Median percentile (0–100) of the input among exceeding runs; 50 when irrelevant, above
+    /// 50 when high values drive the excess.
+    pub median_percentile_exceeding: f64,
+    /// P(exceed | input in its lowest quarter) and P(exceed | input in its highest quarter).
+    pub p_exceed_low_quartile: f64,
+    pub p_exceed_high_quartile: f64,
+}
+
+/// `values` and `ranks` (1..n, ties averaged) of one input, `exceeds` per run.
+/// None when no run, or every run, exceeds: then nothing separates the groups.
+pub fn tail_measure(values: &[f64], ranks: &[f64], exceeds: &[bool]) -> Option<TailMeasure> {
+    let n = values.len();
+    let hits = exceeds.iter().filter(|e| **e).count();
+    if hits == 0 || hits == n {
+        return None;
+    }
+    let mut inside: Vec<f64> = Vec::with_capacity(hits);
+    let mut outside: Vec<f64> = Vec::with_capacity(n - hits);
+    let mut exceeding_percentiles: Vec<f64> = Vec::with_capacity(hits);
+    let (mut low, mut low_hits, mut high, mut high_hits) = (0usize, 0usize, 0usize, 0usize);
+    for r in 0..n {
+        let percentile = 100.0 * (ranks[r] - 0.5) / n as f64;
+        if exceeds[r] {
+            inside.push(values[r]);
+            exceeding_percentiles.push(percentile);
+        } else {
+            outside.push(values[r]);
+        }
+        if percentile < 25.0 {
+            low += 1;
+            low_hits += usize::from(exceeds[r]);
+        } else if percentile >= 75.0 {
+            high += 1;
+            high_hits += usize::from(exceeds[r]);
+        }
+    }
+    inside.sort_by(f64::total_cmp);
+    outside.sort_by(f64::total_cmp);
+    exceeding_percentiles.sort_by(f64::total_cmp);
+    let share = |h: usize, t: usize| if t == 0 { 0.0 } else { h as f64 / t as f64 };
+    Some(TailMeasure {
+        ks: ks_distance(&inside, &outside),
+        median_percentile_exceeding: sorted_quantile(&exceeding_percentiles, 0.5),
+        p_exceed_low_quartile: share(low_hits, low),
+        p_exceed_high_quartile: share(high_hits, high),
+    })
+}
+
+/// sup |F₁ − F₂| of two sorted samples.
+fn ks_distance(a: &[f64], b: &[f64]) -> f64 {
+    let (mut i, mut j, mut d) = (0, 0, 0.0f64);
+    while i < a.len() && j < b.len() {
+        let x = a[i].min(b[j]);
+        while i < a.len() && a[i] <= x {
+            i += 1;
+        }
+        while j < b.len() && b[j] <= x {
+            j += 1;
+        }
+        d = d.max((i as f64 / a.len() as f64 - j as f64 / b.len() as f64).abs());
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::rank::ranks;
+    use rand::rngs::Xoshiro256PlusPlus;
+    use rand::{RngExt, SeedableRng};
+
+    #[test]
+    fn the_driving_input_ranks_first_and_points_the_right_way() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        let n = 20_000;
+        let x1: Vec<f64> = (0..n).map(|_| rng.random()).collect();
+        let x2: Vec<f64> = (0..n).map(|_| rng.random()).collect();
+        let x3: Vec<f64> = (0..n).map(|_| rng.random()).collect();
+        // Exceeds when y = x1 − 0.3·x2 is large; x3 plays no part.
+        let exceeds: Vec<bool> = (0..n).map(|r| x1[r] - 0.3 * x2[r] > 0.6).collect();
+        let m = |x: &[f64]| tail_measure(x, &ranks(x), &exceeds).unwrap();
+        let (m1, m2, m3) = (m(&x1), m(&x2), m(&x3));
+        assert!(m1.ks > m2.ks && m2.ks > m3.ks, "{m1:?} {m2:?} {m3:?}");
+        assert!(m3.ks < 0.05, "irrelevant input: {m3:?}");
+        assert!(m1.median_percentile_exceeding > 70.0 && m2.median_percentile_exceeding < 50.0);
+        assert_eq!(m1.p_exceed_low_quartile, 0.0);
+        assert!(m1.p_exceed_high_quartile > 0.8);
+    }
+
+    #[test]
+    fn nothing_to_separate() {
+        assert!(tail_measure(&[1.0, 2.0], &[1.0, 2.0], &[false, false]).is_none());
+        assert!(tail_measure(&[1.0, 2.0], &[1.0, 2.0], &[true, true]).is_none());
+    }
+
+    #[test]
+    fn ks_of_disjoint_and_equal_samples() {
+        assert_eq!(ks_distance(&[1.0, 2.0], &[3.0, 4.0]), 1.0);
+        assert_eq!(ks_distance(&[1.0, 2.0], &[1.0, 2.0]), 0.0);
+    }
+}
