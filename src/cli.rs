@@ -6,6 +6,9 @@ use clap::{Parser, Subcommand};
 
 use crate::commands::check::CheckOptions;
 use crate::commands::run::RunOptions;
+use crate::commands::sensitivity::SensitivityOptions;
+use crate::model::Metric;
+use crate::sample::saltelli::PointSet;
 use crate::units::parse_amount;
 
 const EXAMPLES: &str = "\
@@ -21,6 +24,13 @@ Examples:
   flopcast run scenarios/llama-3.1-405b.toml --budget 110M --deadline 80
   flopcast run scenarios/deepseek-v3.toml --percentiles 1,5,50,95,99 --csv bands.csv --json bands.json
   flopcast run scenarios/llama-3.1-405b.toml --runs 100k --samples-csv runs.csv";
+
+const SENSITIVITY_EXAMPLES: &str = "\
+Examples:
+  flopcast sensitivity scenarios/llama-3.1-405b.toml
+  flopcast sensitivity scenarios/llama-3.1-405b.toml --output train_days --deadline 80
+  flopcast sensitivity scenarios/deepseek-v3.toml --budget 30M --csv drivers.csv --json drivers.json
+  flopcast sensitivity scenarios/llama-3.1-405b.toml --sobol-n 262144 --points random";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
@@ -43,6 +53,9 @@ pub enum Command {
     /// Simulate a scenario and report percentile bands of days and dollars.
     #[command(after_help = RUN_EXAMPLES)]
     Run(RunArgs),
+    /// Rank the inputs that drive an output: Sobol indices, rank correlation, tornado, tail.
+    #[command(after_help = SENSITIVITY_EXAMPLES)]
+    Sensitivity(SensitivityArgs),
     /// Validate a scenario and show each input's resolved distribution.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
@@ -102,6 +115,69 @@ pub struct CheckArgs {
     pub threads: u16,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct SensitivityArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// The output to analyse: train_days, gpu_hours, compute_cost_usd, labor_cost_usd,
+    /// total_cost_usd or train_flops.
+    #[arg(long, default_value = "total_cost_usd", value_parser = parse_metric)]
+    pub output: Metric,
+    /// Monte Carlo runs for rank correlations, pinned inputs and tails.
+    #[arg(long, default_value = "200k", value_parser = parse_runs)]
+    pub runs: u64,
+    /// Base points of the Sobol study; it evaluates the model (inputs + 2) times this many.
+    #[arg(long, default_value = "32768", value_parser = parse_sobol_n)]
+    pub sobol_n: u64,
+    /// Bootstrap replicates for the Sobol intervals (0: no intervals).
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    pub bootstrap: u32,
+    /// Points of the Sobol study: `sobol` (Owen-scrambled, quasi-random) or `random`.
+    #[arg(long, default_value = "sobol", value_parser = ["sobol", "random"])]
+    pub points: String,
+    /// Random seed [default: 42, or the scenario's].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads; results do not depend on it [default: one per core].
+    #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::value_parser!(u16).range(0..=256))]
+    pub threads: u16,
+    /// Which inputs drive P(total_cost_usd > BUDGET); accepts 110e6, 110M, $110M.
+    #[arg(long, value_name = "USD", value_parser = parse_positive_amount, allow_negative_numbers = true)]
+    pub budget: Option<f64>,
+    /// Which inputs drive P(train_days > DEADLINE).
+    #[arg(long, value_name = "DAYS", value_parser = parse_positive_amount, allow_negative_numbers = true)]
+    pub deadline: Option<f64>,
+    /// Write one row per input with every measure and interval as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write the study as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+}
+
+impl SensitivityArgs {
+    pub fn options(&self) -> SensitivityOptions {
+        SensitivityOptions {
+            output: self.output,
+            runs: self.runs,
+            sobol_n: self.sobol_n as usize,
+            bootstrap: self.bootstrap as usize,
+            points: if self.points == "random" {
+                PointSet::Random
+            } else {
+                PointSet::Sobol
+            },
+            seed: self.seed,
+            threads: usize::from(self.threads),
+            budget_usd: self.budget,
+            deadline_days: self.deadline,
+            csv: self.csv.clone(),
+            json: self.json.clone(),
+            ..SensitivityOptions::new(self.scenario.clone())
+        }
+    }
+}
+
 impl RunArgs {
     pub fn options(&self) -> RunOptions {
         RunOptions {
@@ -141,6 +217,28 @@ fn parse_runs(text: &str) -> Result<u64, String> {
         ));
     }
     Ok(x as u64)
+}
+
+fn parse_metric(text: &str) -> Result<Metric, String> {
+    Metric::ALL
+        .into_iter()
+        .find(|m| m.name() == text)
+        .ok_or_else(|| {
+            let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+            format!(
+                "unknown output `{text}`; choose one of: {}",
+                names.join(", ")
+            )
+        })
+}
+
+/// At least 64 points; at most 2^24, a Sobol study of many inputs stays within memory.
+fn parse_sobol_n(text: &str) -> Result<u64, String> {
+    let n = parse_runs(text)?;
+    if !(64..=1 << 24).contains(&n) {
+        return Err(format!("--sobol-n must be from 64 to 16777216, got {n}"));
+    }
+    Ok(n)
 }
 
 fn parse_positive_amount(text: &str) -> Result<f64, String> {

@@ -17,6 +17,7 @@ pub mod sample;
 pub mod scenario;
 pub mod simulate;
 pub mod stats;
+pub mod study;
 pub mod units;
 
 pub use error::{Error, Result};

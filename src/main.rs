@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use flopcast::cli::{Cli, Command};
-use flopcast::commands::{check, run};
+use flopcast::commands::{check, run, sensitivity};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -19,6 +19,7 @@ fn main() -> ExitCode {
             }
             outcome.text
         }),
+        Command::Sensitivity(args) => sensitivity::sensitivity(&args.options()).map(|o| o.text),
         Command::Check(args) => check::check(&args.options()),
     };
     match result {

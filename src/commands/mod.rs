@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod run;
+pub mod sensitivity;
 
 use crate::error::Error;
 use crate::simulate::PEAK_BYTES_PER_RUN;

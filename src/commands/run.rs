@@ -101,7 +101,7 @@ fn write_files(
     sim: &Simulation,
     report: &RunReport,
 ) -> Result<(), Error> {
-    let exports: [(&Option<PathBuf>, &dyn Exporter); 3] = [
+    let exports: [(&Option<PathBuf>, &dyn Exporter<RunReport>); 3] = [
         (&opts.csv, &CsvExporter),
         (&opts.json, &JsonExporter),
         (&opts.markdown, &MarkdownExporter),

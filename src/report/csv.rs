@@ -5,7 +5,7 @@ use super::{Exporter, RunReport, percentile_column};
 
 pub struct CsvExporter;
 
-impl Exporter for CsvExporter {
+impl Exporter<RunReport> for CsvExporter {
     fn export(&self, report: &RunReport) -> Vec<u8> {
         let mut w = ::csv::Writer::from_writer(Vec::new());
         let mut header = vec!["metric".to_string(), "mean".into(), "sd".into()];

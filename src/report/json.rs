@@ -26,9 +26,9 @@ struct Document<'a> {
 }
 
 #[derive(Serialize)]
-struct ScenarioRef<'a> {
-    name: &'a str,
-    file: &'a str,
+pub(super) struct ScenarioRef<'a> {
+    pub(super) name: &'a str,
+    pub(super) file: &'a str,
 }
 
 #[derive(Serialize)]
@@ -78,7 +78,7 @@ fn chance(p: &Probability) -> ChanceJson {
     }
 }
 
-impl Exporter for JsonExporter {
+impl Exporter<RunReport> for JsonExporter {
     fn export(&self, report: &RunReport) -> Vec<u8> {
         let doc = Document {
             schema_version: SCHEMA_VERSION,

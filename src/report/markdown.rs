@@ -4,7 +4,7 @@ use super::{Exporter, RunReport, human};
 
 pub struct MarkdownExporter;
 
-impl Exporter for MarkdownExporter {
+impl Exporter<RunReport> for MarkdownExporter {
     fn export(&self, report: &RunReport) -> Vec<u8> {
         let mut out = format!(
             "## {}\n\n{} runs, seed {}\n\n| metric | mean | sd |",

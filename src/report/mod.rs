@@ -4,6 +4,7 @@ mod csv;
 mod json;
 mod markdown;
 pub mod samples;
+pub mod sensitivity;
 mod table;
 
 pub use csv::CsvExporter;
@@ -97,9 +98,9 @@ impl RunReport {
     }
 }
 
-/// Serialises a report to bytes for a file.
-pub trait Exporter {
-    fn export(&self, report: &RunReport) -> Vec<u8>;
+/// Serialises a report of kind `R` (a run, a sensitivity study, ...) to bytes for a file.
+pub trait Exporter<R> {
+    fn export(&self, report: &R) -> Vec<u8>;
 }
 
 /// The CSV/JSON column name of a percentile: p5, p2.5, p99.9.

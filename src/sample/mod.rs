@@ -10,6 +10,7 @@ pub mod saltelli;
 
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
+use rayon::prelude::*;
 
 use crate::dist::Dist;
 use crate::model::{Input, Inputs};
@@ -65,6 +66,45 @@ impl SamplingPlan {
             rngs,
             left: self.chunk_len(c),
         }
+    }
+
+    /// The same plan with one input (and every input drawn from its stream) held at `value`:
+    /// every other input keeps its draws, so the two plans differ only by that input.
+    pub fn with_fixed(&self, stream_key: &str, value: f64) -> SamplingPlan {
+        let stream = fnv1a(stream_key);
+        let mut plan = self.clone();
+        for (d, s) in plan.dists.iter_mut().zip(&plan.streams) {
+            if *s == stream {
+                *d = Dist::fixed(value);
+            }
+        }
+        plan
+    }
+
+    /// Every run's value of each of `inputs`, one column per input, in run order.
+    pub fn input_columns(&self, inputs: &[Input]) -> Vec<Vec<f64>> {
+        let per_chunk: Vec<Vec<Vec<f64>>> = (0..self.chunks())
+            .into_par_iter()
+            .map(|c| {
+                let mut block = self.scratch();
+                let mut sampler = self.chunk(c);
+                let mut cols = vec![Vec::with_capacity(self.chunk_len(c)); inputs.len()];
+                while sampler.next_block(&mut block) {
+                    for (col, &input) in cols.iter_mut().zip(inputs) {
+                        col.extend_from_slice(block.column(input));
+                    }
+                }
+                cols
+            })
+            .collect();
+        (0..inputs.len())
+            .map(|i| {
+                per_chunk
+                    .iter()
+                    .flat_map(|c| c[i].iter().copied())
+                    .collect()
+            })
+            .collect()
     }
 
     /// A block of input columns with fixed inputs already in place.
@@ -215,6 +255,25 @@ mod tests {
         assert_eq!(a, b);
         // ...while different inputs get different streams.
         assert_ne!(draws(&plan(&more, 5000), Input::Downtime)[..10], a[..10]);
+    }
+
+    #[test]
+    fn input_columns_match_the_block_draws() {
+        let p = plan(BASE, 3 * CHUNK_RUNS as u64 + 5);
+        let cols = p.input_columns(&[Input::Mfu, Input::GpuHourUsd]);
+        assert_eq!(cols[0], draws(&p, Input::Mfu));
+        assert_eq!(cols[1], draws(&p, Input::GpuHourUsd));
+    }
+
+    #[test]
+    fn fixing_an_input_keeps_every_other_draw() {
+        let p = plan(BASE, 5000);
+        let pinned = p.with_fixed("cluster.mfu", 0.35);
+        assert!(draws(&pinned, Input::Mfu).iter().all(|x| *x == 0.35));
+        assert_eq!(
+            draws(&pinned, Input::GpuHourUsd),
+            draws(&p, Input::GpuHourUsd)
+        );
     }
 
     #[test]

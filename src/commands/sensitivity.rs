@@ -1,0 +1,236 @@
+//! `flopcast sensitivity`: which inputs drive an output, by four complementary measures:
+//! Sobol indices (variance-based, global), rank correlation (@RISK/Crystal Ball style),
+//! one-at-a-time swings (the tornado), and tail sensitivity against a budget or deadline.
+
+use std::path::PathBuf;
+
+use crate::analyze::rank::{ranks, spearman, variance_shares};
+use crate::analyze::sobol;
+use crate::analyze::tail::tail_measure;
+use crate::analyze::tornado::swings;
+use crate::error::Error;
+use crate::model::{Metric, Outputs};
+use crate::output;
+use crate::report::sensitivity::{
+    InputSensitivity, Pinned, SensitivityReport, TailSummary, render_sensitivity,
+};
+use crate::report::{CsvExporter, Exporter, JsonExporter};
+use crate::sample::SamplingPlan;
+use crate::sample::saltelli::{PointSet, SaltelliPlan};
+use crate::scenario::Scenario;
+use crate::simulate::{Simulation, simulate};
+use crate::stats::summarize;
+use crate::study::ScenarioFunction;
+
+pub const DEFAULT_SENSITIVITY_RUNS: u64 = 200_000;
+pub const DEFAULT_SOBOL_N: usize = 1 << 15;
+pub const DEFAULT_BOOTSTRAP: usize = 200;
+
+#[derive(Debug, Clone)]
+pub struct SensitivityOptions {
+    pub scenario: PathBuf,
+    pub output: Metric,
+    pub runs: u64,
+    pub sobol_n: usize,
+    pub bootstrap: usize,
+    pub points: PointSet,
+    pub seed: Option<u64>,
+    pub threads: usize,
+    pub budget_usd: Option<f64>,
+    pub deadline_days: Option<f64>,
+    pub csv: Option<PathBuf>,
+    pub json: Option<PathBuf>,
+}
+
+impl SensitivityOptions {
+    pub fn new(scenario: PathBuf) -> Self {
+        SensitivityOptions {
+            scenario,
+            output: Metric::TotalCostUsd,
+            runs: DEFAULT_SENSITIVITY_RUNS,
+            sobol_n: DEFAULT_SOBOL_N,
+            bootstrap: DEFAULT_BOOTSTRAP,
+            points: PointSet::Sobol,
+            seed: None,
+            threads: 0,
+            budget_usd: None,
+            deadline_days: None,
+            csv: None,
+            json: None,
+        }
+    }
+}
+
+pub struct SensitivityOutcome {
+    pub report: SensitivityReport,
+    pub text: String,
+}
+
+pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Error> {
+    let scenario = Scenario::load(&opts.scenario)?;
+    let f = ScenarioFunction::new(&scenario);
+    if f.inputs().is_empty() {
+        return Err(Error::Usage(format!(
+            "{}: every input is a point value, so there is nothing to analyse; \
+             make at least one input a distribution",
+            opts.scenario.display()
+        )));
+    }
+    for path in [&opts.csv, &opts.json].into_iter().flatten() {
+        output::check_writable(path)?;
+    }
+    super::check_memory(opts.runs)?;
+    let seed = opts
+        .seed
+        .or(scenario.simulation.seed)
+        .unwrap_or(super::run::DEFAULT_SEED);
+    let report = super::with_threads(opts.threads, || study(&scenario, &f, opts, seed))?;
+    if let Some(path) = &opts.csv {
+        output::write_atomic(path, &CsvExporter.export(&report))?;
+    }
+    if let Some(path) = &opts.json {
+        output::write_atomic(path, &JsonExporter.export(&report))?;
+    }
+    Ok(SensitivityOutcome {
+        text: render_sensitivity(&report),
+        report,
+    })
+}
+
+fn study(
+    scenario: &Scenario,
+    f: &ScenarioFunction,
+    opts: &SensitivityOptions,
+    seed: u64,
+) -> SensitivityReport {
+    let metric = opts.output;
+    let plan = SamplingPlan::new(scenario, opts.runs, seed);
+    let sim = simulate(&plan, scenario.options, &|_| {});
+    let columns = plan.input_columns(f.inputs());
+    let input_ranks: Vec<Vec<f64>> = columns.iter().map(|c| ranks(c)).collect();
+    let output_ranks = ranks(sim.column(metric));
+    let rho: Vec<f64> = columns.iter().map(|c| spearman(c, &output_ranks)).collect();
+    let shares = variance_shares(&rho);
+
+    let (low, base, high) = (f.at_quantile(0.1), f.at_quantile(0.5), f.at_quantile(0.9));
+    let tornado = swings(&base, &low, &high, |x| f.at_values(x)[metric.index()]);
+    let sobol_by_metric = sobol_study(f, opts, seed);
+
+    let budget_exceeds = opts
+        .budget_usd
+        .map(|b| exceeding(&sim, Metric::TotalCostUsd, b));
+    let deadline_exceeds = opts
+        .deadline_days
+        .map(|d| exceeding(&sim, Metric::TrainDays, d));
+
+    let mut rows: Vec<InputSensitivity> = f
+        .inputs()
+        .iter()
+        .enumerate()
+        .map(|(i, &input)| {
+            let tail = |e: &Option<Vec<bool>>| {
+                e.as_ref()
+                    .and_then(|e| tail_measure(&columns[i], &input_ranks[i], e))
+            };
+            InputSensitivity {
+                input,
+                input_p10: low[i],
+                input_p90: high[i],
+                sobol: sobol_by_metric[metric.index()][i],
+                spearman: rho[i],
+                variance_share: shares[i],
+                tornado: tornado[i],
+                pinned_p10: pinned(scenario, &plan, input, low[i], metric),
+                pinned_p90: pinned(scenario, &plan, input, high[i], metric),
+                tail_budget: tail(&budget_exceeds),
+                tail_deadline: tail(&deadline_exceeds),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.sobol
+            .st
+            .total_cmp(&a.sobol.st)
+            .then(b.tornado.width().total_cmp(&a.tornado.width()))
+    });
+    let share = |e: &Vec<bool>| e.iter().filter(|x| **x).count() as f64 / e.len() as f64;
+    SensitivityReport {
+        scenario_name: scenario.name.clone(),
+        scenario_file: opts.scenario.display().to_string(),
+        output: metric,
+        runs: opts.runs,
+        seed,
+        sobol_n: opts.sobol_n,
+        points: opts.points,
+        bootstrap: opts.bootstrap,
+        leaders: Metric::ALL
+            .iter()
+            .map(|&m| {
+                let (i, st) = sobol_by_metric[m.index()]
+                    .iter()
+                    .map(|s| s.st)
+                    .enumerate()
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                    .expect("at least one input");
+                (m, (st > 0.0).then_some((f.inputs()[i], st)))
+            })
+            .collect(),
+        budget: opts
+            .budget_usd
+            .zip(budget_exceeds.as_ref())
+            .map(|(limit, e)| TailSummary {
+                limit,
+                p_exceed: share(e),
+            }),
+        deadline: opts
+            .deadline_days
+            .zip(deadline_exceeds.as_ref())
+            .map(|(limit, e)| TailSummary {
+                limit,
+                p_exceed: share(e),
+            }),
+        rows,
+    }
+}
+
+/// Sobol indices of every input for every output, from one set of model evaluations.
+fn sobol_study(
+    f: &ScenarioFunction,
+    opts: &SensitivityOptions,
+    seed: u64,
+) -> Vec<Vec<sobol::SobolIndex>> {
+    let plan = SaltelliPlan::new(opts.sobol_n, f.inputs().len(), opts.points, seed);
+    let evaluations = sobol::evaluate(&plan, Metric::COUNT, |u, y| {
+        let out: Outputs = f.at_unit_point(u);
+        y.copy_from_slice(&out);
+    });
+    evaluations
+        .iter()
+        .map(|e| sobol::indices(e, opts.bootstrap, seed))
+        .collect()
+}
+
+/// Mean and median of the output with `input` held at `value` and every other input drawn as
+/// usual, on the same draws as the unpinned run.
+fn pinned(
+    scenario: &Scenario,
+    plan: &SamplingPlan,
+    input: crate::model::Input,
+    value: f64,
+    metric: Metric,
+) -> Pinned {
+    let sim = simulate(
+        &plan.with_fixed(input.key(), value),
+        scenario.options,
+        &|_| {},
+    );
+    let s = summarize(sim.column(metric), &[50.0]);
+    Pinned {
+        mean: s.mean,
+        p50: s.percentiles[0].value,
+    }
+}
+
+fn exceeding(sim: &Simulation, metric: Metric, limit: f64) -> Vec<bool> {
+    sim.column(metric).iter().map(|&x| x > limit).collect()
+}

@@ -1,0 +1,454 @@
+//! The sensitivity report: one row per uncertain input, ranked by total-order Sobol index,
+//! shown in the terminal and exported as CSV and JSON.
+
+use serde::Serialize;
+
+use super::{CsvExporter, Exporter, JsonExporter, SCHEMA_VERSION, group_thousands, human};
+use crate::analyze::sobol::SobolIndex;
+use crate::analyze::tail::TailMeasure;
+use crate::analyze::tornado::Swing;
+use crate::model::{Input, Metric};
+use crate::sample::saltelli::PointSet;
+use crate::units;
+
+#[derive(Debug, Clone)]
+pub struct SensitivityReport {
+    pub scenario_name: String,
+    pub scenario_file: String,
+    pub output: Metric,
+    pub runs: u64,
+    pub seed: u64,
+    pub sobol_n: usize,
+    pub points: PointSet,
+    pub bootstrap: usize,
+    /// Ranked: largest total-order index first.
+    pub rows: Vec<InputSensitivity>,
+    /// For every output, the input with the largest total-order index (None: constant output).
+    pub leaders: Vec<(Metric, Option<(Input, f64)>)>,
+    pub budget: Option<TailSummary>,
+    pub deadline: Option<TailSummary>,
+}
+
+#[derive(Debug, Clone)]
+pub struct InputSensitivity {
+    pub input: Input,
+    pub input_p10: f64,
+    pub input_p90: f64,
+    pub sobol: SobolIndex,
+    pub spearman: f64,
+    pub variance_share: f64,
+    /// The output with this input at its P10 / P90 and every other input at its median.
+    pub tornado: Swing,
+    /// The output's mean and median with this input held at its P10 / P90, others drawn.
+    pub pinned_p10: Pinned,
+    pub pinned_p90: Pinned,
+    pub tail_budget: Option<TailMeasure>,
+    pub tail_deadline: Option<TailMeasure>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Pinned {
+    pub mean: f64,
+    pub p50: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TailSummary {
+    pub limit: f64,
+    pub p_exceed: f64,
+}
+
+fn points_name(p: PointSet) -> &'static str {
+    match p {
+        PointSet::Random => "random",
+        PointSet::Sobol => "sobol",
+    }
+}
+
+/// The terminal view: the ranked table, then the leader of every output, then the tails.
+pub fn render_sensitivity(r: &SensitivityReport) -> String {
+    let u = r.output.unit();
+    let mut out = format!(
+        "Sensitivity of {}: {}\nSobol: {} base points ({}), {} bootstrap replicates; Monte Carlo: {} runs; seed {}\n\n",
+        r.output.name(),
+        r.scenario_name,
+        group_thousands(r.sobol_n as u64),
+        match r.points {
+            PointSet::Random => "independent random points",
+            PointSet::Sobol => "Owen-scrambled Sobol points",
+        },
+        r.bootstrap,
+        group_thousands(r.runs),
+        r.seed
+    );
+    let interval = |v: f64, lo: f64, hi: f64| format!("{v:.3} [{lo:.3}, {hi:.3}]");
+    let mut rows = vec![vec![
+        "input".to_string(),
+        "ST (total) [95%]".into(),
+        "S1 (alone) [95%]".into(),
+        "Spearman".into(),
+        "var share".into(),
+        "input P10 → P90".into(),
+        "output at P10 → P90".into(),
+    ]];
+    for row in &r.rows {
+        let s = &row.sobol;
+        rows.push(vec![
+            row.input.key().to_string(),
+            interval(s.st, s.st_lo, s.st_hi),
+            interval(s.s1, s.s1_lo, s.s1_hi),
+            format!("{:+.3}", row.spearman),
+            format!("{:.1}%", 100.0 * row.variance_share),
+            format!(
+                "{} → {}",
+                input_value(row.input, row.input_p10),
+                input_value(row.input, row.input_p90)
+            ),
+            format!(
+                "{} → {}",
+                human(u, row.tornado.at_low),
+                human(u, row.tornado.at_high)
+            ),
+        ]);
+    }
+    out.push_str(&align(&rows));
+    out.push_str(
+        "\nST: share of the output's variance due to the input, alone or with others; S1: alone.\n\
+         Spearman: rank correlation with the output; var share: its square, scaled to 100%.\n\
+         output at P10 → P90: the input at its P10, then its P90, every other input at its median.\n",
+    );
+    out.push_str("\nMost influential input for each output (largest ST):\n");
+    for (metric, leader) in &r.leaders {
+        match leader {
+            Some((input, st)) => out.push_str(&format!(
+                "  {:<18} {:<22} ST {st:.2}\n",
+                metric.name(),
+                input.key()
+            )),
+            None => out.push_str(&format!(
+                "  {:<18} (constant: no input moves it)\n",
+                metric.name()
+            )),
+        }
+    }
+    let tails = [
+        (r.budget, Metric::TotalCostUsd, "overruns", true),
+        (r.deadline, Metric::TrainDays, "late runs", false),
+    ];
+    for (summary, metric, word, budget) in tails {
+        let Some(t) = summary else { continue };
+        out.push_str(&format!(
+            "\nWhat drives P({} > {}) = {:.1}%:\n",
+            metric.name(),
+            if budget {
+                human(metric.unit(), t.limit)
+            } else {
+                units::general(t.limit)
+            },
+            100.0 * t.p_exceed
+        ));
+        let mut rows = vec![vec![
+            "input".to_string(),
+            "KS".into(),
+            format!("median pct in {word}"),
+            "P(exceed | lowest 25%)".into(),
+            "P(exceed | highest 25%)".into(),
+        ]];
+        let mut ranked: Vec<(&InputSensitivity, TailMeasure)> = r
+            .rows
+            .iter()
+            .filter_map(|row| {
+                if budget {
+                    row.tail_budget
+                } else {
+                    row.tail_deadline
+                }
+                .map(|m| (row, m))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.1.ks.total_cmp(&a.1.ks));
+        if ranked.is_empty() {
+            out.push_str("  no run, or every run, exceeds it: nothing to compare\n");
+            continue;
+        }
+        for (row, m) in ranked {
+            rows.push(vec![
+                row.input.key().to_string(),
+                format!("{:.3}", m.ks),
+                format!("{:.0}", m.median_percentile_exceeding),
+                format!("{:.1}%", 100.0 * m.p_exceed_low_quartile),
+                format!("{:.1}%", 100.0 * m.p_exceed_high_quartile),
+            ]);
+        }
+        out.push_str(&align(&rows));
+        out.push_str(
+            "KS: how differently the input is distributed in runs that exceed and runs that don't\n\
+             (0: not at all, 1: completely); median pct above 50: high values of the input drive it.\n",
+        );
+    }
+    out
+}
+
+/// An input's value for people: money as money, other values with three digits.
+fn input_value(input: Input, x: f64) -> String {
+    if input.key().ends_with("_usd") {
+        units::usd(x, 3)
+    } else {
+        units::compact(x, 3)
+    }
+}
+
+/// Left-aligned first column, right-aligned others, two spaces apart.
+fn align(rows: &[Vec<String>]) -> String {
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(c, (cell, w))| {
+                let pad = " ".repeat(w - cell.chars().count());
+                if c == 0 {
+                    format!("{cell}{pad}")
+                } else {
+                    format!("{pad}{cell}")
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+const TAIL_FIELDS: [&str; 4] = [
+    "ks",
+    "median_percentile",
+    "p_exceed_low_quartile",
+    "p_exceed_high_quartile",
+];
+
+impl Exporter<SensitivityReport> for CsvExporter {
+    fn export(&self, r: &SensitivityReport) -> Vec<u8> {
+        let mut header: Vec<String> = [
+            "input",
+            "s1",
+            "s1_lo",
+            "s1_hi",
+            "st",
+            "st_lo",
+            "st_hi",
+            "spearman",
+            "variance_share",
+            "tornado_low",
+            "tornado_high",
+            "input_p10",
+            "input_p90",
+            "pinned_p10_mean",
+            "pinned_p10_p50",
+            "pinned_p90_mean",
+            "pinned_p90_p50",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for (present, prefix) in [
+            (r.budget.is_some(), "budget"),
+            (r.deadline.is_some(), "deadline"),
+        ] {
+            if present {
+                header.extend(TAIL_FIELDS.iter().map(|f| format!("{prefix}_{f}")));
+            }
+        }
+        let mut w = ::csv::Writer::from_writer(Vec::new());
+        w.write_record(&header).expect("writing to memory");
+        for row in &r.rows {
+            let s = &row.sobol;
+            let mut cells: Vec<String> = vec![row.input.key().to_string()];
+            cells.extend(
+                [
+                    s.s1,
+                    s.s1_lo,
+                    s.s1_hi,
+                    s.st,
+                    s.st_lo,
+                    s.st_hi,
+                    row.spearman,
+                    row.variance_share,
+                    row.tornado.at_low,
+                    row.tornado.at_high,
+                    row.input_p10,
+                    row.input_p90,
+                    row.pinned_p10.mean,
+                    row.pinned_p10.p50,
+                    row.pinned_p90.mean,
+                    row.pinned_p90.p50,
+                ]
+                .iter()
+                .map(|x| x.to_string()),
+            );
+            for (present, tail) in [
+                (r.budget.is_some(), row.tail_budget),
+                (r.deadline.is_some(), row.tail_deadline),
+            ] {
+                if present {
+                    cells.extend(tail_cells(tail));
+                }
+            }
+            w.write_record(&cells).expect("writing to memory");
+        }
+        w.into_inner().expect("writing to memory")
+    }
+}
+
+/// Empty cells when no run (or every run) exceeds: nothing was measured.
+fn tail_cells(m: Option<TailMeasure>) -> Vec<String> {
+    match m {
+        Some(m) => [
+            m.ks,
+            m.median_percentile_exceeding,
+            m.p_exceed_low_quartile,
+            m.p_exceed_high_quartile,
+        ]
+        .iter()
+        .map(|x| x.to_string())
+        .collect(),
+        None => vec![String::new(); TAIL_FIELDS.len()],
+    }
+}
+
+#[derive(Serialize)]
+struct SensitivityJson<'a> {
+    schema_version: u32,
+    flopcast_version: &'static str,
+    scenario: super::json::ScenarioRef<'a>,
+    output: &'static str,
+    seed: u64,
+    monte_carlo_runs: u64,
+    sobol_base_points: usize,
+    sobol_points: &'static str,
+    bootstrap_replicates: usize,
+    inputs: Vec<InputJson>,
+    most_influential: Vec<LeaderJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    budget: Option<TailJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deadline: Option<TailJson>,
+}
+
+#[derive(Serialize)]
+struct InputJson {
+    input: &'static str,
+    s1: f64,
+    s1_lo: f64,
+    s1_hi: f64,
+    st: f64,
+    st_lo: f64,
+    st_hi: f64,
+    spearman: f64,
+    variance_share: f64,
+    input_p10: f64,
+    input_p90: f64,
+    tornado_low: f64,
+    tornado_high: f64,
+    pinned_p10: Pinned,
+    pinned_p90: Pinned,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    budget_tail: Option<TailMeasureJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deadline_tail: Option<TailMeasureJson>,
+}
+
+#[derive(Serialize)]
+struct TailMeasureJson {
+    ks: f64,
+    median_percentile: f64,
+    p_exceed_low_quartile: f64,
+    p_exceed_high_quartile: f64,
+}
+
+#[derive(Serialize)]
+struct LeaderJson {
+    output: &'static str,
+    input: Option<&'static str>,
+    st: f64,
+}
+
+#[derive(Serialize)]
+struct TailJson {
+    limit: f64,
+    p_exceed: f64,
+}
+
+impl Exporter<SensitivityReport> for JsonExporter {
+    fn export(&self, r: &SensitivityReport) -> Vec<u8> {
+        let tail = |m: Option<TailMeasure>| {
+            m.map(|m| TailMeasureJson {
+                ks: m.ks,
+                median_percentile: m.median_percentile_exceeding,
+                p_exceed_low_quartile: m.p_exceed_low_quartile,
+                p_exceed_high_quartile: m.p_exceed_high_quartile,
+            })
+        };
+        let doc = SensitivityJson {
+            schema_version: SCHEMA_VERSION,
+            flopcast_version: env!("CARGO_PKG_VERSION"),
+            scenario: super::json::ScenarioRef {
+                name: &r.scenario_name,
+                file: &r.scenario_file,
+            },
+            output: r.output.name(),
+            seed: r.seed,
+            monte_carlo_runs: r.runs,
+            sobol_base_points: r.sobol_n,
+            sobol_points: points_name(r.points),
+            bootstrap_replicates: r.bootstrap,
+            inputs: r
+                .rows
+                .iter()
+                .map(|row| InputJson {
+                    input: row.input.key(),
+                    s1: row.sobol.s1,
+                    s1_lo: row.sobol.s1_lo,
+                    s1_hi: row.sobol.s1_hi,
+                    st: row.sobol.st,
+                    st_lo: row.sobol.st_lo,
+                    st_hi: row.sobol.st_hi,
+                    spearman: row.spearman,
+                    variance_share: row.variance_share,
+                    input_p10: row.input_p10,
+                    input_p90: row.input_p90,
+                    tornado_low: row.tornado.at_low,
+                    tornado_high: row.tornado.at_high,
+                    pinned_p10: row.pinned_p10,
+                    pinned_p90: row.pinned_p90,
+                    budget_tail: tail(row.tail_budget),
+                    deadline_tail: tail(row.tail_deadline),
+                })
+                .collect(),
+            most_influential: r
+                .leaders
+                .iter()
+                .map(|(m, l)| LeaderJson {
+                    output: m.name(),
+                    input: l.map(|(i, _)| i.key()),
+                    st: l.map_or(0.0, |(_, st)| st),
+                })
+                .collect(),
+            budget: r.budget.map(|t| TailJson {
+                limit: t.limit,
+                p_exceed: t.p_exceed,
+            }),
+            deadline: r.deadline.map(|t| TailJson {
+                limit: t.limit,
+                p_exceed: t.p_exceed,
+            }),
+        };
+        let mut bytes = serde_json::to_vec_pretty(&doc).expect("plain data serialises");
+        bytes.push(b'\n');
+        bytes
+    }
+}
