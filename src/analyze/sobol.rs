@@ -80,25 +80,51 @@ where
 /// S1 and ST of every input with `bootstrap` replicates for the intervals (0: no intervals,
 /// each interval collapses to its estimate).
 pub fn indices(out: &SaltelliOutputs, bootstrap: usize, seed: u64) -> Vec<SobolIndex> {
-    let k = out.fab.len();
-    let centred = Centred::new(out);
-    let point = centred.estimate(None);
-    let replicates: Vec<Estimate> = (0..bootstrap)
+    indices_of_every_output(std::slice::from_ref(out), bootstrap, seed).remove(0)
+}
+
+/// [`indices`] for several outputs of the same evaluations; each bootstrap replicate draws its
+/// row weights once and reuses them for every output.
+pub fn indices_of_every_output(
+    outs: &[SaltelliOutputs],
+    bootstrap: usize,
+    seed: u64,
+) -> Vec<Vec<SobolIndex>> {
+    let centred: Vec<Centred> = outs.iter().map(Centred::new).collect();
+    let n = outs.first().map_or(0, |o| o.fa.len());
+    let replicates: Vec<Vec<Estimate>> = (0..bootstrap)
         .into_par_iter()
-        .map(|b| centred.estimate(Some(&poisson_weights(out.fa.len(), seed, b as u64))))
+        .map(|b| {
+            let weights = poisson_weights(n, seed, b as u64);
+            centred.iter().map(|c| c.estimate(Some(&weights))).collect()
+        })
         .collect();
-    (0..k)
+    centred
+        .iter()
+        .enumerate()
+        .map(|(m, c)| {
+            let point = c.estimate(None);
+            let of_output: Vec<&Estimate> = replicates.iter().map(|r| &r[m]).collect();
+            combine(&point, &of_output)
+        })
+        .collect()
+}
+
+/// Point estimates with percentile intervals from the replicates.
+fn combine(point: &Estimate, replicates: &[&Estimate]) -> Vec<SobolIndex> {
+    let interval = |pick: &dyn Fn(&Estimate) -> f64| {
+        if replicates.is_empty() {
+            let v = pick(point);
+            return (v, v);
+        }
+        let mut v: Vec<f64> = replicates.iter().map(|e| pick(e)).collect();
+        v.sort_by(f64::total_cmp);
+        (sorted_quantile(&v, 0.025), sorted_quantile(&v, 0.975))
+    };
+    (0..point.s1.len())
         .map(|i| {
-            let interval = |pick: &dyn Fn(&Estimate) -> f64, value: f64| {
-                if replicates.is_empty() {
-                    return (value, value);
-                }
-                let mut v: Vec<f64> = replicates.iter().map(pick).collect();
-                v.sort_by(f64::total_cmp);
-                (sorted_quantile(&v, 0.025), sorted_quantile(&v, 0.975))
-            };
-            let (s1_lo, s1_hi) = interval(&|e| e.s1[i], point.s1[i]);
-            let (st_lo, st_hi) = interval(&|e| e.st[i], point.st[i]);
+            let (s1_lo, s1_hi) = interval(&|e| e.s1[i]);
+            let (st_lo, st_hi) = interval(&|e| e.st[i]);
             SobolIndex {
                 s1: point.s1[i],
                 s1_lo,

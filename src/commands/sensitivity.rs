@@ -204,10 +204,7 @@ fn sobol_study(
         let out: Outputs = f.at_unit_point(u);
         y.copy_from_slice(&out);
     });
-    evaluations
-        .iter()
-        .map(|e| sobol::indices(e, opts.bootstrap, seed))
-        .collect()
+    sobol::indices_of_every_output(&evaluations, opts.bootstrap, seed)
 }
 
 /// Mean and median of the output with `input` held at `value` and every other input drawn as
