@@ -5,10 +5,13 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::check::CheckOptions;
+use crate::commands::compare::CompareOptions;
 use crate::commands::run::RunOptions;
 use crate::commands::sensitivity::SensitivityOptions;
+use crate::commands::sweep::SweepOptions;
 use crate::model::Metric;
 use crate::sample::saltelli::PointSet;
+use crate::scenario::{Override, parse_set};
 use crate::units::parse_amount;
 
 const EXAMPLES: &str = "\
@@ -31,6 +34,17 @@ Examples:
   flopcast sensitivity scenarios/llama-3.1-405b.toml --output train_days --deadline 80
   flopcast sensitivity scenarios/deepseek-v3.toml --budget 30M --csv drivers.csv --json drivers.json
   flopcast sensitivity scenarios/llama-3.1-405b.toml --sobol-n 262144 --points random";
+
+const SWEEP_EXAMPLES: &str = "\
+Examples:
+  flopcast sweep scenarios/llama-3.1-405b.toml --set cluster.gpus=8192,16384,24576,32768
+  flopcast sweep scenarios/llama-3.1-405b.toml --set cluster.gpus=8192,16384 --set cost.gpu_hour_usd=2,3 --csv grid.csv
+  flopcast sweep scenarios/llama-3.1-405b.toml --set 'cost.gpu_hour_usd=2,1.5 to 3' --budget 110M";
+
+const COMPARE_EXAMPLES: &str = "\
+Examples:
+  flopcast compare scenarios/llama-3.1-405b.toml my-plan.toml
+  flopcast compare a.toml b.toml --runs 2M --csv diff.csv --json diff.json";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
@@ -56,15 +70,20 @@ pub enum Command {
     /// Rank the inputs that drive an output: Sobol indices, rank correlation, tornado, tail.
     #[command(after_help = SENSITIVITY_EXAMPLES)]
     Sensitivity(SensitivityArgs),
+    /// The scenario at several values of one or two inputs, on common random numbers.
+    #[command(after_help = SWEEP_EXAMPLES)]
+    Sweep(SweepArgs),
+    /// Two scenarios on common random numbers: bands of each and of B − A.
+    #[command(after_help = COMPARE_EXAMPLES)]
+    Compare(CompareArgs),
     /// Validate a scenario and show each input's resolved distribution.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
 }
 
+/// How many runs, from which seed, on how many threads.
 #[derive(Debug, clap::Args)]
-pub struct RunArgs {
-    /// Scenario file (TOML).
-    pub scenario: PathBuf,
+pub struct SamplingArgs {
     /// Number of simulated runs, e.g. 1000000, 1e6, 10M [default: 1M, or the scenario's].
     #[arg(long, value_parser = parse_runs)]
     pub runs: Option<u64>,
@@ -74,15 +93,31 @@ pub struct RunArgs {
     /// Worker threads; results do not depend on it [default: one per core].
     #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::value_parser!(u16).range(0..=256))]
     pub threads: u16,
+}
+
+/// A budget and a deadline to measure chances against.
+#[derive(Debug, clap::Args)]
+pub struct GoalArgs {
+    /// The total cost to stay within; accepts 110e6, 110M, $110M.
+    #[arg(long, value_name = "USD", value_parser = parse_positive_amount, allow_negative_numbers = true)]
+    pub budget: Option<f64>,
+    /// The training days to finish within.
+    #[arg(long, value_name = "DAYS", value_parser = parse_positive_amount, allow_negative_numbers = true)]
+    pub deadline: Option<f64>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub sampling: SamplingArgs,
     /// Percentiles to report, comma-separated, each in (0, 100).
     #[arg(long, value_parser = parse_percentiles, default_value = "5,10,25,50,75,90,95")]
     pub percentiles: Percentiles,
-    /// Report P(total_cost_usd <= BUDGET); accepts 110e6, 110M, $110M.
-    #[arg(long, value_name = "USD", value_parser = parse_positive_amount, allow_negative_numbers = true)]
-    pub budget: Option<f64>,
-    /// Report P(train_days <= DEADLINE).
-    #[arg(long, value_name = "DAYS", value_parser = parse_positive_amount, allow_negative_numbers = true)]
-    pub deadline: Option<f64>,
+    /// Report P(total_cost_usd <= budget), P(train_days <= deadline) and both.
+    #[command(flatten)]
+    pub goals: GoalArgs,
     /// Write the summary as CSV (one row per metric).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
@@ -98,6 +133,48 @@ pub struct RunArgs {
     /// Never show a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// An input and its values, e.g. cluster.gpus=8192,16384 or
+    /// 'cluster.mfu=0.35,{ dist = "pert", min = 0.3, mode = 0.4, max = 0.45 }'; twice for a grid.
+    #[arg(long = "set", value_name = "KEY=V1,V2,...", required = true, value_parser = parse_set_arg)]
+    pub sets: Vec<Override>,
+    #[command(flatten)]
+    pub sampling: SamplingArgs,
+    /// Percentiles to report, comma-separated, each in (0, 100).
+    #[arg(long, value_parser = parse_percentiles, default_value = "5,10,25,50,75,90,95")]
+    pub percentiles: Percentiles,
+    #[command(flatten)]
+    pub goals: GoalArgs,
+    /// Write one row per point, one column per metric and statistic, as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write every point's bands as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// Scenario A (TOML): the reference.
+    pub a: PathBuf,
+    /// Scenario B (TOML): the alternative; differences are B − A.
+    pub b: PathBuf,
+    #[command(flatten)]
+    pub sampling: SamplingArgs,
+    /// Percentiles to report, comma-separated, each in (0, 100).
+    #[arg(long, value_parser = parse_percentiles, default_value = "5,10,25,50,75,90,95")]
+    pub percentiles: Percentiles,
+    /// Write A, B and B − A bands of every metric as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write the comparison as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -141,12 +218,9 @@ pub struct SensitivityArgs {
     /// Worker threads; results do not depend on it [default: one per core].
     #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::value_parser!(u16).range(0..=256))]
     pub threads: u16,
-    /// Which inputs drive P(total_cost_usd > BUDGET); accepts 110e6, 110M, $110M.
-    #[arg(long, value_name = "USD", value_parser = parse_positive_amount, allow_negative_numbers = true)]
-    pub budget: Option<f64>,
-    /// Which inputs drive P(train_days > DEADLINE).
-    #[arg(long, value_name = "DAYS", value_parser = parse_positive_amount, allow_negative_numbers = true)]
-    pub deadline: Option<f64>,
+    /// Which inputs drive P(total_cost_usd > budget) and P(train_days > deadline).
+    #[command(flatten)]
+    pub goals: GoalArgs,
     /// Write one row per input with every measure and interval as CSV.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
@@ -169,8 +243,8 @@ impl SensitivityArgs {
             },
             seed: self.seed,
             threads: usize::from(self.threads),
-            budget_usd: self.budget,
-            deadline_days: self.deadline,
+            budget_usd: self.goals.budget,
+            deadline_days: self.goals.deadline,
             csv: self.csv.clone(),
             json: self.json.clone(),
             ..SensitivityOptions::new(self.scenario.clone())
@@ -182,17 +256,49 @@ impl RunArgs {
     pub fn options(&self) -> RunOptions {
         RunOptions {
             scenario: self.scenario.clone(),
-            runs: self.runs,
-            seed: self.seed,
-            threads: usize::from(self.threads),
+            runs: self.sampling.runs,
+            seed: self.sampling.seed,
+            threads: usize::from(self.sampling.threads),
             percentiles: Some(self.percentiles.0.clone()),
-            budget_usd: self.budget,
-            deadline_days: self.deadline,
+            budget_usd: self.goals.budget,
+            deadline_days: self.goals.deadline,
             csv: self.csv.clone(),
             samples_csv: self.samples_csv.clone(),
             json: self.json.clone(),
             markdown: self.markdown.clone(),
             progress: !self.no_progress,
+        }
+    }
+}
+
+impl SweepArgs {
+    pub fn options(&self) -> SweepOptions {
+        SweepOptions {
+            scenario: self.scenario.clone(),
+            sets: self.sets.clone(),
+            runs: self.sampling.runs,
+            seed: self.sampling.seed,
+            threads: usize::from(self.sampling.threads),
+            percentiles: Some(self.percentiles.0.clone()),
+            budget_usd: self.goals.budget,
+            deadline_days: self.goals.deadline,
+            csv: self.csv.clone(),
+            json: self.json.clone(),
+        }
+    }
+}
+
+impl CompareArgs {
+    pub fn options(&self) -> CompareOptions {
+        CompareOptions {
+            a: self.a.clone(),
+            b: self.b.clone(),
+            runs: self.sampling.runs,
+            seed: self.sampling.seed,
+            threads: usize::from(self.sampling.threads),
+            percentiles: Some(self.percentiles.0.clone()),
+            csv: self.csv.clone(),
+            json: self.json.clone(),
         }
     }
 }
@@ -217,6 +323,10 @@ fn parse_runs(text: &str) -> Result<u64, String> {
         ));
     }
     Ok(x as u64)
+}
+
+fn parse_set_arg(text: &str) -> Result<Override, String> {
+    parse_set(text)
 }
 
 fn parse_metric(text: &str) -> Result<Metric, String> {

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use flopcast::cli::{Cli, Command};
-use flopcast::commands::{check, run, sensitivity};
+use flopcast::commands::{check, compare, run, sensitivity, sweep};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -20,6 +20,8 @@ fn main() -> ExitCode {
             outcome.text
         }),
         Command::Sensitivity(args) => sensitivity::sensitivity(&args.options()).map(|o| o.text),
+        Command::Sweep(args) => sweep::sweep(&args.options()).map(|o| o.text),
+        Command::Compare(args) => compare::compare(&args.options()).map(|o| o.text),
         Command::Check(args) => check::check(&args.options()),
     };
     match result {

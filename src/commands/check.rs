@@ -25,10 +25,7 @@ pub struct CheckOptions {
 pub fn check(opts: &CheckOptions) -> Result<String, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let runs = opts.runs.unwrap_or(DEFAULT_CHECK_RUNS);
-    let seed = opts
-        .seed
-        .or(scenario.simulation.seed)
-        .unwrap_or(super::run::DEFAULT_SEED);
+    let (_, seed) = super::runs_and_seed(&scenario, None, opts.seed);
     super::check_memory(runs)?;
     let mut out = format!("{} ({}): valid\n\n", scenario.name, opts.scenario.display());
     out.push_str(&describe_inputs(&scenario));

@@ -2,10 +2,16 @@
 //! what to print. Argument parsing lives in [`crate::cli`].
 
 pub mod check;
+pub mod compare;
 pub mod run;
 pub mod sensitivity;
+pub mod sweep;
+
+use std::path::PathBuf;
 
 use crate::error::Error;
+use crate::output;
+use crate::scenario::Scenario;
 use crate::simulate::PEAK_BYTES_PER_RUN;
 
 /// Refuses a run that cannot fit in memory, before allocating anything.
@@ -44,4 +50,29 @@ pub fn with_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) ->
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
     Ok(pool.install(work))
+}
+
+/// Runs and seed: the flag if given, else the scenario's, else the default.
+pub fn runs_and_seed(scenario: &Scenario, runs: Option<u64>, seed: Option<u64>) -> (u64, u64) {
+    (
+        runs.or(scenario.simulation.runs)
+            .unwrap_or(run::DEFAULT_RUNS),
+        seed.or(scenario.simulation.seed)
+            .unwrap_or(run::DEFAULT_SEED),
+    )
+}
+
+/// Fails before any work if an output file cannot be written or two outputs share a file.
+pub fn check_outputs(files: &[&Option<PathBuf>]) -> Result<(), Error> {
+    let paths: Vec<&PathBuf> = files.iter().filter_map(|f| f.as_ref()).collect();
+    for (i, path) in paths.iter().enumerate() {
+        output::check_writable(path)?;
+        if paths[..i].contains(path) {
+            return Err(Error::Usage(format!(
+                "{} is given for two outputs; each output needs its own file",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
 }

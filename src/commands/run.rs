@@ -46,25 +46,8 @@ pub struct RunOutcome {
 
 pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
-    let runs = opts
-        .runs
-        .or(scenario.simulation.runs)
-        .unwrap_or(DEFAULT_RUNS);
-    let seed = opts
-        .seed
-        .or(scenario.simulation.seed)
-        .unwrap_or(DEFAULT_SEED);
-    let files = [&opts.csv, &opts.samples_csv, &opts.json, &opts.markdown];
-    let paths: Vec<&PathBuf> = files.into_iter().flatten().collect();
-    for (i, path) in paths.iter().enumerate() {
-        output::check_writable(path)?;
-        if paths[..i].contains(path) {
-            return Err(Error::Usage(format!(
-                "{} is given for two outputs; each output needs its own file",
-                path.display()
-            )));
-        }
-    }
+    let (runs, seed) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
+    super::check_outputs(&[&opts.csv, &opts.samples_csv, &opts.json, &opts.markdown])?;
     super::check_memory(runs)?;
     let percentiles = opts
         .percentiles

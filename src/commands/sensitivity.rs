@@ -76,14 +76,9 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Erro
             opts.scenario.display()
         )));
     }
-    for path in [&opts.csv, &opts.json].into_iter().flatten() {
-        output::check_writable(path)?;
-    }
+    super::check_outputs(&[&opts.csv, &opts.json])?;
     super::check_memory(opts.runs)?;
-    let seed = opts
-        .seed
-        .or(scenario.simulation.seed)
-        .unwrap_or(super::run::DEFAULT_SEED);
+    let (_, seed) = super::runs_and_seed(&scenario, None, opts.seed);
     let report = super::with_threads(opts.threads, || study(&scenario, &f, opts, seed))?;
     if let Some(path) = &opts.csv {
         output::write_atomic(path, &CsvExporter.export(&report))?;

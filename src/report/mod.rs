@@ -1,10 +1,12 @@
 //! Reports: one statistics core ([`RunReport`]), several exporters behind one trait.
 
+pub mod compare;
 mod csv;
 mod json;
 mod markdown;
 pub mod samples;
 pub mod sensitivity;
+pub mod sweep;
 mod table;
 
 pub use csv::CsvExporter;

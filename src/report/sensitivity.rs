@@ -111,7 +111,7 @@ pub fn render_sensitivity(r: &SensitivityReport) -> String {
             ),
         ]);
     }
-    out.push_str(&align(&rows));
+    out.push_str(&super::table::text_table(&rows));
     out.push_str(
         "\nST: share of the output's variance due to the input, alone or with others; S1: alone.\n\
          Spearman: rank correlation with the output; var share: its square, scaled to 100%.\n\
@@ -180,7 +180,7 @@ pub fn render_sensitivity(r: &SensitivityReport) -> String {
                 format!("{:.1}%", 100.0 * m.p_exceed_high_quartile),
             ]);
         }
-        out.push_str(&align(&rows));
+        out.push_str(&super::table::text_table(&rows));
         out.push_str(
             "KS: how differently the input is distributed in runs that exceed and runs that don't\n\
              (0: not at all, 1: completely); median pct above 50: high values of the input drive it.\n",
@@ -196,32 +196,6 @@ fn input_value(input: Input, x: f64) -> String {
     } else {
         units::compact(x, 3)
     }
-}
-
-/// Left-aligned first column, right-aligned others, two spaces apart.
-fn align(rows: &[Vec<String>]) -> String {
-    let widths: Vec<usize> = (0..rows[0].len())
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for row in rows {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(c, (cell, w))| {
-                let pad = " ".repeat(w - cell.chars().count());
-                if c == 0 {
-                    format!("{cell}{pad}")
-                } else {
-                    format!("{pad}{cell}")
-                }
-            })
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 const TAIL_FIELDS: [&str; 4] = [

@@ -3,6 +3,7 @@
 //! Reading never panics and never guesses: unknown keys, bad parameters and inputs whose
 //! draws could leave their physical domain are errors that point at the exact place in the file.
 
+mod overrides;
 mod reader;
 mod value;
 
@@ -14,6 +15,7 @@ use toml::de::DeTable;
 use crate::dist::Dist;
 use crate::error::Error;
 use crate::model::{Domain, Input, ModelOptions};
+pub use overrides::{Override, parse_set};
 use reader::{Source, Table};
 
 /// One model input as the sampler sees it.

@@ -1,0 +1,168 @@
+//! The comparison report: both scenarios' bands, the bands of B − A, and who wins how often.
+
+use serde::Serialize;
+
+use super::{
+    CsvExporter, Exporter, JsonExporter, RunReport, SCHEMA_VERSION, group_thousands, human,
+    percentile_column,
+};
+use crate::model::Metric;
+use crate::stats::{Probability, Summary};
+
+#[derive(Debug, Clone)]
+pub struct CompareReport {
+    pub a: RunReport,
+    pub b: RunReport,
+    /// Bands of B − A, run by run, for every metric.
+    pub difference: Vec<(Metric, Summary)>,
+    /// P(B's total cost < A's) and P(B's train days < A's), over paired runs.
+    pub b_cheaper: Probability,
+    pub b_faster: Probability,
+    pub runs: u64,
+    pub seed: u64,
+    pub percentiles: Vec<f64>,
+}
+
+pub fn render_compare(r: &CompareReport) -> String {
+    let mut out = format!(
+        "A: {} ({})\nB: {} ({})\n{} runs each on common random numbers, seed {}\n\n",
+        r.a.scenario_name,
+        r.a.scenario_file,
+        r.b.scenario_name,
+        r.b.scenario_file,
+        group_thousands(r.runs),
+        r.seed
+    );
+    let mut rows = vec![vec![
+        "metric".to_string(),
+        "A P50".into(),
+        "B P50".into(),
+        "B−A mean".into(),
+        "B−A P5".into(),
+        "B−A P50".into(),
+        "B−A P95".into(),
+    ]];
+    let at = |s: &Summary, p: f64| s.percentiles.iter().find(|x| x.p == p).map(|x| x.value);
+    for (m, diff) in &r.difference {
+        let u = m.unit();
+        let cell = |v: Option<f64>| v.map_or("-".to_string(), |v| human(u, v));
+        rows.push(vec![
+            m.name().to_string(),
+            cell(at(r.a.summary(*m), 50.0)),
+            cell(at(r.b.summary(*m), 50.0)),
+            signed(human(u, diff.mean), diff.mean),
+            signed(cell(at(diff, 5.0)), at(diff, 5.0).unwrap_or(0.0)),
+            signed(cell(at(diff, 50.0)), at(diff, 50.0).unwrap_or(0.0)),
+            signed(cell(at(diff, 95.0)), at(diff, 95.0).unwrap_or(0.0)),
+        ]);
+    }
+    out.push_str(&super::table::text_table(&rows));
+    let pct = |p: Probability| format!("{:.1}% ± {:.1}%", 100.0 * p.p, 100.0 * 1.96 * p.se);
+    out.push_str(&format!(
+        "\nP(B cheaper than A) = {}   (total_cost_usd, run by run)\nP(B faster than A)  = {}   (train_days, run by run)\n",
+        pct(r.b_cheaper),
+        pct(r.b_faster)
+    ));
+    out
+}
+
+fn signed(text: String, value: f64) -> String {
+    if value > 0.0 {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+impl Exporter<CompareReport> for CsvExporter {
+    /// One row per (metric, scenario) with scenario A, B or B-A.
+    fn export(&self, r: &CompareReport) -> Vec<u8> {
+        let mut header = vec![
+            "metric".to_string(),
+            "scenario".into(),
+            "mean".into(),
+            "sd".into(),
+        ];
+        header.extend(r.percentiles.iter().map(|&p| percentile_column(p)));
+        let mut w = ::csv::Writer::from_writer(Vec::new());
+        w.write_record(&header).expect("writing to memory");
+        for (m, diff) in &r.difference {
+            for (label, s) in [
+                ("A", r.a.summary(*m)),
+                ("B", r.b.summary(*m)),
+                ("B-A", diff),
+            ] {
+                let mut row = vec![
+                    m.name().to_string(),
+                    label.to_string(),
+                    s.mean.to_string(),
+                    s.sd.to_string(),
+                ];
+                row.extend(s.percentiles.iter().map(|p| p.value.to_string()));
+                w.write_record(&row).expect("writing to memory");
+            }
+        }
+        w.into_inner().expect("writing to memory")
+    }
+}
+
+#[derive(Serialize)]
+struct CompareJson {
+    schema_version: u32,
+    flopcast_version: &'static str,
+    seed: u64,
+    runs: u64,
+    a: serde_json::Value,
+    b: serde_json::Value,
+    difference: Vec<DiffJson>,
+    p_b_cheaper: ChanceJson,
+    p_b_faster: ChanceJson,
+}
+
+#[derive(Serialize)]
+struct DiffJson {
+    metric: &'static str,
+    mean: f64,
+    mean_se: f64,
+    sd: f64,
+    percentiles: Vec<(f64, f64)>,
+}
+
+#[derive(Serialize)]
+struct ChanceJson {
+    probability: f64,
+    se: f64,
+}
+
+impl Exporter<CompareReport> for JsonExporter {
+    fn export(&self, r: &CompareReport) -> Vec<u8> {
+        let chance = |p: Probability| ChanceJson {
+            probability: p.p,
+            se: p.se,
+        };
+        let doc = CompareJson {
+            schema_version: SCHEMA_VERSION,
+            flopcast_version: env!("CARGO_PKG_VERSION"),
+            seed: r.seed,
+            runs: r.runs,
+            a: serde_json::from_slice(&JsonExporter.export(&r.a)).expect("our own JSON parses"),
+            b: serde_json::from_slice(&JsonExporter.export(&r.b)).expect("our own JSON parses"),
+            difference: r
+                .difference
+                .iter()
+                .map(|(m, s)| DiffJson {
+                    metric: m.name(),
+                    mean: s.mean,
+                    mean_se: s.mean_se(),
+                    sd: s.sd,
+                    percentiles: s.percentiles.iter().map(|p| (p.p, p.value)).collect(),
+                })
+                .collect(),
+            p_b_cheaper: chance(r.b_cheaper),
+            p_b_faster: chance(r.b_faster),
+        };
+        let mut bytes = serde_json::to_vec_pretty(&doc).expect("plain data serialises");
+        bytes.push(b'\n');
+        bytes
+    }
+}

@@ -1,0 +1,213 @@
+//! The sweep report: the bands of every output at each point, as a table and as CSV laid out for
+//! a spreadsheet chart (one row per point, one column per statistic).
+
+use serde::Serialize;
+
+use super::{
+    CsvExporter, Exporter, JsonExporter, RunReport, SCHEMA_VERSION, group_thousands, human,
+    percentile_column,
+};
+use crate::model::{Input, Metric};
+use crate::units;
+
+#[derive(Debug, Clone)]
+pub struct SweepReport {
+    pub scenario_name: String,
+    pub scenario_file: String,
+    pub keys: Vec<Input>,
+    pub runs: u64,
+    pub seed: u64,
+    pub percentiles: Vec<f64>,
+    pub points: Vec<SweepPoint>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SweepPoint {
+    /// The swept values as written, one per key.
+    pub values: Vec<String>,
+    pub report: RunReport,
+}
+
+/// The metrics the terminal table shows; files carry every metric.
+const SHOWN: [Metric; 2] = [Metric::TrainDays, Metric::TotalCostUsd];
+
+pub fn render_sweep(r: &SweepReport) -> String {
+    let mut out = format!(
+        "{}: sweep of {}\n{} runs per point on common random numbers, seed {}\n\n",
+        r.scenario_name,
+        r.keys
+            .iter()
+            .map(|k| k.key())
+            .collect::<Vec<_>>()
+            .join(" × "),
+        group_thousands(r.runs),
+        r.seed
+    );
+    let shown_p: Vec<f64> = [5.0, 50.0, 95.0]
+        .into_iter()
+        .filter(|p| r.percentiles.contains(p))
+        .collect();
+    let shown_p = if shown_p.is_empty() {
+        r.percentiles.clone()
+    } else {
+        shown_p
+    };
+    let mut header: Vec<String> = r.keys.iter().map(|k| k.key().to_string()).collect();
+    for m in SHOWN {
+        for p in &shown_p {
+            header.push(format!("{} P{p}", short(m)));
+        }
+    }
+    let first = &r.points[0].report;
+    let goal_columns = [
+        first.budget.is_some(),
+        first.deadline.is_some(),
+        first.joint.is_some(),
+    ];
+    for (present, name) in goal_columns
+        .iter()
+        .zip(["P(budget)", "P(deadline)", "P(both)"])
+    {
+        if *present {
+            header.push(name.to_string());
+        }
+    }
+    let mut rows = vec![header];
+    for point in &r.points {
+        let mut row = point.values.clone();
+        for m in SHOWN {
+            let s = point.report.summary(m);
+            for p in &shown_p {
+                let v = s
+                    .percentiles
+                    .iter()
+                    .find(|x| x.p == *p)
+                    .map_or(f64::NAN, |x| x.value);
+                row.push(human(m.unit(), v));
+            }
+        }
+        let rep = &point.report;
+        let chances = [
+            rep.budget.map(|t| t.chance.p),
+            rep.deadline.map(|t| t.chance.p),
+            rep.joint.map(|j| j.p),
+        ];
+        row.extend(
+            chances
+                .iter()
+                .flatten()
+                .map(|p| format!("{:.1}%", 100.0 * p)),
+        );
+        rows.push(row);
+    }
+    out.push_str(&super::table::text_table(&rows));
+    if let Some(b) = first.budget {
+        out.push_str(&format!(
+            "\nP(budget): P(total_cost_usd <= {})",
+            human(Metric::TotalCostUsd.unit(), b.limit)
+        ));
+    }
+    if let Some(d) = first.deadline {
+        out.push_str(&format!(
+            "\nP(deadline): P(train_days <= {})",
+            units::general(d.limit)
+        ));
+    }
+    if first.budget.is_some() || first.deadline.is_some() {
+        out.push('\n');
+    }
+    out
+}
+
+fn short(m: Metric) -> &'static str {
+    match m {
+        Metric::TrainDays => "days",
+        Metric::TotalCostUsd => "total $",
+        _ => m.name(),
+    }
+}
+
+impl Exporter<SweepReport> for CsvExporter {
+    fn export(&self, r: &SweepReport) -> Vec<u8> {
+        let mut header: Vec<String> = r.keys.iter().map(|k| k.key().to_string()).collect();
+        for m in Metric::ALL {
+            header.push(format!("{}_mean", m.name()));
+            header.push(format!("{}_sd", m.name()));
+            for p in &r.percentiles {
+                header.push(format!("{}_{}", m.name(), percentile_column(*p)));
+            }
+        }
+        let first = &r.points[0].report;
+        let goals = [
+            (first.budget.is_some(), "p_within_budget"),
+            (first.deadline.is_some(), "p_within_deadline"),
+            (first.joint.is_some(), "p_within_both"),
+        ];
+        header.extend(goals.iter().filter(|g| g.0).map(|g| g.1.to_string()));
+        let mut w = ::csv::Writer::from_writer(Vec::new());
+        w.write_record(&header).expect("writing to memory");
+        for point in &r.points {
+            let mut row = point.values.clone();
+            for m in Metric::ALL {
+                let s = point.report.summary(m);
+                row.push(s.mean.to_string());
+                row.push(s.sd.to_string());
+                row.extend(s.percentiles.iter().map(|p| p.value.to_string()));
+            }
+            let rep = &point.report;
+            let chances = [
+                rep.budget.map(|t| t.chance.p),
+                rep.deadline.map(|t| t.chance.p),
+                rep.joint.map(|j| j.p),
+            ];
+            row.extend(chances.iter().flatten().map(|p| p.to_string()));
+            w.write_record(&row).expect("writing to memory");
+        }
+        w.into_inner().expect("writing to memory")
+    }
+}
+
+#[derive(Serialize)]
+struct SweepJson<'a> {
+    schema_version: u32,
+    flopcast_version: &'static str,
+    scenario: super::json::ScenarioRef<'a>,
+    keys: Vec<&'static str>,
+    seed: u64,
+    runs: u64,
+    points: Vec<PointJson>,
+}
+
+#[derive(Serialize)]
+struct PointJson {
+    values: Vec<String>,
+    report: serde_json::Value,
+}
+
+impl Exporter<SweepReport> for JsonExporter {
+    fn export(&self, r: &SweepReport) -> Vec<u8> {
+        let doc = SweepJson {
+            schema_version: SCHEMA_VERSION,
+            flopcast_version: env!("CARGO_PKG_VERSION"),
+            scenario: super::json::ScenarioRef {
+                name: &r.scenario_name,
+                file: &r.scenario_file,
+            },
+            keys: r.keys.iter().map(|k| k.key()).collect(),
+            seed: r.seed,
+            runs: r.runs,
+            points: r
+                .points
+                .iter()
+                .map(|p| PointJson {
+                    values: p.values.clone(),
+                    report: serde_json::from_slice(&JsonExporter.export(&p.report))
+                        .expect("our own JSON parses"),
+                })
+                .collect(),
+        };
+        let mut bytes = serde_json::to_vec_pretty(&doc).expect("plain data serialises");
+        bytes.push(b'\n');
+        bytes
+    }
+}

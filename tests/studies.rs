@@ -1,0 +1,327 @@
+//! End-to-end tests of `sensitivity`, `sweep` and `compare`.
+
+use std::fs;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+const LLAMA: &str = "scenarios/llama-3.1-405b.toml";
+const DEEPSEEK: &str = "scenarios/deepseek-v3.toml";
+
+fn flopcast() -> Command {
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("flopcast");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("RUST_BACKTRACE", "0");
+    cmd
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = flopcast()
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
+fn failure(args: &[&str]) -> String {
+    let out = flopcast()
+        .args(args)
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+fn csv_rows(path: &std::path::Path) -> Vec<Vec<String>> {
+    let text = fs::read_to_string(path).unwrap();
+    text.lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+// Sensitivity ------------------------------------------------------------------------------
+
+#[test]
+fn sensitivity_ranks_the_llama_drivers() {
+    let out = stdout_of(&["sensitivity", LLAMA, "--runs", "50k", "--sobol-n", "8192"]);
+    let first_row = out
+        .lines()
+        .skip_while(|l| !l.starts_with("---"))
+        .nth(1)
+        .unwrap();
+    assert!(first_row.starts_with("cost.gpu_hour_usd"), "{out}");
+    assert!(out.contains("train_days         cluster.mfu"), "{out}");
+    assert!(
+        out.contains("compute_cost_usd   cost.gpu_hour_usd"),
+        "{out}"
+    );
+    assert!(out.contains("train_flops        (constant"), "{out}");
+}
+
+/// Price spans a factor 10, salary a factor 1.1, and nothing else varies: every measure must
+/// put price first.
+const KNOWN_ORDER: &str = r#"
+[model]
+params = 1e11
+tokens = 1e13
+[cluster]
+gpus = 1000
+peak_tflops = 1000
+mfu = 0.4
+[cost]
+gpu_hour_usd = { dist = "uniform", min = 1, max = 10 }
+[team]
+size = 10
+salary_usd = { dist = "uniform", min = 100e3, max = 110e3 }
+months = 12
+"#;
+
+#[test]
+fn every_measure_ranks_a_known_order() {
+    let dir = TempDir::new().unwrap();
+    let scenario = dir.path().join("known.toml");
+    fs::write(&scenario, KNOWN_ORDER).unwrap();
+    let csv = dir.path().join("s.csv");
+    stdout_of(&[
+        "sensitivity",
+        scenario.to_str().unwrap(),
+        "--runs",
+        "20k",
+        "--sobol-n",
+        "4096",
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    let rows = csv_rows(&csv);
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    assert_eq!(rows[1][0], "cost.gpu_hour_usd");
+    assert_eq!(rows[2][0], "team.salary_usd");
+    let num = |r: usize, name: &str| rows[r][col(name)].parse::<f64>().unwrap();
+    for measure in ["st", "s1", "spearman", "variance_share"] {
+        assert!(num(1, measure) > num(2, measure), "{measure}");
+    }
+    let swing = |r: usize| (num(r, "tornado_high") - num(r, "tornado_low")).abs();
+    assert!(swing(1) > swing(2));
+}
+
+#[test]
+fn sensitivity_files_have_their_columns_and_do_not_depend_on_threads() {
+    let dir = TempDir::new().unwrap();
+    let run = |threads: &str| {
+        let csv = dir.path().join(format!("s{threads}.csv"));
+        let json = dir.path().join(format!("s{threads}.json"));
+        let out = stdout_of(&[
+            "sensitivity",
+            LLAMA,
+            "--runs",
+            "30k",
+            "--sobol-n",
+            "4096",
+            "--budget",
+            "110M",
+            "--threads",
+            threads,
+            "--csv",
+            csv.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ]);
+        (out, fs::read(csv).unwrap(), fs::read(json).unwrap())
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    let header = String::from_utf8(one.1.clone())
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(header.starts_with(
+        "input,s1,s1_lo,s1_hi,st,st_lo,st_hi,spearman,variance_share,tornado_low,tornado_high"
+    ));
+    assert!(
+        header.ends_with("budget_p_exceed_high_quartile"),
+        "{header}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&one.2).unwrap();
+    assert_eq!(json["inputs"].as_array().unwrap().len(), 5);
+    let top = &json["inputs"][0];
+    assert!(top["st_lo"].as_f64().unwrap() <= top["st"].as_f64().unwrap());
+    assert!(top["st"].as_f64().unwrap() <= top["st_hi"].as_f64().unwrap());
+    assert!(json["budget"]["p_exceed"].as_f64().unwrap() > 0.0);
+    assert!(one.0.contains("What drives P(total_cost_usd > $110.0M)"));
+}
+
+#[test]
+fn sensitivity_of_point_values_is_refused_clearly() {
+    let err = failure(&["sensitivity", "scenarios/llama-3.1-405b-article.toml"]);
+    assert!(err.contains("nothing to analyse"), "{err}");
+    let err = failure(&["sensitivity", LLAMA, "--output", "cost"]);
+    assert!(err.contains("total_cost_usd"), "{err}");
+}
+
+// Sweep ------------------------------------------------------------------------------------
+
+#[test]
+fn a_sweep_over_one_value_reproduces_run_exactly() {
+    let dir = TempDir::new().unwrap();
+    let run_csv = dir.path().join("run.csv");
+    let sweep_csv = dir.path().join("sweep.csv");
+    stdout_of(&[
+        "run",
+        LLAMA,
+        "--runs",
+        "100k",
+        "--csv",
+        run_csv.to_str().unwrap(),
+    ]);
+    stdout_of(&[
+        "sweep",
+        LLAMA,
+        "--runs",
+        "100k",
+        "--set",
+        "cluster.gpus=16384",
+        "--csv",
+        sweep_csv.to_str().unwrap(),
+    ]);
+    let run = csv_rows(&run_csv);
+    let sweep = csv_rows(&sweep_csv);
+    assert_eq!(sweep.len(), 2, "one point");
+    for row in &run[1..] {
+        for (j, stat) in run[0].iter().enumerate().skip(1) {
+            let column = format!("{}_{stat}", row[0]);
+            let k = sweep[0]
+                .iter()
+                .position(|h| *h == column)
+                .unwrap_or_else(|| panic!("{column}"));
+            assert_eq!(sweep[1][k], row[j], "{column}");
+        }
+    }
+}
+
+#[test]
+fn a_grid_sweep_has_one_row_per_point_on_common_random_numbers() {
+    let dir = TempDir::new().unwrap();
+    let csv = dir.path().join("grid.csv");
+    let out = stdout_of(&[
+        "sweep",
+        DEEPSEEK,
+        "--runs",
+        "20k",
+        "--set",
+        "cluster.gpus=1024,2048",
+        "--set",
+        "cost.gpu_hour_usd=2,1.5 to 3",
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(
+        out.contains("sweep of cluster.gpus × cost.gpu_hour_usd"),
+        "{out}"
+    );
+    let rows = csv_rows(&csv);
+    assert_eq!(rows.len(), 5);
+    assert_eq!(
+        rows[0][..2],
+        ["cluster.gpus".to_string(), "cost.gpu_hour_usd".to_string()]
+    );
+    assert_eq!(
+        (rows[1][0].as_str(), rows[2][1].as_str()),
+        ("1024", "1.5 to 3")
+    );
+    // Common random numbers: with the price fixed at $2, doubling the GPUs halves the days
+    // of every single run, so every percentile halves exactly (up to rounding).
+    let days = rows[0].iter().position(|h| h == "train_days_p50").unwrap();
+    let d1024: f64 = rows[1][days].parse().unwrap();
+    let d2048: f64 = rows[3][days].parse().unwrap();
+    assert!((d1024 / d2048 - 2.0).abs() < 1e-9, "{d1024} vs {d2048}");
+}
+
+#[test]
+fn sweep_values_are_checked_like_a_scenario_file() {
+    let err = failure(&["sweep", LLAMA, "--set", "cluster.mfu=0.4,40"]);
+    assert!(
+        err.contains("--set cluster.mfu") && err.contains("must be in (0, 1]"),
+        "{err}"
+    );
+    let err = failure(&["sweep", LLAMA, "--set", "cluster.mfuu=0.4"]);
+    assert!(
+        err.contains("not an input") && err.contains("cluster.mfu"),
+        "{err}"
+    );
+    let err = failure(&["sweep", LLAMA]);
+    assert!(err.contains("--set"), "{err}");
+    let err = failure(&["sweep", LLAMA, "--set", "team.months_before=3"]);
+    assert!(err.contains("plays no part"), "{err}");
+}
+
+// Compare ----------------------------------------------------------------------------------
+
+#[test]
+fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
+    let dir = TempDir::new().unwrap();
+    let csv = dir.path().join("c.csv");
+    let out = stdout_of(&[
+        "compare",
+        LLAMA,
+        LLAMA,
+        "--runs",
+        "50k",
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(out.contains("P(B cheaper than A) = 0.0%"), "{out}");
+    let rows = csv_rows(&csv);
+    assert_eq!(rows.len(), 1 + 6 * 3);
+    for row in rows.iter().filter(|r| r[1] == "B-A") {
+        assert!(row[2..].iter().all(|v| v == "0"), "{row:?}");
+    }
+}
+
+#[test]
+fn compare_pairs_runs_on_shared_inputs() {
+    // B pays 10% more per GPU-hour and nothing else changes: on common random numbers B is
+    // dearer in every single run and never faster.
+    let dir = TempDir::new().unwrap();
+    let b = dir.path().join("b.toml");
+    let text = fs::read_to_string(format!("{}/{LLAMA}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    fs::write(
+        &b,
+        text.replace(
+            r#"gpu_hour_usd = "1.8 to 3.5""#,
+            r#"gpu_hour_usd = "1.98 to 3.85""#,
+        ),
+    )
+    .unwrap();
+    let json = dir.path().join("c.json");
+    let out = stdout_of(&[
+        "compare",
+        LLAMA,
+        b.to_str().unwrap(),
+        "--runs",
+        "50k",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(out.contains("P(B cheaper than A) = 0.0%"), "{out}");
+    let doc: serde_json::Value = serde_json::from_slice(&fs::read(json).unwrap()).unwrap();
+    assert_eq!(doc["p_b_cheaper"]["probability"].as_f64(), Some(0.0));
+    assert_eq!(doc["p_b_faster"]["probability"].as_f64(), Some(0.0));
+    let compute = doc["difference"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["metric"] == "compute_cost_usd")
+        .unwrap();
+    assert!(
+        compute["percentiles"][0][1].as_f64().unwrap() > 0.0,
+        "B − A > 0 even at P5"
+    );
+}
