@@ -453,14 +453,14 @@ fn json_reports_budget_and_deadline_probabilities() {
     // The terminal shows the same numbers.
     assert!(
         out.contains(&format!(
-            "P(total_cost_usd <= $110.0M) = {:.2}% ± ",
+            "P(total_cost_usd <= $110.0M) = {:.2}% (95% CI ",
             100.0 * budget
         )),
         "{out}"
     );
     assert!(
         out.contains(&format!(
-            "P(train_days <= 80) = {:.2}% ± ",
+            "P(train_days <= 80) = {:.2}% (95% CI ",
             100.0 * deadline
         )),
         "{out}"
@@ -557,7 +557,10 @@ fn budget_and_deadline_lines_on_stdout() {
         percent_after(joint),
     );
     assert!(j <= b.min(d), "{joint}");
-    assert!(budget.ends_with('%') && budget.contains(" ± "), "{budget}");
+    assert!(
+        budget.ends_with("%)") && budget.contains("% (95% CI "),
+        "{budget}"
+    );
 
     // The other spellings of the budget mean the same.
     for spelling in ["110e6", "$110M", "110000000"] {

@@ -57,11 +57,10 @@ pub fn render_compare(r: &CompareReport) -> String {
         ]);
     }
     out.push_str(&super::table::text_table(&rows));
-    let pct = |p: Probability| format!("{:.1}% ± {:.1}%", 100.0 * p.p, 100.0 * 1.96 * p.se);
     out.push_str(&format!(
         "\nP(B cheaper than A) = {}   (total_cost_usd, run by run)\nP(B faster than A)  = {}   (train_days, run by run)\n",
-        pct(r.b_cheaper),
-        pct(r.b_faster)
+        r.b_cheaper.describe(),
+        r.b_faster.describe()
     ));
     out
 }
@@ -132,6 +131,8 @@ struct DiffJson {
 struct ChanceJson {
     probability: f64,
     se: f64,
+    ci95_lo: f64,
+    ci95_hi: f64,
 }
 
 impl Exporter<CompareReport> for JsonExporter {
@@ -139,6 +140,8 @@ impl Exporter<CompareReport> for JsonExporter {
         let chance = |p: Probability| ChanceJson {
             probability: p.p,
             se: p.se,
+            ci95_lo: p.ci95_lo,
+            ci95_hi: p.ci95_hi,
         };
         let doc = CompareJson {
             schema_version: SCHEMA_VERSION,

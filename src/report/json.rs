@@ -55,12 +55,16 @@ struct GoalJson {
     limit: f64,
     probability: f64,
     se: f64,
+    ci95_lo: f64,
+    ci95_hi: f64,
 }
 
 #[derive(Serialize)]
 struct ChanceJson {
     probability: f64,
     se: f64,
+    ci95_lo: f64,
+    ci95_hi: f64,
 }
 
 fn goal(t: &Target) -> GoalJson {
@@ -68,6 +72,8 @@ fn goal(t: &Target) -> GoalJson {
         limit: t.limit,
         probability: t.chance.p,
         se: t.chance.se,
+        ci95_lo: t.chance.ci95_lo,
+        ci95_hi: t.chance.ci95_hi,
     }
 }
 
@@ -75,6 +81,8 @@ fn chance(p: &Probability) -> ChanceJson {
     ChanceJson {
         probability: p.p,
         se: p.se,
+        ci95_lo: p.ci95_lo,
+        ci95_hi: p.ci95_hi,
     }
 }
 

@@ -39,7 +39,6 @@ pub fn render_table(report: &RunReport) -> String {
 
 /// "P(total_cost_usd <= $110M) = 62.31% ± 0.10%" lines for the budget, deadline and both.
 pub(super) fn goal_lines(report: &RunReport) -> Vec<String> {
-    let pct = |p: f64, se: f64| format!("{:.2}% ± {:.2}%", 100.0 * p, 100.0 * 1.96 * se);
     let mut lines = Vec::new();
     let budget_text = report.budget.map(|b| {
         format!(
@@ -56,13 +55,13 @@ pub(super) fn goal_lines(report: &RunReport) -> Vec<String> {
         )
     });
     if let (Some(b), Some(text)) = (report.budget, &budget_text) {
-        lines.push(format!("P({text}) = {}", pct(b.chance.p, b.chance.se)));
+        lines.push(format!("P({text}) = {}", b.chance.describe()));
     }
     if let (Some(d), Some(text)) = (report.deadline, &deadline_text) {
-        lines.push(format!("P({text}) = {}", pct(d.chance.p, d.chance.se)));
+        lines.push(format!("P({text}) = {}", d.chance.describe()));
     }
     if let (Some(j), Some(b), Some(d)) = (report.joint, &budget_text, &deadline_text) {
-        lines.push(format!("P({b} and {d}) = {}", pct(j.p, j.se)));
+        lines.push(format!("P({b} and {d}) = {}", j.describe()));
     }
     lines
 }

@@ -10,6 +10,8 @@ pub mod quantile;
 
 use rayon::prelude::*;
 
+use statrs::distribution::{Binomial, DiscreteCDF};
+
 use crate::sample::CHUNK_RUNS;
 
 const Z975: f64 = 1.959_963_984_540_054;
@@ -74,7 +76,7 @@ pub fn summarize(data: &[f64], percentiles: &[f64]) -> Summary {
         .iter()
         .zip(values.chunks(4))
         .map(|(&p, v)| {
-            let h = (n - 1) as f64 * p / 100.0;
+            let h = interpolation_index(n, p / 100.0);
             let frac = h - h.floor();
             Percentile {
                 p,
@@ -92,20 +94,47 @@ pub fn summarize(data: &[f64], percentiles: &[f64]) -> Summary {
     }
 }
 
-/// [floor(h), floor(h)+1, CI low, CI high] for quantile q of n values, clamped to the sample.
+/// [floor(h), floor(h)+1, CI low, CI high] (0-based) for quantile q of n values.
 fn ranks(n: usize, q: f64) -> [usize; 4] {
     let last = n - 1;
-    let h = last as f64 * q;
-    let lo = (h.floor() as usize).min(last);
-    let half = Z975 * (n as f64 * q * (1.0 - q)).sqrt();
-    let ci_lo = (n as f64 * q - half).floor().max(0.0) as usize;
-    let ci_hi = ((n as f64 * q + half).ceil() as usize).min(last);
+    let lo = (interpolation_index(n, q).floor() as usize).min(last);
+    let (ci_lo, ci_hi) = order_statistic_interval(n, q);
     [
         lo,
         (lo + 1).min(last),
         ci_lo.min(lo),
         ci_hi.max((lo + 1).min(last)),
     ]
+}
+
+/// h = (n − 1)·q: the value is x[floor h] + frac(h)·(x[floor h + 1] − x[floor h]).
+/// Computed in one place so the rank and the fraction can never disagree.
+fn interpolation_index(n: usize, q: f64) -> f64 {
+    (n - 1) as f64 * q
+}
+
+/// 0-based ranks (j, k) with P(x_(j) ≤ ξ_q ≤ x_(k)) ≥ 95%, exact for continuous outputs:
+/// the number of draws below the true quantile ξ_q is Binomial(n, q). Where the sample is too
+/// small for 2.5% on a side, that end is clamped to the sample's extreme.
+fn order_statistic_interval(n: usize, q: f64) -> (usize, usize) {
+    let below = Binomial::new(q, n as u64).expect("0 < q < 1 and n ≥ 1");
+    // Smallest x with P(X ≤ x) ≥ target, by bisection on [0, n].
+    let smallest = |target: f64| {
+        let (mut lo, mut hi) = (0u64, n as u64);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if below.cdf(mid) >= target {
+                hi = mid
+            } else {
+                lo = mid + 1
+            }
+        }
+        lo as usize
+    };
+    // x_(j) ≤ ξ_q ⇔ X ≥ j (1-based j); x_(k) ≥ ξ_q ⇔ X ≤ k − 1.
+    let j = smallest(0.025);
+    let k = smallest(0.975) + 1;
+    (j.saturating_sub(1), (k - 1).min(n - 1))
 }
 
 /// Σ f(x) in fixed chunks added in chunk order: the same bits for any thread count.
@@ -117,19 +146,65 @@ fn chunked_sum(data: &[f64], f: impl Fn(f64) -> f64 + Sync) -> f64 {
     partial.iter().sum()
 }
 
-/// A probability estimated from a count, with its binomial standard error.
+/// A probability estimated from a count, with its standard error and its Wilson 95% interval
+/// (which, unlike p ± 1.96·se, stays honest at 0%, 100% and for rare events).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Probability {
     pub p: f64,
     pub se: f64,
+    pub ci95_lo: f64,
+    pub ci95_hi: f64,
+    pub hits: u64,
+    pub n: u64,
 }
 
 impl Probability {
     pub fn from_count(hits: u64, n: u64) -> Self {
-        let p = hits as f64 / n as f64;
+        let nf = n as f64;
+        let p = hits as f64 / nf;
+        let z2 = Z975 * Z975;
+        let centre = (p + z2 / (2.0 * nf)) / (1.0 + z2 / nf);
+        let half = Z975 / (1.0 + z2 / nf) * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt();
         Probability {
             p,
-            se: (p * (1.0 - p) / n as f64).sqrt(),
+            se: (p * (1.0 - p) / nf).sqrt(),
+            ci95_lo: if hits == 0 {
+                0.0
+            } else {
+                (centre - half).max(0.0)
+            },
+            ci95_hi: if hits == n {
+                1.0
+            } else {
+                (centre + half).min(1.0)
+            },
+            hits,
+            n,
+        }
+    }
+
+    /// "69.91% (95% CI 69.82–70.00%)"; at 0 or 100% it says how many runs that is.
+    pub fn describe(&self) -> String {
+        let pct = |x: f64| crate::units::significant(100.0 * x, 2);
+        if self.hits == 0 {
+            format!(
+                "0% (none of {} runs; 95% CI up to {}%)",
+                self.n,
+                pct(self.ci95_hi)
+            )
+        } else if self.hits == self.n {
+            format!(
+                "100% (all {} runs; 95% CI down to {:.4}%)",
+                self.n,
+                100.0 * self.ci95_lo
+            )
+        } else {
+            format!(
+                "{:.2}% (95% CI {:.2}–{:.2}%)",
+                100.0 * self.p,
+                100.0 * self.ci95_lo,
+                100.0 * self.ci95_hi
+            )
         }
     }
 }
@@ -185,6 +260,36 @@ mod tests {
     }
 
     #[test]
+    fn rank_and_fraction_agree() {
+        // (101 − 1) · 0.29 is 28.999999999999996 in floating point: the value must be x[29]
+        // (up to rounding), as numpy gives, not x[28].
+        let data: Vec<f64> = (0..=100).map(f64::from).collect();
+        let v = summarize(&data, &[29.0]).percentiles[0].value;
+        assert!((v - 29.0).abs() < 1e-9, "{v}");
+    }
+
+    #[test]
+    fn intervals_cover_95_percent_even_for_small_samples() {
+        // Exact coverage of the order-statistic interval: Σ over j ≤ X < k of Binomial(n, q).
+        for (n, q) in [
+            (20, 0.05),
+            (100, 0.99),
+            (1000, 0.5),
+            (1_000_000, 0.000_001),
+            (50, 0.5),
+        ] {
+            let (j, k) = order_statistic_interval(n, q);
+            let b = Binomial::new(q, n as u64).unwrap();
+            // X ∈ [j + 1, k] with 1-based j + 1 and k.
+            let coverage = b.cdf(k as u64) - if j == 0 { 0.0 } else { b.cdf(j as u64) };
+            let clamped = j == 0 || k == n - 1;
+            assert!(coverage >= 0.95 || clamped, "n {n}, q {q}: {coverage}");
+        }
+        let (j, k) = order_statistic_interval(1000, 0.5);
+        assert!(j < 500 && k > 500 && k - j < 80, "({j}, {k})");
+    }
+
+    #[test]
     fn single_value_sample() {
         let s = summarize(&[7.0], &[5.0, 95.0]);
         assert_eq!(s.percentiles[1].value, 7.0);
@@ -198,5 +303,19 @@ mod tests {
         assert_eq!(count_pairs(&a, &b, |x, y| x <= 2.0 && y <= 3.0), 1);
         let p = Probability::from_count(1, 4);
         assert_eq!(p.p, 0.25);
+    }
+
+    #[test]
+    fn wilson_intervals_stay_honest_at_the_edges() {
+        let none = Probability::from_count(0, 1_000_000);
+        assert_eq!(none.ci95_lo, 0.0);
+        // Wilson's upper bound for 0 of n is z² / (n + z²) ≈ 3.84e-6.
+        assert!((none.ci95_hi - 3.8415e-6).abs() < 1e-9, "{}", none.ci95_hi);
+        assert!(none.describe().starts_with("0% (none of 1000000 runs"));
+        let all = Probability::from_count(50, 50);
+        assert_eq!(all.ci95_hi, 1.0);
+        assert!(all.ci95_lo > 0.9 && all.ci95_lo < 0.95);
+        let mid = Probability::from_count(500_000, 1_000_000);
+        assert!((mid.ci95_hi - 0.5 - 1.96 * mid.se).abs() < 1e-6);
     }
 }
