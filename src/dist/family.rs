@@ -56,26 +56,55 @@ pub enum Family {
 
 /// Strictly positive and not subnormal, so that reciprocals (rates from scales) stay finite.
 fn positive(param: &'static str, x: f64) -> ParamResult<f64> {
-    if x >= f64::MIN_POSITIVE {
+    if x >= f64::MIN_POSITIVE && x.is_finite() {
         Ok(x)
     } else {
         Err(ParamError::new(
             param,
-            format!("{param} must be > 0, got {x}"),
+            format!("{param} must be a finite number > 0, got {x}"),
         ))
     }
 }
 
+/// Shape parameters past this make a distribution a point for every practical purpose, and
+/// make its quantile function's root finding crawl.
+const MAX_SHAPE: f64 = 1e6;
+
+fn shape(param: &'static str, x: f64) -> ParamResult<f64> {
+    positive(param, x)?;
+    if x > MAX_SHAPE {
+        return Err(ParamError::new(
+            param,
+            format!(
+                "{param} = {x} is above {MAX_SHAPE:e}: the distribution is a point for every practical purpose; use a plain number"
+            ),
+        ));
+    }
+    Ok(x)
+}
+
+/// min < max with a width that does not overflow.
+fn range(what: &str, min: f64, max: f64) -> ParamResult<()> {
+    if min >= max {
+        return Err(ParamError::new(
+            "max",
+            format!(
+                "{what} needs min < max, got min = {min}, max = {max} (for a point value use a plain number)"
+            ),
+        ));
+    }
+    if !(max - min).is_finite() {
+        return Err(ParamError::new(
+            "max",
+            format!("{what}: the range [{min}, {max}] is too wide to compute with"),
+        ));
+    }
+    Ok(())
+}
+
 impl Family {
     pub fn uniform(min: f64, max: f64) -> ParamResult<Self> {
-        if min >= max {
-            return Err(ParamError::new(
-                "max",
-                format!(
-                    "uniform needs min < max, got min = {min}, max = {max} (for a point value use a plain number)"
-                ),
-            ));
-        }
+        range("uniform", min, max)?;
         Ok(Family::Uniform { min, max })
     }
 
@@ -130,24 +159,21 @@ impl Family {
     pub fn pert(min: f64, mode: f64, max: f64, lambda: f64) -> ParamResult<Self> {
         check_min_mode_max(min, mode, max)?;
         positive("lambda", lambda)?;
-        let range = max - min;
+        let width = max - min;
         Family::beta(
-            1.0 + lambda * (mode - min) / range,
-            1.0 + lambda * (max - mode) / range,
+            1.0 + lambda * (mode - min) / width,
+            1.0 + lambda * (max - mode) / width,
             min,
             max,
         )
+        // The shapes come from lambda: blame it, not parameters the user never wrote.
+        .map_err(|e| ParamError::new("lambda", e.message))
     }
 
     pub fn beta(alpha: f64, beta: f64, min: f64, max: f64) -> ParamResult<Self> {
-        positive("alpha", alpha)?;
-        positive("beta", beta)?;
-        if min >= max {
-            return Err(ParamError::new(
-                "max",
-                format!("beta needs min < max, got min = {min}, max = {max}"),
-            ));
-        }
+        shape("alpha", alpha)?;
+        shape("beta", beta)?;
+        range("beta", min, max)?;
         Ok(Family::Beta {
             alpha,
             beta,
@@ -158,7 +184,7 @@ impl Family {
 
     pub fn gamma(shape: f64, scale: f64) -> ParamResult<Self> {
         Ok(Family::Gamma {
-            shape: positive("shape", shape)?,
+            shape: self::shape("shape", shape)?,
             scale: positive("scale", scale)?,
         })
     }
@@ -225,12 +251,7 @@ impl Family {
 }
 
 fn check_min_mode_max(min: f64, mode: f64, max: f64) -> ParamResult<()> {
-    if min >= max {
-        return Err(ParamError::new(
-            "max",
-            format!("needs min < max, got min = {min}, max = {max}"),
-        ));
-    }
+    range("this distribution", min, max)?;
     if !(min..=max).contains(&mode) {
         return Err(ParamError::new(
             "mode",

@@ -37,6 +37,36 @@ pub struct Dist {
     family: Family,
     truncation: Option<Truncation>,
     sampler: FastSampler,
+    exact: Exact,
+}
+
+/// statrs objects for the families whose CDF and quantile need special functions, built once
+/// (not per call: truncated draws call the quantile function for every draw).
+#[derive(Debug, Clone)]
+enum Exact {
+    Closed,
+    Normal(Normal),
+    LogNormal(LogNormal),
+    Beta(Beta),
+    Gamma(Gamma),
+}
+
+impl Exact {
+    /// Families arrive validated (finite, positive shapes), which is all statrs asks.
+    fn new(family: &Family) -> Self {
+        let fail = "validated parameters";
+        match family {
+            Family::Normal { mean, sd } => Exact::Normal(Normal::new(*mean, *sd).expect(fail)),
+            Family::LogNormal { mu, sigma } => {
+                Exact::LogNormal(LogNormal::new(*mu, *sigma).expect(fail))
+            }
+            Family::Beta { alpha, beta, .. } => Exact::Beta(Beta::new(*alpha, *beta).expect(fail)),
+            Family::Gamma { shape, scale } => {
+                Exact::Gamma(Gamma::new(*shape, 1.0 / scale).expect(fail))
+            }
+            _ => Exact::Closed,
+        }
+    }
 }
 
 impl Dist {
@@ -45,11 +75,11 @@ impl Dist {
     }
 
     pub fn new(family: Family) -> Self {
-        let sampler = FastSampler::new(&family);
         Dist {
+            sampler: FastSampler::new(&family),
+            exact: Exact::new(&family),
             family,
             truncation: None,
-            sampler,
         }
     }
 
@@ -168,7 +198,7 @@ impl Dist {
 
     /// P(X ≤ x).
     pub fn cdf(&self, x: f64) -> f64 {
-        let base = family_cdf(&self.family, x);
+        let base = self.family_cdf(x);
         match &self.truncation {
             None => base,
             Some(t) if x < t.lower => 0.0,
@@ -180,10 +210,10 @@ impl Dist {
     /// The smallest x with P(X ≤ x) ≥ p, for p in [0, 1].
     pub fn quantile(&self, p: f64) -> f64 {
         match &self.truncation {
-            None => family_quantile(&self.family, p),
+            None => self.family_quantile(p),
             Some(t) => {
                 let q = t.cdf_lower + p * (t.cdf_upper - t.cdf_lower);
-                family_quantile(&self.family, q).clamp(t.lower, t.upper)
+                self.family_quantile(q).clamp(t.lower, t.upper)
             }
         }
     }
@@ -225,7 +255,7 @@ impl Dist {
                 for x in out.iter_mut() {
                     let u: f64 = rand::RngExt::random(rng);
                     let p = t.cdf_lower + u * width;
-                    *x = family_quantile(&self.family, p).clamp(t.lower, t.upper);
+                    *x = self.family_quantile(p).clamp(t.lower, t.upper);
                 }
             }
         }
@@ -246,91 +276,86 @@ fn no_mass(lower: f64, upper: f64) -> ParamError {
     )
 }
 
-fn family_cdf(family: &Family, x: f64) -> f64 {
-    match family {
-        Family::Fixed { value } => f64::from(x >= *value),
-        Family::Uniform { min, max } => ((x - min) / (max - min)).clamp(0.0, 1.0),
-        Family::Normal { mean, sd } => Normal::new(*mean, *sd).unwrap().cdf(x),
-        Family::LogNormal { mu, sigma } => {
-            if x <= 0.0 {
-                0.0
-            } else {
-                LogNormal::new(*mu, *sigma).unwrap().cdf(x)
-            }
-        }
-        Family::Triangular { min, mode, max } => {
-            if x <= *min {
-                0.0
-            } else if x >= *max {
-                1.0
-            } else if x <= *mode {
-                (x - min).powi(2) / ((max - min) * (mode - min))
-            } else {
-                1.0 - (max - x).powi(2) / ((max - min) * (max - mode))
-            }
-        }
-        Family::Beta {
-            alpha,
-            beta,
-            min,
-            max,
-        } => {
-            let z = ((x - min) / (max - min)).clamp(0.0, 1.0);
-            Beta::new(*alpha, *beta).unwrap().cdf(z)
-        }
-        Family::Gamma { shape, scale } => {
-            if x <= 0.0 {
-                0.0
-            } else {
-                Gamma::new(*shape, 1.0 / scale).unwrap().cdf(x)
-            }
-        }
-        Family::Weibull { shape, scale } => {
-            if x <= 0.0 {
-                0.0
-            } else {
-                1.0 - (-(x / scale).powf(*shape)).exp()
-            }
-        }
-        Family::Discrete { values, probs } => {
-            let n = values.partition_point(|v| *v <= x);
-            probs[..n].iter().sum::<f64>().min(1.0)
-        }
-    }
-}
-
-fn family_quantile(family: &Family, p: f64) -> f64 {
-    let p = p.clamp(0.0, 1.0);
-    match family {
-        Family::Fixed { value } => *value,
-        Family::Uniform { min, max } => min + p * (max - min),
-        Family::Normal { mean, sd } => Normal::new(*mean, *sd).unwrap().inverse_cdf(p),
-        Family::LogNormal { mu, sigma } => LogNormal::new(*mu, *sigma).unwrap().inverse_cdf(p),
-        Family::Triangular { min, mode, max } => {
-            let split = (mode - min) / (max - min);
-            if p <= split {
-                min + (p * (max - min) * (mode - min)).sqrt()
-            } else {
-                max - ((1.0 - p) * (max - min) * (max - mode)).sqrt()
-            }
-        }
-        Family::Beta {
-            alpha,
-            beta,
-            min,
-            max,
-        } => min + (max - min) * Beta::new(*alpha, *beta).unwrap().inverse_cdf(p),
-        Family::Gamma { shape, scale } => Gamma::new(*shape, 1.0 / scale).unwrap().inverse_cdf(p),
-        Family::Weibull { shape, scale } => scale * (-(1.0 - p).ln()).powf(1.0 / shape),
-        Family::Discrete { values, probs } => {
-            let mut acc = 0.0;
-            for (v, q) in values.iter().zip(probs) {
-                acc += q;
-                if acc >= p - 1e-12 {
-                    return *v;
+impl Dist {
+    /// The untruncated family's CDF.
+    fn family_cdf(&self, x: f64) -> f64 {
+        match (&self.family, &self.exact) {
+            (Family::Fixed { value }, _) => f64::from(x >= *value),
+            (Family::Uniform { min, max }, _) => ((x - min) / (max - min)).clamp(0.0, 1.0),
+            (_, Exact::Normal(d)) => d.cdf(x),
+            (_, Exact::LogNormal(d)) => {
+                if x <= 0.0 {
+                    0.0
+                } else {
+                    d.cdf(x)
                 }
             }
-            values[values.len() - 1]
+            (Family::Triangular { min, mode, max }, _) => {
+                if x <= *min {
+                    0.0
+                } else if x >= *max {
+                    1.0
+                } else if x <= *mode {
+                    (x - min).powi(2) / ((max - min) * (mode - min))
+                } else {
+                    1.0 - (max - x).powi(2) / ((max - min) * (max - mode))
+                }
+            }
+            (Family::Beta { min, max, .. }, Exact::Beta(d)) => {
+                d.cdf(((x - min) / (max - min)).clamp(0.0, 1.0))
+            }
+            (_, Exact::Gamma(d)) => {
+                if x <= 0.0 {
+                    0.0
+                } else {
+                    d.cdf(x)
+                }
+            }
+            (Family::Weibull { shape, scale }, _) => {
+                if x <= 0.0 {
+                    0.0
+                } else {
+                    1.0 - (-(x / scale).powf(*shape)).exp()
+                }
+            }
+            (Family::Discrete { values, probs }, _) => {
+                let n = values.partition_point(|v| *v <= x);
+                probs[..n].iter().sum::<f64>().min(1.0)
+            }
+            _ => unreachable!("Exact::new pairs every special-function family"),
+        }
+    }
+
+    /// The untruncated family's quantile function.
+    fn family_quantile(&self, p: f64) -> f64 {
+        let p = p.clamp(0.0, 1.0);
+        match (&self.family, &self.exact) {
+            (Family::Fixed { value }, _) => *value,
+            (Family::Uniform { min, max }, _) => min + p * (max - min),
+            (_, Exact::Normal(d)) => d.inverse_cdf(p),
+            (_, Exact::LogNormal(d)) => d.inverse_cdf(p),
+            (Family::Triangular { min, mode, max }, _) => {
+                let split = (mode - min) / (max - min);
+                if p <= split {
+                    min + (p * (max - min) * (mode - min)).sqrt()
+                } else {
+                    max - ((1.0 - p) * (max - min) * (max - mode)).sqrt()
+                }
+            }
+            (Family::Beta { min, max, .. }, Exact::Beta(d)) => min + (max - min) * d.inverse_cdf(p),
+            (_, Exact::Gamma(d)) => d.inverse_cdf(p),
+            (Family::Weibull { shape, scale }, _) => scale * (-(1.0 - p).ln()).powf(1.0 / shape),
+            (Family::Discrete { values, probs }, _) => {
+                let mut acc = 0.0;
+                for (v, q) in values.iter().zip(probs) {
+                    acc += q;
+                    if acc >= p - 1e-12 {
+                        return *v;
+                    }
+                }
+                values[values.len() - 1]
+            }
+            _ => unreachable!("Exact::new pairs every special-function family"),
         }
     }
 }

@@ -29,6 +29,14 @@ pub(super) enum FastSampler {
         min: f64,
         width: f64,
     },
+    /// A Beta with a shape below 1: its gammas can underflow to 0 (and 0 / 0 is NaN), so the
+    /// ratio is formed from their logarithms instead.
+    BetaSmallShape {
+        x: LogGamma,
+        y: LogGamma,
+        min: f64,
+        width: f64,
+    },
     Gamma(Gamma<f64>),
     Weibull {
         inv_shape: f64,
@@ -57,6 +65,17 @@ impl FastSampler {
                 min: *min,
                 mode: *mode,
                 max: *max,
+            },
+            Family::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+            } if alpha.min(*beta) < 1.0 => FastSampler::BetaSmallShape {
+                x: LogGamma::new(*alpha),
+                y: LogGamma::new(*beta),
+                min: *min,
+                width: max - min,
             },
             Family::Beta {
                 alpha,
@@ -130,6 +149,18 @@ impl FastSampler {
                     *x = min + width * (a / (a + b));
                 }
             }
+            FastSampler::BetaSmallShape {
+                x: gx,
+                y: gy,
+                min,
+                width,
+            } => {
+                for x in out {
+                    // X / (X + Y) = 1 / (1 + exp(ln Y − ln X))
+                    let d = gy.sample_ln(rng) - gx.sample_ln(rng);
+                    *x = min + width / (1.0 + d.exp());
+                }
+            }
             FastSampler::Gamma(d) => out.iter_mut().for_each(|x| *x = d.sample(rng)),
             FastSampler::Weibull { inv_shape, scale } => {
                 for x in out {
@@ -150,6 +181,33 @@ impl FastSampler {
         let mut one = [0.0];
         self.fill(rng, &mut one);
         one[0]
+    }
+}
+
+/// ln of a Gamma(shape, 1) draw without underflow: for shape < 1, Gamma(shape) is
+/// Gamma(shape + 1) · U^(1/shape) (Marsaglia & Tsang), whose log is a sum.
+#[derive(Debug, Clone)]
+pub(super) struct LogGamma {
+    gamma: Gamma<f64>,
+    inv_shape: Option<f64>,
+}
+
+impl LogGamma {
+    fn new(shape: f64) -> Self {
+        let boosted = shape < 1.0;
+        LogGamma {
+            gamma: Gamma::new(if boosted { shape + 1.0 } else { shape }, 1.0).unwrap(),
+            inv_shape: boosted.then(|| 1.0 / shape),
+        }
+    }
+
+    fn sample_ln<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        let g = self.gamma.sample(rng).ln();
+        match self.inv_shape {
+            // 1 − u lies in (0, 1]: its log is finite.
+            Some(inv) => g + (1.0 - unit(rng)).ln() * inv,
+            None => g,
+        }
     }
 }
 
