@@ -27,6 +27,17 @@ pub enum Error {
     Usage(String),
 
     #[error(
+        "{count} of {runs} runs gave an infinite or undefined {metric}: some input draws values \
+         the arithmetic cannot handle (a divisor of 0, or a number beyond 1e308). \
+         `flopcast check` shows each input's range"
+    )]
+    NonFinite {
+        metric: &'static str,
+        count: u64,
+        runs: u64,
+    },
+
+    #[error(
         "{runs} runs would need about {needed} of memory, but only {available} is available; \
          use fewer runs (--runs {max_runs} fits)"
     )]

@@ -32,7 +32,11 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::FAILURE
+            // As clap does for flags it cannot parse: 2 for a command line that cannot work.
+            match e {
+                flopcast::Error::Usage(_) => ExitCode::from(2),
+                _ => ExitCode::FAILURE,
+            }
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use rayon::prelude::*;
 
+use crate::error::Error;
 use crate::model::{self, Metric, ModelOptions};
 use crate::sample::{CHUNK_RUNS, SamplingPlan};
 
@@ -11,11 +12,26 @@ pub struct Simulation {
     pub runs: u64,
     pub seed: u64,
     pub columns: Vec<Vec<f64>>,
+    /// Runs whose output was infinite or NaN, per metric.
+    pub non_finite: [u64; Metric::COUNT],
 }
 
 impl Simulation {
     pub fn column(&self, metric: Metric) -> &[f64] {
         &self.columns[metric.index()]
+    }
+
+    /// Fails when any run produced an infinite or undefined output: percentiles and means of
+    /// such a sample would be meaningless, and a report must never show them as numbers.
+    pub fn ensure_finite(&self) -> Result<(), Error> {
+        match Metric::ALL.iter().find(|m| self.non_finite[m.index()] > 0) {
+            None => Ok(()),
+            Some(m) => Err(Error::NonFinite {
+                metric: m.name(),
+                count: self.non_finite[m.index()],
+                runs: self.runs,
+            }),
+        }
     }
 }
 
@@ -42,26 +58,40 @@ pub fn simulate(
             per_chunk[c].push(part);
         }
     }
-    per_chunk.into_par_iter().enumerate().for_each_init(
-        || plan.scratch(),
-        |block, (c, mut outputs)| {
-            let mut sampler = plan.chunk(c);
-            let mut offset = 0;
-            while sampler.next_block(block) {
-                for i in 0..block.len {
-                    let y = model::evaluate(&block.run(i), options);
-                    for (out, v) in outputs.iter_mut().zip(y) {
-                        out[offset + i] = v;
+    let counts: Vec<[u64; Metric::COUNT]> = per_chunk
+        .into_par_iter()
+        .enumerate()
+        .map_init(
+            || plan.scratch(),
+            |block, (c, mut outputs)| {
+                let mut sampler = plan.chunk(c);
+                let mut offset = 0;
+                let mut non_finite = [0u64; Metric::COUNT];
+                while sampler.next_block(block) {
+                    for i in 0..block.len {
+                        let y = model::evaluate(&block.run(i), options);
+                        for ((out, v), bad) in outputs.iter_mut().zip(y).zip(&mut non_finite) {
+                            out[offset + i] = v;
+                            *bad += u64::from(!v.is_finite());
+                        }
                     }
+                    offset += block.len;
                 }
-                offset += block.len;
-            }
-            progress(offset as u64);
-        },
-    );
+                progress(offset as u64);
+                non_finite
+            },
+        )
+        .collect();
+    let mut non_finite = [0u64; Metric::COUNT];
+    for chunk in &counts {
+        for (total, n) in non_finite.iter_mut().zip(chunk) {
+            *total += n;
+        }
+    }
     Simulation {
         runs: plan.runs,
         seed: plan.seed,
         columns,
+        non_finite,
     }
 }

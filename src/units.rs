@@ -22,6 +22,9 @@ pub fn general(x: f64) -> String {
 
 /// `sig` significant digits with a k/M/B/T suffix: 30.84M, 989, 1.2B.
 pub fn si(x: f64, sig: usize) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
     let a = x.abs();
     let (scaled, suffix) = if a >= 1e12 {
         (x / 1e12, "T")
@@ -51,7 +54,12 @@ pub fn significant(x: f64, sig: usize) -> String {
     if x == 0.0 || !x.is_finite() {
         return format!("{x}");
     }
-    let magnitude = x.abs().log10().floor() as i32;
+    let a = x.abs();
+    // Outside this range fixed notation runs to dozens of digits: switch to an exponent.
+    if !(1e-3..1e15).contains(&a) {
+        return format!("{x:.prec$e}", prec = sig.saturating_sub(1));
+    }
+    let magnitude = a.log10().floor() as i32;
     let decimals = (sig as i32 - 1 - magnitude).max(0) as usize;
     format!("{x:.decimals$}")
 }
@@ -99,6 +107,10 @@ mod tests {
         assert_eq!(general(16384.0), "16384");
         assert_eq!(general(3.333_333_3), "3.333");
         assert_eq!(general(0.920_275), "0.9203");
+        assert_eq!(significant(4.5e-13, 2), "4.5e-13");
+        assert_eq!(significant(1e300, 3), "1.00e300");
+        assert_eq!(si(f64::INFINITY, 3), "inf");
+        assert_eq!(usd(f64::NAN, 3), "$NaN");
     }
 
     #[test]

@@ -277,7 +277,10 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
         "--csv",
         csv.to_str().unwrap(),
     ]);
-    assert!(out.contains("P(B cheaper than A) = 0% (none of 50000 runs"), "{out}");
+    assert!(
+        out.contains("P(B cheaper than A) = 0% (none of 50000 runs"),
+        "{out}"
+    );
     let rows = csv_rows(&csv);
     assert_eq!(rows.len(), 1 + 6 * 3);
     for row in rows.iter().filter(|r| r[1] == "B-A") {
@@ -310,7 +313,10 @@ fn compare_pairs_runs_on_shared_inputs() {
         "--json",
         json.to_str().unwrap(),
     ]);
-    assert!(out.contains("P(B cheaper than A) = 0% (none of 50000 runs"), "{out}");
+    assert!(
+        out.contains("P(B cheaper than A) = 0% (none of 50000 runs"),
+        "{out}"
+    );
     let doc: serde_json::Value = serde_json::from_slice(&fs::read(json).unwrap()).unwrap();
     assert_eq!(doc["p_b_cheaper"]["probability"].as_f64(), Some(0.0));
     assert_eq!(doc["p_b_faster"]["probability"].as_f64(), Some(0.0));

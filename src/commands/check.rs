@@ -33,6 +33,7 @@ pub fn check(opts: &CheckOptions) -> Result<String, Error> {
     let sim = super::with_threads(opts.threads, || {
         simulate::simulate(&plan, scenario.options, &|_| {})
     })?;
+    sim.ensure_finite()?;
     out.push_str(&flaw_of_averages(&scenario, &sim, runs));
     Ok(out)
 }

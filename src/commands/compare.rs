@@ -49,6 +49,8 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
         };
         let run = |s: &Scenario| simulate(&SamplingPlan::new(s, runs, seed), s.options, &|_| {});
         let (sim_a, sim_b) = (run(&a), run(&b));
+        sim_a.ensure_finite()?;
+        sim_b.ensure_finite()?;
         let report_of = |s: &Scenario, path: &PathBuf, sim: &Simulation| {
             RunReport::new(
                 &s.name,
@@ -58,7 +60,7 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
                 &none,
             )
         };
-        CompareReport {
+        Ok::<_, Error>(CompareReport {
             a: report_of(&a, &opts.a, &sim_a),
             b: report_of(&b, &opts.b, &sim_b),
             difference: Metric::ALL
@@ -75,8 +77,8 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
             runs,
             seed,
             percentiles: percentiles.clone(),
-        }
-    })?;
+        })
+    })??;
     if let Some(path) = &opts.csv {
         output::write_atomic(path, &CsvExporter.export(&report))?;
     }

@@ -68,6 +68,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         progress.finish();
         (sim, report)
     })?;
+    sim.ensure_finite()?;
     write_files(opts, &scenario, &plan, &sim, &report)?;
     Ok(RunOutcome {
         text: report::render_table(&report),

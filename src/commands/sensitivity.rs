@@ -79,7 +79,7 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Erro
     super::check_outputs(&[&opts.csv, &opts.json])?;
     super::check_memory(opts.runs)?;
     let (_, seed) = super::runs_and_seed(&scenario, None, opts.seed);
-    let report = super::with_threads(opts.threads, || study(&scenario, &f, opts, seed))?;
+    let report = super::with_threads(opts.threads, || study(&scenario, &f, opts, seed))??;
     if let Some(path) = &opts.csv {
         output::write_atomic(path, &CsvExporter.export(&report))?;
     }
@@ -97,10 +97,11 @@ fn study(
     f: &ScenarioFunction,
     opts: &SensitivityOptions,
     seed: u64,
-) -> SensitivityReport {
+) -> Result<SensitivityReport, Error> {
     let metric = opts.output;
     let plan = SamplingPlan::new(scenario, opts.runs, seed);
     let sim = simulate(&plan, scenario.options, &|_| {});
+    sim.ensure_finite()?;
     let columns = plan.input_columns(f.inputs());
     let input_ranks: Vec<Vec<f64>> = columns.iter().map(|c| ranks(c)).collect();
     let output_ranks = ranks(sim.column(metric));
@@ -149,7 +150,7 @@ fn study(
             .then(b.tornado.width().total_cmp(&a.tornado.width()))
     });
     let share = |e: &Vec<bool>| e.iter().filter(|x| **x).count() as f64 / e.len() as f64;
-    SensitivityReport {
+    Ok(SensitivityReport {
         scenario_name: scenario.name.clone(),
         scenario_file: opts.scenario.display().to_string(),
         output: metric,
@@ -185,7 +186,7 @@ fn study(
                 p_exceed: share(e),
             }),
         rows,
-    }
+    })
 }
 
 /// Sobol indices of every input for every output, from one set of model evaluations.

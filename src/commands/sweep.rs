@@ -63,18 +63,16 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     let points = super::with_threads(opts.threads, || {
         grid.into_iter()
             .map(|(values, scenario)| {
-                let sim = simulate(
-                    &SamplingPlan::new(&scenario, runs, seed),
-                    scenario.options,
-                    &|_| {},
-                );
-                SweepPoint {
+                let plan = SamplingPlan::new(&scenario, runs, seed);
+                let sim = simulate(&plan, scenario.options, &|_| {});
+                sim.ensure_finite()?;
+                Ok(SweepPoint {
                     values,
                     report: RunReport::new(&scenario.name, &file, &sim, &percentiles, &goals),
-                }
+                })
             })
-            .collect()
-    })?;
+            .collect::<Result<Vec<_>, Error>>()
+    })??;
     let report = SweepReport {
         scenario_name: base.name.clone(),
         scenario_file: file,

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use toml::de::DeTable;
 
-use crate::dist::Dist;
+use crate::dist::{Dist, Family};
 use crate::error::Error;
 use crate::model::{Domain, Input, ModelOptions};
 pub use overrides::{Override, parse_set};
@@ -384,7 +384,7 @@ fn check_domain(src: &Source, input: Input, span: Range<usize>, dist: &Dist) -> 
         _ => true,
     };
     if lo_ok && hi_ok {
-        return Ok(());
+        return check_pole(src, input, span, dist);
     }
     let key = input.key();
     let must = domain.describe();
@@ -427,17 +427,84 @@ fn check_domain(src: &Source, input: Input, span: Range<usize>, dist: &Dist) -> 
             "a family that stays non-negative: lognormal, gamma, pert, triangular"
         }
     };
+    let written = &src.text[span.clone()];
+    let help = match written
+        .trim()
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+    {
+        // A string cannot take bounds: show the same range as a table that can.
+        Some(range) => {
+            let (a, b) = range.split_once(" to ").unwrap_or((range, range));
+            // A lognormal never goes below 0: only an upper end can be wrong.
+            let bound = if domain == Domain::UnitOpenClosed {
+                "1"
+            } else {
+                "0.5"
+            };
+            format!(
+                "\"A to B\" has no bounds; write it as a table that can take one, for example {{ dist = \"lognormal\", p5 = {a}, p95 = {b}, upper = {bound} }}, or use {alternative}"
+            )
+        }
+        None => format!(
+            "add {} (truncation), or use {alternative}",
+            help.join(" and ")
+        ),
+    };
     Err(src.error(
         span,
         format!(
             "`{key}` must be {must}, but this {family} distribution can take values {}",
             reach.join(" and ")
         ),
-        format!("can leave {must}"),
-        Some(format!(
-            "add {} (truncation), or use {alternative}",
-            help.join(" and ")
-        )),
+        "draws can fall outside the allowed range",
+        Some(help),
+    ))
+}
+
+/// Inputs that divide the training time (gpus, peak_tflops, mfu: days ∝ 1/x; downtime:
+/// days ∝ 1/(1 − x)) must keep away from the pole, or keep so little probability near it that
+/// the training time keeps a finite mean and variance.
+fn check_pole(src: &Source, input: Input, span: Range<usize>, dist: &Dist) -> Result<(), Error> {
+    let s = dist.support();
+    let family = dist.family();
+    let (tame, pole, fix) = match input {
+        Input::Gpus | Input::PeakTflops | Input::Mfu => {
+            // Truncation cannot help here: a lower bound above 0 already moves s.lo.
+            let vanishes = match *family {
+                Family::LogNormal { .. } => true,
+                Family::Gamma { shape, .. } | Family::Weibull { shape, .. } => shape > 2.0,
+                Family::Beta { alpha, .. } => alpha > 2.0,
+                _ => false,
+            };
+            (
+                s.lo > 0.0 || vanishes,
+                "0",
+                "set its min above 0, or add a `lower` bound above 0",
+            )
+        }
+        Input::Downtime => {
+            let vanishes = matches!(*family, Family::Beta { beta, .. } if beta > 2.0);
+            (
+                s.hi < 1.0 || vanishes,
+                "1",
+                "set its max below 1, or add an `upper` bound below 1",
+            )
+        }
+        _ => (true, "", ""),
+    };
+    if tame {
+        return Ok(());
+    }
+    Err(src.error(
+        span,
+        format!(
+            "`{}` divides the training time, and this {} distribution reaches {pole}, where the time is unbounded (its mean or variance would be infinite)",
+            input.key(),
+            family.name()
+        ),
+        format!("reaches {pole}"),
+        Some(fix.to_string()),
     ))
 }
 

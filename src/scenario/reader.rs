@@ -195,17 +195,33 @@ pub fn table<'t, 'i>(
 }
 
 /// A whole non-negative integer, from an integer or an integral float such as 1e6.
+/// A whole non-negative integer, read exactly from an integer (seeds use all 64 bits), or from
+/// an integral float such as 1e6 small enough to be exact.
 pub fn count(src: &Source, key: &str, v: &Spanned<DeValue>) -> Result<u64, Error> {
-    let x = number(src, key, v)?;
-    if x < 0.0 || x.fract() != 0.0 || x > 2f64.powi(63) {
-        return Err(src.error(
+    let bad = |got: String| {
+        src.error(
             v.span(),
-            format!("`{key}` must be a whole number >= 0, got {x}"),
+            format!(
+                "`{key}` must be a whole number from 0 to {}, got {got}",
+                u64::MAX
+            ),
             "expected a whole number",
             None,
-        ));
+        )
+    };
+    match v.get_ref() {
+        DeValue::Integer(i) => {
+            u64::from_str_radix(i.as_str(), i.radix()).map_err(|_| bad(i.as_str().to_string()))
+        }
+        _ => {
+            let x = number(src, key, v)?;
+            // Beyond 2^53 a float no longer holds every whole number: ask for an integer.
+            if x < 0.0 || x.fract() != 0.0 || x > 2f64.powi(53) {
+                return Err(bad(x.to_string()));
+            }
+            Ok(x as u64)
+        }
     }
-    Ok(x as u64)
 }
 
 #[cfg(test)]

@@ -137,6 +137,22 @@ fn labor_can_follow_the_run() {
 }
 
 #[test]
+fn seeds_keep_all_64_bits() {
+    let s = parse(&format!("{BASE}[simulation]\nseed = 9007199254740993\n")).unwrap();
+    assert_eq!(s.simulation.seed, Some(9_007_199_254_740_993));
+    assert!(
+        error(&format!("{BASE}[simulation]\nseed = -1\n"))
+            .0
+            .contains("whole number")
+    );
+    assert!(
+        error(&format!("{BASE}[simulation]\nruns = 1e300\n"))
+            .0
+            .contains("whole number")
+    );
+}
+
+#[test]
 fn simulation_settings_read() {
     let s = parse(&format!("{BASE}[simulation]\nruns = 1e6\nseed = 7\n")).unwrap();
     assert_eq!(
@@ -160,6 +176,18 @@ fn unknown_keys_are_errors_with_a_suggestion() {
         r#"mfu = { dist = "pert", min = 0.3, mode = 0.4, max = 0.5, lamda = 3 }"#,
     ));
     assert!(msg.contains("did you mean `lambda`?"), "{msg}");
+    let (msg, line, col) = error(&with_cluster(
+        r#"mfu = { dist = "normal", mean = 0.4, sdd = 0.05 }"#,
+    ));
+    assert!(
+        msg.contains("unknown key `cluster.mfu.sdd`") && msg.contains("did you mean `sd`?"),
+        "{msg}"
+    );
+    assert_eq!((line, col), (8, 38), "{msg}");
+    let (msg, ..) = error(&with_cluster(
+        r#"mfu = { dist = "uniform", min = 0.3, mx = 0.5 }"#,
+    ));
+    assert!(msg.contains("did you mean `max`?"), "{msg}");
     let (msg, ..) = error(&format!("{BASE}[simulaton]\nruns = 5\n"));
     assert!(
         msg.contains("unknown key `simulaton`") && msg.contains("simulation"),
@@ -201,6 +229,38 @@ fn draws_outside_the_physical_domain_are_refused() {
     assert!(msg.contains("down to 0"), "{msg}");
     let (msg, ..) = error(&BASE.replace("gpus = 16384", "gpus = -8"));
     assert!(msg.contains("`cluster.gpus` must be > 0"), "{msg}");
+    // A range string cannot take bounds: the advice shows the table that can.
+    let (msg, ..) = error(&with_cluster(r#"mfu = "0.3 to 0.5""#));
+    assert!(
+        msg.contains(r#"{ dist = "lognormal", p5 = 0.3, p95 = 0.5, upper = 1 }"#),
+        "{msg}"
+    );
+    // Divisors must keep away from their pole, or the mean training time is infinite.
+    let (msg, ..) = error(&with_cluster(
+        r#"mfu = { dist = "pert", min = 0, mode = 0, max = 0.5 }"#,
+    ));
+    assert!(
+        msg.contains("divides the training time") && msg.contains("reaches 0"),
+        "{msg}"
+    );
+    let (msg, ..) = error(&with_cluster(
+        "mfu = 0.4\ndowntime = { dist = \"uniform\", min = 0, max = 1 }",
+    ));
+    assert!(msg.contains("reaches 1"), "{msg}");
+    let (msg, ..) = error(&BASE.replace(
+        "gpus = 16384",
+        "gpus = { dist = \"gamma\", shape = 1, scale = 100 }",
+    ));
+    assert!(msg.contains("reaches 0"), "{msg}");
+    parse(&with_cluster(
+        "mfu = 0.4\ndowntime = { dist = \"beta\", alpha = 2, beta = 30 }",
+    ))
+    .unwrap();
+    parse(&BASE.replace(
+        "gpus = 16384",
+        "gpus = { dist = \"gamma\", shape = 50, scale = 300 }",
+    ))
+    .unwrap();
     // Truncation makes an unbounded family acceptable.
     parse(&with_cluster(
         r#"mfu = { dist = "normal", mean = 0.4, sd = 0.05, lower = 0.05, upper = 1 }"#,

@@ -52,7 +52,31 @@ impl Params<'_, '_, '_> {
         }
     }
 
+    /// A missing parameter written with a typo is reported as the typo, with the right name.
+    fn typo_of(&self, names: &[&str]) -> Option<Error> {
+        names.iter().find_map(|name| {
+            let (typo, span) = self.table.misspelling_of(name)?;
+            Some(self.src.error(
+                span,
+                format!(
+                    "unknown key `{}` in a {} distribution",
+                    self.table.key(&typo),
+                    self.family
+                ),
+                "not a known key",
+                Some(format!(
+                    "did you mean `{name}`? {} takes: {}",
+                    self.family,
+                    allowed_params(&self.family)[1..].join(", ")
+                )),
+            ))
+        })
+    }
+
     fn missing(&self, names: &[&str]) -> Error {
+        if let Some(e) = self.typo_of(names) {
+            return e;
+        }
         let list = names
             .iter()
             .map(|n| format!("`{n}`"))
@@ -275,6 +299,9 @@ fn read_family(p: &mut Params) -> Result<Family, Read> {
 
 impl Params<'_, '_, '_> {
     fn either(&self, a: &[&str], b: &[&str]) -> Error {
+        if let Some(e) = self.typo_of(&[a, b].concat()) {
+            return e;
+        }
         self.src.error(
             self.table.span.clone(),
             format!(
@@ -290,6 +317,9 @@ impl Params<'_, '_, '_> {
     }
 
     fn either3(&self) -> Error {
+        if let Some(e) = self.typo_of(&["p5", "p95", "mu", "sigma", "median"]) {
+            return e;
+        }
         self.src.error(
             self.table.span.clone(),
             format!("`{}`: a lognormal needs exactly one of: p5 and p95; mu and sigma (log space); median and sigma", self.table.name),
