@@ -35,12 +35,12 @@ fn assert_mean(s: &Summary, exact: f64, what: &str) {
 
 fn assert_percentiles(s: &Summary, exact: impl Fn(f64) -> f64, what: &str) {
     for p in &s.percentiles {
-        let truth = exact(p.p / 100.0);
+        let truth = exact(p.percent / 100.0);
         let err = (p.value - truth).abs();
         assert!(
             err < Z * p.se(),
             "{what} P{} = {} vs exact {truth}: {:.2} SE",
-            p.p,
+            p.percent,
             p.value,
             err / p.se()
         );

@@ -223,10 +223,37 @@ impl Dist {
     }
 
     pub fn mean(&self) -> f64 {
-        match &self.truncation {
-            None => family_mean(&self.family),
-            // E[X] = ∫₀¹ Q(p) dp; the midpoint rule is ample for display.
-            Some(_) => {
+        let Some(t) = &self.truncation else {
+            return family_mean(&self.family);
+        };
+        let mass = t.cdf_upper - t.cdf_lower;
+        match (&self.family, &self.exact) {
+            // Closed forms for the unbounded families, whose tails a quadrature would miss.
+            (Family::Normal { mean, sd }, Exact::Normal(_)) => {
+                let z = |x: f64| (x - mean) / sd;
+                let phi = |z: f64| {
+                    if z.is_finite() {
+                        (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()
+                    } else {
+                        0.0
+                    }
+                };
+                mean + sd * (phi(z(t.lower)) - phi(z(t.upper))) / mass
+            }
+            (Family::LogNormal { mu, sigma }, _) => {
+                // E[X; a < X < b] = e^(μ + σ²/2) · [Φ((ln b − μ − σ²)/σ) − Φ((ln a − μ − σ²)/σ)]
+                let shifted = Normal::new(mu + sigma * sigma, *sigma).expect("validated");
+                let at = |x: f64| if x <= 0.0 { 0.0 } else { shifted.cdf(x.ln()) };
+                (mu + sigma * sigma / 2.0).exp() * (at(t.upper) - at(t.lower)) / mass
+            }
+            (Family::Gamma { shape, scale }, _) => {
+                // E[X; a < X < b] = kθ · [P(k + 1, b/θ) − P(k + 1, a/θ)]
+                let next = Gamma::new(shape + 1.0, 1.0 / scale).expect("validated");
+                let at = |x: f64| if x <= 0.0 { 0.0 } else { next.cdf(x) };
+                shape * scale * (at(t.upper) - at(t.lower)) / mass
+            }
+            // Bounded on both sides (or a Weibull): E[X] = ∫₀¹ Q(p) dp by the midpoint rule.
+            _ => {
                 const M: usize = 20_000;
                 (0..M)
                     .map(|i| self.quantile((i as f64 + 0.5) / M as f64))

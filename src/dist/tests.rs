@@ -223,6 +223,24 @@ fn a_to_b_recovers_p5_and_p95() {
 }
 
 #[test]
+fn truncated_means_of_heavy_tails_are_exact() {
+    // lognormal(0, 2.5) above 0.5: E = e^(σ²/2) · Φ(σ − ln(0.5)/σ) / Φ(−ln(0.5)/σ) = 37.26...
+    let d = Dist::truncated(Family::lognormal(0.0, 2.5).unwrap(), 0.5, f64::INFINITY).unwrap();
+    let n = Normal::new(0.0, 1.0).unwrap();
+    let exact =
+        (2.5f64 * 2.5 / 2.0).exp() * n.cdf(2.5 - 0.5f64.ln() / 2.5) / n.cdf(-0.5f64.ln() / 2.5);
+    assert!(
+        (d.mean() / exact - 1.0).abs() < 1e-9,
+        "{} vs {exact}",
+        d.mean()
+    );
+    // Normal above its mean: μ + σ·φ(0)/0.5.
+    let d = Dist::truncated(Family::normal(1.0, 2.0).unwrap(), 1.0, f64::INFINITY).unwrap();
+    let exact = 1.0 + 2.0 * 2.0 / (2.0 * std::f64::consts::PI).sqrt();
+    assert!((d.mean() - exact).abs() < 1e-9, "{} vs {exact}", d.mean());
+}
+
+#[test]
 fn sample_means_match_means() {
     let cases = [
         Dist::new(Family::uniform(1.0, 3.0).unwrap()),

@@ -42,7 +42,7 @@ pub fn render_compare(r: &CompareReport) -> String {
         "B−A P50".into(),
         "B−A P95".into(),
     ]];
-    let at = |s: &Summary, p: f64| s.percentiles.iter().find(|x| x.p == p).map(|x| x.value);
+    let at = |s: &Summary, p: f64| s.percentiles.iter().find(|x| x.percent == p).map(|x| x.value);
     for (m, diff) in &r.difference {
         let u = m.unit();
         let cell = |v: Option<f64>| v.map_or("-".to_string(), |v| human(u, v));
@@ -158,7 +158,7 @@ impl Exporter<CompareReport> for JsonExporter {
                     mean: s.mean,
                     mean_se: s.mean_se(),
                     sd: s.sd,
-                    percentiles: s.percentiles.iter().map(|p| (p.p, p.value)).collect(),
+                    percentiles: s.percentiles.iter().map(|p| (p.percent, p.value)).collect(),
                 })
                 .collect(),
             p_b_cheaper: chance(r.b_cheaper),

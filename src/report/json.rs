@@ -43,7 +43,7 @@ struct MetricJson {
 
 #[derive(Serialize)]
 struct PercentileJson {
-    p: f64,
+    percentile: f64,
     value: f64,
     se: f64,
     ci95_lo: f64,
@@ -111,7 +111,7 @@ impl Exporter<RunReport> for JsonExporter {
                         .percentiles
                         .iter()
                         .map(|p| PercentileJson {
-                            p: p.p,
+                            percentile: p.percent,
                             value: p.value,
                             se: p.se(),
                             ci95_lo: p.ci_lo,

@@ -81,7 +81,7 @@ pub fn render_sweep(r: &SweepReport) -> String {
                 let v = s
                     .percentiles
                     .iter()
-                    .find(|x| x.p == *p)
+                    .find(|x| x.percent == *p)
                     .map_or(f64::NAN, |x| x.value);
                 row.push(human(m.unit(), v));
             }

@@ -19,8 +19,8 @@ const Z975: f64 = 1.959_963_984_540_054;
 /// One percentile's estimate and its 95% Monte Carlo confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Percentile {
-    /// In percent: 5 for P5.
-    pub p: f64,
+    /// Which percentile, in percent: 5 for P5.
+    pub percent: f64,
     pub value: f64,
     pub ci_lo: f64,
     pub ci_hi: f64,
@@ -79,7 +79,7 @@ pub fn summarize(data: &[f64], percentiles: &[f64]) -> Summary {
             let h = interpolation_index(n, p / 100.0);
             let frac = h - h.floor();
             Percentile {
-                p,
+                percent: p,
                 value: v[0] + frac * (v[1] - v[0]),
                 ci_lo: v[2],
                 ci_hi: v[3],
