@@ -231,6 +231,18 @@ mod tests {
     }
 
     #[test]
+    fn every_input_and_metric_sits_at_its_index_once() {
+        for (i, input) in Input::ALL.iter().enumerate() {
+            assert_eq!(input.index(), i);
+        }
+        for (i, metric) in Metric::ALL.iter().enumerate() {
+            assert_eq!(metric.index(), i);
+        }
+        let keys: std::collections::HashSet<_> = Input::ALL.iter().map(|i| i.key()).collect();
+        assert_eq!(keys.len(), Input::COUNT);
+    }
+
+    #[test]
     fn reproduces_the_article_arithmetic() {
         let y = evaluate(&article(), ModelOptions::default());
         assert!((y[Metric::TrainFlops.index()] / 3.7908e25 - 1.0).abs() < 1e-12);

@@ -26,7 +26,7 @@ pub fn check_memory(runs: u64) -> Result<(), Error> {
             runs,
             needed: bytes(needed),
             available: bytes(available),
-            max_runs: usable / PEAK_BYTES_PER_RUN / 1_000_000 * 1_000_000,
+            max_runs: round_down(usable / PEAK_BYTES_PER_RUN),
         });
     }
     Ok(())
@@ -37,6 +37,12 @@ fn available_memory() -> Option<u64> {
     let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
+}
+
+/// A readable run count not above `n`: two significant digits.
+fn round_down(n: u64) -> u64 {
+    let unit = 10u64.pow((n.max(1).ilog10()).saturating_sub(1));
+    n / unit * unit
 }
 
 fn bytes(n: u64) -> String {

@@ -42,7 +42,12 @@ pub fn render_compare(r: &CompareReport) -> String {
         "B−A P50".into(),
         "B−A P95".into(),
     ]];
-    let at = |s: &Summary, p: f64| s.percentiles.iter().find(|x| x.percent == p).map(|x| x.value);
+    let at = |s: &Summary, p: f64| {
+        s.percentiles
+            .iter()
+            .find(|x| x.percent == p)
+            .map(|x| x.value)
+    };
     for (m, diff) in &r.difference {
         let u = m.unit();
         let cell = |v: Option<f64>| v.map_or("-".to_string(), |v| human(u, v));
