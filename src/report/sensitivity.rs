@@ -182,7 +182,7 @@ pub fn render_sensitivity(r: &SensitivityReport) -> String {
         }
         out.push_str(&super::table::text_table(&rows));
         out.push_str(
-            "KS: how differently the input is distributed in runs that exceed and runs that don't\n\
+            "\nKS: how differently the input is distributed in runs that exceed and runs that don't\n\
              (0: not at all, 1: completely); median pct above 50: high values of the input drive it.\n",
         );
     }
