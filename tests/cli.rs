@@ -394,7 +394,10 @@ fn json_has_the_documented_fields() {
             "{name}: the standard error of the mean is below the sd"
         );
         let pcts = m["percentiles"].as_array().expect("percentiles[]");
-        let ps: Vec<f64> = pcts.iter().map(|p| num(&p["percentile"], "percentile")).collect();
+        let ps: Vec<f64> = pcts
+            .iter()
+            .map(|p| num(&p["percentile"], "percentile"))
+            .collect();
         assert_eq!(ps, [5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0], "{name}");
         for p in pcts {
             let value = num(&p["value"], "value");
