@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod dist;
 pub mod error;
+pub mod hardware;
 pub mod model;
 pub mod output;
 pub mod report;

@@ -14,6 +14,7 @@ use toml::de::DeTable;
 
 use crate::dist::{Dist, Family};
 use crate::error::Error;
+use crate::hardware::{self, Lookup};
 use crate::model::{Domain, Input, ModelOptions};
 pub use overrides::{Override, parse_set};
 use reader::{Source, Table};
@@ -95,7 +96,7 @@ const TOP_KEYS: &[&str] = &[
     "simulation",
 ];
 const MODEL_KEYS: &[&str] = &["params", "active_params", "tokens", "flops_per_param_token"];
-const CLUSTER_KEYS: &[&str] = &["gpus", "peak_tflops", "mfu", "downtime"];
+const CLUSTER_KEYS: &[&str] = &["gpus", "gpu", "precision", "peak_tflops", "mfu", "downtime"];
 const COST_KEYS: &[&str] = &["gpu_hour_usd"];
 const TEAM_KEYS: &[&str] = &[
     "size",
@@ -268,11 +269,63 @@ fn check_active_params(b: &Builder) -> Result<(), Error> {
 fn read_cluster(b: &mut Builder, doc: &mut Table) -> Result<(), Error> {
     let mut cluster = required_section(b.src, doc, "cluster")?;
     b.require(&mut cluster, Input::Gpus)?;
-    b.require(&mut cluster, Input::PeakTflops)?;
+    read_peak(b, &mut cluster)?;
     b.require(&mut cluster, Input::Mfu)?;
     b.read(&mut cluster, Input::Downtime)?;
     b.default(Input::Downtime, 0.0);
     cluster.finish(b.src, CLUSTER_KEYS, "[cluster]")
+}
+
+/// `peak_tflops` as given, or from the catalog by `gpu` and `precision` (default bf16); an
+/// explicit `peak_tflops` wins over the catalog.
+fn read_peak(b: &mut Builder, cluster: &mut Table) -> Result<(), Error> {
+    let gpu = cluster.take("gpu");
+    let precision = cluster.take("precision");
+    if b.read(cluster, Input::PeakTflops)? {
+        return Ok(());
+    }
+    let Some(gpu) = gpu else {
+        if let Some(p) = precision {
+            return Err(b.src.error(
+                p.span(),
+                "`cluster.precision` needs `cluster.gpu`",
+                "no gpu to look up",
+                Some(
+                    "add `gpu = \"H100-SXM\"` (or another catalog name), or give `peak_tflops`"
+                        .into(),
+                ),
+            ));
+        }
+        return b.require(cluster, Input::PeakTflops);
+    };
+    let name = reader::string(b.src, "cluster.gpu", gpu)?;
+    let format = match precision {
+        Some(p) => reader::string(b.src, "cluster.precision", p)?,
+        None => "bf16",
+    };
+    let peak = hardware::peak_tflops(name, format).map_err(|e| match e {
+        Lookup::UnknownGpu { known } => b.src.error(
+            gpu.span(),
+            format!("unknown accelerator \"{name}\" in `cluster.gpu`"),
+            "not in the catalog",
+            Some(format!(
+                "known: {}; or give `peak_tflops` directly",
+                known.join(", ")
+            )),
+        ),
+        Lookup::UnknownPrecision { gpu: g, known } => b.src.error(
+            precision.map_or(gpu.span(), |p| p.span()),
+            format!("the catalog has no \"{format}\" figure for {g}"),
+            "unknown precision",
+            Some(format!("{g} has: {}", known.join(", "))),
+        ),
+    })?;
+    b.set(
+        Input::PeakTflops,
+        Dist::fixed(peak),
+        Some(format!("{peak} (catalog: {name}, {format})")),
+    );
+    Ok(())
 }
 
 fn read_team(b: &mut Builder, doc: &mut Table) -> Result<ModelOptions, Error> {

@@ -331,3 +331,34 @@ fn structure_errors() {
     let sim = format!("{BASE}[simulation]\nruns = 1.5\n");
     assert!(error(&sim).0.contains("whole number"));
 }
+
+#[test]
+fn the_catalog_fills_peak_tflops() {
+    let text = BASE.replace(
+        "peak_tflops = 989",
+        "gpu = \"H100-SXM\"\nprecision = \"fp8\"",
+    );
+    assert_eq!(
+        parse(&text).unwrap().spec(Input::PeakTflops).dist.median(),
+        1979.0
+    );
+    let text = BASE.replace("peak_tflops = 989", "gpu = \"A100\"");
+    assert_eq!(
+        parse(&text).unwrap().spec(Input::PeakTflops).dist.median(),
+        312.0
+    );
+    // An explicit figure wins.
+    let text = BASE.replace("peak_tflops = 989", "gpu = \"A100\"\npeak_tflops = 250");
+    assert_eq!(
+        parse(&text).unwrap().spec(Input::PeakTflops).dist.median(),
+        250.0
+    );
+    let (msg, ..) = error(&BASE.replace("peak_tflops = 989", "gpu = \"H1000\""));
+    assert!(
+        msg.contains("unknown accelerator") && msg.contains("H100-SXM") && msg.contains("MI300X"),
+        "{msg}"
+    );
+    let (msg, ..) =
+        error(&BASE.replace("peak_tflops = 989", "gpu = \"TPU-v4\"\nprecision = \"fp8\""));
+    assert!(msg.contains("TPU-v4 has: bf16"), "{msg}");
+}
