@@ -11,7 +11,10 @@ use crate::sample::{CHUNK_RUNS, SamplingPlan};
 pub struct Simulation {
     pub runs: u64,
     pub seed: u64,
+    /// Indexed by [`Metric`]; empty for metrics this model does not produce.
     pub columns: Vec<Vec<f64>>,
+    /// The metrics this model produces, in report order.
+    pub metrics: Vec<Metric>,
     /// Runs whose output was infinite or NaN, per metric.
     pub non_finite: [u64; Metric::COUNT],
 }
@@ -24,7 +27,7 @@ impl Simulation {
     /// Fails when any run produced an infinite or undefined output: percentiles and means of
     /// such a sample would be meaningless, and a report must never show them as numbers.
     pub fn ensure_finite(&self) -> Result<(), Error> {
-        match Metric::ALL.iter().find(|m| self.non_finite[m.index()] > 0) {
+        match self.metrics.iter().find(|m| self.non_finite[m.index()] > 0) {
             None => Ok(()),
             Some(m) => Err(Error::NonFinite {
                 metric: m.name(),
@@ -35,11 +38,16 @@ impl Simulation {
     }
 }
 
-/// Bytes of memory a simulation keeps per run.
-pub const BYTES_PER_RUN: u64 = (Metric::COUNT * std::mem::size_of::<f64>()) as u64;
+/// Bytes of memory a simulation of `options` keeps per run: one f64 per metric.
+pub fn bytes_per_run(options: ModelOptions) -> u64 {
+    (options.metrics().len() * std::mem::size_of::<f64>()) as u64
+}
+
 /// Peak bytes per run: the outputs, plus at worst one column of scratch while percentiles of
 /// heavily concentrated data are selected.
-pub const PEAK_BYTES_PER_RUN: u64 = BYTES_PER_RUN + std::mem::size_of::<f64>() as u64;
+pub fn peak_bytes_per_run(options: ModelOptions) -> u64 {
+    bytes_per_run(options) + std::mem::size_of::<f64>() as u64
+}
 
 /// Draws and evaluates every run. `progress` is called once per finished chunk with its run count.
 /// The result does not depend on the number of threads.
@@ -49,11 +57,22 @@ pub fn simulate(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Simulation {
     let runs = usize::try_from(plan.runs).expect("run count fits in memory");
-    let mut columns: Vec<Vec<f64>> = (0..Metric::COUNT).map(|_| vec![0.0; runs]).collect();
-    let mut per_chunk: Vec<Vec<&mut [f64]>> = (0..plan.chunks())
-        .map(|_| Vec::with_capacity(Metric::COUNT))
+    let metrics = options.metrics();
+    let mut columns: Vec<Vec<f64>> = Metric::ALL
+        .iter()
+        .map(|m| {
+            if metrics.contains(m) {
+                vec![0.0; runs]
+            } else {
+                Vec::new()
+            }
+        })
         .collect();
-    for column in &mut columns {
+    // Per chunk, the slices of the metrics produced, in `metrics` order.
+    let mut per_chunk: Vec<Vec<&mut [f64]>> = (0..plan.chunks())
+        .map(|_| Vec::with_capacity(metrics.len()))
+        .collect();
+    for column in columns.iter_mut().filter(|c| !c.is_empty()) {
         for (c, part) in column.chunks_mut(CHUNK_RUNS).enumerate() {
             per_chunk[c].push(part);
         }
@@ -70,9 +89,10 @@ pub fn simulate(
                 while sampler.next_block(block) {
                     for i in 0..block.len {
                         let y = model::evaluate(&block.run(i), options);
-                        for ((out, v), bad) in outputs.iter_mut().zip(y).zip(&mut non_finite) {
+                        for (out, m) in outputs.iter_mut().zip(&metrics) {
+                            let v = y[m.index()];
                             out[offset + i] = v;
-                            *bad += u64::from(!v.is_finite());
+                            non_finite[m.index()] += u64::from(!v.is_finite());
                         }
                     }
                     offset += block.len;
@@ -92,6 +112,7 @@ pub fn simulate(
         runs: plan.runs,
         seed: plan.seed,
         columns,
+        metrics,
         non_finite,
     }
 }

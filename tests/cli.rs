@@ -704,7 +704,7 @@ fn unknown_key_in_cluster_misspelling_a_required_key() {
         &[
             "unknown key `cluster.mfuu`",
             "did you mean `mfu`",
-            "allowed here: gpus, peak_tflops, mfu, downtime",
+            "allowed here: gpus, gpu, precision, peak_tflops, mfu, downtime",
         ],
     );
 }
@@ -718,7 +718,7 @@ fn unknown_key_in_cluster_misspelling_an_optional_key() {
         &[
             "unknown key `cluster.downtme` in [cluster]",
             "did you mean `downtime`",
-            "allowed here: gpus, peak_tflops, mfu, downtime",
+            "allowed here: gpus, gpu, precision, peak_tflops, mfu, downtime",
         ],
     );
 }
@@ -738,7 +738,7 @@ fn unknown_top_level_section() {
         locate(&text, "[hardware]", "hardware"),
         &[
             "unknown key `hardware`",
-            "allowed here: name, description, model, cluster, cost, team, simulation",
+            "allowed here: name, description, model, cluster, cost, team, failures, simulation",
         ],
     );
 }

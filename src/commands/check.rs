@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::error::Error;
-use crate::model::{self, Metric};
+use crate::model::{self, Input, Metric};
 use crate::report::human;
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
@@ -26,7 +26,7 @@ pub fn check(opts: &CheckOptions) -> Result<String, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let runs = opts.runs.unwrap_or(DEFAULT_CHECK_RUNS);
     let (_, seed) = super::runs_and_seed(&scenario, None, opts.seed);
-    super::check_memory(runs)?;
+    super::check_memory(runs, scenario.options, 1)?;
     let mut out = format!("{} ({}): valid\n\n", scenario.name, opts.scenario.display());
     out.push_str(&describe_inputs(&scenario));
     let plan = SamplingPlan::new(&scenario, runs, seed);
@@ -43,7 +43,10 @@ fn describe_inputs(scenario: &Scenario) -> String {
     let mut fixed = Vec::new();
     for spec in scenario.inputs.iter().filter(|s| s.used) {
         let d = &spec.dist;
-        let written = spec.written.as_deref().unwrap_or("(default)");
+        let written = match spec.input {
+            Input::FailureLuck => "(drawn for every run: the luck of the failure process)",
+            _ => spec.written.as_deref().unwrap_or("(default)"),
+        };
         if d.is_fixed() {
             let note = if spec.written.is_none() {
                 " (default)"

@@ -37,7 +37,8 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
     // A's settings rule: both scenarios must run the same draws.
     let (runs, seed) = super::runs_and_seed(&a, opts.runs, opts.seed);
     super::check_outputs(&[&opts.csv, &opts.json])?;
-    super::check_memory(runs.saturating_mul(2))?;
+    super::check_memory(runs, a.options, 1)?;
+    super::check_memory(runs, b.options, 2)?;
     let percentiles = opts
         .percentiles
         .clone()
@@ -63,8 +64,10 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
         Ok::<_, Error>(CompareReport {
             a: report_of(&a, &opts.a, &sim_a),
             b: report_of(&b, &opts.b, &sim_b),
-            difference: Metric::ALL
+            difference: sim_a
+                .metrics
                 .iter()
+                .filter(|m| sim_b.metrics.contains(m))
                 .map(|&m| {
                     (
                         m,

@@ -10,13 +10,16 @@ pub mod sweep;
 use std::path::PathBuf;
 
 use crate::error::Error;
+use crate::model::ModelOptions;
 use crate::output;
 use crate::scenario::Scenario;
-use crate::simulate::PEAK_BYTES_PER_RUN;
+use crate::simulate::peak_bytes_per_run;
 
-/// Refuses a run that cannot fit in memory, before allocating anything.
-pub fn check_memory(runs: u64) -> Result<(), Error> {
-    let needed = runs.saturating_mul(PEAK_BYTES_PER_RUN);
+/// Refuses a run that cannot fit in memory, before allocating anything. `copies`: how many
+/// simulations are held at once (2 for a comparison).
+pub fn check_memory(runs: u64, options: ModelOptions, copies: u64) -> Result<(), Error> {
+    let per_run = peak_bytes_per_run(options) * copies;
+    let needed = runs.saturating_mul(per_run);
     let Some(available) = available_memory() else {
         return Ok(());
     };
@@ -26,7 +29,7 @@ pub fn check_memory(runs: u64) -> Result<(), Error> {
             runs,
             needed: bytes(needed),
             available: bytes(available),
-            max_runs: round_down(usable / PEAK_BYTES_PER_RUN),
+            max_runs: round_down(usable / per_run),
         });
     }
     Ok(())

@@ -48,7 +48,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let (runs, seed) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
     super::check_outputs(&[&opts.csv, &opts.samples_csv, &opts.json, &opts.markdown])?;
-    super::check_memory(runs)?;
+    super::check_memory(runs, scenario.options, 1)?;
     let percentiles = opts
         .percentiles
         .clone()

@@ -77,7 +77,7 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Erro
         )));
     }
     super::check_outputs(&[&opts.csv, &opts.json])?;
-    super::check_memory(opts.runs)?;
+    super::check_memory(opts.runs, scenario.options, 1)?;
     let (_, seed) = super::runs_and_seed(&scenario, None, opts.seed);
     let report = super::with_threads(opts.threads, || study(&scenario, &f, opts, seed))??;
     if let Some(path) = &opts.csv {
@@ -159,7 +159,9 @@ fn study(
         sobol_n: opts.sobol_n,
         points: opts.points,
         bootstrap: opts.bootstrap,
-        leaders: Metric::ALL
+        leaders: scenario
+            .options
+            .metrics()
             .iter()
             .map(|&m| {
                 let (i, st) = sobol_by_metric[m.index()]

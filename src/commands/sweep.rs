@@ -48,7 +48,7 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     let base = Scenario::load(&opts.scenario)?;
     let (runs, seed) = super::runs_and_seed(&base, opts.runs, opts.seed);
     super::check_outputs(&[&opts.csv, &opts.json])?;
-    super::check_memory(runs)?;
+    super::check_memory(runs, base.options, 1)?;
     // Every point is read and checked before the first is simulated.
     let grid = grid(&base, &opts.sets)?;
     let percentiles = opts

@@ -57,7 +57,8 @@ impl RunReport {
         percentiles: &[f64],
         goals: &Goals,
     ) -> Self {
-        let metrics = Metric::ALL
+        let metrics = sim
+            .metrics
             .iter()
             .map(|&m| (m, stats::summarize(sim.column(m), percentiles)))
             .collect();
@@ -121,6 +122,8 @@ pub fn human_sig(unit: Unit, x: f64, sig: usize) -> String {
         Unit::Usd => units::usd(x, sig),
         Unit::Days => units::significant(x, sig),
         Unit::Hours => units::si(x, sig),
+        Unit::Count => units::si(x, sig),
+        Unit::Ratio => format!("{}%", units::significant(100.0 * x, sig)),
         Unit::Flop if x == 0.0 => "0".into(),
         Unit::Flop => format!("{x:.prec$e}", prec = sig - 1),
     }
@@ -132,5 +135,7 @@ pub fn unit_label(unit: Unit) -> &'static str {
         Unit::Days => "days",
         Unit::Hours => "GPU-hours",
         Unit::Flop => "FLOP",
+        Unit::Count => "count",
+        Unit::Ratio => "ratio",
     }
 }

@@ -4,7 +4,6 @@
 
 use std::io::{self, Write};
 
-use crate::model::Metric;
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
 use crate::simulate::Simulation;
@@ -19,7 +18,7 @@ pub fn write_samples(
     let mut w = csv::Writer::from_writer(out);
     let mut header = vec!["run"];
     header.extend(inputs.iter().map(|i| i.key()));
-    header.extend(Metric::ALL.iter().map(|m| m.name()));
+    header.extend(sim.metrics.iter().map(|m| m.name()));
     w.write_record(&header)?;
     let mut block = plan.scratch();
     let mut run = 0usize;
@@ -31,7 +30,7 @@ pub fn write_samples(
                 row.clear();
                 row.push((run + 1).to_string());
                 row.extend(inputs.iter().map(|&k| block.column(k)[i].to_string()));
-                row.extend(Metric::ALL.iter().map(|&m| sim.column(m)[run].to_string()));
+                row.extend(sim.metrics.iter().map(|&m| sim.column(m)[run].to_string()));
                 w.write_record(&row)?;
                 run += 1;
             }

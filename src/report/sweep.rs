@@ -130,7 +130,8 @@ fn short(m: Metric) -> &'static str {
 impl Exporter<SweepReport> for CsvExporter {
     fn export(&self, r: &SweepReport) -> Vec<u8> {
         let mut header: Vec<String> = r.keys.iter().map(|k| k.key().to_string()).collect();
-        for m in Metric::ALL {
+        let metrics: Vec<Metric> = r.points[0].report.metrics.iter().map(|(m, _)| *m).collect();
+        for &m in &metrics {
             header.push(format!("{}_mean", m.name()));
             header.push(format!("{}_sd", m.name()));
             for p in &r.percentiles {
@@ -148,7 +149,7 @@ impl Exporter<SweepReport> for CsvExporter {
         w.write_record(&header).expect("writing to memory");
         for point in &r.points {
             let mut row = point.values.clone();
-            for m in Metric::ALL {
+            for &m in &metrics {
                 let s = point.report.summary(m);
                 row.push(s.mean.to_string());
                 row.push(s.sd.to_string());

@@ -15,7 +15,7 @@ use toml::de::DeTable;
 use crate::dist::{Dist, Family};
 use crate::error::Error;
 use crate::hardware::{self, Lookup};
-use crate::model::{Domain, Input, ModelOptions};
+use crate::model::{Domain, FailureOptions, Input, ModelOptions};
 pub use overrides::{Override, parse_set};
 use reader::{Source, Table};
 
@@ -93,6 +93,7 @@ const TOP_KEYS: &[&str] = &[
     "cluster",
     "cost",
     "team",
+    "failures",
     "simulation",
 ];
 const MODEL_KEYS: &[&str] = &["params", "active_params", "tokens", "flops_per_param_token"];
@@ -106,6 +107,13 @@ const TEAM_KEYS: &[&str] = &[
     "months_after",
 ];
 const SIMULATION_KEYS: &[&str] = &["runs", "seed"];
+const FAILURE_KEYS: &[&str] = &[
+    "rate_per_gpu_hour",
+    "gpu_mtbf_hours",
+    "restart_hours",
+    "checkpoint_interval_hours",
+    "checkpoint_write_hours",
+];
 
 fn section_keys(section: &str) -> &'static [&'static str] {
     match section {
@@ -114,6 +122,7 @@ fn section_keys(section: &str) -> &'static [&'static str] {
         "cost" => COST_KEYS,
         "team" => TEAM_KEYS,
         "simulation" => SIMULATION_KEYS,
+        "failures" => FAILURE_KEYS,
         _ => TOP_KEYS,
     }
 }
@@ -132,11 +141,20 @@ impl Builder<'_> {
         let Some(v) = table.take(short) else {
             return Ok(false);
         };
+        self.read_value(input, v)?;
+        Ok(true)
+    }
+
+    fn read_value(
+        &mut self,
+        input: Input,
+        v: &toml::Spanned<toml::de::DeValue>,
+    ) -> Result<(), Error> {
         let dist = value::read(self.src, input.key(), v)?;
         check_domain(self.src, input, v.span(), &dist)?;
         self.set(input, dist, Some(self.src.text[v.span()].to_string()));
         self.spans[input.index()] = Some(v.span());
-        Ok(true)
+        Ok(())
     }
 
     fn require(&mut self, table: &mut Table, input: Input) -> Result<(), Error> {
@@ -208,7 +226,12 @@ fn read_document(src: &Source, mut doc: Table) -> Result<Scenario, Error> {
     let mut cost = required_section(src, &mut doc, "cost")?;
     b.require(&mut cost, Input::GpuHourUsd)?;
     cost.finish(src, COST_KEYS, "[cost]")?;
-    let options = read_team(&mut b, &mut doc)?;
+    let labor_follows_run = read_team(&mut b, &mut doc)?;
+    let failures = read_failures(&mut b, &mut doc)?;
+    let options = ModelOptions {
+        labor_follows_run,
+        failures,
+    };
     let simulation = read_simulation(src, &mut doc)?;
     doc.finish(src, TOP_KEYS, "the scenario")?;
     let inputs = b
@@ -328,7 +351,8 @@ fn read_peak(b: &mut Builder, cluster: &mut Table) -> Result<(), Error> {
     Ok(())
 }
 
-fn read_team(b: &mut Builder, doc: &mut Table) -> Result<ModelOptions, Error> {
+/// Reads [team]; true when labor follows the run.
+fn read_team(b: &mut Builder, doc: &mut Table) -> Result<bool, Error> {
     let Some(v) = doc.take("team") else {
         for input in [
             Input::TeamSize,
@@ -339,7 +363,7 @@ fn read_team(b: &mut Builder, doc: &mut Table) -> Result<ModelOptions, Error> {
         ] {
             b.unused(input);
         }
-        return Ok(ModelOptions::default());
+        return Ok(false);
     };
     let mut team = reader::table(b.src, "team", v)?;
     b.require(&mut team, Input::TeamSize)?;
@@ -374,9 +398,82 @@ fn read_team(b: &mut Builder, doc: &mut Table) -> Result<ModelOptions, Error> {
         b.unused(Input::MonthsAfter);
     }
     team.finish(b.src, TEAM_KEYS, "[team]")?;
-    Ok(ModelOptions {
-        labor_follows_run: follows,
-    })
+    Ok(follows)
+}
+
+const FAILURE_INPUTS: [Input; 6] = [
+    Input::FailureRate,
+    Input::GpuMtbfHours,
+    Input::RestartHours,
+    Input::CheckpointIntervalHours,
+    Input::CheckpointWriteHours,
+    Input::FailureLuck,
+];
+
+/// `[failures]`: interruptions simulated run by run, in place of `cluster.downtime`.
+fn read_failures(b: &mut Builder, doc: &mut Table) -> Result<Option<FailureOptions>, Error> {
+    let Some(v) = doc.take("failures") else {
+        FAILURE_INPUTS.iter().for_each(|&i| b.unused(i));
+        return Ok(None);
+    };
+    let mut t = reader::table(b.src, "failures", v)?;
+    if let Some(span) = b.spans[Input::Downtime.index()].clone() {
+        return Err(b.src.error(
+            span,
+            "`cluster.downtime` and [failures] both say how much time is lost",
+            "replaced by [failures]",
+            Some(
+                "remove `downtime`: with [failures] the lost time follows from the interruptions"
+                    .into(),
+            ),
+        ));
+    }
+    let has_rate = b.read(&mut t, Input::FailureRate)?;
+    let has_mtbf = b.read(&mut t, Input::GpuMtbfHours)?;
+    match (has_rate, has_mtbf) {
+        (true, true) => {
+            return Err(b.src.error(
+                b.spans[Input::GpuMtbfHours.index()].clone().unwrap(),
+                "[failures] gives both `rate_per_gpu_hour` and `gpu_mtbf_hours`",
+                "one or the other",
+                Some("the rate is 1 / MTBF: keep one of them".into()),
+            ));
+        }
+        (false, false) => {
+            return Err(b.src.error(
+                t.span.clone(),
+                "[failures] needs a failure rate",
+                "no rate",
+                Some(
+                    "add `rate_per_gpu_hour = 2e-5` (Llama 3: ~2e-5) or `gpu_mtbf_hours = 50000`"
+                        .into(),
+                ),
+            ));
+        }
+        (true, false) => b.unused(Input::GpuMtbfHours),
+        (false, true) => b.unused(Input::FailureRate),
+    }
+    b.require(&mut t, Input::RestartHours)?;
+    b.require(&mut t, Input::CheckpointWriteHours)?;
+    let optimal_interval = match t.take("checkpoint_interval_hours") {
+        Some(v) if matches!(v.get_ref(), toml::de::DeValue::String(s) if s == "optimal") => true,
+        Some(v) => {
+            b.read_value(Input::CheckpointIntervalHours, v)?;
+            false
+        }
+        None => true,
+    };
+    if optimal_interval {
+        b.unused(Input::CheckpointIntervalHours);
+    }
+    let luck = Family::uniform(0.0, 1.0).expect("0 < 1");
+    b.set(Input::FailureLuck, Dist::new(luck), None);
+    b.unused(Input::Downtime);
+    t.finish(b.src, FAILURE_KEYS, "[failures]")?;
+    Ok(Some(FailureOptions {
+        from_mtbf: has_mtbf,
+        optimal_interval,
+    }))
 }
 
 fn read_simulation(src: &Source, doc: &mut Table) -> Result<SimulationSettings, Error> {

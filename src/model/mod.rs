@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! train_flops      = flops_per_param_token × active_params × tokens                 [FLOP]
-//! train_days       = train_flops / (gpus × peak_tflops × 1e12 × mfu) / 86 400 / (1 − downtime)
+//! compute_days     = train_flops / (gpus × peak_tflops × 1e12 × mfu) / 86 400
+//! train_days       = compute_days / (1 − downtime)          (or the failure process, see failures)
 //! gpu_hours        = gpus × train_days × 24
 //! compute_cost_usd = gpu_hours × gpu_hour_usd
 //! labor_months     = months                                   (fixed project length), or
@@ -10,7 +11,11 @@
 //! labor_cost_usd   = team_size × salary_usd × labor_months / 12
 //! total_cost_usd   = compute_cost_usd + labor_cost_usd
 //! ```
-//! New terms (failure process, energy, more cost lines) add an [`Input`] and a [`Metric`] each.
+//! New terms add an [`Input`] and a [`Metric`] each.
+
+mod failures;
+
+pub use failures::{FailureOptions, expected_interruptions};
 
 /// Average Gregorian month, in days.
 pub const DAYS_PER_MONTH: f64 = 365.2425 / 12.0;
@@ -34,6 +39,12 @@ pub enum Input {
     Months,
     MonthsBefore,
     MonthsAfter,
+    FailureRate,
+    GpuMtbfHours,
+    RestartHours,
+    CheckpointIntervalHours,
+    CheckpointWriteHours,
+    FailureLuck,
 }
 
 /// The set of values an input may take: draws outside it would make the arithmetic meaningless.
@@ -61,7 +72,7 @@ impl Domain {
 }
 
 impl Input {
-    pub const COUNT: usize = 14;
+    pub const COUNT: usize = 20;
     pub const ALL: [Input; Input::COUNT] = [
         Input::Params,
         Input::ActiveParams,
@@ -77,6 +88,12 @@ impl Input {
         Input::Months,
         Input::MonthsBefore,
         Input::MonthsAfter,
+        Input::FailureRate,
+        Input::GpuMtbfHours,
+        Input::RestartHours,
+        Input::CheckpointIntervalHours,
+        Input::CheckpointWriteHours,
+        Input::FailureLuck,
     ];
 
     /// The key as written in a scenario file and used for CSV columns.
@@ -96,6 +113,12 @@ impl Input {
             Input::Months => "team.months",
             Input::MonthsBefore => "team.months_before",
             Input::MonthsAfter => "team.months_after",
+            Input::FailureRate => "failures.rate_per_gpu_hour",
+            Input::GpuMtbfHours => "failures.gpu_mtbf_hours",
+            Input::RestartHours => "failures.restart_hours",
+            Input::CheckpointIntervalHours => "failures.checkpoint_interval_hours",
+            Input::CheckpointWriteHours => "failures.checkpoint_write_hours",
+            Input::FailureLuck => "failures.luck",
         }
     }
 
@@ -103,9 +126,14 @@ impl Input {
         match self {
             Input::Mfu => Domain::UnitOpenClosed,
             Input::Downtime => Domain::UnitClosedOpen,
-            Input::SalaryUsd | Input::Months | Input::MonthsBefore | Input::MonthsAfter => {
-                Domain::NonNegative
-            }
+            Input::SalaryUsd
+            | Input::Months
+            | Input::MonthsBefore
+            | Input::MonthsAfter
+            | Input::FailureRate
+            | Input::RestartHours
+            | Input::CheckpointWriteHours => Domain::NonNegative,
+            Input::FailureLuck => Domain::UnitOpenClosed,
             _ => Domain::Positive,
         }
     }
@@ -125,6 +153,8 @@ pub enum Metric {
     ComputeCostUsd,
     LaborCostUsd,
     TotalCostUsd,
+    Interruptions,
+    EffectiveTimeRatio,
 }
 
 /// How a metric is shown to a person.
@@ -134,10 +164,12 @@ pub enum Unit {
     Days,
     Hours,
     Usd,
+    Count,
+    Ratio,
 }
 
 impl Metric {
-    pub const COUNT: usize = 6;
+    pub const COUNT: usize = 8;
     pub const ALL: [Metric; Metric::COUNT] = [
         Metric::TrainFlops,
         Metric::TrainDays,
@@ -145,6 +177,8 @@ impl Metric {
         Metric::ComputeCostUsd,
         Metric::LaborCostUsd,
         Metric::TotalCostUsd,
+        Metric::Interruptions,
+        Metric::EffectiveTimeRatio,
     ];
 
     pub fn name(self) -> &'static str {
@@ -155,6 +189,8 @@ impl Metric {
             Metric::ComputeCostUsd => "compute_cost_usd",
             Metric::LaborCostUsd => "labor_cost_usd",
             Metric::TotalCostUsd => "total_cost_usd",
+            Metric::Interruptions => "interruptions",
+            Metric::EffectiveTimeRatio => "effective_time_ratio",
         }
     }
 
@@ -164,6 +200,8 @@ impl Metric {
             Metric::TrainDays => Unit::Days,
             Metric::GpuHours => Unit::Hours,
             Metric::ComputeCostUsd | Metric::LaborCostUsd | Metric::TotalCostUsd => Unit::Usd,
+            Metric::Interruptions => Unit::Count,
+            Metric::EffectiveTimeRatio => Unit::Ratio,
         }
     }
 
@@ -177,6 +215,21 @@ impl Metric {
 pub struct ModelOptions {
     /// Labor is paid for months_before + the run + months_after instead of a fixed `months`.
     pub labor_follows_run: bool,
+    /// Interruptions are simulated (a `[failures]` section) instead of a downtime fraction.
+    pub failures: Option<FailureOptions>,
+}
+
+impl ModelOptions {
+    /// The metrics this model produces: the failure outputs exist only with a failure process.
+    pub fn metrics(&self) -> Vec<Metric> {
+        Metric::ALL
+            .into_iter()
+            .filter(|m| {
+                self.failures.is_some()
+                    || !matches!(m, Metric::Interruptions | Metric::EffectiveTimeRatio)
+            })
+            .collect()
+    }
 }
 
 /// One run's inputs, indexed by [`Input`].
@@ -190,7 +243,21 @@ pub fn evaluate(x: &Inputs, options: ModelOptions) -> Outputs {
     let gpus = get(Input::Gpus);
     let flops = get(Input::FlopsPerParamToken) * get(Input::ActiveParams) * get(Input::Tokens);
     let cluster_flops_per_s = gpus * get(Input::PeakTflops) * 1e12 * get(Input::Mfu);
-    let train_days = flops / cluster_flops_per_s / SECONDS_PER_DAY / (1.0 - get(Input::Downtime));
+    let compute_days = flops / cluster_flops_per_s / SECONDS_PER_DAY;
+    let (train_days, interruptions, effective) = match options.failures {
+        None => {
+            let up = 1.0 - get(Input::Downtime);
+            (compute_days / up, 0.0, up)
+        }
+        Some(f) => {
+            let r = failures::simulate(compute_days * 24.0, gpus, x, f);
+            (
+                r.wall_hours / 24.0,
+                r.interruptions,
+                compute_days * 24.0 / r.wall_hours,
+            )
+        }
+    };
     let gpu_hours = gpus * train_days * 24.0;
     let compute_cost = gpu_hours * get(Input::GpuHourUsd);
     let labor_months = if options.labor_follows_run {
@@ -206,6 +273,8 @@ pub fn evaluate(x: &Inputs, options: ModelOptions) -> Outputs {
         compute_cost,
         labor_cost,
         compute_cost + labor_cost,
+        interruptions,
+        effective,
     ]
 }
 
@@ -271,6 +340,7 @@ mod tests {
             &x,
             ModelOptions {
                 labor_follows_run: true,
+                failures: None,
             },
         );
         let months = 8.0 + 68.554_687_5 / DAYS_PER_MONTH;
