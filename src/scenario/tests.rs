@@ -362,3 +362,88 @@ fn the_catalog_fills_peak_tflops() {
         error(&BASE.replace("peak_tflops = 989", "gpu = \"TPU-v4\"\nprecision = \"fp8\""));
     assert!(msg.contains("TPU-v4 has: bf16"), "{msg}");
 }
+
+const FAILURES: &str = r#"
+[failures]
+rate_per_gpu_hour = { dist = "lognormal", p5 = 1.2e-5, p95 = 3e-5 }
+restart_hours = 0.2
+checkpoint_write_hours = 0.05
+"#;
+
+#[test]
+fn failures_replace_downtime() {
+    let s = parse(&format!("{BASE}{FAILURES}")).unwrap();
+    let f = s.options.failures.unwrap();
+    assert!(
+        f.optimal_interval && !f.from_mtbf,
+        "optimal is the default interval"
+    );
+    assert!(!s.spec(Input::Downtime).used && !s.spec(Input::GpuMtbfHours).used);
+    assert!(s.spec(Input::FailureLuck).used);
+    assert!(
+        s.options
+            .metrics()
+            .contains(&crate::model::Metric::Interruptions)
+    );
+    let fixed = FAILURES.replace(
+        "checkpoint_write_hours = 0.05",
+        "checkpoint_write_hours = 0.05\ncheckpoint_interval_hours = 2",
+    );
+    assert!(
+        !parse(&format!("{BASE}{fixed}"))
+            .unwrap()
+            .options
+            .failures
+            .unwrap()
+            .optimal_interval
+    );
+    let mtbf = FAILURES.replace(
+        r#"rate_per_gpu_hour = { dist = "lognormal", p5 = 1.2e-5, p95 = 3e-5 }"#,
+        "gpu_mtbf_hours = 50000",
+    );
+    assert!(
+        parse(&format!("{BASE}{mtbf}"))
+            .unwrap()
+            .options
+            .failures
+            .unwrap()
+            .from_mtbf
+    );
+}
+
+#[test]
+fn failure_errors() {
+    let with_downtime = with_cluster("mfu = 0.4\ndowntime = 0.1");
+    assert!(
+        error(&format!("{with_downtime}{FAILURES}"))
+            .0
+            .contains("both say how much time is lost")
+    );
+    let both = FAILURES.replace("restart_hours", "gpu_mtbf_hours = 5e4\nrestart_hours");
+    assert!(
+        error(&format!("{BASE}{both}"))
+            .0
+            .contains("one or the other")
+    );
+    let none = FAILURES.replace(
+        r#"rate_per_gpu_hour = { dist = "lognormal", p5 = 1.2e-5, p95 = 3e-5 }"#,
+        "",
+    );
+    assert!(
+        error(&format!("{BASE}{none}"))
+            .0
+            .contains("needs a failure rate")
+    );
+    let typo = FAILURES.replace("restart_hours", "restart_hour");
+    assert!(
+        error(&format!("{BASE}{typo}"))
+            .0
+            .contains("did you mean `restart_hours`?")
+    );
+    let negative = FAILURES.replace("restart_hours = 0.2", "restart_hours = -1");
+    assert!(
+        error(&format!("{BASE}{negative}"))
+            .0
+            .contains("must be >= 0")
+    );
+}
