@@ -9,7 +9,11 @@
 //! labor_months     = months                                   (fixed project length), or
 //!                    months_before + train_days / DAYS_PER_MONTH + months_after   (follows the run)
 //! labor_cost_usd   = team_size × salary_usd × labor_months / 12
-//! total_cost_usd   = compute_cost_usd + labor_cost_usd
+//! energy_cost_usd  = gpu_hours × gpu_kw × pue × usd_per_kwh                  (owned clusters)
+//! storage_network_cost_usd = gpu_hours × storage_network_usd_per_gpu_hour
+//! experiments_cost_usd     = experiments_fraction × compute_cost_usd
+//! fixed_cost_usd   = data_usd + evaluation_usd + other_usd
+//! total_cost_usd   = compute + energy + storage_network + experiments + fixed + labor
 //! ```
 //! New terms add an [`Input`] and a [`Metric`] each.
 
@@ -45,6 +49,14 @@ pub enum Input {
     CheckpointIntervalHours,
     CheckpointWriteHours,
     FailureLuck,
+    GpuKw,
+    Pue,
+    UsdPerKwh,
+    StorageNetworkUsdPerGpuHour,
+    ExperimentsFraction,
+    DataUsd,
+    EvaluationUsd,
+    OtherUsd,
 }
 
 /// The set of values an input may take: draws outside it would make the arithmetic meaningless.
@@ -58,6 +70,8 @@ pub enum Domain {
     UnitOpenClosed,
     /// [0, 1)
     UnitClosedOpen,
+    /// [1, ∞)
+    AtLeastOne,
 }
 
 impl Domain {
@@ -67,12 +81,13 @@ impl Domain {
             Domain::NonNegative => ">= 0",
             Domain::UnitOpenClosed => "in (0, 1]",
             Domain::UnitClosedOpen => "in [0, 1)",
+            Domain::AtLeastOne => ">= 1",
         }
     }
 }
 
 impl Input {
-    pub const COUNT: usize = 20;
+    pub const COUNT: usize = 28;
     pub const ALL: [Input; Input::COUNT] = [
         Input::Params,
         Input::ActiveParams,
@@ -94,6 +109,14 @@ impl Input {
         Input::CheckpointIntervalHours,
         Input::CheckpointWriteHours,
         Input::FailureLuck,
+        Input::GpuKw,
+        Input::Pue,
+        Input::UsdPerKwh,
+        Input::StorageNetworkUsdPerGpuHour,
+        Input::ExperimentsFraction,
+        Input::DataUsd,
+        Input::EvaluationUsd,
+        Input::OtherUsd,
     ];
 
     /// The key as written in a scenario file and used for CSV columns.
@@ -119,6 +142,14 @@ impl Input {
             Input::CheckpointIntervalHours => "failures.checkpoint_interval_hours",
             Input::CheckpointWriteHours => "failures.checkpoint_write_hours",
             Input::FailureLuck => "failures.luck",
+            Input::GpuKw => "cost.gpu_kw",
+            Input::Pue => "cost.pue",
+            Input::UsdPerKwh => "cost.usd_per_kwh",
+            Input::StorageNetworkUsdPerGpuHour => "cost.storage_network_usd_per_gpu_hour",
+            Input::ExperimentsFraction => "cost.experiments_fraction",
+            Input::DataUsd => "cost.data_usd",
+            Input::EvaluationUsd => "cost.evaluation_usd",
+            Input::OtherUsd => "cost.other_usd",
         }
     }
 
@@ -132,7 +163,14 @@ impl Input {
             | Input::MonthsAfter
             | Input::FailureRate
             | Input::RestartHours
-            | Input::CheckpointWriteHours => Domain::NonNegative,
+            | Input::CheckpointWriteHours
+            | Input::UsdPerKwh
+            | Input::StorageNetworkUsdPerGpuHour
+            | Input::ExperimentsFraction
+            | Input::DataUsd
+            | Input::EvaluationUsd
+            | Input::OtherUsd => Domain::NonNegative,
+            Input::Pue => Domain::AtLeastOne,
             Input::FailureLuck => Domain::UnitOpenClosed,
             _ => Domain::Positive,
         }
@@ -155,6 +193,10 @@ pub enum Metric {
     TotalCostUsd,
     Interruptions,
     EffectiveTimeRatio,
+    EnergyCostUsd,
+    StorageNetworkCostUsd,
+    ExperimentsCostUsd,
+    FixedCostUsd,
 }
 
 /// How a metric is shown to a person.
@@ -169,7 +211,7 @@ pub enum Unit {
 }
 
 impl Metric {
-    pub const COUNT: usize = 8;
+    pub const COUNT: usize = 12;
     pub const ALL: [Metric; Metric::COUNT] = [
         Metric::TrainFlops,
         Metric::TrainDays,
@@ -179,6 +221,10 @@ impl Metric {
         Metric::TotalCostUsd,
         Metric::Interruptions,
         Metric::EffectiveTimeRatio,
+        Metric::EnergyCostUsd,
+        Metric::StorageNetworkCostUsd,
+        Metric::ExperimentsCostUsd,
+        Metric::FixedCostUsd,
     ];
 
     pub fn name(self) -> &'static str {
@@ -191,6 +237,10 @@ impl Metric {
             Metric::TotalCostUsd => "total_cost_usd",
             Metric::Interruptions => "interruptions",
             Metric::EffectiveTimeRatio => "effective_time_ratio",
+            Metric::EnergyCostUsd => "energy_cost_usd",
+            Metric::StorageNetworkCostUsd => "storage_network_cost_usd",
+            Metric::ExperimentsCostUsd => "experiments_cost_usd",
+            Metric::FixedCostUsd => "fixed_cost_usd",
         }
     }
 
@@ -199,7 +249,13 @@ impl Metric {
             Metric::TrainFlops => Unit::Flop,
             Metric::TrainDays => Unit::Days,
             Metric::GpuHours => Unit::Hours,
-            Metric::ComputeCostUsd | Metric::LaborCostUsd | Metric::TotalCostUsd => Unit::Usd,
+            Metric::ComputeCostUsd
+            | Metric::LaborCostUsd
+            | Metric::TotalCostUsd
+            | Metric::EnergyCostUsd
+            | Metric::StorageNetworkCostUsd
+            | Metric::ExperimentsCostUsd
+            | Metric::FixedCostUsd => Unit::Usd,
             Metric::Interruptions => Unit::Count,
             Metric::EffectiveTimeRatio => Unit::Ratio,
         }
@@ -217,6 +273,17 @@ pub struct ModelOptions {
     pub labor_follows_run: bool,
     /// Interruptions are simulated (a `[failures]` section) instead of a downtime fraction.
     pub failures: Option<FailureOptions>,
+    /// The optional cost lines the scenario has.
+    pub cost_lines: CostLines,
+}
+
+/// Which optional cost lines a scenario has; each one present is its own output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CostLines {
+    pub energy: bool,
+    pub storage_network: bool,
+    pub experiments: bool,
+    pub fixed: bool,
 }
 
 impl ModelOptions {
@@ -224,9 +291,13 @@ impl ModelOptions {
     pub fn metrics(&self) -> Vec<Metric> {
         Metric::ALL
             .into_iter()
-            .filter(|m| {
-                self.failures.is_some()
-                    || !matches!(m, Metric::Interruptions | Metric::EffectiveTimeRatio)
+            .filter(|m| match m {
+                Metric::Interruptions | Metric::EffectiveTimeRatio => self.failures.is_some(),
+                Metric::EnergyCostUsd => self.cost_lines.energy,
+                Metric::StorageNetworkCostUsd => self.cost_lines.storage_network,
+                Metric::ExperimentsCostUsd => self.cost_lines.experiments,
+                Metric::FixedCostUsd => self.cost_lines.fixed,
+                _ => true,
             })
             .collect()
     }
@@ -260,21 +331,36 @@ pub fn evaluate(x: &Inputs, options: ModelOptions) -> Outputs {
     };
     let gpu_hours = gpus * train_days * 24.0;
     let compute_cost = gpu_hours * get(Input::GpuHourUsd);
+    // Absent cost lines have their inputs at 0, so they add nothing.
+    let energy_cost = gpu_hours * get(Input::GpuKw) * get(Input::Pue) * get(Input::UsdPerKwh);
+    let storage_network_cost = gpu_hours * get(Input::StorageNetworkUsdPerGpuHour);
+    let experiments_cost = get(Input::ExperimentsFraction) * compute_cost;
+    let fixed_cost = get(Input::DataUsd) + get(Input::EvaluationUsd) + get(Input::OtherUsd);
     let labor_months = if options.labor_follows_run {
         get(Input::MonthsBefore) + train_days / DAYS_PER_MONTH + get(Input::MonthsAfter)
     } else {
         get(Input::Months)
     };
     let labor_cost = get(Input::TeamSize) * get(Input::SalaryUsd) * labor_months / 12.0;
+    let total = compute_cost
+        + energy_cost
+        + storage_network_cost
+        + experiments_cost
+        + fixed_cost
+        + labor_cost;
     [
         flops,
         train_days,
         gpu_hours,
         compute_cost,
         labor_cost,
-        compute_cost + labor_cost,
+        total,
         interruptions,
         effective,
+        energy_cost,
+        storage_network_cost,
+        experiments_cost,
+        fixed_cost,
     ]
 }
 
@@ -324,6 +410,25 @@ mod tests {
     }
 
     #[test]
+    fn cost_lines_add_up_to_the_total() {
+        let mut x = article();
+        x[Input::GpuKw.index()] = 1.0;
+        x[Input::Pue.index()] = 1.25;
+        x[Input::UsdPerKwh.index()] = 0.08;
+        x[Input::StorageNetworkUsdPerGpuHour.index()] = 0.1;
+        x[Input::ExperimentsFraction.index()] = 0.5;
+        x[Input::DataUsd.index()] = 3e6;
+        let y = evaluate(&x, ModelOptions::default());
+        let gpu_hours = 26_325_000.0;
+        assert!((y[Metric::EnergyCostUsd.index()] - gpu_hours * 0.1).abs() < 1e-3);
+        assert!((y[Metric::StorageNetworkCostUsd.index()] - gpu_hours * 0.1).abs() < 1e-3);
+        assert!((y[Metric::ExperimentsCostUsd.index()] - 0.5 * 52_650_000.0).abs() < 1e-3);
+        assert_eq!(y[Metric::FixedCostUsd.index()], 3e6);
+        let total = 52_650_000.0 * 1.5 + gpu_hours * 0.2 + 3e6 + 25e6;
+        assert!((y[Metric::TotalCostUsd.index()] - total).abs() < 1e-3);
+    }
+
+    #[test]
     fn downtime_stretches_wall_clock() {
         let mut x = article();
         x[Input::Downtime.index()] = 0.2;
@@ -340,7 +445,7 @@ mod tests {
             &x,
             ModelOptions {
                 labor_follows_run: true,
-                failures: None,
+                ..ModelOptions::default()
             },
         );
         let months = 8.0 + 68.554_687_5 / DAYS_PER_MONTH;

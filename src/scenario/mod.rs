@@ -15,7 +15,7 @@ use toml::de::DeTable;
 use crate::dist::{Dist, Family};
 use crate::error::Error;
 use crate::hardware::{self, Lookup};
-use crate::model::{Domain, FailureOptions, Input, ModelOptions};
+use crate::model::{CostLines, Domain, FailureOptions, Input, ModelOptions};
 pub use overrides::{Override, parse_set};
 use reader::{Source, Table};
 
@@ -98,7 +98,17 @@ const TOP_KEYS: &[&str] = &[
 ];
 const MODEL_KEYS: &[&str] = &["params", "active_params", "tokens", "flops_per_param_token"];
 const CLUSTER_KEYS: &[&str] = &["gpus", "gpu", "precision", "peak_tflops", "mfu", "downtime"];
-const COST_KEYS: &[&str] = &["gpu_hour_usd"];
+const COST_KEYS: &[&str] = &[
+    "gpu_hour_usd",
+    "gpu_kw",
+    "pue",
+    "usd_per_kwh",
+    "storage_network_usd_per_gpu_hour",
+    "experiments_fraction",
+    "data_usd",
+    "evaluation_usd",
+    "other_usd",
+];
 const TEAM_KEYS: &[&str] = &[
     "size",
     "salary_usd",
@@ -223,14 +233,13 @@ fn read_document(src: &Source, mut doc: Table) -> Result<Scenario, Error> {
     };
     read_model(&mut b, &mut doc)?;
     read_cluster(&mut b, &mut doc)?;
-    let mut cost = required_section(src, &mut doc, "cost")?;
-    b.require(&mut cost, Input::GpuHourUsd)?;
-    cost.finish(src, COST_KEYS, "[cost]")?;
+    let cost_lines = read_cost(&mut b, &mut doc)?;
     let labor_follows_run = read_team(&mut b, &mut doc)?;
     let failures = read_failures(&mut b, &mut doc)?;
     let options = ModelOptions {
         labor_follows_run,
         failures,
+        cost_lines,
     };
     let simulation = read_simulation(src, &mut doc)?;
     doc.finish(src, TOP_KEYS, "the scenario")?;
@@ -349,6 +358,60 @@ fn read_peak(b: &mut Builder, cluster: &mut Table) -> Result<(), Error> {
         Some(format!("{peak} (catalog: {name}, {format})")),
     );
     Ok(())
+}
+
+/// `[cost]`: the GPU-hour price, and the optional cost lines, each all-or-nothing.
+fn read_cost(b: &mut Builder, doc: &mut Table) -> Result<CostLines, Error> {
+    let mut cost = required_section(b.src, doc, "cost")?;
+    b.require(&mut cost, Input::GpuHourUsd)?;
+    let mut line = |inputs: &[Input], what: &str| -> Result<bool, Error> {
+        let mut given = Vec::new();
+        for &input in inputs {
+            if b.read(&mut cost, input)? {
+                given.push(input);
+            }
+        }
+        if given.is_empty() {
+            inputs.iter().for_each(|&i| b.unused(i));
+            return Ok(false);
+        }
+        if let Some(missing) = inputs.iter().find(|i| !given.contains(i)) {
+            let names: Vec<&str> = inputs.iter().map(|i| i.key()).collect();
+            return Err(b.src.error(
+                b.spans[given[0].index()].clone().unwrap(),
+                format!("{what} needs `{}` too", missing.key()),
+                format!("incomplete {what}"),
+                Some(format!("{what} takes {} together", names.join(", "))),
+            ));
+        }
+        Ok(true)
+    };
+    let energy = line(
+        &[Input::GpuKw, Input::Pue, Input::UsdPerKwh],
+        "the energy cost",
+    )?;
+    let storage_network = line(&[Input::StorageNetworkUsdPerGpuHour], "storage and network")?;
+    let experiments = line(&[Input::ExperimentsFraction], "experiments")?;
+    // Fixed items stand alone: any of them makes the line, the others count as 0.
+    let fixed_inputs = [Input::DataUsd, Input::EvaluationUsd, Input::OtherUsd];
+    let mut fixed = false;
+    for input in fixed_inputs {
+        fixed |= b.read(&mut cost, input)?;
+    }
+    for input in fixed_inputs {
+        if fixed {
+            b.default(input, 0.0);
+        } else {
+            b.unused(input);
+        }
+    }
+    cost.finish(b.src, COST_KEYS, "[cost]")?;
+    Ok(CostLines {
+        energy,
+        storage_network,
+        experiments,
+        fixed,
+    })
 }
 
 /// Reads [team]; true when labor follows the run.
@@ -527,6 +590,7 @@ fn check_domain(src: &Source, input: Input, span: Range<usize>, dist: &Dist) -> 
     let lo_ok = match domain {
         Domain::Positive | Domain::UnitOpenClosed => s.lo > 0.0 || (s.lo == 0.0 && s.lo_open),
         Domain::NonNegative | Domain::UnitClosedOpen => s.lo >= 0.0,
+        Domain::AtLeastOne => s.lo >= 1.0,
     };
     let hi_ok = match domain {
         Domain::UnitOpenClosed => s.hi <= 1.0,
@@ -556,6 +620,7 @@ fn check_domain(src: &Source, input: Input, span: Range<usize>, dist: &Dist) -> 
         reach.push(format!("down to {}", s.lo));
         help.push(match domain {
             Domain::Positive | Domain::UnitOpenClosed => "a `lower` bound above 0",
+            Domain::AtLeastOne => "`lower = 1`",
             _ => "`lower = 0`",
         });
     }
@@ -576,6 +641,7 @@ fn check_domain(src: &Source, input: Input, span: Range<usize>, dist: &Dist) -> 
         Domain::NonNegative => {
             "a family that stays non-negative: lognormal, gamma, pert, triangular"
         }
+        Domain::AtLeastOne => "a pert or triangular with min >= 1",
     };
     let written = &src.text[span.clone()];
     let help = match written

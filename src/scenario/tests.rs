@@ -447,3 +447,35 @@ fn failure_errors() {
             .contains("must be >= 0")
     );
 }
+
+#[test]
+fn optional_cost_lines_each_add_an_output() {
+    use crate::model::Metric;
+    let plain = parse(BASE).unwrap();
+    assert_eq!(plain.options.metrics().len(), 6);
+    let text = BASE.replace(
+        "gpu_hour_usd = 2",
+        "gpu_hour_usd = 2\ngpu_kw = 1.2\npue = 1.3\nusd_per_kwh = 0.08\nstorage_network_usd_per_gpu_hour = 0.1\nexperiments_fraction = \"0.2 to 0.6\"\ndata_usd = 5e6",
+    );
+    let s = parse(&text).unwrap();
+    let metrics = s.options.metrics();
+    for m in [
+        Metric::EnergyCostUsd,
+        Metric::StorageNetworkCostUsd,
+        Metric::ExperimentsCostUsd,
+        Metric::FixedCostUsd,
+    ] {
+        assert!(metrics.contains(&m), "{m:?}");
+    }
+    assert_eq!(s.spec(Input::EvaluationUsd).dist.median(), 0.0);
+    let (msg, ..) = error(&BASE.replace(
+        "gpu_hour_usd = 2",
+        "gpu_hour_usd = 2\ngpu_kw = 1.2\nusd_per_kwh = 0.08",
+    ));
+    assert!(msg.contains("needs `cost.pue` too"), "{msg}");
+    let (msg, ..) = error(&BASE.replace(
+        "gpu_hour_usd = 2",
+        "gpu_hour_usd = 2\ngpu_kw = 1.2\npue = 0.9\nusd_per_kwh = 0.08",
+    ));
+    assert!(msg.contains("`cost.pue` must be >= 1"), "{msg}");
+}
