@@ -173,6 +173,7 @@ fn study(
                 (m, (st > 0.0).then_some((f.inputs()[i], st)))
             })
             .collect(),
+        correlated: !scenario.correlations.is_empty(),
         budget: opts
             .budget_usd
             .zip(budget_exceeds.as_ref())

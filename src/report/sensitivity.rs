@@ -27,6 +27,8 @@ pub struct SensitivityReport {
     pub leaders: Vec<(Metric, Option<(Input, f64)>)>,
     pub budget: Option<TailSummary>,
     pub deadline: Option<TailSummary>,
+    /// The scenario correlates inputs: Sobol indices then treat them as independent.
+    pub correlated: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -117,6 +119,12 @@ pub fn render_sensitivity(r: &SensitivityReport) -> String {
          Spearman: rank correlation with the output; var share: its square, scaled to 100%.\n\
          output at P10 → P90: the input at its P10, then its P90, every other input at its median.\n",
     );
+    if r.correlated {
+        out.push_str(
+            "Note: this scenario correlates inputs. Sobol indices and the tornado treat inputs as\n\
+             independent; Spearman, var share and the tail measures use the correlated runs.\n",
+        );
+    }
     out.push_str("\nMost influential input for each output (largest ST):\n");
     for (metric, leader) in &r.leaders {
         match leader {

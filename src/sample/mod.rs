@@ -6,11 +6,16 @@
 //! any thread, with the same result; two scenarios that share an input draw the same values for it
 //! (common random numbers).
 
+pub mod copula;
 pub mod saltelli;
 
-use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+use rand_distr::StandardNormal;
 use rayon::prelude::*;
+use statrs::function::erf::erfc;
+
+use copula::Copula;
 
 use crate::dist::Dist;
 use crate::model::{Input, Inputs};
@@ -28,7 +33,19 @@ pub struct SamplingPlan {
     pub seed: u64,
     dists: Vec<Dist>,
     streams: Vec<u64>,
+    correlated: Option<Correlated>,
 }
+
+/// Inputs drawn together through a Gaussian copula, from one stream of their own.
+#[derive(Debug, Clone)]
+struct Correlated {
+    copula: Copula,
+    /// For each copula variable, every input slot it sets (an input and its aliases).
+    targets: Vec<Vec<usize>>,
+}
+
+/// The stream the copula's normals come from.
+const COPULA_STREAM: &str = "correlation";
 
 impl SamplingPlan {
     pub fn new(scenario: &Scenario, runs: u64, seed: u64) -> Self {
@@ -41,6 +58,7 @@ impl SamplingPlan {
                 .iter()
                 .map(|s| fnv1a(s.stream_key))
                 .collect(),
+            correlated: correlated(scenario),
         }
     }
 
@@ -55,15 +73,27 @@ impl SamplingPlan {
     }
 
     pub fn chunk(&self, c: usize) -> ChunkSampler<'_> {
+        let in_copula = |i: usize| {
+            self.correlated
+                .as_ref()
+                .is_some_and(|k| k.targets.iter().any(|t| t.contains(&i)))
+        };
         let rngs = self
             .dists
             .iter()
             .zip(&self.streams)
-            .map(|(d, &stream)| (!d.is_fixed()).then(|| stream_rng(self.seed, stream, c as u64)))
+            .enumerate()
+            .map(|(i, (d, &stream))| {
+                (!d.is_fixed() && !in_copula(i)).then(|| stream_rng(self.seed, stream, c as u64))
+            })
             .collect();
         ChunkSampler {
             plan: self,
             rngs,
+            copula_rng: self
+                .correlated
+                .as_ref()
+                .map(|_| stream_rng(self.seed, fnv1a(COPULA_STREAM), c as u64)),
             left: self.chunk_len(c),
         }
     }
@@ -141,6 +171,7 @@ impl Block {
 pub struct ChunkSampler<'p> {
     plan: &'p SamplingPlan,
     rngs: Vec<Option<Xoshiro256PlusPlus>>,
+    copula_rng: Option<Xoshiro256PlusPlus>,
     left: usize,
 }
 
@@ -161,10 +192,74 @@ impl ChunkSampler<'_> {
                 d.fill(rng, &mut col[..n]);
             }
         }
+        if let (Some(k), Some(rng)) = (&self.plan.correlated, &mut self.copula_rng) {
+            draw_correlated(k, &self.plan.dists, rng, &mut block.columns, n);
+        }
         block.len = n;
         self.left -= n;
         true
     }
+}
+
+/// Correlated normals → uniforms (Φ) → each input's quantile; a pinned (fixed) input keeps its
+/// value, the others keep the draws they would have had.
+// Run r writes row r of several columns: an index reads more plainly than k iterators.
+#[allow(clippy::needless_range_loop)]
+fn draw_correlated(
+    k: &Correlated,
+    dists: &[Dist],
+    rng: &mut Xoshiro256PlusPlus,
+    columns: &mut [[f64; BLOCK]],
+    n: usize,
+) {
+    let mut z = vec![0.0; k.copula.k];
+    for r in 0..n {
+        z.iter_mut().for_each(|x| *x = rng.sample(StandardNormal));
+        k.copula.correlate(&mut z);
+        for (zi, targets) in z.iter().zip(&k.targets) {
+            // Φ(z) kept strictly inside (0, 1): a quantile at 0 or 1 can be infinite.
+            let u = (0.5 * erfc(-zi / std::f64::consts::SQRT_2)).clamp(1e-300, 1.0 - 1e-16);
+            for &t in targets {
+                if !dists[t].is_fixed() {
+                    columns[t][r] = dists[t].quantile(u);
+                }
+            }
+        }
+    }
+}
+
+fn correlated(scenario: &Scenario) -> Option<Correlated> {
+    if scenario.correlations.is_empty() {
+        return None;
+    }
+    let mut members: Vec<Input> = Vec::new();
+    for c in &scenario.correlations {
+        for input in [c.a, c.b] {
+            if !members.contains(&input) {
+                members.push(input);
+            }
+        }
+    }
+    let position = |i: Input| members.iter().position(|m| *m == i).unwrap();
+    let pairs: Vec<(usize, usize, f64)> = scenario
+        .correlations
+        .iter()
+        .map(|c| (position(c.a), position(c.b), c.spearman))
+        .collect();
+    let copula = Copula::new(members.len(), &pairs).expect("checked when the scenario was read");
+    let targets = members
+        .iter()
+        .map(|m| {
+            let key = scenario.inputs[m.index()].stream_key;
+            scenario
+                .inputs
+                .iter()
+                .filter(|s| s.used && s.stream_key == key)
+                .map(|s| s.input.index())
+                .collect()
+        })
+        .collect();
+    Some(Correlated { copula, targets })
 }
 
 /// A generator for one (seed, stream, chunk) triple; SplitMix64 decorrelates nearby triples.

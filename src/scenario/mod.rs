@@ -48,6 +48,16 @@ pub struct Scenario {
     pub inputs: Vec<InputSpec>,
     pub options: ModelOptions,
     pub simulation: SimulationSettings,
+    /// Rank correlations between uncertain inputs (`[[correlation]]`).
+    pub correlations: Vec<Correlation>,
+}
+
+/// A target Spearman correlation between two uncertain inputs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Correlation {
+    pub a: Input,
+    pub b: Input,
+    pub spearman: f64,
 }
 
 impl Scenario {
@@ -94,6 +104,7 @@ const TOP_KEYS: &[&str] = &[
     "cost",
     "team",
     "failures",
+    "correlation",
     "simulation",
 ];
 const MODEL_KEYS: &[&str] = &["params", "active_params", "tokens", "flops_per_param_token"];
@@ -242,18 +253,25 @@ fn read_document(src: &Source, mut doc: Table) -> Result<Scenario, Error> {
         cost_lines,
     };
     let simulation = read_simulation(src, &mut doc)?;
+    let correlation_value = doc.take("correlation");
     doc.finish(src, TOP_KEYS, "the scenario")?;
     let inputs = b
         .inputs
         .into_iter()
         .map(|s| s.expect("every input is set"))
         .collect();
-    Ok(Scenario {
+    let scenario = Scenario {
         name,
         path: src.path.to_path_buf(),
         inputs,
         options,
         simulation,
+        correlations: Vec::new(),
+    };
+    let correlations = read_correlations(src, &scenario, correlation_value)?;
+    Ok(Scenario {
+        correlations,
+        ..scenario
     })
 }
 
@@ -412,6 +430,129 @@ fn read_cost(b: &mut Builder, doc: &mut Table) -> Result<CostLines, Error> {
         experiments,
         fixed,
     })
+}
+
+/// `[[correlation]]` entries: `between = ["a.key", "b.key"]`, `spearman = ρ` with |ρ| < 1, each
+/// between two uncertain inputs the model uses, each pair once, and all of them possible at once.
+fn read_correlations(
+    src: &Source,
+    scenario: &Scenario,
+    value: Option<&toml::Spanned<toml::de::DeValue>>,
+) -> Result<Vec<Correlation>, Error> {
+    use toml::de::DeValue;
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    let DeValue::Array(items) = value.get_ref() else {
+        return Err(src.error(
+            value.span(),
+            "`correlation` must be a list of [[correlation]] tables",
+            "expected [[correlation]]",
+            Some("write each as [[correlation]] with between = [\"cluster.mfu\", \"cluster.gpus\"] and spearman = -0.4".into()),
+        ));
+    };
+    let mut out: Vec<Correlation> = Vec::new();
+    let mut spans = Vec::new();
+    for item in items.iter() {
+        let mut t = reader::table(src, "correlation", item)?;
+        let between = t.take("between").ok_or_else(|| {
+            src.error(
+                t.span.clone(),
+                "[[correlation]] needs `between`",
+                "no inputs named",
+                Some("between = [\"cluster.mfu\", \"cluster.gpus\"]".into()),
+            )
+        })?;
+        let pair = correlation_pair(src, scenario, between)?;
+        let rho_value = t.take("spearman").ok_or_else(|| {
+            src.error(
+                t.span.clone(),
+                "[[correlation]] needs `spearman`",
+                "no correlation given",
+                Some("spearman = -0.4 (a rank correlation, strictly between -1 and 1)".into()),
+            )
+        })?;
+        let spearman = reader::number(src, "correlation.spearman", rho_value)?;
+        if spearman <= -1.0 || spearman >= 1.0 {
+            return Err(src.error(
+                rho_value.span(),
+                format!("`spearman` must lie strictly between -1 and 1, got {spearman}"),
+                "out of range",
+                None,
+            ));
+        }
+        if out.iter().any(|c| (c.a, c.b) == pair || (c.b, c.a) == pair) {
+            return Err(src.error(
+                between.span(),
+                "this pair is correlated twice",
+                "duplicate pair",
+                Some("keep one [[correlation]] per pair".into()),
+            ));
+        }
+        t.finish(src, &["between", "spearman"], "[[correlation]]")?;
+        out.push(Correlation {
+            a: pair.0,
+            b: pair.1,
+            spearman,
+        });
+        spans.push(item.span());
+    }
+    let mut members: Vec<Input> = Vec::new();
+    for c in &out {
+        for i in [c.a, c.b] {
+            if !members.contains(&i) {
+                members.push(i);
+            }
+        }
+    }
+    let at = |i: Input| members.iter().position(|m| *m == i).unwrap();
+    let pairs: Vec<_> = out.iter().map(|c| (at(c.a), at(c.b), c.spearman)).collect();
+    if crate::sample::copula::Copula::new(members.len(), &pairs).is_err() {
+        return Err(src.error(
+            spans[0].start..spans[spans.len() - 1].end,
+            "these correlations cannot all hold at once (their matrix is not positive definite)",
+            "impossible together",
+            Some("weaken the strongest correlations or remove one: e.g. a with b and a with c both at 0.9 force b and c to correlate positively".into()),
+        ));
+    }
+    Ok(out)
+}
+
+fn correlation_pair(
+    src: &Source,
+    scenario: &Scenario,
+    between: &toml::Spanned<toml::de::DeValue>,
+) -> Result<(Input, Input), Error> {
+    let names: Vec<&str> = match between.get_ref() {
+        toml::de::DeValue::Array(a) => a.iter().filter_map(|v| v.get_ref().as_str()).collect(),
+        _ => Vec::new(),
+    };
+    let bad = |msg: String| {
+        src.error(
+            between.span(),
+            msg,
+            "expected two input keys",
+            Some("between = [\"cluster.mfu\", \"cluster.gpus\"]".into()),
+        )
+    };
+    if names.len() != 2 || names[0] == names[1] {
+        return Err(bad("`between` names two different inputs".into()));
+    }
+    let mut pair = Vec::new();
+    for name in names {
+        let input = Input::ALL
+            .into_iter()
+            .find(|i| i.key() == name)
+            .ok_or_else(|| bad(format!("`{name}` is not an input")))?;
+        let spec = scenario.spec(input);
+        if !spec.used || spec.dist.is_fixed() || spec.stream_key != input.key() {
+            return Err(bad(format!(
+                "`{name}` is not an uncertain input of this scenario: only distributions can be correlated"
+            )));
+        }
+        pair.push(input);
+    }
+    Ok((pair[0], pair[1]))
 }
 
 /// Reads [team]; true when labor follows the run.
