@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::commands::calibrate::CalibrateOptions;
 use crate::commands::check::CheckOptions;
 use crate::commands::compare::CompareOptions;
 use crate::commands::run::RunOptions;
@@ -46,6 +47,11 @@ Examples:
   flopcast compare scenarios/llama-3.1-405b.toml my-plan.toml
   flopcast compare a.toml b.toml --runs 2M --csv diff.csv --json diff.json";
 
+const CALIBRATE_EXAMPLES: &str = "\
+Examples:
+  flopcast calibrate scenarios/*.toml
+  flopcast calibrate scenarios/llama-3.1-405b-failures.toml --csv calibration.csv";
+
 const CHECK_EXAMPLES: &str = "\
 Examples:
   flopcast check scenarios/llama-3.1-405b.toml
@@ -76,6 +82,9 @@ pub enum Command {
     /// Two scenarios on common random numbers: bands of each and of B − A.
     #[command(after_help = COMPARE_EXAMPLES)]
     Compare(CompareArgs),
+    /// Where published outcomes (`[[published]]` in a scenario) fall in the scenario's bands.
+    #[command(after_help = CALIBRATE_EXAMPLES)]
+    Calibrate(CalibrateArgs),
     /// Validate a scenario and show each input's resolved distribution.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
@@ -248,6 +257,30 @@ impl SensitivityArgs {
             csv: self.csv.clone(),
             json: self.json.clone(),
             ..SensitivityOptions::new(self.scenario.clone())
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CalibrateArgs {
+    /// Scenario files (TOML) with [[published]] figures.
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    #[command(flatten)]
+    pub sampling: SamplingArgs,
+    /// Write one row per published figure as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+}
+
+impl CalibrateArgs {
+    pub fn options(&self) -> CalibrateOptions {
+        CalibrateOptions {
+            scenarios: self.scenarios.clone(),
+            runs: self.sampling.runs,
+            seed: self.sampling.seed,
+            threads: usize::from(self.sampling.threads),
+            csv: self.csv.clone(),
         }
     }
 }

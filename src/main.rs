@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use flopcast::cli::{Cli, Command};
-use flopcast::commands::{check, compare, run, sensitivity, sweep};
+use flopcast::commands::{calibrate, check, compare, run, sensitivity, sweep};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Sensitivity(args) => sensitivity::sensitivity(&args.options()).map(|o| o.text),
         Command::Sweep(args) => sweep::sweep(&args.options()).map(|o| o.text),
         Command::Compare(args) => compare::compare(&args.options()).map(|o| o.text),
+        Command::Calibrate(args) => calibrate::calibrate(&args.options()).map(|o| o.text),
         Command::Check(args) => check::check(&args.options()),
     };
     match result {

@@ -39,9 +39,12 @@ fn failure(args: &[&str]) -> String {
 }
 
 fn csv_rows(path: &std::path::Path) -> Vec<Vec<String>> {
-    let text = fs::read_to_string(path).unwrap();
-    text.lines()
-        .map(|l| l.split(',').map(str::to_string).collect())
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
         .collect()
 }
 
@@ -409,4 +412,50 @@ fn sensitivity_and_sweep_see_the_failure_inputs() {
     let ratio = at(2, "interruptions_mean") / at(1, "interruptions_mean");
     assert!((0.8..1.25).contains(&ratio), "{ratio}");
     assert!(at(2, "effective_time_ratio_p50") < at(1, "effective_time_ratio_p50"));
+}
+
+// Calibration ----------------------------------------------------------------------------------
+
+#[test]
+fn published_gpu_hours_fall_inside_the_bundled_bands() {
+    let dir = TempDir::new().unwrap();
+    let csv = dir.path().join("cal.csv");
+    let out = stdout_of(&[
+        "calibrate",
+        LLAMA,
+        FAILURES,
+        DEEPSEEK,
+        "--runs",
+        "200k",
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(
+        out.contains("3 of 3 published figures inside their P5–P95 band"),
+        "{out}"
+    );
+    let rows = csv_rows(&csv);
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    assert_eq!(rows.len(), 4);
+    for row in &rows[1..] {
+        let published: f64 = row[col("published")].parse().unwrap();
+        let p5: f64 = row[col("p5")].parse().unwrap();
+        let p95: f64 = row[col("p95")].parse().unwrap();
+        assert!(p5 <= published && published <= p95, "{row:?}");
+        assert_eq!(row[col("metric")], "gpu_hours");
+    }
+}
+
+#[test]
+fn a_published_figure_far_outside_the_band_is_flagged() {
+    let dir = TempDir::new().unwrap();
+    let scenario = dir.path().join("s.toml");
+    let text = fs::read_to_string(format!("{}/{DEEPSEEK}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    fs::write(&scenario, text.replace("value = 2.664e6", "value = 9e6")).unwrap();
+    let out = stdout_of(&["calibrate", scenario.to_str().unwrap(), "--runs", "50k"]);
+    assert!(
+        out.contains("falls at P100.0") && out.contains("OUTSIDE P5–P95"),
+        "{out}"
+    );
+    assert!(out.contains("0 of 1 published figures inside"), "{out}");
 }

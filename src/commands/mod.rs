@@ -1,6 +1,7 @@
 //! The subcommands: each takes plain options, does its work through the library, and returns
 //! what to print. Argument parsing lives in [`crate::cli`].
 
+pub mod calibrate;
 pub mod check;
 pub mod compare;
 pub mod run;

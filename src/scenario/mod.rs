@@ -50,6 +50,16 @@ pub struct Scenario {
     pub simulation: SimulationSettings,
     /// Rank correlations between uncertain inputs (`[[correlation]]`).
     pub correlations: Vec<Correlation>,
+    /// Published outcomes of the run this scenario describes (`[[published]]`), for calibration.
+    pub published: Vec<Published>,
+}
+
+/// A figure the real run reported, to see where it falls in the scenario's band.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Published {
+    pub metric: crate::model::Metric,
+    pub value: f64,
+    pub source: String,
 }
 
 /// A target Spearman correlation between two uncertain inputs.
@@ -105,6 +115,7 @@ const TOP_KEYS: &[&str] = &[
     "team",
     "failures",
     "correlation",
+    "published",
     "simulation",
 ];
 const MODEL_KEYS: &[&str] = &["params", "active_params", "tokens", "flops_per_param_token"];
@@ -254,6 +265,7 @@ fn read_document(src: &Source, mut doc: Table) -> Result<Scenario, Error> {
     };
     let simulation = read_simulation(src, &mut doc)?;
     let correlation_value = doc.take("correlation");
+    let published = read_published(src, doc.take("published"), &options)?;
     doc.finish(src, TOP_KEYS, "the scenario")?;
     let inputs = b
         .inputs
@@ -267,6 +279,7 @@ fn read_document(src: &Source, mut doc: Table) -> Result<Scenario, Error> {
         options,
         simulation,
         correlations: Vec::new(),
+        published,
     };
     let correlations = read_correlations(src, &scenario, correlation_value)?;
     Ok(Scenario {
@@ -553,6 +566,73 @@ fn correlation_pair(
         pair.push(input);
     }
     Ok((pair[0], pair[1]))
+}
+
+/// `[[published]]` entries: `metric` (an output this scenario produces), `value`, `source`.
+fn read_published(
+    src: &Source,
+    value: Option<&toml::Spanned<toml::de::DeValue>>,
+    options: &ModelOptions,
+) -> Result<Vec<Published>, Error> {
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    let toml::de::DeValue::Array(items) = value.get_ref() else {
+        return Err(src.error(
+            value.span(),
+            "`published` must be a list of [[published]] tables",
+            "expected [[published]]",
+            None,
+        ));
+    };
+    let metrics = options.metrics();
+    let names: Vec<&str> = metrics.iter().map(|m| m.name()).collect();
+    items
+        .iter()
+        .map(|item| {
+            let mut t = reader::table(src, "published", item)?;
+            let metric_value = t.take("metric").ok_or_else(|| {
+                src.error(
+                    t.span.clone(),
+                    "[[published]] needs `metric`",
+                    "which output?",
+                    Some(format!("one of: {}", names.join(", "))),
+                )
+            })?;
+            let name = reader::string(src, "published.metric", metric_value)?;
+            let metric = metrics
+                .iter()
+                .find(|m| m.name() == name)
+                .copied()
+                .ok_or_else(|| {
+                    src.error(
+                        metric_value.span(),
+                        format!("`{name}` is not an output of this scenario"),
+                        "unknown output",
+                        Some(format!("one of: {}", names.join(", "))),
+                    )
+                })?;
+            let v = t.take("value").ok_or_else(|| {
+                src.error(
+                    t.span.clone(),
+                    "[[published]] needs `value`",
+                    "no value",
+                    None,
+                )
+            })?;
+            let number = reader::number(src, "published.value", v)?;
+            let source = match t.take("source") {
+                Some(s) => reader::string(src, "published.source", s)?.to_string(),
+                None => String::new(),
+            };
+            t.finish(src, &["metric", "value", "source"], "[[published]]")?;
+            Ok(Published {
+                metric,
+                value: number,
+                source,
+            })
+        })
+        .collect()
 }
 
 /// Reads [team]; true when labor follows the run.

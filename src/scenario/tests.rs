@@ -479,3 +479,23 @@ fn optional_cost_lines_each_add_an_output() {
     ));
     assert!(msg.contains("`cost.pue` must be >= 1"), "{msg}");
 }
+
+#[test]
+fn published_figures_name_an_output_of_the_scenario() {
+    let ok = format!(
+        "{BASE}[[published]]\nmetric = \"gpu_hours\"\nvalue = 3e7\nsource = \"model card\"\n"
+    );
+    let s = parse(&ok).unwrap();
+    assert_eq!(s.published.len(), 1);
+    assert_eq!(s.published[0].value, 3e7);
+    let (msg, ..) = error(&ok.replace("gpu_hours", "interruptions"));
+    assert!(
+        msg.contains("not an output of this scenario") && msg.contains("gpu_hours"),
+        "{msg}"
+    );
+    let (msg, ..) = error(&ok.replace("value = 3e7", "valeu = 3e7"));
+    assert!(
+        msg.contains("needs `value`") || msg.contains("unknown key"),
+        "{msg}"
+    );
+}

@@ -1,0 +1,133 @@
+//! `flopcast calibrate`: where each figure a real run published falls in the scenario's band.
+//! A forecast whose published outcomes keep landing outside P5–P95 is overconfident or biased.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::output;
+use crate::report::{group_thousands, human};
+use crate::sample::SamplingPlan;
+use crate::scenario::Scenario;
+use crate::simulate::simulate;
+use crate::stats::{self, Probability};
+
+#[derive(Debug, Clone, Default)]
+pub struct CalibrateOptions {
+    pub scenarios: Vec<PathBuf>,
+    pub runs: Option<u64>,
+    pub seed: Option<u64>,
+    pub threads: usize,
+    pub csv: Option<PathBuf>,
+}
+
+/// One published figure against its scenario's band.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub scenario: String,
+    pub file: String,
+    pub metric: &'static str,
+    pub published: f64,
+    /// Percent of runs at or below the published figure.
+    pub percentile: f64,
+    pub percentile_ci95_lo: f64,
+    pub percentile_ci95_hi: f64,
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub inside_p5_p95: bool,
+    pub source: String,
+}
+
+pub struct CalibrateOutcome {
+    pub checks: Vec<Check>,
+    pub text: String,
+}
+
+pub fn calibrate(opts: &CalibrateOptions) -> Result<CalibrateOutcome, Error> {
+    super::check_outputs(&[&opts.csv])?;
+    let mut checks = Vec::new();
+    let mut text = String::new();
+    for path in &opts.scenarios {
+        let scenario = Scenario::load(path)?;
+        let (runs, seed) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
+        if scenario.published.is_empty() {
+            text.push_str(&format!(
+                "{}: no [[published]] figures to check\n\n",
+                path.display()
+            ));
+            continue;
+        }
+        super::check_memory(runs, scenario.options, 1)?;
+        let sim = super::with_threads(opts.threads, || {
+            simulate(
+                &SamplingPlan::new(&scenario, runs, seed),
+                scenario.options,
+                &|_| {},
+            )
+        })?;
+        sim.ensure_finite()?;
+        text.push_str(&format!(
+            "{} ({})\n{} runs, seed {}\n",
+            scenario.name,
+            path.display(),
+            group_thousands(runs),
+            seed
+        ));
+        for p in &scenario.published {
+            let column = sim.column(p.metric);
+            let below = stats::count_pairs(column, column, |x, _| x <= p.value);
+            let share = Probability::from_count(below, runs);
+            let band = stats::summarize(column, &[5.0, 50.0, 95.0]).percentiles;
+            let check = Check {
+                scenario: scenario.name.clone(),
+                file: path.display().to_string(),
+                metric: p.metric.name(),
+                published: p.value,
+                percentile: 100.0 * share.p,
+                percentile_ci95_lo: 100.0 * share.ci95_lo,
+                percentile_ci95_hi: 100.0 * share.ci95_hi,
+                p5: band[0].value,
+                p50: band[1].value,
+                p95: band[2].value,
+                inside_p5_p95: band[0].value <= p.value && p.value <= band[2].value,
+                source: p.source.clone(),
+            };
+            let u = p.metric.unit();
+            text.push_str(&format!(
+                "  {} published {} falls at P{:.1} of the band (P5 {}, P50 {}, P95 {}): {}\n",
+                check.metric,
+                human(u, check.published),
+                check.percentile,
+                human(u, check.p5),
+                human(u, check.p50),
+                human(u, check.p95),
+                if check.inside_p5_p95 {
+                    "inside P5–P95"
+                } else {
+                    "OUTSIDE P5–P95"
+                }
+            ));
+            if !check.source.is_empty() {
+                text.push_str(&format!("    source: {}\n", check.source));
+            }
+            checks.push(check);
+        }
+        text.push('\n');
+    }
+    let inside = checks.iter().filter(|c| c.inside_p5_p95).count();
+    text.push_str(&format!(
+        "{inside} of {} published figures inside their P5–P95 band\n",
+        checks.len()
+    ));
+    if let Some(path) = &opts.csv {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        for c in &checks {
+            w.serialize(c).map_err(|e| Error::Usage(e.to_string()))?;
+        }
+        let bytes = w.into_inner().map_err(|e| Error::Usage(e.to_string()))?;
+        output::write_atomic(path, &bytes)?;
+    }
+    Ok(CalibrateOutcome { checks, text })
+}
