@@ -459,3 +459,36 @@ fn a_published_figure_far_outside_the_band_is_flagged() {
     );
     assert!(out.contains("0 of 1 published figures inside"), "{out}");
 }
+
+#[test]
+fn new_inputs_and_outputs_work_in_compare_and_sensitivity() {
+    // A scenario with simulated interruptions against one with a downtime fraction: the
+    // outputs they share are compared; the failure outputs exist only in B.
+    let out = stdout_of(&["compare", LLAMA, FAILURES, "--runs", "20k"]);
+    assert!(out.lines().any(|l| l.starts_with("train_days")), "{out}");
+    assert!(
+        !out.lines().any(|l| l.starts_with("interruptions")),
+        "{out}"
+    );
+    let err = failure(&["sensitivity", LLAMA, "--output", "interruptions"]);
+    assert!(err.contains("has no output `interruptions`"), "{err}");
+    let dir = TempDir::new().unwrap();
+    let scenario = dir.path().join("energy.toml");
+    let text = fs::read_to_string(format!("{}/{DEEPSEEK}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let text = text.replace(
+        r#"gpu_hour_usd = "1.5 to 3""#,
+        "gpu_hour_usd = \"1.5 to 3\"\ngpu_kw = 1.0\npue = { dist = \"uniform\", min = 1.1, max = 1.5 }\nusd_per_kwh = 0.1",
+    );
+    fs::write(&scenario, text).unwrap();
+    let out = stdout_of(&[
+        "sensitivity",
+        scenario.to_str().unwrap(),
+        "--output",
+        "energy_cost_usd",
+        "--runs",
+        "20k",
+        "--sobol-n",
+        "2048",
+    ]);
+    assert!(out.contains("cost.pue"), "{out}");
+}

@@ -76,6 +76,20 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Erro
             opts.scenario.display()
         )));
     }
+    if !scenario.options.metrics().contains(&opts.output) {
+        let names: Vec<&str> = scenario
+            .options
+            .metrics()
+            .iter()
+            .map(|m| m.name())
+            .collect();
+        return Err(Error::Usage(format!(
+            "{} has no output `{}`; it has: {}",
+            opts.scenario.display(),
+            opts.output.name(),
+            names.join(", ")
+        )));
+    }
     super::check_outputs(&[&opts.csv, &opts.json])?;
     super::check_memory(opts.runs, scenario.options, 1)?;
     let (_, seed) = super::runs_and_seed(&scenario, None, opts.seed);
