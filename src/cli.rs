@@ -1,5 +1,6 @@
 //! Command-line arguments: parsing and checking only; the work is in [`crate::commands`].
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -139,6 +140,13 @@ pub struct RunArgs {
     /// Write the summary as a Markdown table.
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
+    /// Write SVG charts into this directory (created if missing): a histogram of every output,
+    /// exceedance curves of total cost and of days.
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
+    /// Never show the text histogram under the table (it shows only on a terminal).
+    #[arg(long)]
+    pub no_chart: bool,
     /// Never show a progress bar.
     #[arg(long)]
     pub no_progress: bool,
@@ -299,6 +307,8 @@ impl RunArgs {
             samples_csv: self.samples_csv.clone(),
             json: self.json.clone(),
             markdown: self.markdown.clone(),
+            plots: self.plots.clone(),
+            text_chart: !self.no_chart && std::io::stdout().is_terminal(),
             progress: !self.no_progress,
         }
     }

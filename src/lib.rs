@@ -6,6 +6,7 @@
 //! → [`report`] (terminal, CSV, JSON).
 
 pub mod analyze;
+pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod dist;

@@ -25,6 +25,20 @@ pub fn check_writable(path: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// Makes sure `dir` is a directory to write into, creating it (and its parents) if missing.
+pub fn prepare_dir(dir: &Path) -> Result<(), Error> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::WriteOutput {
+            path: dir.to_path_buf(),
+            source: io::Error::other("it exists and is not a directory"),
+        });
+    }
+    std::fs::create_dir_all(dir).map_err(|source| Error::WriteOutput {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     write_atomic_with(path, |w| w.write_all(bytes))
 }

@@ -492,3 +492,73 @@ fn new_inputs_and_outputs_work_in_compare_and_sensitivity() {
     ]);
     assert!(out.contains("cost.pue"), "{out}");
 }
+
+// Charts ----------------------------------------------------------------------------------------
+
+#[test]
+fn run_plots_are_svg_with_the_computed_percentiles_marked() {
+    let dir = TempDir::new().unwrap();
+    let plots = dir.path().join("plots");
+    let csv = dir.path().join("bands.csv");
+    stdout_of(&[
+        "run",
+        LLAMA,
+        "--runs",
+        "50k",
+        "--budget",
+        "110M",
+        "--deadline",
+        "80",
+        "--percentiles",
+        "5,50,95",
+        "--csv",
+        csv.to_str().unwrap(),
+        "--plots",
+        plots.to_str().unwrap(),
+    ]);
+    let rows = csv_rows(&csv);
+    for row in &rows[1..] {
+        let metric = &row[0];
+        let svg = fs::read_to_string(plots.join(format!("{metric}_histogram.svg"))).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let class = |c: &str| {
+            doc.descendants()
+                .find(|n| n.attribute("class") == Some(c))
+                .and_then(|n| n.text())
+                .unwrap_or("")
+                .to_string()
+        };
+        assert_eq!(
+            class("title"),
+            format!("Llama 3.1 405B pre-training: {metric}")
+        );
+        assert!(
+            class("xlabel").starts_with(metric.as_str()),
+            "{}",
+            class("xlabel")
+        );
+        let marks: Vec<String> = doc
+            .descendants()
+            .filter_map(|n| n.attribute("data-value").map(str::to_string))
+            .collect();
+        assert_eq!(
+            marks,
+            row[3..6].to_vec(),
+            "{metric}: P5, P50, P95 as in the CSV"
+        );
+    }
+    let svg = fs::read_to_string(plots.join("total_cost_usd_exceedance.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let limit = doc
+        .descendants()
+        .find(|n| n.has_attribute("data-limit"))
+        .unwrap();
+    assert_eq!(limit.attribute("data-limit"), Some("110000000"));
+    let over: f64 = limit
+        .attribute("data-probability")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((0.2..0.4).contains(&over), "{over}");
+    assert!(plots.join("train_days_exceedance.svg").exists());
+}

@@ -1,13 +1,15 @@
 //! `flopcast run`: simulate a scenario and report bands, probabilities and files.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::chart;
 use crate::error::Error;
+use crate::model::Metric;
 use crate::output;
 use crate::report::{
     self, CsvExporter, Exporter, Goals, JsonExporter, MarkdownExporter, RunReport,
@@ -15,6 +17,7 @@ use crate::report::{
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
 use crate::simulate::{self, Simulation};
+use crate::stats::Probability;
 
 pub const DEFAULT_RUNS: u64 = 1_000_000;
 pub const DEFAULT_SEED: u64 = 42;
@@ -34,6 +37,10 @@ pub struct RunOptions {
     pub samples_csv: Option<PathBuf>,
     pub json: Option<PathBuf>,
     pub markdown: Option<PathBuf>,
+    /// A directory for SVG charts (created if missing).
+    pub plots: Option<PathBuf>,
+    /// Append a Unicode histogram of total cost to the text (for a terminal).
+    pub text_chart: bool,
     pub progress: bool,
 }
 
@@ -48,6 +55,9 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let (runs, seed) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
     super::check_outputs(&[&opts.csv, &opts.samples_csv, &opts.json, &opts.markdown])?;
+    if let Some(dir) = &opts.plots {
+        output::prepare_dir(dir)?;
+    }
     super::check_memory(runs, scenario.options, 1)?;
     let percentiles = opts
         .percentiles
@@ -70,8 +80,20 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     })?;
     sim.ensure_finite()?;
     write_files(opts, &scenario, &plan, &sim, &report)?;
+    if let Some(dir) = &opts.plots {
+        write_plots(dir, &report, &sim)?;
+    }
+    let mut text = report::render_table(&report);
+    if opts.text_chart {
+        text.push('\n');
+        text.push_str(&chart::text_histogram(
+            Metric::TotalCostUsd,
+            sim.column(Metric::TotalCostUsd),
+            60,
+        ));
+    }
     Ok(RunOutcome {
-        text: report::render_table(&report),
+        text,
         report,
         elapsed: start.elapsed(),
     })
@@ -99,6 +121,38 @@ fn write_files(
         output::write_atomic_with(path, |w| {
             report::samples::write_samples(w, scenario, plan, sim)
         })?;
+    }
+    Ok(())
+}
+
+/// One histogram per output, and the exceedance curves of total cost and of days with the
+/// budget and deadline marked.
+fn write_plots(dir: &Path, report: &RunReport, sim: &Simulation) -> Result<(), Error> {
+    let name = &report.scenario_name;
+    for &metric in &sim.metrics {
+        let svg = chart::histogram_svg(name, metric, sim.column(metric));
+        output::write_atomic(
+            &dir.join(format!("{}_histogram.svg", metric.name())),
+            svg.as_bytes(),
+        )?;
+    }
+    let curves = [
+        (Metric::TotalCostUsd, report.budget),
+        (Metric::TrainDays, report.deadline),
+    ];
+    for (metric, target) in curves {
+        // The chart shows the chance of exceeding: the complement of staying within.
+        let limit = target.map(|t| {
+            (
+                t.limit,
+                Probability::from_count(t.chance.n - t.chance.hits, t.chance.n),
+            )
+        });
+        let svg = chart::exceedance_svg(name, metric, sim.column(metric), limit);
+        output::write_atomic(
+            &dir.join(format!("{}_exceedance.svg", metric.name())),
+            svg.as_bytes(),
+        )?;
     }
     Ok(())
 }

@@ -1,0 +1,272 @@
+//! Charts: SVG files for reports and a Unicode histogram for the terminal. Bins, never kernel
+//! densities: a smoothed density invents mass (negative costs) that no run produced.
+
+mod svg;
+
+use std::fmt::Write;
+
+use crate::model::Metric;
+use crate::report::{human, human_sig, unit_label};
+use crate::stats::{self, Probability, quantile::order_statistics};
+use svg::{Canvas, escape};
+
+pub use svg::nice_ticks;
+
+/// Share of runs left out at each end of a histogram's range, so a few extreme runs cannot
+/// squeeze the body of the distribution into one bar. Charts say how many.
+const TAIL_CUT: f64 = 0.005;
+
+/// Counts of runs in equal bins over [lo, hi], and how many fell outside.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histogram {
+    pub lo: f64,
+    pub hi: f64,
+    pub counts: Vec<u64>,
+    pub below: u64,
+    pub above: u64,
+}
+
+pub fn histogram(data: &[f64], bins: usize) -> Histogram {
+    let n = data.len();
+    let ranks = [
+        ((n - 1) as f64 * TAIL_CUT) as usize,
+        ((n - 1) as f64 * (1.0 - TAIL_CUT)) as usize,
+    ];
+    let ends = order_statistics(data, &ranks);
+    let (lo, hi) = (ends[0], ends[1]);
+    let mut h = Histogram {
+        lo,
+        hi,
+        counts: vec![0; bins],
+        below: 0,
+        above: 0,
+    };
+    let width = (hi - lo) / bins as f64;
+    for &x in data {
+        if x < lo {
+            h.below += 1;
+        } else if x > hi {
+            h.above += 1;
+        } else if width > 0.0 {
+            h.counts[(((x - lo) / width) as usize).min(bins - 1)] += 1;
+        } else {
+            h.counts[0] += 1;
+        }
+    }
+    h
+}
+
+/// A histogram of one output with P5, P50 and P95 marked.
+pub fn histogram_svg(scenario: &str, metric: Metric, data: &[f64]) -> String {
+    let h = histogram(data, 60);
+    let n = data.len() as f64;
+    let marks = stats::summarize(data, &[5.0, 50.0, 95.0]).percentiles;
+    let (lo, hi) = if h.hi > h.lo {
+        (h.lo, h.hi)
+    } else {
+        (h.lo - 0.5, h.lo + 0.5)
+    };
+    let top = h.counts.iter().copied().max().unwrap_or(1) as f64 / n;
+    let unit = metric.unit();
+    let mut c = Canvas::new(
+        &format!("{scenario}: {}", metric.name()),
+        lo,
+        hi,
+        0.0,
+        top * 1.1,
+    );
+    c.axes(
+        &format!("{} ({})", metric.name(), unit_label(unit)),
+        "share of runs per bin",
+        &|v| human_sig(unit, v, 3),
+        &|v| format!("{:.1}%", 100.0 * v),
+    );
+    let width = (hi - lo) / h.counts.len() as f64;
+    let mut bars = String::from(r##"<g class="bars" fill="#4a7ab8">"##);
+    for (i, &count) in h.counts.iter().enumerate() {
+        let (x0, x1) = (
+            c.x.map(lo + i as f64 * width),
+            c.x.map(lo + (i + 1) as f64 * width),
+        );
+        let (y0, y1) = (c.y.map(0.0), c.y.map(count as f64 / n));
+        let _ = write!(
+            bars,
+            r#"<rect x="{x0:.2}" y="{y1:.2}" width="{:.2}" height="{:.2}"/>"#,
+            (x1 - x0 - 0.5).max(0.1),
+            y0 - y1
+        );
+    }
+    bars.push_str("</g>");
+    c.raw(&bars);
+    for p in &marks {
+        let label = format!("P{} {}", p.percent, human(unit, p.value));
+        let data = format!(
+            r#"data-percentile="{}" data-value="{}""#,
+            p.percent, p.value
+        );
+        c.vline(p.value, &label, "#c0392b", &data);
+    }
+    c.raw(&caption(&h, data.len()));
+    c.finish()
+}
+
+/// The exceedance curve P(output > x), with a limit (budget or deadline) marked if given.
+pub fn exceedance_svg(
+    scenario: &str,
+    metric: Metric,
+    data: &[f64],
+    limit: Option<(f64, Probability)>,
+) -> String {
+    let n = data.len();
+    let steps = 200;
+    let ranks: Vec<usize> = (0..=steps)
+        .map(|i| ((n - 1) as f64 * i as f64 / steps as f64) as usize)
+        .collect();
+    let xs = order_statistics(data, &ranks);
+    let cut = (steps as f64 * TAIL_CUT).ceil() as usize;
+    let (lo, hi) = (xs[cut], xs[steps - cut]);
+    let (lo, hi) = if hi > lo {
+        (lo, hi)
+    } else {
+        (lo - 0.5, lo + 0.5)
+    };
+    let unit = metric.unit();
+    let mut c = Canvas::new(
+        &format!("{scenario}: chance {} exceeds x", metric.name()),
+        lo,
+        hi,
+        0.0,
+        1.0,
+    );
+    c.axes(
+        &format!("{} ({})", metric.name(), unit_label(unit)),
+        "P(exceeds)",
+        &|v| human_sig(unit, v, 3),
+        &|v| format!("{:.0}%", 100.0 * v),
+    );
+    let mut points = String::new();
+    for (i, &x) in xs
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| (lo..=hi).contains(*x))
+    {
+        let exceed = 1.0 - ranks[i] as f64 / (n - 1).max(1) as f64;
+        let _ = write!(points, "{:.2},{:.2} ", c.x.map(x), c.y.map(exceed));
+    }
+    c.raw(&format!(
+        r##"<polyline class="curve" fill="none" stroke="#4a7ab8" stroke-width="2" points="{}"/>"##,
+        points.trim_end()
+    ));
+    if let Some((x, over)) = limit {
+        let label = format!("P(> {}) = {:.1}%", human(unit, x), 100.0 * over.p);
+        let data = format!(r#"data-limit="{x}" data-probability="{}""#, over.p);
+        c.vline(x.clamp(lo, hi), &label, "#c0392b", &data);
+    }
+    c.finish()
+}
+
+fn caption(h: &Histogram, n: usize) -> String {
+    format!(
+        r##"<text class="caption" x="{:.1}" y="{:.1}" text-anchor="end" font-size="10" fill="#666">{}</text>"##,
+        svg::WIDTH - 24.0,
+        40.0,
+        escape(&format!(
+            "{} runs; {} below and {} above the range shown",
+            n, h.below, h.above
+        ))
+    )
+}
+
+/// One line of Unicode blocks: the shape of an output at a glance in the terminal.
+pub fn text_histogram(metric: Metric, data: &[f64], width: usize) -> String {
+    const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let h = histogram(data, width);
+    let top = h.counts.iter().copied().max().unwrap_or(1).max(1) as f64;
+    let bars: String = h
+        .counts
+        .iter()
+        .map(|&c| {
+            if c == 0 {
+                ' '
+            } else {
+                BLOCKS[((c as f64 / top) * 7.0).round() as usize]
+            }
+        })
+        .collect();
+    let unit = metric.unit();
+    let (lo, hi) = (human(unit, h.lo), human(unit, h.hi));
+    format!(
+        "{}  (P0.5 to P99.5)\n{bars}\n{lo}{}{hi}\n",
+        metric.name(),
+        " ".repeat(
+            width
+                .saturating_sub(lo.chars().count() + hi.chars().count())
+                .max(1)
+        )
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Vec<f64> {
+        (0..10_000)
+            .map(|i| 50.0 + (i % 100) as f64 + (i / 100) as f64 * 0.3)
+            .collect()
+    }
+
+    #[test]
+    fn histogram_counts_every_run_once() {
+        let data = sample();
+        let h = histogram(&data, 40);
+        assert_eq!(
+            h.counts.iter().sum::<u64>() + h.below + h.above,
+            data.len() as u64
+        );
+        assert!(h.below <= 50 && h.above <= 50);
+    }
+
+    #[test]
+    fn svg_marks_the_computed_percentiles() {
+        let data = sample();
+        let svg = histogram_svg("S", Metric::TrainDays, &data);
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let want = stats::summarize(&data, &[5.0, 50.0, 95.0]).percentiles;
+        let marks: Vec<(f64, f64)> = doc
+            .descendants()
+            .filter(|n| n.has_attribute("data-percentile"))
+            .map(|n| {
+                (
+                    n.attribute("data-percentile").unwrap().parse().unwrap(),
+                    n.attribute("data-value").unwrap().parse().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            marks,
+            want.iter()
+                .map(|p| (p.percent, p.value))
+                .collect::<Vec<_>>()
+        );
+        let title = doc
+            .descendants()
+            .find(|n| n.attribute("class") == Some("title"))
+            .unwrap();
+        assert_eq!(title.text(), Some("S: train_days"));
+    }
+
+    #[test]
+    fn constant_data_still_draws() {
+        let svg = histogram_svg("S", Metric::TrainFlops, &[3.0; 100]);
+        assert!(roxmltree::Document::parse(&svg).is_ok());
+        let svg = exceedance_svg("S", Metric::TrainFlops, &[3.0; 100], None);
+        assert!(roxmltree::Document::parse(&svg).is_ok());
+    }
+
+    #[test]
+    fn text_histogram_has_the_requested_width() {
+        let t = text_histogram(Metric::TrainDays, &sample(), 40);
+        assert_eq!(t.lines().nth(1).unwrap().chars().count(), 40);
+    }
+}

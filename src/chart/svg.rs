@@ -1,0 +1,189 @@
+//! A small SVG canvas with linear scales, axes and ticks: enough for honest statistical charts,
+//! with every element in plain text so tests can read the numbers back.
+
+use std::fmt::Write;
+
+pub const WIDTH: f64 = 760.0;
+pub const HEIGHT: f64 = 420.0;
+const LEFT: f64 = 90.0;
+const RIGHT: f64 = 24.0;
+const TOP: f64 = 48.0;
+const BOTTOM: f64 = 56.0;
+
+/// A linear map from data to pixels.
+#[derive(Debug, Clone, Copy)]
+pub struct Scale {
+    pub lo: f64,
+    pub hi: f64,
+    pub from: f64,
+    pub to: f64,
+}
+
+impl Scale {
+    pub fn map(&self, v: f64) -> f64 {
+        let span = if self.hi > self.lo {
+            self.hi - self.lo
+        } else {
+            1.0
+        };
+        self.from + (v - self.lo) / span * (self.to - self.from)
+    }
+}
+
+/// Tick positions at 1, 2 or 5 × 10^k covering [lo, hi] with about `target` ticks.
+pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
+    if !(hi > lo) {
+        return vec![lo];
+    }
+    let raw = (hi - lo) / target as f64;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last).map(|i| i as f64 * step).collect()
+}
+
+pub struct Canvas {
+    body: String,
+    pub x: Scale,
+    pub y: Scale,
+}
+
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+impl Canvas {
+    /// A chart area for x in [x_lo, x_hi] and y in [y_lo, y_hi], with its title.
+    pub fn new(title: &str, x_lo: f64, x_hi: f64, y_lo: f64, y_hi: f64) -> Self {
+        let mut body = String::new();
+        let _ = write!(
+            body,
+            r##"<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/><text class="title" x="{}" y="26" text-anchor="middle" font-size="16" font-weight="bold">{}</text>"##,
+            WIDTH / 2.0,
+            escape(title)
+        );
+        Canvas {
+            body,
+            x: Scale {
+                lo: x_lo,
+                hi: x_hi,
+                from: LEFT,
+                to: WIDTH - RIGHT,
+            },
+            y: Scale {
+                lo: y_lo,
+                hi: y_hi,
+                from: HEIGHT - BOTTOM,
+                to: TOP,
+            },
+        }
+    }
+
+    pub fn raw(&mut self, svg: &str) {
+        self.body.push_str(svg);
+    }
+
+    /// Axes with ticks, tick labels written by `x_label`/`y_label`, and axis titles.
+    pub fn axes(
+        &mut self,
+        x_title: &str,
+        y_title: &str,
+        x_label: &dyn Fn(f64) -> String,
+        y_label: &dyn Fn(f64) -> String,
+    ) {
+        let (x0, x1, y0, y1) = (self.x.from, self.x.to, self.y.from, self.y.to);
+        let mut s = format!(
+            r##"<g class="axes" stroke="#333" stroke-width="1"><line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}"/><line x1="{x0}" y1="{y0}" x2="{x0}" y2="{y1}"/></g>"##
+        );
+        for t in nice_ticks(self.x.lo, self.x.hi, 6) {
+            let px = self.x.map(t);
+            let _ = write!(
+                s,
+                r##"<line x1="{px:.1}" y1="{y0}" x2="{px:.1}" y2="{:.1}" stroke="#333"/><text class="xtick" x="{px:.1}" y="{:.1}" text-anchor="middle" font-size="11">{}</text>"##,
+                y0 + 5.0,
+                y0 + 18.0,
+                escape(&x_label(t))
+            );
+        }
+        for t in nice_ticks(self.y.lo, self.y.hi, 5) {
+            let py = self.y.map(t);
+            let _ = write!(
+                s,
+                r##"<line x1="{:.1}" y1="{py:.1}" x2="{x0}" y2="{py:.1}" stroke="#333"/><line x1="{x0}" y1="{py:.1}" x2="{x1}" y2="{py:.1}" stroke="#eee"/><text class="ytick" x="{:.1}" y="{:.1}" text-anchor="end" font-size="11">{}</text>"##,
+                x0 - 5.0,
+                x0 - 8.0,
+                py + 4.0,
+                escape(&y_label(t))
+            );
+        }
+        let _ = write!(
+            s,
+            r##"<text class="xlabel" x="{:.1}" y="{:.1}" text-anchor="middle" font-size="13">{}</text><text class="ylabel" transform="translate(18 {:.1}) rotate(-90)" text-anchor="middle" font-size="13">{}</text>"##,
+            (x0 + x1) / 2.0,
+            HEIGHT - 14.0,
+            escape(x_title),
+            (y0 + y1) / 2.0,
+            escape(y_title)
+        );
+        self.body.push_str(&s);
+    }
+
+    /// A vertical marker line across the plot at data x, labelled at the top; `data` holds
+    /// attributes (e.g. `data-percentile="5"`) that name what it marks.
+    pub fn vline(&mut self, x: f64, label: &str, colour: &str, data: &str) {
+        let px = self.x.map(x);
+        let _ = write!(
+            self.body,
+            r##"<g class="marker" {data}><line x1="{px:.1}" y1="{:.1}" x2="{px:.1}" y2="{:.1}" stroke="{colour}" stroke-width="1.5" stroke-dasharray="5 3"/><text x="{:.1}" y="{:.1}" font-size="11" fill="{colour}">{}</text></g>"##,
+            self.y.from,
+            self.y.to,
+            px + 3.0,
+            self.y.to + 12.0,
+            escape(label)
+        );
+    }
+
+    pub fn finish(self) -> String {
+        format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" font-family="Helvetica, Arial, sans-serif">{}</svg>
+"##,
+            self.body
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_inside() {
+        assert_eq!(
+            nice_ticks(0.0, 10.0, 5),
+            vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
+        );
+        let t = nice_ticks(68.0, 86.0, 6);
+        assert!(
+            t.iter().all(|v| (68.0..=86.0).contains(v)) && t.len() >= 4,
+            "{t:?}"
+        );
+        assert_eq!(nice_ticks(5.0, 5.0, 5), vec![5.0]);
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        let mut c = Canvas::new("a < b & c", 0.0, 1.0, 0.0, 1.0);
+        c.axes("x", "y", &|v| v.to_string(), &|v| v.to_string());
+        let svg = c.finish();
+        assert!(svg.contains("a &lt; b &amp; c"));
+        assert!(roxmltree::Document::parse(&svg).is_ok());
+    }
+}
