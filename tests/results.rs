@@ -26,6 +26,8 @@ fn committed_results_are_current() {
             .arg(out("bands.json"))
             .arg("--markdown")
             .arg(out("bands.md"))
+            .arg("--plots")
+            .arg(out("plots"))
             .output()
             .unwrap();
         assert!(
@@ -38,6 +40,25 @@ fn committed_results_are_current() {
             let committed = root.join("results").join(&stem).join(name);
             if std::fs::read(&committed).ok() != std::fs::read(out(name)).ok() {
                 stale.push(committed.display().to_string());
+            }
+        }
+        let committed_plots = root.join("results").join(&stem).join("plots");
+        let mut written: Vec<_> = std::fs::read_dir(out("plots"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        written.sort();
+        let mut kept: Vec<_> = std::fs::read_dir(&committed_plots)
+            .map_or(Vec::new(), |d| d.map(|e| e.unwrap().file_name()).collect());
+        kept.sort();
+        if written != kept {
+            stale.push(format!("{} (file list)", committed_plots.display()));
+        }
+        for name in written {
+            if std::fs::read(committed_plots.join(&name)).ok()
+                != std::fs::read(out("plots").join(&name)).ok()
+            {
+                stale.push(committed_plots.join(&name).display().to_string());
             }
         }
     }

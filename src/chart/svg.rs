@@ -32,7 +32,7 @@ impl Scale {
 
 /// Tick positions at 1, 2 or 5 × 10^k covering [lo, hi] with about `target` ticks.
 pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
-    if !(hi > lo) {
+    if hi <= lo || hi.is_nan() || lo.is_nan() {
         return vec![lo];
     }
     let raw = (hi - lo) / target as f64;
