@@ -173,6 +173,9 @@ pub struct SweepArgs {
     /// Write every point's bands as JSON.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Write a fan chart of every output over the swept values into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -192,6 +195,9 @@ pub struct CompareArgs {
     /// Write the comparison as JSON.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Write both distributions overlaid and the distribution of B − A into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -244,6 +250,9 @@ pub struct SensitivityArgs {
     /// Write the study as JSON.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Write SVG charts (tornado, contribution to variance, Sobol indices) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
 }
 
 impl SensitivityArgs {
@@ -264,6 +273,7 @@ impl SensitivityArgs {
             deadline_days: self.goals.deadline,
             csv: self.csv.clone(),
             json: self.json.clone(),
+            plots: self.plots.clone(),
             ..SensitivityOptions::new(self.scenario.clone())
         }
     }
@@ -327,6 +337,7 @@ impl SweepArgs {
             deadline_days: self.goals.deadline,
             csv: self.csv.clone(),
             json: self.json.clone(),
+            plots: self.plots.clone(),
         }
     }
 }
@@ -342,6 +353,7 @@ impl CompareArgs {
             percentiles: Some(self.percentiles.0.clone()),
             csv: self.csv.clone(),
             json: self.json.clone(),
+            plots: self.plots.clone(),
         }
     }
 }

@@ -562,3 +562,84 @@ fn run_plots_are_svg_with_the_computed_percentiles_marked() {
     assert!((0.2..0.4).contains(&over), "{over}");
     assert!(plots.join("train_days_exceedance.svg").exists());
 }
+
+#[test]
+fn study_plots_carry_the_reported_numbers() {
+    let dir = TempDir::new().unwrap();
+    let plots = dir.path().join("plots");
+    let csv = dir.path().join("s.csv");
+    let p = plots.to_str().unwrap();
+    stdout_of(&[
+        "sensitivity",
+        LLAMA,
+        "--runs",
+        "20k",
+        "--sobol-n",
+        "2048",
+        "--csv",
+        csv.to_str().unwrap(),
+        "--plots",
+        p,
+    ]);
+    let rows = csv_rows(&csv);
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let svg = fs::read_to_string(plots.join("sobol.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let bar = |series: &str, row: &str| {
+        doc.descendants()
+            .find(|n| {
+                n.attribute("data-series") == Some(series) && n.attribute("data-row") == Some(row)
+            })
+            .and_then(|n| n.attribute("data-hi"))
+            .unwrap()
+            .to_string()
+    };
+    for row in &rows[1..] {
+        assert_eq!(bar("ST", &row[0]), row[col("st")]);
+        assert_eq!(bar("S1", &row[0]), row[col("s1")]);
+    }
+    let svg = fs::read_to_string(plots.join("tornado.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let top = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("bar"))
+        .unwrap();
+    assert_eq!(
+        top.attribute("data-row"),
+        Some("cost.gpu_hour_usd"),
+        "widest swing first"
+    );
+    assert!(plots.join("variance_share.svg").exists());
+
+    stdout_of(&[
+        "sweep",
+        DEEPSEEK,
+        "--runs",
+        "20k",
+        "--set",
+        "cluster.gpus=1024,2048,4096",
+        "--plots",
+        p,
+    ]);
+    let svg = fs::read_to_string(plots.join("train_days_fan.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let median = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("median"))
+        .unwrap();
+    assert_eq!(median.attribute("points").unwrap().split(' ').count(), 3);
+    assert!(
+        doc.descendants()
+            .any(|n| n.attribute("class") == Some("band-outer"))
+    );
+
+    stdout_of(&["compare", LLAMA, FAILURES, "--runs", "20k", "--plots", p]);
+    for name in [
+        "total_cost_usd_overlay.svg",
+        "train_days_overlay.svg",
+        "total_cost_usd_difference.svg",
+    ] {
+        let svg = fs::read_to_string(plots.join(name)).unwrap();
+        roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}

@@ -206,6 +206,270 @@ pub fn text_histogram(metric: Metric, data: &[f64], width: usize) -> String {
     )
 }
 
+/// Horizontal bars, one row per label: each row shows one or more series, a series value being
+/// a span (lo, hi) — a bar from 0 to a value is the span (0, value) — with an optional interval
+/// drawn as a whisker.
+pub struct BarSeries<'a> {
+    pub name: &'a str,
+    pub colour: &'a str,
+    pub spans: Vec<(f64, f64)>,
+    pub intervals: Option<Vec<(f64, f64)>>,
+}
+
+pub fn bars_svg(
+    title: &str,
+    labels: &[String],
+    series: &[BarSeries],
+    x_title: &str,
+    x_label: &dyn Fn(f64) -> String,
+    reference: Option<(f64, &str)>,
+) -> String {
+    let values = series.iter().flat_map(|s| {
+        s.spans
+            .iter()
+            .flat_map(|(a, b)| [*a, *b])
+            .chain(s.intervals.iter().flatten().flat_map(|(a, b)| [*a, *b]))
+    });
+    let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+        (l.min(v), h.max(v))
+    });
+    if let Some((r, _)) = reference {
+        lo = lo.min(r);
+        hi = hi.max(r);
+    }
+    let pad = (hi - lo).abs().max(1e-12) * 0.05;
+    let rows = labels.len().max(1) as f64;
+    // Row labels at about 6.5 px a character at 11 px.
+    let left = 16.0 + 6.5 * labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
+    let mut c = Canvas::with_left_margin(title, left.max(90.0), lo - pad, hi + pad, 0.0, rows);
+    c.axes(x_title, "", x_label, &|_| String::new());
+    let band = (c.y.map(0.0) - c.y.map(1.0)).abs();
+    let thickness = band * 0.7 / series.len().max(1) as f64;
+    let mut out = String::new();
+    for (i, label) in labels.iter().enumerate() {
+        let top = c.y.map(rows - i as f64);
+        let _ = write!(
+            out,
+            r##"<text class="row" x="{:.1}" y="{:.1}" text-anchor="end" font-size="11">{}</text>"##,
+            c.x.from - 6.0,
+            top + band / 2.0 + 4.0,
+            escape(label)
+        );
+        for (k, s) in series.iter().enumerate() {
+            let (a, b) = s.spans[i];
+            let y = top + band * 0.15 + k as f64 * thickness;
+            let (x0, x1) = (c.x.map(a.min(b)), c.x.map(a.max(b)));
+            let _ = write!(
+                out,
+                r#"<rect class="bar" data-series="{}" data-row="{}" data-lo="{a}" data-hi="{b}" x="{x0:.2}" y="{y:.2}" width="{:.2}" height="{:.2}" fill="{}"/>"#,
+                escape(s.name),
+                escape(label),
+                (x1 - x0).max(1.0),
+                thickness * 0.9,
+                s.colour
+            );
+            if let Some(iv) = &s.intervals {
+                let (l, h) = iv[i];
+                let ym = y + thickness * 0.45;
+                let _ = write!(
+                    out,
+                    r##"<line class="interval" x1="{:.2}" y1="{ym:.2}" x2="{:.2}" y2="{ym:.2}" stroke="#222" stroke-width="1.5"/>"##,
+                    c.x.map(l),
+                    c.x.map(h)
+                );
+            }
+        }
+    }
+    if series.len() > 1 {
+        for (k, s) in series.iter().enumerate() {
+            let _ = write!(
+                out,
+                r#"<rect x="{:.1}" y="{:.1}" width="10" height="10" fill="{}"/><text x="{:.1}" y="{:.1}" font-size="11">{}</text>"#,
+                c.x.to - 150.0 + k as f64 * 75.0,
+                34.0,
+                s.colour,
+                c.x.to - 136.0 + k as f64 * 75.0,
+                43.0,
+                escape(s.name)
+            );
+        }
+    }
+    c.raw(&out);
+    if let Some((r, label)) = reference {
+        c.vline(r, label, "#555", &format!(r#"data-reference="{r}""#));
+    }
+    c.finish()
+}
+
+/// A fan chart over swept values: the widest percentile band, the P25–P75 band, the median.
+/// `points[i]` = (x position, the percentiles as (percent, value)).
+pub fn fan_svg(
+    title: &str,
+    x_title: &str,
+    x_labels: &[String],
+    points: &[Vec<(f64, f64)>],
+    metric: Metric,
+) -> String {
+    let unit = metric.unit();
+    let values = points.iter().flatten().map(|(_, v)| *v);
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+        (l.min(v), h.max(v))
+    });
+    let pad = (hi - lo).abs().max(1e-12) * 0.08;
+    let n = points.len();
+    let mut c = Canvas::new(title, -0.5, n as f64 - 0.5, lo - pad, hi + pad);
+    let labels = x_labels.to_vec();
+    c.axes(
+        x_title,
+        &format!("{} ({})", metric.name(), unit_label(unit)),
+        &|_| String::new(),
+        &|v| human_sig(unit, v, 3),
+    );
+    let at = |i: usize, p: f64| points[i].iter().find(|(q, _)| *q == p).map(|(_, v)| *v);
+    let band = |lo_p: f64, hi_p: f64, fill: &str, class: &str, c: &Canvas| -> String {
+        let upper: Vec<String> = (0..n)
+            .filter_map(|i| {
+                Some(format!(
+                    "{:.2},{:.2}",
+                    c.x.map(i as f64),
+                    c.y.map(at(i, hi_p)?)
+                ))
+            })
+            .collect();
+        let lower: Vec<String> = (0..n)
+            .rev()
+            .filter_map(|i| {
+                Some(format!(
+                    "{:.2},{:.2}",
+                    c.x.map(i as f64),
+                    c.y.map(at(i, lo_p)?)
+                ))
+            })
+            .collect();
+        if upper.len() < n || lower.len() < n {
+            return String::new();
+        }
+        format!(
+            r#"<polygon class="{class}" data-from="{lo_p}" data-to="{hi_p}" points="{} {}" fill="{fill}"/>"#,
+            upper.join(" "),
+            lower.join(" ")
+        )
+    };
+    let percents: Vec<f64> = points
+        .first()
+        .map(|p| p.iter().map(|(q, _)| *q).collect())
+        .unwrap_or_default();
+    let (outer_lo, outer_hi) = (
+        percents.first().copied().unwrap_or(5.0),
+        percents.last().copied().unwrap_or(95.0),
+    );
+    let mut out = band(outer_lo, outer_hi, "#c6d9f0", "band-outer", &c);
+    out.push_str(&band(25.0, 75.0, "#8fb3de", "band-inner", &c));
+    let median: Vec<String> = (0..n)
+        .filter_map(|i| {
+            Some(format!(
+                "{:.2},{:.2}",
+                c.x.map(i as f64),
+                c.y.map(at(i, 50.0)?)
+            ))
+        })
+        .collect();
+    if median.len() == n {
+        let _ = write!(
+            out,
+            r##"<polyline class="median" fill="none" stroke="#1f4e8c" stroke-width="2" points="{}"/>"##,
+            median.join(" ")
+        );
+    }
+    for (i, label) in labels.iter().enumerate() {
+        let _ = write!(
+            out,
+            r#"<text class="xtick" x="{:.1}" y="{:.1}" text-anchor="middle" font-size="11">{}</text>"#,
+            c.x.map(i as f64),
+            c.y.from + 18.0,
+            escape(label)
+        );
+    }
+    let _ = write!(
+        out,
+        r##"<text class="caption" x="{:.1}" y="40" text-anchor="end" font-size="10" fill="#666">bands: P{outer_lo}–P{outer_hi} and P25–P75; line: median</text>"##,
+        svg::WIDTH - 24.0
+    );
+    c.raw(&out);
+    c.finish()
+}
+
+/// Two distributions of one output as step outlines on shared bins.
+pub fn overlay_svg(title: &str, metric: Metric, a: (&str, &[f64]), b: (&str, &[f64])) -> String {
+    let bins = 60;
+    let both: Vec<f64> = a.1.iter().chain(b.1).copied().collect();
+    let h = histogram(&both, bins);
+    let (lo, hi) = if h.hi > h.lo {
+        (h.lo, h.hi)
+    } else {
+        (h.lo - 0.5, h.lo + 0.5)
+    };
+    let width = (hi - lo) / bins as f64;
+    let shares = |data: &[f64]| -> Vec<f64> {
+        let mut counts = vec![0u64; bins];
+        for &x in data {
+            if (lo..=hi).contains(&x) {
+                counts[(((x - lo) / width) as usize).min(bins - 1)] += 1;
+            }
+        }
+        counts
+            .iter()
+            .map(|&k| k as f64 / data.len() as f64)
+            .collect()
+    };
+    let (sa, sb) = (shares(a.1), shares(b.1));
+    let top = sa.iter().chain(&sb).copied().fold(0.0, f64::max);
+    let unit = metric.unit();
+    let mut c = Canvas::new(title, lo, hi, 0.0, top * 1.15);
+    c.axes(
+        &format!("{} ({})", metric.name(), unit_label(unit)),
+        "share of runs per bin",
+        &|v| human_sig(unit, v, 3),
+        &|v| format!("{:.1}%", 100.0 * v),
+    );
+    let mut out = String::new();
+    for ((name, s), colour) in [(a.0, &sa), (b.0, &sb)]
+        .into_iter()
+        .zip(["#4a7ab8", "#d35400"])
+    {
+        let mut pts = format!("{:.2},{:.2}", c.x.map(lo), c.y.map(0.0));
+        for (i, v) in s.iter().enumerate() {
+            let _ = write!(
+                pts,
+                " {:.2},{:.2} {:.2},{:.2}",
+                c.x.map(lo + i as f64 * width),
+                c.y.map(*v),
+                c.x.map(lo + (i + 1) as f64 * width),
+                c.y.map(*v)
+            );
+        }
+        let _ = write!(pts, " {:.2},{:.2}", c.x.map(hi), c.y.map(0.0));
+        let _ = write!(
+            out,
+            r#"<polyline class="distribution" data-scenario="{}" fill="none" stroke="{colour}" stroke-width="2" points="{pts}"/>"#,
+            escape(name)
+        );
+    }
+    for (k, (name, colour)) in [(a.0, "#4a7ab8"), (b.0, "#d35400")].into_iter().enumerate() {
+        let _ = write!(
+            out,
+            r#"<rect x="{:.1}" y="{:.1}" width="10" height="10" fill="{colour}"/><text x="{:.1}" y="{:.1}" font-size="11">{}</text>"#,
+            c.x.from + 10.0,
+            54.0 + 16.0 * k as f64,
+            c.x.from + 24.0,
+            63.0 + 16.0 * k as f64,
+            escape(name)
+        );
+    }
+    c.raw(&out);
+    c.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

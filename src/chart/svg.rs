@@ -63,6 +63,18 @@ pub fn escape(text: &str) -> String {
 impl Canvas {
     /// A chart area for x in [x_lo, x_hi] and y in [y_lo, y_hi], with its title.
     pub fn new(title: &str, x_lo: f64, x_hi: f64, y_lo: f64, y_hi: f64) -> Self {
+        Canvas::with_left_margin(title, LEFT, x_lo, x_hi, y_lo, y_hi)
+    }
+
+    /// As [`Canvas::new`], with room on the left for row labels `left` pixels wide.
+    pub fn with_left_margin(
+        title: &str,
+        left: f64,
+        x_lo: f64,
+        x_hi: f64,
+        y_lo: f64,
+        y_hi: f64,
+    ) -> Self {
         let mut body = String::new();
         let _ = write!(
             body,
@@ -75,7 +87,7 @@ impl Canvas {
             x: Scale {
                 lo: x_lo,
                 hi: x_hi,
-                from: LEFT,
+                from: left,
                 to: WIDTH - RIGHT,
             },
             y: Scale {

@@ -24,6 +24,7 @@ pub struct CompareOptions {
     pub percentiles: Option<Vec<f64>>,
     pub csv: Option<PathBuf>,
     pub json: Option<PathBuf>,
+    pub plots: Option<PathBuf>,
 }
 
 pub struct CompareOutcome {
@@ -52,6 +53,9 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
         let (sim_a, sim_b) = (run(&a), run(&b));
         sim_a.ensure_finite()?;
         sim_b.ensure_finite()?;
+        if let Some(dir) = &opts.plots {
+            write_plots(dir, (&a.name, &sim_a), (&b.name, &sim_b))?;
+        }
         let report_of = |s: &Scenario, path: &PathBuf, sim: &Simulation| {
             RunReport::new(
                 &s.name,
@@ -92,6 +96,34 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
         text: render_compare(&report),
         report,
     })
+}
+
+/// Both distributions overlaid, and the distribution of B − A, for total cost and for days.
+fn write_plots(
+    dir: &std::path::Path,
+    a: (&str, &Simulation),
+    b: (&str, &Simulation),
+) -> Result<(), Error> {
+    output::prepare_dir(dir)?;
+    for m in [Metric::TotalCostUsd, Metric::TrainDays] {
+        let title = format!("A vs B: {}", m.name());
+        let svg = crate::chart::overlay_svg(
+            &title,
+            m,
+            (&format!("A: {}", a.0), a.1.column(m)),
+            (&format!("B: {}", b.0), b.1.column(m)),
+        );
+        output::write_atomic(
+            &dir.join(format!("{}_overlay.svg", m.name())),
+            svg.as_bytes(),
+        )?;
+        let svg = crate::chart::histogram_svg("B − A", m, &difference(a.1, b.1, m));
+        output::write_atomic(
+            &dir.join(format!("{}_difference.svg", m.name())),
+            svg.as_bytes(),
+        )?;
+    }
+    Ok(())
 }
 
 /// B − A, run by run.

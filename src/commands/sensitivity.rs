@@ -13,6 +13,7 @@ use crate::model::{Metric, Outputs};
 use crate::output;
 use crate::report::sensitivity::{
     InputSensitivity, Pinned, SensitivityReport, TailSummary, render_sensitivity,
+    sensitivity_charts,
 };
 use crate::report::{CsvExporter, Exporter, JsonExporter};
 use crate::sample::SamplingPlan;
@@ -40,6 +41,7 @@ pub struct SensitivityOptions {
     pub deadline_days: Option<f64>,
     pub csv: Option<PathBuf>,
     pub json: Option<PathBuf>,
+    pub plots: Option<PathBuf>,
 }
 
 impl SensitivityOptions {
@@ -57,6 +59,7 @@ impl SensitivityOptions {
             deadline_days: None,
             csv: None,
             json: None,
+            plots: None,
         }
     }
 }
@@ -99,6 +102,12 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Erro
     }
     if let Some(path) = &opts.json {
         output::write_atomic(path, &JsonExporter.export(&report))?;
+    }
+    if let Some(dir) = &opts.plots {
+        output::prepare_dir(dir)?;
+        for (name, svg) in sensitivity_charts(&report) {
+            output::write_atomic(&dir.join(name), svg.as_bytes())?;
+        }
     }
     Ok(SensitivityOutcome {
         text: render_sensitivity(&report),
@@ -188,6 +197,7 @@ fn study(
             })
             .collect(),
         correlated: !scenario.correlations.is_empty(),
+        base_output: f.at_values(&base)[metric.index()],
         budget: opts
             .budget_usd
             .zip(budget_exceeds.as_ref())

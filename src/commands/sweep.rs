@@ -25,6 +25,7 @@ pub struct SweepOptions {
     pub deadline_days: Option<f64>,
     pub csv: Option<PathBuf>,
     pub json: Option<PathBuf>,
+    pub plots: Option<PathBuf>,
 }
 
 pub struct SweepOutcome {
@@ -87,6 +88,12 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     }
     if let Some(path) = &opts.json {
         output::write_atomic(path, &JsonExporter.export(&report))?;
+    }
+    if let Some(dir) = &opts.plots {
+        output::prepare_dir(dir)?;
+        for (name, svg) in crate::report::sweep::fan_charts(&report) {
+            output::write_atomic(&dir.join(name), svg.as_bytes())?;
+        }
     }
     Ok(SweepOutcome {
         text: render_sweep(&report),

@@ -29,6 +29,101 @@ pub struct SensitivityReport {
     pub deadline: Option<TailSummary>,
     /// The scenario correlates inputs: Sobol indices then treat them as independent.
     pub correlated: bool,
+    /// The output with every input at its median: the tornado's centre line.
+    pub base_output: f64,
+}
+
+/// The tornado, the contribution to variance and the Sobol indices as SVG files, by name.
+pub fn sensitivity_charts(r: &SensitivityReport) -> Vec<(String, String)> {
+    use crate::chart::{BarSeries, bars_svg};
+    let labels: Vec<String> = r
+        .rows
+        .iter()
+        .map(|row| row.input.key().to_string())
+        .collect();
+    let u = r.output.unit();
+    let mut by_swing: Vec<&InputSensitivity> = r.rows.iter().collect();
+    by_swing.sort_by(|a, b| b.tornado.width().total_cmp(&a.tornado.width()));
+    let tornado = bars_svg(
+        &format!(
+            "{}: {} with each input at its P10 and P90",
+            r.scenario_name,
+            r.output.name()
+        ),
+        &by_swing
+            .iter()
+            .map(|row| row.input.key().to_string())
+            .collect::<Vec<_>>(),
+        &[BarSeries {
+            name: "P10 to P90",
+            colour: "#4a7ab8",
+            spans: by_swing
+                .iter()
+                .map(|row| (row.tornado.at_low, row.tornado.at_high))
+                .collect(),
+            intervals: None,
+        }],
+        &format!("{} ({})", r.output.name(), crate::report::unit_label(u)),
+        &|v| crate::report::human_sig(u, v, 3),
+        Some((r.base_output, "all inputs at their medians")),
+    );
+    let share = bars_svg(
+        &format!(
+            "{}: contribution to the variance of {}",
+            r.scenario_name,
+            r.output.name()
+        ),
+        &labels,
+        &[BarSeries {
+            name: "variance share",
+            colour: "#4a7ab8",
+            spans: r.rows.iter().map(|row| (0.0, row.variance_share)).collect(),
+            intervals: None,
+        }],
+        "share of variance (squared rank correlations, scaled to 100%)",
+        &|v| format!("{:.0}%", 100.0 * v),
+        None,
+    );
+    let sobol = bars_svg(
+        &format!(
+            "{}: Sobol indices of {} (95% intervals)",
+            r.scenario_name,
+            r.output.name()
+        ),
+        &labels,
+        &[
+            BarSeries {
+                name: "S1",
+                colour: "#8fb3de",
+                spans: r.rows.iter().map(|row| (0.0, row.sobol.s1)).collect(),
+                intervals: Some(
+                    r.rows
+                        .iter()
+                        .map(|row| (row.sobol.s1_lo, row.sobol.s1_hi))
+                        .collect(),
+                ),
+            },
+            BarSeries {
+                name: "ST",
+                colour: "#1f4e8c",
+                spans: r.rows.iter().map(|row| (0.0, row.sobol.st)).collect(),
+                intervals: Some(
+                    r.rows
+                        .iter()
+                        .map(|row| (row.sobol.st_lo, row.sobol.st_hi))
+                        .collect(),
+                ),
+            },
+        ],
+        "share of variance",
+        &|v| format!("{v:.2}"),
+        None,
+    );
+    vec![
+        ("tornado.svg".into(), tornado),
+        ("variance_share.svg".into(), share),
+        ("sobol.svg".into(), sobol),
+    ]
 }
 
 #[derive(Debug, Clone)]

@@ -119,6 +119,41 @@ pub fn render_sweep(r: &SweepReport) -> String {
     out
 }
 
+/// A fan chart of every output over the swept points, by file name.
+pub fn fan_charts(r: &SweepReport) -> Vec<(String, String)> {
+    let labels: Vec<String> = r.points.iter().map(|p| p.values.join(" × ")).collect();
+    let keys = r
+        .keys
+        .iter()
+        .map(|k| k.key())
+        .collect::<Vec<_>>()
+        .join(" × ");
+    r.points[0]
+        .report
+        .metrics
+        .iter()
+        .map(|(m, _)| {
+            let bands: Vec<Vec<(f64, f64)>> = r
+                .points
+                .iter()
+                .map(|p| {
+                    p.report
+                        .summary(*m)
+                        .percentiles
+                        .iter()
+                        .map(|q| (q.percent, q.value))
+                        .collect()
+                })
+                .collect();
+            let title = format!("{}: {} over {keys}", r.scenario_name, m.name());
+            (
+                format!("{}_fan.svg", m.name()),
+                crate::chart::fan_svg(&title, &keys, &labels, &bands, *m),
+            )
+        })
+        .collect()
+}
+
 fn short(m: Metric) -> &'static str {
     match m {
         Metric::TrainDays => "days",
