@@ -1,25 +1,26 @@
-//! Interruptions that scale with the cluster: a Poisson process on the job's running time.
+//! Interruptions that scale with the cluster: a Poisson process on the job's running time,
+//! walked checkpoint interval by checkpoint interval.
 //!
 //! ```text
-//! λ   = gpus × rate_per_gpu_hour            interruptions per hour of running (rate = 1 / gpu_mtbf_hours)
-//! τ   = checkpoint_interval_hours, or Young/Daly's optimum √(2 C / λ)  (C = checkpoint_write_hours)
-//! W   = T₀ · (1 + C / τ)                    running time: pure compute T₀ plus checkpoint writes
-//! N   ~ Poisson(λ · T_run)                  interruptions over the running time actually spent
-//! L_i ~ Uniform(0, τ)                       work lost since the last checkpoint, redone
-//! T_run = W + Σ L_i                         a longer run meets more interruptions
-//! wall  = T_run + N · restart_hours
+//! λ   = gpus × rate_per_gpu_hour          interruptions per hour of running (= gpus / gpu_mtbf_hours)
+//! τ   = checkpoint_interval_hours, or Young/Daly's √(2 C / λ)   (C = checkpoint_write_hours)
+//! an interval is τ hours of work plus C to write its checkpoint: L = τ + C hours of running
+//! it succeeds without interruption with probability q = e^(−λL); each failed attempt runs for a
+//! time T ~ Exp(λ) truncated to (0, L), is lost, and costs restart_hours R before the retry
+//! K = ⌊T₀/τ⌋ full intervals, then one partial interval of r = T₀ − Kτ hours (no checkpoint after it)
+//! N = interruptions = Σ over intervals of Geometric failures before success
+//! wall = T₀ + K·C + Σ T_i + N·R
 //! ```
-//! The number of interruptions is drawn stage by stage: N₁ ~ Poisson(λW) interruptions in the
-//! first W hours add Σ L of running time, which brings N₂ ~ Poisson(λ Σ L) more, and so on until
-//! a stage brings none. Because the process is memoryless this is exactly the count over
-//! [0, T_run]. Sums of more than 16 uniforms use their normal limit (mean k/2, variance k/12),
-//! whose error is far below the Monte Carlo error at the counts this reaches.
-//! The expectation has a closed form (renewal–reward): E[N] = λW / (1 − λτ/2), for λτ/2 < 1.
-//! Beyond that every hour of running loses more than an hour of work and the run never ends.
+//! This is exact for memoryless interruptions (Daly 2006): work lost to an interruption is what
+//! was done since the last checkpoint, never more, and the expected time per interval,
+//! (e^(λL) − 1)/λ + R·(e^(λL) − 1), stays finite however often interruptions come.
+//! The K full intervals' failures are drawn at once, as a negative binomial (a Poisson with a
+//! gamma-distributed mean); sums of more than 16 lost stretches use their normal limit, whose
+//! error is far below the Monte Carlo error at those counts.
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, RngExt, SeedableRng};
-use rand_distr::{Distribution, Normal, Poisson};
+use rand_distr::{Distribution, Gamma, Normal, Poisson};
 
 use super::{Input, Inputs};
 
@@ -37,7 +38,7 @@ pub struct Outcome {
     pub interruptions: f64,
 }
 
-/// λ (per job-hour) and τ (hours) for one run's inputs.
+/// λ (per job-hour) and τ (hours of work between checkpoints) for one run's inputs.
 fn rate_and_interval(gpus: f64, x: &Inputs, f: FailureOptions) -> (f64, f64) {
     let per_gpu = if f.from_mtbf {
         1.0 / x[Input::GpuMtbfHours.index()]
@@ -47,7 +48,7 @@ fn rate_and_interval(gpus: f64, x: &Inputs, f: FailureOptions) -> (f64, f64) {
     let lambda = gpus * per_gpu;
     let write = x[Input::CheckpointWriteHours.index()];
     let tau = if f.optimal_interval {
-        if lambda > 0.0 {
+        if lambda > 0.0 && write > 0.0 {
             (2.0 * write / lambda).sqrt()
         } else {
             f64::INFINITY
@@ -58,50 +59,53 @@ fn rate_and_interval(gpus: f64, x: &Inputs, f: FailureOptions) -> (f64, f64) {
     (lambda, tau)
 }
 
-/// Running time before interruptions: compute plus checkpoint writes (none when the interval
-/// is infinite or writes are free).
-fn running_hours(compute_hours: f64, tau: f64, write: f64) -> f64 {
-    if write == 0.0 || tau.is_infinite() {
-        compute_hours
-    } else {
-        compute_hours * (1.0 + write / tau)
+/// Full intervals and the partial one: (K, r hours).
+fn intervals(compute_hours: f64, tau: f64) -> (f64, f64) {
+    if tau.is_infinite() || tau <= 0.0 {
+        return (0.0, compute_hours);
     }
+    let k = (compute_hours / tau).floor();
+    (k, compute_hours - k * tau)
+}
+
+/// Mean and variance of an Exp(λ) time truncated to (0, l): the running time an interrupted
+/// attempt of length l loses.
+fn lost_moments(lambda: f64, l: f64) -> (f64, f64) {
+    let e = (-lambda * l).exp();
+    let tail = l * e / (1.0 - e);
+    (
+        1.0 / lambda - tail,
+        1.0 / (lambda * lambda) - l * tail / (1.0 - e),
+    )
 }
 
 pub fn simulate(compute_hours: f64, gpus: f64, x: &Inputs, f: FailureOptions) -> Outcome {
     let (lambda, tau) = rate_and_interval(gpus, x, f);
     let write = x[Input::CheckpointWriteHours.index()];
-    let running = running_hours(compute_hours, tau, write);
+    let (k, partial) = intervals(compute_hours, tau);
+    let running = compute_hours + k * write;
     if lambda == 0.0 {
         return Outcome {
             wall_hours: running,
             interruptions: 0.0,
         };
     }
-    if lambda * tau / 2.0 >= 1.0 {
-        // Work is lost faster than it is done: the run never finishes.
-        return Outcome {
-            wall_hours: f64::INFINITY,
-            interruptions: f64::INFINITY,
-        };
-    }
     // The run's own luck, drawn as an input so that every analysis sees it.
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(x[Input::FailureLuck.index()].to_bits());
-    let (mut pending, mut n, mut lost) = (running, 0.0, 0.0);
-    while pending > 0.0 {
-        let k = poisson(&mut rng, lambda * pending);
-        if k == 0.0 {
-            break;
-        }
-        let extra = if tau.is_finite() {
-            tau * uniform_sum(&mut rng, k)
-        } else {
-            0.0
-        };
-        n += k;
-        lost += extra;
-        pending = extra;
-    }
+    let full = tau + write;
+    let n_full = if k > 0.0 {
+        negative_binomial(&mut rng, k, lambda * full)
+    } else {
+        0.0
+    };
+    let n_partial = if partial > 0.0 {
+        geometric(&mut rng, lambda * partial)
+    } else {
+        0.0
+    };
+    let lost = truncated_exp_sum(&mut rng, n_full, lambda, full)
+        + truncated_exp_sum(&mut rng, n_partial, lambda, partial);
+    let n = n_full + n_partial;
     Outcome {
         wall_hours: running + lost + n * x[Input::RestartHours.index()],
         interruptions: n,
@@ -111,25 +115,58 @@ pub fn simulate(compute_hours: f64, gpus: f64, x: &Inputs, f: FailureOptions) ->
 /// E[N] for one run's inputs (closed form), for tests and for `check`.
 pub fn expected_interruptions(compute_hours: f64, gpus: f64, x: &Inputs, f: FailureOptions) -> f64 {
     let (lambda, tau) = rate_and_interval(gpus, x, f);
-    let running = running_hours(compute_hours, tau, x[Input::CheckpointWriteHours.index()]);
-    let tau = if tau.is_finite() { tau } else { 0.0 };
-    lambda * running / (1.0 - lambda * tau / 2.0)
+    let (k, partial) = intervals(compute_hours, tau);
+    let write = x[Input::CheckpointWriteHours.index()];
+    k * (lambda * (tau + write)).exp_m1() + (lambda * partial).exp_m1()
+}
+
+/// Failures before `k` successes when one attempt fails with probability 1 − e^(−m):
+/// NB(k, e^(−m)) as a Poisson whose mean is Gamma(k, e^m − 1).
+fn negative_binomial<R: Rng>(rng: &mut R, k: f64, m: f64) -> f64 {
+    let odds = m.exp_m1();
+    if !odds.is_finite() {
+        return f64::INFINITY;
+    }
+    let mean = Gamma::new(k, odds).map_or(f64::INFINITY, |g| g.sample(rng));
+    poisson(rng, mean)
+}
+
+/// Failures before one success when an attempt fails with probability 1 − e^(−m).
+fn geometric<R: Rng>(rng: &mut R, m: f64) -> f64 {
+    let fail = -(-m).exp_m1();
+    if fail <= 0.0 {
+        return 0.0;
+    }
+    // 1 − u lies in (0, 1]: the log is finite (and 0 gives no failure).
+    ((1.0 - rng.random::<f64>()).ln() / fail.ln()).floor()
 }
 
 fn poisson<R: Rng>(rng: &mut R, mean: f64) -> f64 {
-    if mean <= 0.0 {
+    if mean.is_nan() || mean <= 0.0 {
         return 0.0;
     }
     Poisson::new(mean).map_or(f64::INFINITY, |d| d.sample(rng))
 }
 
-/// Σ of k Uniform(0, 1): exact up to 16 terms, the normal limit beyond.
-fn uniform_sum<R: Rng>(rng: &mut R, k: f64) -> f64 {
-    if k <= 16.0 {
-        (0..k as usize).map(|_| rng.random::<f64>()).sum()
-    } else {
-        let d = Normal::new(k / 2.0, (k / 12.0).sqrt()).expect("finite, positive sd");
-        d.sample(rng).clamp(0.0, k)
+/// Σ of n running times lost to interruptions of attempts of length l: exact up to 16 terms,
+/// the normal limit beyond.
+fn truncated_exp_sum<R: Rng>(rng: &mut R, n: f64, lambda: f64, l: f64) -> f64 {
+    if n == 0.0 {
+        return 0.0;
+    }
+    if !n.is_finite() {
+        return f64::INFINITY;
+    }
+    let mass = -(-lambda * l).exp_m1();
+    if n <= 16.0 {
+        return (0..n as usize)
+            .map(|_| -(-rng.random::<f64>() * mass).ln_1p() / lambda)
+            .sum();
+    }
+    let (mean, var) = lost_moments(lambda, l);
+    match Normal::new(n * mean, (n * var.max(0.0)).sqrt()) {
+        Ok(d) => d.sample(rng).clamp(0.0, n * l),
+        Err(_) => n * mean,
     }
 }
 
@@ -156,48 +193,102 @@ mod tests {
         optimal_interval: true,
     };
 
-    /// Mean and standard error of interruptions and of lost running time over `n` runs.
-    fn moments(compute: f64, gpus: f64, x: Inputs, f: FailureOptions, n: usize) -> [(f64, f64); 2] {
-        let running = running_hours(
-            compute,
-            rate_and_interval(gpus, &x, f).1,
-            x[Input::CheckpointWriteHours.index()],
-        );
-        let samples: Vec<(f64, f64)> = (0..n)
+    /// Mean and standard error of (interruptions, lost running hours, wall hours) over n runs.
+    fn moments(compute: f64, gpus: f64, x: Inputs, f: FailureOptions, n: usize) -> [(f64, f64); 3] {
+        let (_, tau) = rate_and_interval(gpus, &x, f);
+        let (k, _) = intervals(compute, tau);
+        let running = compute + k * x[Input::CheckpointWriteHours.index()];
+        let samples: Vec<[f64; 3]> = (0..n)
             .map(|i| {
                 let mut x = x;
                 x[Input::FailureLuck.index()] = (i as f64 + 0.5) / n as f64;
                 let o = simulate(compute, gpus, &x, f);
                 let restart = o.interruptions * x[Input::RestartHours.index()];
-                (o.interruptions, o.wall_hours - running - restart)
+                [
+                    o.interruptions,
+                    o.wall_hours - running - restart,
+                    o.wall_hours,
+                ]
             })
             .collect();
-        let stat = |pick: &dyn Fn(&(f64, f64)) -> f64| {
-            let mean = samples.iter().map(pick).sum::<f64>() / n as f64;
-            let var = samples
-                .iter()
-                .map(|s| (pick(s) - mean).powi(2))
-                .sum::<f64>()
-                / (n - 1) as f64;
-            (mean, (var / n as f64).sqrt())
-        };
-        [stat(&|s| s.0), stat(&|s| s.1)]
+        std::array::from_fn(|j| mean_se(&samples.iter().map(|s| s[j]).collect::<Vec<_>>()))
+    }
+
+    fn mean_se(v: &[f64]) -> (f64, f64) {
+        let n = v.len() as f64;
+        let mean = v.iter().sum::<f64>() / n;
+        let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        (mean, (var / n).sqrt())
+    }
+
+    /// An independent, event-by-event simulation: exponential gaps walked through every interval.
+    fn event_by_event(
+        compute: f64,
+        lambda: f64,
+        tau: f64,
+        write: f64,
+        restart: f64,
+        seed: u64,
+    ) -> (f64, f64) {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let (k, partial) = intervals(compute, tau);
+        let lengths =
+            std::iter::repeat_n(tau + write, k as usize).chain((partial > 0.0).then_some(partial));
+        let (mut wall, mut n) = (0.0, 0.0);
+        for len in lengths {
+            loop {
+                let gap = -(1.0 - rng.random::<f64>()).ln() / lambda;
+                if gap >= len {
+                    wall += len;
+                    break;
+                }
+                wall += gap + restart;
+                n += 1.0;
+            }
+        }
+        (n, wall)
     }
 
     #[test]
     fn mean_interruptions_and_lost_time_match_the_closed_form() {
         // 16,384 GPUs at 2e-5 per GPU-hour: λ ≈ 0.33 per hour, τ = 2 h, C = 0.05 h, 1,500 h of compute.
         let x = inputs(2e-5, 0.5, 0.05, 2.0, 0.0);
-        let [(n, n_se), (lost, lost_se)] = moments(1500.0, 16_384.0, x, FIXED, 20_000);
+        let [(n, n_se), (lost, lost_se), _] = moments(1500.0, 16_384.0, x, FIXED, 20_000);
         let expected_n = expected_interruptions(1500.0, 16_384.0, &x, FIXED);
         assert!(
             (n - expected_n).abs() < 3.0 * n_se,
             "E[N] {n} ± {n_se} vs {expected_n}"
         );
-        let expected_lost = expected_n * 2.0 / 2.0;
+        // 750 full intervals of L = 2.05 h, no partial one.
+        let lambda = 16_384.0 * 2e-5;
+        let expected_lost = expected_n * lost_moments(lambda, 2.05).0;
         assert!(
             (lost - expected_lost).abs() < 3.0 * lost_se,
             "lost {lost} ± {lost_se} vs {expected_lost}"
+        );
+    }
+
+    #[test]
+    fn agrees_with_an_event_by_event_simulation_when_interruptions_are_frequent() {
+        // λτ = 1: every interval is interrupted more often than not.
+        let x = inputs(0.5, 0.1, 0.0, 2.0, 0.0);
+        let [(n, n_se), _, (wall, wall_se)] = moments(1000.0, 1.0, x, FIXED, 4_000);
+        let events: Vec<(f64, f64)> = (0..4_000)
+            .map(|s| event_by_event(1000.0, 0.5, 2.0, 0.0, 0.1, s))
+            .collect();
+        let (en, en_se) = mean_se(&events.iter().map(|e| e.0).collect::<Vec<_>>());
+        let (ew, ew_se) = mean_se(&events.iter().map(|e| e.1).collect::<Vec<_>>());
+        assert!((n - en).abs() < 4.0 * n_se.hypot(en_se), "N {n} vs {en}");
+        assert!(
+            (wall - ew).abs() < 4.0 * wall_se.hypot(ew_se),
+            "wall {wall} vs {ew}"
+        );
+        // Daly: each 2 h interval takes (e^(λτ) − 1)/λ + R·(e^(λτ) − 1) hours on average.
+        let per = (1f64.exp() - 1.0) / 0.5 + 0.1 * (1f64.exp() - 1.0);
+        assert!(
+            (wall / 500.0 - per).abs() < 4.0 * wall_se / 500.0,
+            "{} vs {per}",
+            wall / 500.0
         );
     }
 
@@ -206,7 +297,7 @@ mod tests {
         let x = inputs(2e-5, 0.5, 0.05, 2.0, 0.0);
         let running = 1500.0 * (1.0 + 0.05 / 2.0);
         let rate = |gpus: f64| {
-            let [(n, _), (lost, _)] = moments(1500.0, gpus, x, FIXED, 20_000);
+            let [(n, _), (lost, _), _] = moments(1500.0, gpus, x, FIXED, 20_000);
             n / (running + lost)
         };
         let ratio = rate(16_384.0) / rate(8_192.0);
@@ -221,13 +312,18 @@ mod tests {
     }
 
     #[test]
-    fn young_daly_interval_and_runaway_runs() {
+    fn young_daly_interval_and_very_frequent_interruptions() {
         // λ = 1 per hour, C = 0.02 h: τ = √(2 · 0.02 / 1) = 0.2 h.
         let x = inputs(1.0, 0.0, 0.02, 0.0, 0.5);
         assert!((rate_and_interval(1.0, &x, OPTIMAL).1 - 0.2).abs() < 1e-12);
-        // τ = 3 h at λ = 1 per hour: each hour loses 1.5 h; the run never ends.
+        // λτ = 3: slow (each 3 h interval takes (e³ − 1)/1 ≈ 19 h) but finite.
         let x = inputs(1.0, 0.0, 0.0, 3.0, 0.5);
-        assert!(simulate(10.0, 1.0, &x, FIXED).wall_hours.is_infinite());
+        let o = simulate(30.0, 1.0, &x, FIXED);
+        assert!(
+            o.wall_hours.is_finite() && o.wall_hours > 60.0,
+            "{}",
+            o.wall_hours
+        );
     }
 
     #[test]
