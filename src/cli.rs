@@ -229,8 +229,8 @@ pub struct SensitivityArgs {
     /// Base points of the Sobol study; it evaluates the model (inputs + 2) times this many.
     #[arg(long, default_value = "32768", value_parser = parse_sobol_n)]
     pub sobol_n: u64,
-    /// Bootstrap replicates for the Sobol intervals (0: no intervals).
-    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    /// Bootstrap replicates for the Sobol intervals: 0 (no intervals) or 20 to 10000.
+    #[arg(long, default_value_t = 200, value_parser = parse_bootstrap)]
     pub bootstrap: u32,
     /// Points of the Sobol study: `sobol` (Owen-scrambled, quasi-random) or `random`.
     #[arg(long, default_value = "sobol", value_parser = ["sobol", "random"])]
@@ -397,13 +397,28 @@ fn parse_metric(text: &str) -> Result<Metric, String> {
         })
 }
 
-/// At least 64 points; at most 2^24, a Sobol study of many inputs stays within memory.
+/// A power of two from 64 to 2^24: Sobol points are balanced only in power-of-two sets.
 fn parse_sobol_n(text: &str) -> Result<u64, String> {
     let n = parse_runs(text)?;
-    if !(64..=1 << 24).contains(&n) {
-        return Err(format!("--sobol-n must be from 64 to 16777216, got {n}"));
+    if !(64..=1 << 24).contains(&n) || !n.is_power_of_two() {
+        return Err(format!(
+            "--sobol-n must be a power of two from 64 to 16777216 (e.g. 32768 or 262144), got {n}"
+        ));
     }
     Ok(n)
+}
+
+/// Percentile intervals need enough replicates to have 2.5% tails.
+fn parse_bootstrap(text: &str) -> Result<u32, String> {
+    let b: u32 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number"))?;
+    if b != 0 && !(20..=10_000).contains(&b) {
+        return Err(format!(
+            "--bootstrap must be 0 (no intervals) or from 20 to 10000, got {b}"
+        ));
+    }
+    Ok(b)
 }
 
 fn parse_positive_amount(text: &str) -> Result<f64, String> {

@@ -28,8 +28,8 @@ pub enum Error {
 
     #[error(
         "{count} of {runs} runs gave an infinite or undefined {metric}: some input draws values \
-         the arithmetic cannot handle (a divisor of 0, or a number beyond 1e308). \
-         `flopcast check` shows each input's range"
+         the arithmetic cannot handle (a divisor of 0, or a number beyond 1e308); look for \
+         extreme parameters, such as a very wide lognormal"
     )]
     NonFinite {
         metric: &'static str,

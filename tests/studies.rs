@@ -281,7 +281,7 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
         csv.to_str().unwrap(),
     ]);
     assert!(
-        out.contains("P(B cheaper than A) = 0% (none of 50000 runs"),
+        out.contains("P(B cheaper than A) = none: identical in every run"),
         "{out}"
     );
     let rows = csv_rows(&csv);
@@ -642,4 +642,14 @@ fn study_plots_carry_the_reported_numbers() {
         let svg = fs::read_to_string(plots.join(name)).unwrap();
         roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
+}
+
+#[test]
+fn study_flags_and_luck_are_checked() {
+    let err = failure(&["sensitivity", LLAMA, "--sobol-n", "1000"]);
+    assert!(err.contains("power of two"), "{err}");
+    let err = failure(&["sensitivity", LLAMA, "--bootstrap", "5"]);
+    assert!(err.contains("0 (no intervals) or from 20"), "{err}");
+    let err = failure(&["sweep", FAILURES, "--set", "failures.luck=0.5"]);
+    assert!(err.contains("each run's own randomness"), "{err}");
 }

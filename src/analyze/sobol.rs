@@ -216,7 +216,7 @@ fn poisson_weights(n: usize, seed: u64, replicate: u64) -> Vec<u32> {
         c
     };
     let mut rng =
-        Xoshiro256PlusPlus::seed_from_u64(seed ^ replicate.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        Xoshiro256PlusPlus::seed_from_u64(crate::sample::derive_seed(seed, "bootstrap", replicate));
     (0..n)
         .map(|_| {
             let u: f64 = rng.random();

@@ -14,7 +14,7 @@ pub struct TailMeasure {
     /// Median percentile (0–100) of the input among exceeding runs; 50 when irrelevant, above
     /// 50 when high values drive the excess.
     pub median_percentile_exceeding: f64,
-    /// P(exceed | input in its lowest quarter) and P(exceed | input in its highest quarter).
+    /// P(exceed | input at or below its P25) and P(exceed | input at or above its P75).
     pub p_exceed_low_quartile: f64,
     pub p_exceed_high_quartile: f64,
 }
@@ -30,32 +30,38 @@ pub fn tail_measure(values: &[f64], ranks: &[f64], exceeds: &[bool]) -> Option<T
     let mut inside: Vec<f64> = Vec::with_capacity(hits);
     let mut outside: Vec<f64> = Vec::with_capacity(n - hits);
     let mut exceeding_percentiles: Vec<f64> = Vec::with_capacity(hits);
-    let (mut low, mut low_hits, mut high, mut high_hits) = (0usize, 0usize, 0usize, 0usize);
     for r in 0..n {
-        let percentile = 100.0 * (ranks[r] - 0.5) / n as f64;
         if exceeds[r] {
             inside.push(values[r]);
-            exceeding_percentiles.push(percentile);
+            exceeding_percentiles.push(100.0 * (ranks[r] - 0.5) / n as f64);
         } else {
             outside.push(values[r]);
         }
-        if percentile < 25.0 {
-            low += 1;
-            low_hits += usize::from(exceeds[r]);
-        } else if percentile >= 75.0 {
-            high += 1;
-            high_hits += usize::from(exceeds[r]);
-        }
     }
+    // Quarters by value, so tied values (a discrete input) all fall on the same side.
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let (q1, q3) = (
+        sorted_quantile(&sorted, 0.25),
+        sorted_quantile(&sorted, 0.75),
+    );
+    let share = |keep: &dyn Fn(f64) -> bool| {
+        let (mut total, mut hit) = (0usize, 0usize);
+        for r in (0..n).filter(|&r| keep(values[r])) {
+            total += 1;
+            hit += usize::from(exceeds[r]);
+        }
+        (total > 0).then(|| hit as f64 / total as f64)
+    };
+    let (low, high) = (share(&|x| x <= q1), share(&|x| x >= q3));
     inside.sort_by(f64::total_cmp);
     outside.sort_by(f64::total_cmp);
     exceeding_percentiles.sort_by(f64::total_cmp);
-    let share = |h: usize, t: usize| if t == 0 { 0.0 } else { h as f64 / t as f64 };
     Some(TailMeasure {
         ks: ks_distance(&inside, &outside),
         median_percentile_exceeding: sorted_quantile(&exceeding_percentiles, 0.5),
-        p_exceed_low_quartile: share(low_hits, low),
-        p_exceed_high_quartile: share(high_hits, high),
+        p_exceed_low_quartile: low.unwrap_or(f64::NAN),
+        p_exceed_high_quartile: high.unwrap_or(f64::NAN),
     })
 }
 
@@ -98,6 +104,19 @@ mod tests {
         assert!(m1.median_percentile_exceeding > 70.0 && m2.median_percentile_exceeding < 50.0);
         assert_eq!(m1.p_exceed_low_quartile, 0.0);
         assert!(m1.p_exceed_high_quartile > 0.8);
+    }
+
+    #[test]
+    fn tied_values_fall_on_one_side_of_the_quartiles() {
+        // A 50/50 two-valued input that decides everything: runs exceed exactly when it is 1.
+        let x: Vec<f64> = (0..1000).map(|i| f64::from(i % 2)).collect();
+        let exceeds: Vec<bool> = x.iter().map(|v| *v == 1.0).collect();
+        let m = tail_measure(&x, &ranks(&x), &exceeds).unwrap();
+        assert_eq!(
+            (m.p_exceed_low_quartile, m.p_exceed_high_quartile),
+            (0.0, 1.0)
+        );
+        assert_eq!(m.ks, 1.0);
     }
 
     #[test]

@@ -9,9 +9,18 @@ pub struct Swing {
 }
 
 impl Swing {
+    /// No swing measured (NaN ends; width 0 so it sorts last).
+    pub fn undefined() -> Self {
+        Swing {
+            at_low: f64::NAN,
+            at_high: f64::NAN,
+        }
+    }
+
     /// The width of the bar: how far the output moves across the input's range.
     pub fn width(&self) -> f64 {
-        (self.at_high - self.at_low).abs()
+        let w = (self.at_high - self.at_low).abs();
+        if w.is_nan() { 0.0 } else { w }
     }
 }
 

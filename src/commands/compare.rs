@@ -38,8 +38,10 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
     // A's settings rule: both scenarios must run the same draws.
     let (runs, seed) = super::runs_and_seed(&a, opts.runs, opts.seed);
     super::check_outputs(&[&opts.csv, &opts.json])?;
-    super::check_memory(runs, a.options, 1)?;
-    super::check_memory(runs, b.options, 2)?;
+    // Both simulations are held at once.
+    let mut both = a.options;
+    both.failures = a.options.failures.or(b.options.failures);
+    super::check_memory(runs, both, 2)?;
     let percentiles = opts
         .percentiles
         .clone()
@@ -81,6 +83,8 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
                 .collect(),
             b_cheaper: less(&sim_b, &sim_a, Metric::TotalCostUsd),
             b_faster: less(&sim_b, &sim_a, Metric::TrainDays),
+            same_cost: equal(&sim_a, &sim_b, Metric::TotalCostUsd),
+            same_days: equal(&sim_a, &sim_b, Metric::TrainDays),
             runs,
             seed,
             percentiles: percentiles.clone(),
@@ -133,6 +137,14 @@ fn difference(a: &Simulation, b: &Simulation, m: Metric) -> Vec<f64> {
         .zip(a.column(m))
         .map(|(y, x)| y - x)
         .collect()
+}
+
+/// P(x = y) over paired runs.
+fn equal(x: &Simulation, y: &Simulation, m: Metric) -> Probability {
+    Probability::from_count(
+        stats::count_pairs(x.column(m), y.column(m), |u, v| u == v),
+        x.runs,
+    )
 }
 
 /// P(x < y) over paired runs.

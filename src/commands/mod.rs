@@ -36,7 +36,7 @@ pub fn check_memory(runs: u64, options: ModelOptions, copies: u64) -> Result<(),
     Ok(())
 }
 
-fn available_memory() -> Option<u64> {
+pub(crate) fn available_memory() -> Option<u64> {
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;
     let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;

@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use crate::analyze::rank::{ranks, spearman, variance_shares};
 use crate::analyze::sobol;
 use crate::analyze::tail::tail_measure;
-use crate::analyze::tornado::swings;
+use crate::analyze::tornado::{Swing, swings};
 use crate::error::Error;
+use crate::model::Input;
 use crate::model::{Metric, Outputs};
 use crate::output;
 use crate::report::sensitivity::{
@@ -95,6 +96,11 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Erro
     }
     super::check_outputs(&[&opts.csv, &opts.json])?;
     super::check_memory(opts.runs, scenario.options, 1)?;
+    check_sobol_memory(
+        opts.sobol_n,
+        f.inputs().len(),
+        scenario.options.metrics().len(),
+    )?;
     let (_, seed) = super::runs_and_seed(&scenario, None, opts.seed);
     let report = super::with_threads(opts.threads, || study(&scenario, &f, opts, seed))??;
     if let Some(path) = &opts.csv {
@@ -133,7 +139,7 @@ fn study(
 
     let (low, base, high) = (f.at_quantile(0.1), f.at_quantile(0.5), f.at_quantile(0.9));
     let tornado = swings(&base, &low, &high, |x| f.at_values(x)[metric.index()]);
-    let sobol_by_metric = sobol_study(f, opts, seed);
+    let sobol_by_metric = sobol_study(scenario, f, opts, seed)?;
 
     let budget_exceeds = opts
         .budget_usd
@@ -158,9 +164,23 @@ fn study(
                 sobol: sobol_by_metric[metric.index()][i],
                 spearman: rho[i],
                 variance_share: shares[i],
-                tornado: tornado[i],
-                pinned_p10: pinned(scenario, &plan, input, low[i], metric),
-                pinned_p90: pinned(scenario, &plan, input, high[i], metric),
+                // Pinning the luck of the failure process compares two arbitrary random
+                // seeds: no swing to show.
+                tornado: if input == Input::FailureLuck {
+                    Swing::undefined()
+                } else {
+                    tornado[i]
+                },
+                pinned_p10: if input == Input::FailureLuck {
+                    Pinned::undefined()
+                } else {
+                    pinned(scenario, &plan, input, low[i], metric)
+                },
+                pinned_p90: if input == Input::FailureLuck {
+                    Pinned::undefined()
+                } else {
+                    pinned(scenario, &plan, input, high[i], metric)
+                },
                 tail_budget: tail(&budget_exceeds),
                 tail_deadline: tail(&deadline_exceeds),
             }
@@ -216,18 +236,57 @@ fn study(
     })
 }
 
-/// Sobol indices of every input for every output, from one set of model evaluations.
+/// Sobol indices of every input for each of the scenario's outputs (indexed by [`Metric`];
+/// empty for metrics it does not produce), from one set of model evaluations.
 fn sobol_study(
+    scenario: &Scenario,
     f: &ScenarioFunction,
     opts: &SensitivityOptions,
     seed: u64,
-) -> Vec<Vec<sobol::SobolIndex>> {
+) -> Result<Vec<Vec<sobol::SobolIndex>>, Error> {
+    let metrics = scenario.options.metrics();
     let plan = SaltelliPlan::new(opts.sobol_n, f.inputs().len(), opts.points, seed);
-    let evaluations = sobol::evaluate(&plan, Metric::COUNT, |u, y| {
+    let evaluations = sobol::evaluate(&plan, metrics.len(), |u, y| {
         let out: Outputs = f.at_unit_point(u);
-        y.copy_from_slice(&out);
+        for (slot, m) in y.iter_mut().zip(&metrics) {
+            *slot = out[m.index()];
+        }
     });
-    sobol::indices_of_every_output(&evaluations, opts.bootstrap, seed)
+    for (e, m) in evaluations.iter().zip(&metrics) {
+        let bad =
+            e.fa.iter()
+                .chain(&e.fb)
+                .chain(e.fab.iter().flatten())
+                .filter(|v| !v.is_finite())
+                .count();
+        if bad > 0 {
+            return Err(Error::NonFinite {
+                metric: m.name(),
+                count: bad as u64,
+                runs: ((f.inputs().len() + 2) * opts.sobol_n) as u64,
+            });
+        }
+    }
+    let indices = sobol::indices_of_every_output(&evaluations, opts.bootstrap, seed);
+    let mut by_metric = vec![Vec::new(); Metric::COUNT];
+    for (m, i) in metrics.iter().zip(indices) {
+        by_metric[m.index()] = i;
+    }
+    Ok(by_metric)
+}
+
+/// Refuses a Sobol study too large for memory: it keeps about three copies of
+/// (inputs + 2) × N evaluations of every output.
+fn check_sobol_memory(n: usize, inputs: usize, outputs: usize) -> Result<(), Error> {
+    let needed = (n * (inputs + 2) * outputs * 8 * 3) as u64;
+    match super::available_memory() {
+        Some(available) if needed > available / 10 * 9 => Err(Error::Usage(format!(
+            "--sobol-n {n} with {inputs} inputs would need about {:.1} GiB, more than the {:.1} GiB available; use a smaller --sobol-n",
+            needed as f64 / (1u64 << 30) as f64,
+            available as f64 / (1u64 << 30) as f64
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Mean and median of the output with `input` held at `value` and every other input drawn as

@@ -18,6 +18,9 @@ pub struct CompareReport {
     /// P(B's total cost < A's) and P(B's train days < A's), over paired runs.
     pub b_cheaper: Probability,
     pub b_faster: Probability,
+    /// P(B's total cost = A's) and P(B's train days = A's): ties are neither cheaper nor dearer.
+    pub same_cost: Probability,
+    pub same_days: Probability,
     pub runs: u64,
     pub seed: u64,
     pub percentiles: Vec<f64>,
@@ -62,10 +65,19 @@ pub fn render_compare(r: &CompareReport) -> String {
         ]);
     }
     out.push_str(&super::table::text_table(&rows));
+    let with_ties = |p: Probability, same: Probability| {
+        if same.hits == same.n {
+            "none: identical in every run".to_string()
+        } else if same.hits > 0 {
+            format!("{}; equal in {:.2}% of runs", p.describe(), 100.0 * same.p)
+        } else {
+            p.describe()
+        }
+    };
     out.push_str(&format!(
         "\nP(B cheaper than A) = {}   (total_cost_usd, run by run)\nP(B faster than A)  = {}   (train_days, run by run)\n",
-        r.b_cheaper.describe(),
-        r.b_faster.describe()
+        with_ties(r.b_cheaper, r.same_cost),
+        with_ties(r.b_faster, r.same_days)
     ));
     out
 }

@@ -42,7 +42,11 @@ pub fn sensitivity_charts(r: &SensitivityReport) -> Vec<(String, String)> {
         .map(|row| row.input.key().to_string())
         .collect();
     let u = r.output.unit();
-    let mut by_swing: Vec<&InputSensitivity> = r.rows.iter().collect();
+    let mut by_swing: Vec<&InputSensitivity> = r
+        .rows
+        .iter()
+        .filter(|row| !row.tornado.at_low.is_nan())
+        .collect();
     by_swing.sort_by(|a, b| b.tornado.width().total_cmp(&a.tornado.width()));
     let tornado = bars_svg(
         &format!(
@@ -149,6 +153,15 @@ pub struct Pinned {
     pub p50: f64,
 }
 
+impl Pinned {
+    pub fn undefined() -> Self {
+        Pinned {
+            mean: f64::NAN,
+            p50: f64::NAN,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TailSummary {
     pub limit: f64,
@@ -201,11 +214,15 @@ pub fn render_sensitivity(r: &SensitivityReport) -> String {
                 input_value(row.input, row.input_p10),
                 input_value(row.input, row.input_p90)
             ),
-            format!(
-                "{} → {}",
-                human(u, row.tornado.at_low),
-                human(u, row.tornado.at_high)
-            ),
+            if row.tornado.at_low.is_nan() {
+                "(the run's own luck)".to_string()
+            } else {
+                format!(
+                    "{} → {}",
+                    human(u, row.tornado.at_low),
+                    human(u, row.tornado.at_high)
+                )
+            },
         ]);
     }
     out.push_str(&super::table::text_table(&rows));

@@ -262,6 +262,14 @@ fn correlated(scenario: &Scenario) -> Option<Correlated> {
     Some(Correlated { copula, targets })
 }
 
+/// A seed for one use of the user's seed (`purpose`, e.g. "bootstrap") and an index within it:
+/// different purposes and indices give unrelated generators, and no 64-bit seed is folded.
+pub fn derive_seed(seed: u64, purpose: &str, index: u64) -> u64 {
+    splitmix64(
+        splitmix64(seed ^ splitmix64(fnv1a(purpose))) ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+    )
+}
+
 /// A generator for one (seed, stream, chunk) triple; SplitMix64 decorrelates nearby triples.
 fn stream_rng(seed: u64, stream: u64, chunk: u64) -> Xoshiro256PlusPlus {
     let mixed = splitmix64(

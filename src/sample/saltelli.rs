@@ -57,7 +57,7 @@ impl SaltelliPlan {
 }
 
 fn random_matrices(n: usize, k: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(super::derive_seed(seed, "saltelli", 0));
     // Open interval: a quantile at exactly 0 or 1 can be infinite.
     let mut draw = || loop {
         let u: f64 = rng.random();
@@ -78,7 +78,7 @@ fn sobol_matrices(n: usize, k: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
     for r in 0..n {
         let block = (r / SOBOL_BLOCK) as u32;
         let index = (r % SOBOL_BLOCK) as u32;
-        let block_seed = (seed as u32) ^ ((seed >> 32) as u32) ^ block.wrapping_mul(0x9E37_79B9);
+        let block_seed = super::derive_seed(seed, "saltelli-sobol", u64::from(block)) as u32;
         for i in 0..k {
             a[r * k + i] = centre(sobol_burley::sample(index, i as u32, block_seed));
             b[r * k + i] = centre(sobol_burley::sample(index, (k + i) as u32, block_seed));

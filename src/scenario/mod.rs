@@ -558,6 +558,11 @@ fn correlation_pair(
             .find(|i| i.key() == name)
             .ok_or_else(|| bad(format!("`{name}` is not an input")))?;
         let spec = scenario.spec(input);
+        if input == Input::FailureLuck {
+            return Err(bad(
+                "`failures.luck` is each run's own randomness: it cannot be correlated".into(),
+            ));
+        }
         if !spec.used || spec.dist.is_fixed() || spec.stream_key != input.key() {
             return Err(bad(format!(
                 "`{name}` is not an uncertain input of this scenario: only distributions can be correlated"

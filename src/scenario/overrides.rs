@@ -30,6 +30,9 @@ pub fn parse_set(arg: &str) -> Result<Override, String> {
             let keys: Vec<&str> = Input::ALL.iter().map(|i| i.key()).collect();
             format!("`{key}` is not an input; inputs are: {}", keys.join(", "))
         })?;
+    if input == Input::FailureLuck {
+        return Err("`failures.luck` is each run's own randomness: it cannot be set".into());
+    }
     let values = split_top_level(list);
     if values.iter().any(|v| v.is_empty()) {
         return Err(format!("`{arg}` has an empty value"));

@@ -97,7 +97,7 @@ fn sobol_g_function() {
 #[test]
 fn additive_model_shares_variance_exactly() {
     // y = 1·x1 + 2·x2 + 3·x3 on U(0,1): S1 = ST = c_i² / Σ c².
-    let got = study(3, 1 << 14, PointSet::Random, |u| {
+    let got = study(3, 1 << 14, PointSet::Sobol, |u| {
         u[0] + 2.0 * u[1] + 3.0 * u[2]
     });
     let share = [1.0 / 14.0, 4.0 / 14.0, 9.0 / 14.0];
