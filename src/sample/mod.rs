@@ -40,12 +40,11 @@ pub struct SamplingPlan {
 #[derive(Debug, Clone)]
 struct Correlated {
     copula: Copula,
-    /// For each copula variable, every input slot it sets (an input and its aliases).
+    /// For each copula variable, the input whose stream supplies its normal.
+    members: Vec<usize>,
+    /// For each copula variable, every input slot it sets (the input and its aliases).
     targets: Vec<Vec<usize>>,
 }
-
-/// The stream the copula's normals come from.
-const COPULA_STREAM: &str = "correlation";
 
 impl SamplingPlan {
     pub fn new(scenario: &Scenario, runs: u64, seed: u64) -> Self {
@@ -73,10 +72,11 @@ impl SamplingPlan {
     }
 
     pub fn chunk(&self, c: usize) -> ChunkSampler<'_> {
-        let in_copula = |i: usize| {
+        // A pinned copula member keeps drawing its normal, so the others keep their draws.
+        let member = |i: usize| {
             self.correlated
                 .as_ref()
-                .is_some_and(|k| k.targets.iter().any(|t| t.contains(&i)))
+                .is_some_and(|k| k.members.contains(&i))
         };
         let rngs = self
             .dists
@@ -84,18 +84,21 @@ impl SamplingPlan {
             .zip(&self.streams)
             .enumerate()
             .map(|(i, (d, &stream))| {
-                (!d.is_fixed() && !in_copula(i)).then(|| stream_rng(self.seed, stream, c as u64))
+                (!d.is_fixed() || member(i)).then(|| stream_rng(self.seed, stream, c as u64))
             })
             .collect();
         ChunkSampler {
             plan: self,
             rngs,
-            copula_rng: self
-                .correlated
-                .as_ref()
-                .map(|_| stream_rng(self.seed, fnv1a(COPULA_STREAM), c as u64)),
             left: self.chunk_len(c),
         }
+    }
+
+    /// Inputs the copula draws, which must not also draw on their own.
+    fn in_copula(&self, i: usize) -> bool {
+        self.correlated
+            .as_ref()
+            .is_some_and(|k| k.targets.iter().any(|t| t.contains(&i)))
     }
 
     /// The same plan with one input (and every input drawn from its stream) held at `value`:
@@ -171,7 +174,6 @@ impl Block {
 pub struct ChunkSampler<'p> {
     plan: &'p SamplingPlan,
     rngs: Vec<Option<Xoshiro256PlusPlus>>,
-    copula_rng: Option<Xoshiro256PlusPlus>,
     left: usize,
 }
 
@@ -182,18 +184,21 @@ impl ChunkSampler<'_> {
         if n == 0 {
             return false;
         }
-        for ((col, d), rng) in block
+        for (i, ((col, d), rng)) in block
             .columns
             .iter_mut()
             .zip(&self.plan.dists)
             .zip(&mut self.rngs)
+            .enumerate()
         {
-            if let Some(rng) = rng {
+            if let Some(rng) = rng
+                && !self.plan.in_copula(i)
+            {
                 d.fill(rng, &mut col[..n]);
             }
         }
-        if let (Some(k), Some(rng)) = (&self.plan.correlated, &mut self.copula_rng) {
-            draw_correlated(k, &self.plan.dists, rng, &mut block.columns, n);
+        if let Some(k) = &self.plan.correlated {
+            draw_correlated(k, &self.plan.dists, &mut self.rngs, &mut block.columns, n);
         }
         block.len = n;
         self.left -= n;
@@ -208,13 +213,20 @@ impl ChunkSampler<'_> {
 fn draw_correlated(
     k: &Correlated,
     dists: &[Dist],
-    rng: &mut Xoshiro256PlusPlus,
+    rngs: &mut [Option<Xoshiro256PlusPlus>],
     columns: &mut [[f64; BLOCK]],
     n: usize,
 ) {
     let mut z = vec![0.0; k.copula.k];
     for r in 0..n {
-        z.iter_mut().for_each(|x| *x = rng.sample(StandardNormal));
+        // Each variable's normal comes from its own input's stream, so scenarios that share an
+        // input keep sharing its draws whatever else they correlate.
+        for (zi, &m) in z.iter_mut().zip(&k.members) {
+            *zi = match &mut rngs[m] {
+                Some(rng) => rng.sample(StandardNormal),
+                None => 0.0,
+            };
+        }
         k.copula.correlate(&mut z);
         for (zi, targets) in z.iter().zip(&k.targets) {
             // Φ(z) kept strictly inside (0, 1): a quantile at 0 or 1 can be infinite.
@@ -259,7 +271,12 @@ fn correlated(scenario: &Scenario) -> Option<Correlated> {
                 .collect()
         })
         .collect();
-    Some(Correlated { copula, targets })
+    let members = members.iter().map(|m| m.index()).collect();
+    Some(Correlated {
+        copula,
+        members,
+        targets,
+    })
 }
 
 /// A seed for one use of the user's seed (`purpose`, e.g. "bootstrap") and an index within it:

@@ -563,6 +563,11 @@ fn correlation_pair(
                 "`failures.luck` is each run's own randomness: it cannot be correlated".into(),
             ));
         }
+        if matches!(spec.dist.family(), Family::Discrete { .. }) {
+            return Err(bad(format!(
+                "`{name}` is discrete: its ties keep any rank correlation below its target; use a continuous distribution to correlate it"
+            )));
+        }
         if !spec.used || spec.dist.is_fixed() || spec.stream_key != input.key() {
             return Err(bad(format!(
                 "`{name}` is not an uncertain input of this scenario: only distributions can be correlated"
