@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::commands::calibrate::CalibrateOptions;
 use crate::commands::check::CheckOptions;
 use crate::commands::compare::CompareOptions;
+use crate::commands::report::ReportOptions;
 use crate::commands::run::RunOptions;
 use crate::commands::sensitivity::SensitivityOptions;
 use crate::commands::sweep::SweepOptions;
@@ -53,6 +54,11 @@ Examples:
   flopcast calibrate scenarios/*.toml
   flopcast calibrate scenarios/llama-3.1-405b-failures.toml --csv calibration.csv";
 
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  flopcast report scenarios/llama-3.1-405b.toml -o report.html
+  flopcast report scenarios/llama-3.1-405b.toml -o report.html --budget 110M --deadline 80";
+
 const CHECK_EXAMPLES: &str = "\
 Examples:
   flopcast check scenarios/llama-3.1-405b.toml
@@ -86,6 +92,9 @@ pub enum Command {
     /// Where published outcomes (`[[published]]` in a scenario) fall in the scenario's bands.
     #[command(after_help = CALIBRATE_EXAMPLES)]
     Calibrate(CalibrateArgs),
+    /// One self-contained HTML report: bands, chances, charts, what drives the cost.
+    #[command(after_help = REPORT_EXAMPLES)]
+    Report(ReportArgs),
     /// Validate a scenario and show each input's resolved distribution.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
@@ -299,6 +308,37 @@ impl CalibrateArgs {
             seed: self.sampling.seed,
             threads: usize::from(self.sampling.threads),
             csv: self.csv.clone(),
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// The HTML file to write.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub sampling: SamplingArgs,
+    #[command(flatten)]
+    pub goals: GoalArgs,
+    /// Base points of the report's Sobol study.
+    #[arg(long, default_value = "16384", value_parser = parse_sobol_n)]
+    pub sobol_n: u64,
+}
+
+impl ReportArgs {
+    pub fn options(&self) -> ReportOptions {
+        ReportOptions {
+            scenario: self.scenario.clone(),
+            output: self.output.clone(),
+            runs: self.sampling.runs,
+            seed: self.sampling.seed,
+            threads: usize::from(self.sampling.threads),
+            budget_usd: self.goals.budget,
+            deadline_days: self.goals.deadline,
+            sobol_n: self.sobol_n as usize,
         }
     }
 }

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use flopcast::cli::{Cli, Command};
-use flopcast::commands::{calibrate, check, compare, run, sensitivity, sweep};
+use flopcast::commands::{calibrate, check, compare, report, run, sensitivity, sweep};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Command::Sweep(args) => sweep::sweep(&args.options()).map(|o| o.text),
         Command::Compare(args) => compare::compare(&args.options()).map(|o| o.text),
         Command::Calibrate(args) => calibrate::calibrate(&args.options()).map(|o| o.text),
+        Command::Report(args) => report::report(&args.options()),
         Command::Check(args) => check::check(&args.options()),
     };
     match result {

@@ -60,6 +60,14 @@ pub fn write_atomic_with(
     let mut writer = io::BufWriter::with_capacity(1 << 20, tmp);
     fill(&mut writer).map_err(wrap)?;
     let tmp = writer.into_inner().map_err(|e| wrap(e.into_error()))?;
+    // A temporary file is private (0600); the output is an ordinary file others may read.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(wrap)?;
+    }
     tmp.as_file().sync_all().map_err(wrap)?;
     tmp.persist(path).map_err(|e| wrap(e.error))?;
     Ok(())

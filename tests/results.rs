@@ -36,7 +36,24 @@ fn committed_results_are_current() {
             String::from_utf8_lossy(&run.stderr)
         );
         std::fs::write(out("bands.txt"), &run.stdout).unwrap();
-        for name in ["bands.txt", "bands.csv", "bands.json", "bands.md"] {
+        let report = cargo_bin_cmd!("flopcast")
+            .current_dir(root)
+            .args(["report", &scenario, "-o"])
+            .arg(out("report.html"))
+            .output()
+            .unwrap();
+        assert!(
+            report.status.success(),
+            "{}",
+            String::from_utf8_lossy(&report.stderr)
+        );
+        for name in [
+            "bands.txt",
+            "bands.csv",
+            "bands.json",
+            "bands.md",
+            "report.html",
+        ] {
             let committed = root.join("results").join(&stem).join(name);
             if std::fs::read(&committed).ok() != std::fs::read(out(name)).ok() {
                 stale.push(committed.display().to_string());

@@ -653,3 +653,38 @@ fn study_flags_and_luck_are_checked() {
     let err = failure(&["sweep", FAILURES, "--set", "failures.luck=0.5"]);
     assert!(err.contains("each run's own randomness"), "{err}");
 }
+
+#[test]
+fn the_html_report_is_one_self_contained_file() {
+    let dir = TempDir::new().unwrap();
+    let html = dir.path().join("report.html");
+    let out = stdout_of(&[
+        "report",
+        LLAMA,
+        "-o",
+        html.to_str().unwrap(),
+        "--runs",
+        "20k",
+        "--sobol-n",
+        "1024",
+        "--budget",
+        "110M",
+    ]);
+    assert!(out.starts_with("wrote "), "{out}");
+    let page = fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
+    assert!(page.matches("<svg").count() >= 6, "charts inline");
+    for class in ["bands", "sensitivity", "inputs"] {
+        assert!(
+            page.contains(&format!("class=\"{class}\"")),
+            "{class} table"
+        );
+    }
+    // Nothing to fetch: no external script, style, image or font.
+    for attr in ["src=\"http", "href=\"http", "url(http", "@import"] {
+        assert!(!page.contains(attr), "{attr}");
+    }
+    assert!(page.contains("Within budget of $110.0M"));
+    let err = failure(&["report", LLAMA, "-o", dir.path().to_str().unwrap()]);
+    assert!(err.contains("directory"), "{err}");
+}

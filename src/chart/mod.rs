@@ -8,9 +8,9 @@ use std::fmt::Write;
 use crate::model::Metric;
 use crate::report::{human, human_sig, unit_label};
 use crate::stats::{self, Probability, quantile::order_statistics};
-use svg::{Canvas, escape};
+use svg::Canvas;
 
-pub use svg::nice_ticks;
+pub use svg::{escape, nice_ticks};
 
 /// Share of runs left out at each end of a histogram's range, so a few extreme runs cannot
 /// squeeze the body of the distribution into one bar. Charts say how many.

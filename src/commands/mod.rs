@@ -4,6 +4,7 @@
 pub mod calibrate;
 pub mod check;
 pub mod compare;
+pub mod report;
 pub mod run;
 pub mod sensitivity;
 pub mod sweep;

@@ -2,6 +2,7 @@
 
 pub mod compare;
 mod csv;
+pub mod html;
 mod json;
 mod markdown;
 pub mod samples;

@@ -1,0 +1,129 @@
+//! `flopcast report`: one self-contained HTML file to send to whoever holds the budget.
+
+use std::path::PathBuf;
+
+use crate::chart;
+use crate::error::Error;
+use crate::model::Metric;
+use crate::output;
+use crate::report::html::{InputRow, render_html};
+use crate::report::sensitivity::sensitivity_charts;
+use crate::report::{Goals, RunReport};
+use crate::sample::SamplingPlan;
+use crate::scenario::Scenario;
+use crate::simulate::simulate;
+use crate::stats::Probability;
+
+use super::sensitivity::{SensitivityOptions, sensitivity};
+
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub scenario: PathBuf,
+    pub output: PathBuf,
+    pub runs: Option<u64>,
+    pub seed: Option<u64>,
+    pub threads: usize,
+    pub budget_usd: Option<f64>,
+    pub deadline_days: Option<f64>,
+    pub sobol_n: usize,
+}
+
+/// Writes the report; returns a line saying where.
+pub fn report(opts: &ReportOptions) -> Result<String, Error> {
+    let scenario = Scenario::load(&opts.scenario)?;
+    let (runs, seed) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
+    super::check_outputs(&[&Some(opts.output.clone())])?;
+    super::check_memory(runs, scenario.options, 1)?;
+    let file = opts.scenario.display().to_string();
+    let goals = Goals {
+        budget_usd: opts.budget_usd,
+        deadline_days: opts.deadline_days,
+    };
+    let (run, mut charts) = super::with_threads(opts.threads, || {
+        let sim = simulate(
+            &SamplingPlan::new(&scenario, runs, seed),
+            scenario.options,
+            &|_| {},
+        );
+        sim.ensure_finite()?;
+        let run = RunReport::new(
+            &scenario.name,
+            &file,
+            &sim,
+            &super::run::DEFAULT_PERCENTILES,
+            &goals,
+        );
+        let mut charts = Vec::new();
+        for m in [Metric::TotalCostUsd, Metric::TrainDays] {
+            charts.push((
+                format!("Distribution of {} over {} runs", m.name(), runs),
+                chart::histogram_svg(&scenario.name, m, sim.column(m)),
+            ));
+        }
+        let curves = [
+            (Metric::TotalCostUsd, run.budget),
+            (Metric::TrainDays, run.deadline),
+        ];
+        for (m, target) in curves {
+            let limit = target.map(|t| {
+                (
+                    t.limit,
+                    Probability::from_count(t.chance.n - t.chance.hits, t.chance.n),
+                )
+            });
+            charts.push((
+                format!("Chance that {} exceeds each value", m.name()),
+                chart::exceedance_svg(&scenario.name, m, sim.column(m), limit),
+            ));
+        }
+        Ok::<_, Error>((run, charts))
+    })??;
+    let sens = if scenario.uncertain_inputs().next().is_some() {
+        let study = sensitivity(&SensitivityOptions {
+            runs: runs.min(200_000),
+            sobol_n: opts.sobol_n,
+            seed: Some(seed),
+            threads: opts.threads,
+            budget_usd: opts.budget_usd,
+            deadline_days: opts.deadline_days,
+            ..SensitivityOptions::new(opts.scenario.clone())
+        })?;
+        for (name, svg) in sensitivity_charts(&study.report) {
+            if name != "variance_share.svg" {
+                charts.push((caption(&name), svg));
+            }
+        }
+        Some(study.report)
+    } else {
+        None
+    };
+    let html = render_html(&run, sens.as_ref(), &input_rows(&scenario), &charts);
+    output::write_atomic(&opts.output, html.as_bytes())?;
+    Ok(format!("wrote {}\n", opts.output.display()))
+}
+
+fn caption(chart_file: &str) -> String {
+    match chart_file {
+        "tornado.svg" => {
+            "Total cost with each input at its P10 and its P90, every other input at its median"
+                .into()
+        }
+        _ => "Sobol indices of total cost: S1 alone, ST with interactions (95% intervals)".into(),
+    }
+}
+
+fn input_rows(scenario: &Scenario) -> Vec<InputRow> {
+    scenario
+        .inputs
+        .iter()
+        .filter(|s| s.used && s.stream_key == s.input.key())
+        .map(|s| InputRow {
+            key: s.input.key().to_string(),
+            written: s.written.clone().unwrap_or_else(|| "(default)".into()),
+            resolved: s.dist.to_string(),
+            p5: s.dist.quantile(0.05),
+            p50: s.dist.median(),
+            p95: s.dist.quantile(0.95),
+        })
+        .collect()
+}
