@@ -143,12 +143,22 @@ impl SamplingPlan {
     /// A block of input columns with fixed inputs already in place.
     pub fn scratch(&self) -> Block {
         let mut columns = vec![[0.0; BLOCK]; Input::COUNT];
-        for (col, d) in columns.iter_mut().zip(&self.dists) {
+        let mut template = [0.0; Input::COUNT];
+        let mut varying = Vec::new();
+        for (k, (col, d)) in columns.iter_mut().zip(&self.dists).enumerate() {
             if d.is_fixed() {
                 col.fill(d.quantile(0.5));
+                template[k] = d.quantile(0.5);
+            } else {
+                varying.push(k);
             }
         }
-        Block { columns, len: 0 }
+        Block {
+            columns,
+            len: 0,
+            template,
+            varying,
+        }
     }
 }
 
@@ -156,6 +166,10 @@ impl SamplingPlan {
 pub struct Block {
     columns: Vec<[f64; BLOCK]>,
     pub len: usize,
+    /// Every fixed input's value, and which inputs vary: a run copies the template and reads
+    /// only the varying columns (a handful of the many inputs a scenario can have).
+    template: Inputs,
+    varying: Vec<usize>,
 }
 
 impl Block {
@@ -166,7 +180,11 @@ impl Block {
     /// Run `i` of the block as a model input vector.
     #[inline(always)]
     pub fn run(&self, i: usize) -> Inputs {
-        std::array::from_fn(|k| self.columns[k][i])
+        let mut x = self.template;
+        for &k in &self.varying {
+            x[k] = self.columns[k][i];
+        }
+        x
     }
 }
 
