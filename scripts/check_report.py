@@ -32,5 +32,5 @@ for name, ok in checks.items():
     print(("ok     " if ok else "FAILED ") + name)
 if page_requests:
     print("page requests:", page_requests)
-print(f"report check: {len(checks) - len(failed)} passed, {len(failed)} failed")
+print(f"browser: {len(checks) - len(failed)} passed, {len(failed)} failed")
 sys.exit(1 if failed else 0)

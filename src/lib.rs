@@ -4,6 +4,29 @@
 //! [`scenario`] (TOML file) → [`dist`] (validated distributions) → [`sample`] (reproducible
 //! parallel draws) → [`model`] (one run's arithmetic) → [`stats`] (bands and probabilities)
 //! → [`report`] (terminal, CSV, JSON).
+//!
+//! ```
+//! use std::path::Path;
+//! use flopcast::{model::Metric, sample::SamplingPlan, scenario::Scenario, simulate, stats};
+//!
+//! let scenario = Scenario::parse(Path::new("plan.toml"), r#"
+//!     [model]
+//!     params = 405e9
+//!     tokens = 15.6e12
+//!     [cluster]
+//!     gpus = 16000
+//!     peak_tflops = 400
+//!     mfu = { dist = "uniform", min = 0.9, max = 1.0 }
+//!     [cost]
+//!     gpu_hour_usd = 2
+//! "#)?;
+//! let plan = SamplingPlan::new(&scenario, 10_000, 42);
+//! let sim = simulate::simulate(&plan, scenario.options, &|_| {});
+//! let days = stats::summarize(sim.column(Metric::TrainDays), &[50.0]);
+//! // 68.55 days at full utilisation; a utilisation between 90% and 100% stretches it.
+//! assert!(days.percentiles[0].value > 68.55 && days.percentiles[0].value < 68.55 / 0.9);
+//! # Ok::<(), flopcast::Error>(())
+//! ```
 
 pub mod analyze;
 pub mod chart;
