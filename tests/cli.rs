@@ -8,9 +8,8 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-const LLAMA: &str = "scenarios/llama-3.1-405b.toml";
-const ARTICLE: &str = "scenarios/llama-3.1-405b-article.toml";
-const DEEPSEEK: &str = "scenarios/deepseek-v3.toml";
+mod common;
+use common::{ARTICLE, DEEPSEEK, LLAMA, flopcast, stdout_of};
 
 const METRICS: [&str; 6] = [
     "train_flops",
@@ -20,27 +19,6 @@ const METRICS: [&str; 6] = [
     "labor_cost_usd",
     "total_cost_usd",
 ];
-
-/// The binary, run from the crate root (so `scenarios/...` resolves) with backtraces off, so a
-/// panic shows as "panicked" and nothing else leaks into stderr.
-fn flopcast() -> Command {
-    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("flopcast");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("RUST_BACKTRACE", "0")
-        .env_remove("RUST_LIB_BACKTRACE");
-    cmd
-}
-
-fn stdout_of(args: &[&str]) -> String {
-    let out = flopcast()
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).expect("stdout is UTF-8")
-}
 
 fn stderr_of_failure(cmd: &mut Command) -> String {
     let out = cmd

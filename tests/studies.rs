@@ -2,29 +2,10 @@
 
 use std::fs;
 
-use assert_cmd::Command;
 use tempfile::TempDir;
 
-const LLAMA: &str = "scenarios/llama-3.1-405b.toml";
-const DEEPSEEK: &str = "scenarios/deepseek-v3.toml";
-
-fn flopcast() -> Command {
-    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("flopcast");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("RUST_BACKTRACE", "0");
-    cmd
-}
-
-fn stdout_of(args: &[&str]) -> String {
-    let out = flopcast()
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).unwrap()
-}
+mod common;
+use common::{DEEPSEEK, FAILURES, LLAMA, flopcast, stdout_of};
 
 fn failure(args: &[&str]) -> String {
     let out = flopcast()
@@ -336,8 +317,6 @@ fn compare_pairs_runs_on_shared_inputs() {
 }
 
 // Failure process ------------------------------------------------------------------------------
-
-const FAILURES: &str = "scenarios/llama-3.1-405b-failures.toml";
 
 #[test]
 fn simulated_interruptions_are_reproducible_and_reported() {
