@@ -114,6 +114,14 @@ pub struct SamplingArgs {
     pub threads: u16,
 }
 
+/// Which percentiles to report.
+#[derive(Debug, clap::Args)]
+pub struct PercentileArgs {
+    /// Percentiles to report, comma-separated, each in (0, 100).
+    #[arg(long, value_parser = parse_percentiles, default_value = "5,10,25,50,75,90,95")]
+    pub percentiles: Percentiles,
+}
+
 /// A budget and a deadline to measure chances against.
 #[derive(Debug, clap::Args)]
 pub struct GoalArgs {
@@ -131,9 +139,8 @@ pub struct RunArgs {
     pub scenario: PathBuf,
     #[command(flatten)]
     pub sampling: SamplingArgs,
-    /// Percentiles to report, comma-separated, each in (0, 100).
-    #[arg(long, value_parser = parse_percentiles, default_value = "5,10,25,50,75,90,95")]
-    pub percentiles: Percentiles,
+    #[command(flatten)]
+    pub percentiles: PercentileArgs,
     /// Report P(total_cost_usd <= budget), P(train_days <= deadline) and both.
     #[command(flatten)]
     pub goals: GoalArgs,
@@ -171,9 +178,8 @@ pub struct SweepArgs {
     pub sets: Vec<Override>,
     #[command(flatten)]
     pub sampling: SamplingArgs,
-    /// Percentiles to report, comma-separated, each in (0, 100).
-    #[arg(long, value_parser = parse_percentiles, default_value = "5,10,25,50,75,90,95")]
-    pub percentiles: Percentiles,
+    #[command(flatten)]
+    pub percentiles: PercentileArgs,
     #[command(flatten)]
     pub goals: GoalArgs,
     /// Write one row per point, one column per metric and statistic, as CSV.
@@ -195,9 +201,8 @@ pub struct CompareArgs {
     pub b: PathBuf,
     #[command(flatten)]
     pub sampling: SamplingArgs,
-    /// Percentiles to report, comma-separated, each in (0, 100).
-    #[arg(long, value_parser = parse_percentiles, default_value = "5,10,25,50,75,90,95")]
-    pub percentiles: Percentiles,
+    #[command(flatten)]
+    pub percentiles: PercentileArgs,
     /// Write A, B and B − A bands of every metric as CSV.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
@@ -350,7 +355,7 @@ impl RunArgs {
             runs: self.sampling.runs,
             seed: self.sampling.seed,
             threads: usize::from(self.sampling.threads),
-            percentiles: Some(self.percentiles.0.clone()),
+            percentiles: Some(self.percentiles.percentiles.0.clone()),
             budget_usd: self.goals.budget,
             deadline_days: self.goals.deadline,
             csv: self.csv.clone(),
@@ -372,7 +377,7 @@ impl SweepArgs {
             runs: self.sampling.runs,
             seed: self.sampling.seed,
             threads: usize::from(self.sampling.threads),
-            percentiles: Some(self.percentiles.0.clone()),
+            percentiles: Some(self.percentiles.percentiles.0.clone()),
             budget_usd: self.goals.budget,
             deadline_days: self.goals.deadline,
             csv: self.csv.clone(),
@@ -390,7 +395,7 @@ impl CompareArgs {
             runs: self.sampling.runs,
             seed: self.sampling.seed,
             threads: usize::from(self.sampling.threads),
-            percentiles: Some(self.percentiles.0.clone()),
+            percentiles: Some(self.percentiles.percentiles.0.clone()),
             csv: self.csv.clone(),
             json: self.json.clone(),
             plots: self.plots.clone(),

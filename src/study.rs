@@ -22,14 +22,7 @@ impl ScenarioFunction {
         let uncertain: Vec<_> = scenario.uncertain_inputs().collect();
         let targets = uncertain
             .iter()
-            .map(|u| {
-                scenario
-                    .inputs
-                    .iter()
-                    .filter(|s| s.used && s.stream_key == u.stream_key)
-                    .map(|s| s.input.index())
-                    .collect()
-            })
+            .map(|u| scenario.slots_of(u.stream_key))
             .collect();
         ScenarioFunction {
             base,

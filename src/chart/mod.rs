@@ -110,6 +110,23 @@ pub fn histogram_svg(scenario: &str, metric: Metric, data: &[f64]) -> String {
     c.finish()
 }
 
+/// The exceedance curve with a budget or deadline from a report: the report holds the chance
+/// of staying within it, the chart shows its complement, the chance of exceeding.
+pub fn exceedance_of_target(
+    scenario: &str,
+    metric: Metric,
+    data: &[f64],
+    target: Option<crate::report::Target>,
+) -> String {
+    let limit = target.map(|t| {
+        (
+            t.limit,
+            Probability::from_count(t.chance.n - t.chance.hits, t.chance.n),
+        )
+    });
+    exceedance_svg(scenario, metric, data, limit)
+}
+
 /// The exceedance curve P(output > x), with a limit (budget or deadline) marked if given.
 pub fn exceedance_svg(
     scenario: &str,

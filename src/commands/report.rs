@@ -12,7 +12,6 @@ use crate::report::{Goals, RunReport};
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
 use crate::simulate::simulate;
-use crate::stats::Probability;
 
 use super::sensitivity::{SensitivityOptions, sensitivity};
 
@@ -65,15 +64,9 @@ pub fn report(opts: &ReportOptions) -> Result<String, Error> {
             (Metric::TrainDays, run.deadline),
         ];
         for (m, target) in curves {
-            let limit = target.map(|t| {
-                (
-                    t.limit,
-                    Probability::from_count(t.chance.n - t.chance.hits, t.chance.n),
-                )
-            });
             charts.push((
                 format!("Chance that {} exceeds each value", m.name()),
-                chart::exceedance_svg(&scenario.name, m, sim.column(m), limit),
+                chart::exceedance_of_target(&scenario.name, m, sim.column(m), target),
             ));
         }
         Ok::<_, Error>((run, charts))

@@ -17,7 +17,6 @@ use crate::report::{
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
 use crate::simulate::{self, Simulation};
-use crate::stats::Probability;
 
 pub const DEFAULT_RUNS: u64 = 1_000_000;
 pub const DEFAULT_SEED: u64 = 42;
@@ -141,14 +140,7 @@ fn write_plots(dir: &Path, report: &RunReport, sim: &Simulation) -> Result<(), E
         (Metric::TrainDays, report.deadline),
     ];
     for (metric, target) in curves {
-        // The chart shows the chance of exceeding: the complement of staying within.
-        let limit = target.map(|t| {
-            (
-                t.limit,
-                Probability::from_count(t.chance.n - t.chance.hits, t.chance.n),
-            )
-        });
-        let svg = chart::exceedance_svg(name, metric, sim.column(metric), limit);
+        let svg = chart::exceedance_of_target(name, metric, sim.column(metric), target);
         output::write_atomic(
             &dir.join(format!("{}_exceedance.svg", metric.name())),
             svg.as_bytes(),

@@ -262,32 +262,11 @@ fn correlated(scenario: &Scenario) -> Option<Correlated> {
     if scenario.correlations.is_empty() {
         return None;
     }
-    let mut members: Vec<Input> = Vec::new();
-    for c in &scenario.correlations {
-        for input in [c.a, c.b] {
-            if !members.contains(&input) {
-                members.push(input);
-            }
-        }
-    }
-    let position = |i: Input| members.iter().position(|m| *m == i).unwrap();
-    let pairs: Vec<(usize, usize, f64)> = scenario
-        .correlations
-        .iter()
-        .map(|c| (position(c.a), position(c.b), c.spearman))
-        .collect();
+    let (members, pairs) = crate::scenario::copula_layout(&scenario.correlations);
     let copula = Copula::new(members.len(), &pairs).expect("checked when the scenario was read");
     let targets = members
         .iter()
-        .map(|m| {
-            let key = scenario.inputs[m.index()].stream_key;
-            scenario
-                .inputs
-                .iter()
-                .filter(|s| s.used && s.stream_key == key)
-                .map(|s| s.input.index())
-                .collect()
-        })
+        .map(|m| scenario.slots_of(scenario.inputs[m.index()].stream_key))
         .collect();
     let members = members.iter().map(|m| m.index()).collect();
     Some(Correlated {

@@ -94,6 +94,15 @@ impl Scenario {
         read_document(&src, Table::new("", span, doc.get_ref()))
     }
 
+    /// Every input slot the model reads from the stream `stream_key` (an input and its aliases).
+    pub fn slots_of(&self, stream_key: &str) -> Vec<usize> {
+        self.inputs
+            .iter()
+            .filter(|s| s.used && s.stream_key == stream_key)
+            .map(|s| s.input.index())
+            .collect()
+    }
+
     pub fn spec(&self, input: Input) -> &InputSpec {
         &self.inputs[input.index()]
     }
@@ -445,6 +454,25 @@ fn read_cost(b: &mut Builder, doc: &mut Table) -> Result<CostLines, Error> {
     })
 }
 
+/// The inputs a set of correlations ties together (in first-mention order) and each
+/// correlation as (position, position, Spearman ρ) among them.
+pub fn copula_layout(correlations: &[Correlation]) -> (Vec<Input>, Vec<(usize, usize, f64)>) {
+    let mut members: Vec<Input> = Vec::new();
+    for c in correlations {
+        for i in [c.a, c.b] {
+            if !members.contains(&i) {
+                members.push(i);
+            }
+        }
+    }
+    let at = |i: Input| members.iter().position(|m| *m == i).unwrap();
+    let pairs = correlations
+        .iter()
+        .map(|c| (at(c.a), at(c.b), c.spearman))
+        .collect();
+    (members, pairs)
+}
+
 /// `[[correlation]]` entries: `between = ["a.key", "b.key"]`, `spearman = ρ` with |ρ| < 1, each
 /// between two uncertain inputs the model uses, each pair once, and all of them possible at once.
 fn read_correlations(
@@ -510,16 +538,7 @@ fn read_correlations(
         });
         spans.push(item.span());
     }
-    let mut members: Vec<Input> = Vec::new();
-    for c in &out {
-        for i in [c.a, c.b] {
-            if !members.contains(&i) {
-                members.push(i);
-            }
-        }
-    }
-    let at = |i: Input| members.iter().position(|m| *m == i).unwrap();
-    let pairs: Vec<_> = out.iter().map(|c| (at(c.a), at(c.b), c.spearman)).collect();
+    let (members, pairs) = copula_layout(&out);
     if crate::sample::copula::Copula::new(members.len(), &pairs).is_err() {
         return Err(src.error(
             spans[0].start..spans[spans.len() - 1].end,
