@@ -288,9 +288,19 @@ fn check_case(case: &Case, dir: &Path, original: &[u8]) -> Result<(), String> {
     match status.code() {
         Some(0) => check_finite(dir, &stdout),
         Some(1) | Some(2) => check_failure(dir, &stderr, &case.args),
-        Some(code) => Err(format!("exit {code}: {stderr}")),
+        Some(code) => Err(format!("exit {code}: {}", panic_site(&stderr))),
         None => Err(format!("killed by a signal: {stderr}")),
     }
+}
+
+/// Where a panic happened, without the thread id: one line that groups failures by cause.
+fn panic_site(stderr: &str) -> String {
+    let Some(at) = stderr.find("panicked at ") else {
+        return stderr.to_string();
+    };
+    let site = stderr[at..].lines().next().unwrap_or("");
+    let message = stderr[at..].lines().nth(1).unwrap_or("");
+    format!("{site} {}", message.chars().take(200).collect::<String>())
 }
 
 fn check_finite(dir: &Path, stdout: &str) -> Result<(), String> {
@@ -364,10 +374,12 @@ fn mutated_scenarios_never_panic_hang_or_print_non_finite_figures() {
         .collect();
     let dir = tempfile::tempdir().unwrap();
     let mut rng = SplitMix(seed);
-    let mut failures = Vec::new();
+    let mut failures: Vec<String> = Vec::new();
+    let mut causes: Vec<String> = Vec::new();
+    let mut failed = 0;
     let start = Instant::now();
     let mut cases = 0;
-    while start.elapsed() < Duration::from_secs(seconds) && failures.len() < 10 {
+    while start.elapsed() < Duration::from_secs(seconds) && causes.len() < 10 {
         let which = rng.below(SCENARIOS.len());
         let mutated = mutate(&originals[which], &mut rng);
         let subcommand = cases % SUBCOMMANDS;
@@ -380,6 +392,19 @@ fn mutated_scenarios_never_panic_hang_or_print_non_finite_figures() {
         };
         clear(dir.path());
         if let Err(problem) = check_case(&case, dir.path(), originals[which].as_bytes()) {
+            failed += 1;
+            // One example of each cause: the first line of the problem and the subcommand.
+            let first_line = problem.lines().next().unwrap_or("");
+            let cause = format!(
+                "{} {}",
+                case.args[0],
+                first_line.chars().take(60).collect::<String>()
+            );
+            if causes.contains(&cause) {
+                cases += 1;
+                continue;
+            }
+            causes.push(cause);
             failures.push(case.describe(&problem));
             let saved = failures_dir();
             std::fs::create_dir_all(&saved).unwrap();
@@ -395,7 +420,7 @@ fn mutated_scenarios_never_panic_hang_or_print_non_finite_figures() {
     eprintln!("{cases} mutated cases in {:.0?}", start.elapsed());
     assert!(
         failures.is_empty(),
-        "{} of {cases} cases failed (saved in {}):\n\n{}",
+        "{failed} of {cases} cases failed, {} distinct causes (saved in {}):\n\n{}",
         failures.len(),
         failures_dir().display(),
         failures.join("\n\n")
