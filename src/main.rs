@@ -87,7 +87,9 @@ fn remove_temporaries_on_interrupt() {
         // Temporaries exist only until the outputs are renamed all at once.
         say(&match removed {
             0 => "interrupted".to_string(),
-            n => format!("interrupted: removed {n} unfinished temporary file(s); no output was changed"),
+            n => format!(
+                "interrupted: removed {n} unfinished temporary file(s); no output was changed"
+            ),
         });
         std::process::exit(INTERRUPTED);
     });

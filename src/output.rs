@@ -40,7 +40,10 @@ fn temporaries() -> MutexGuard<'static, Vec<PathBuf>> {
 /// and a commit in progress finishes first: call it only on the way out.
 pub fn remove_temporaries() -> usize {
     let mut list = temporaries();
-    let removed = list.drain(..).filter(|p| fs::remove_file(p).is_ok()).count();
+    let removed = list
+        .drain(..)
+        .filter(|p| fs::remove_file(p).is_ok())
+        .count();
     std::mem::forget(list);
     removed
 }
@@ -217,8 +220,7 @@ impl OutputSet {
             return Ok(());
         };
         let resolved = resolve(dir).ok();
-        let clash = resolved
-            .and_then(|r| self.targets.iter().find(|t| t.resolved.same_file(&r)));
+        let clash = resolved.and_then(|r| self.targets.iter().find(|t| t.resolved.same_file(&r)));
         if let Some(other) = clash {
             return Err(Error::OutputClash(format!(
                 "{flag} {} is also the file given to {} {}; a directory of charts needs its own path",
@@ -258,10 +260,7 @@ impl OutputSet {
         };
         let (file, temporary) = create_temporary(parent_dir(&resolved)).map_err(wrap)?;
         // Registered before writing, so even a failed write is cleaned up on drop.
-        self.staged.push(Staged {
-            target,
-            temporary,
-        });
+        self.staged.push(Staged { target, temporary });
         let mut writer = io::BufWriter::with_capacity(1 << 20, file);
         fill(&mut writer).map_err(wrap)?;
         let file = writer.into_inner().map_err(|e| wrap(e.into_error()))?;
@@ -304,28 +303,29 @@ impl OutputSet {
             path: path.to_path_buf(),
             source,
         };
+        // The path as opened (a link such as /dev/stdout may lead where no name does), then
+        // as resolved.
+        regular_or_missing(path).map_err(fail)?;
         let resolved = resolve(path).map_err(fail)?;
-        if resolved.path.is_dir() {
-            return Err(fail(io::Error::other("it is a directory")));
-        }
+        regular_or_missing(&resolved.path).map_err(fail)?;
         let lexical = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let via = if resolved.path == lexical {
             String::new()
         } else {
             format!(" ({} is {})", path.display(), resolved.path.display())
         };
-        if let Some(input) = self
-            .inputs
-            .iter()
-            .find(|i| i.resolved.same_file(&resolved))
-        {
+        if let Some(input) = self.inputs.iter().find(|i| i.resolved.same_file(&resolved)) {
             return Err(Error::OutputClash(format!(
                 "{flag} {} would overwrite the input {}{via}; choose another file for the output",
                 path.display(),
                 input.shown.display()
             )));
         }
-        if let Some(other) = self.targets.iter().find(|t| t.resolved.same_file(&resolved)) {
+        if let Some(other) = self
+            .targets
+            .iter()
+            .find(|t| t.resolved.same_file(&resolved))
+        {
             return Err(Error::OutputClash(format!(
                 "{} {} and {flag} {} are the same file{via}: one file is given for two outputs; \
                  each output needs its own file",
@@ -385,6 +385,18 @@ impl Drop for OutputSet {
         for dir in &self.created_dirs {
             let _ = fs::remove_dir(dir);
         }
+    }
+}
+
+/// An output replaces a regular file or creates one: renaming over a device or a pipe would
+/// replace it (as root, even /dev/null).
+fn regular_or_missing(path: &Path) -> io::Result<()> {
+    match fs::metadata(path) {
+        Ok(m) if m.is_dir() => Err(io::Error::other("it is a directory")),
+        Ok(m) if !m.is_file() => Err(io::Error::other(
+            "it is a device, pipe or socket; outputs are written to regular files",
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -483,6 +495,16 @@ mod tests {
         );
         assert!(outputs.file("--csv", Some(Path::new("/tmp"))).is_err());
         assert!(outputs.file("--csv", Some(Path::new("out.csv"))).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_never_replaced_by_a_file() {
+        let mut outputs = OutputSet::new(&[]);
+        let err = outputs
+            .file("--csv", Some(Path::new("/dev/null")))
+            .unwrap_err();
+        assert!(err.to_string().contains("device"), "{err}");
     }
 
     #[test]
