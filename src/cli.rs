@@ -147,7 +147,9 @@ pub struct RunArgs {
     /// Write the summary as CSV (one row per metric).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
-    /// Write one row per run with every uncertain input and every output.
+    /// Write one row per run with every uncertain input and every output. Like every output,
+    /// it grows in a hidden .flopcast-*.tmp beside it until complete; an interrupt removes
+    /// that file, but a hard kill (kill -9, power loss) leaves it: delete any such file.
     #[arg(long, value_name = "FILE")]
     pub samples_csv: Option<PathBuf>,
     /// Write the summary as JSON, with Monte Carlo errors.

@@ -23,8 +23,17 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A command line that cannot work whatever the files say: exit code 2.
     #[error("{0}")]
     Usage(String),
+
+    /// A well-formed command that cannot be carried out on these files or this machine.
+    #[error("{0}")]
+    Runtime(String),
+
+    /// An output path that is an input or another output.
+    #[error("{0}")]
+    OutputClash(String),
 
     #[error(
         "{count} of {runs} runs gave an infinite or undefined {metric}: some input draws values \

@@ -1,21 +1,29 @@
-use std::io::{IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
 use flopcast::cli::{Cli, Command};
 use flopcast::commands::{calibrate, check, compare, report, run, sensitivity, sweep};
+use flopcast::output;
+
+/// As a shell reports a process ended by SIGINT.
+const INTERRUPTED: i32 = 130;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    remove_temporaries_on_interrupt();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return flag_error_or_help(&e),
+    };
     let result = match &cli.command {
         Command::Run(args) => run::run(&args.options()).map(|outcome| {
-            if std::io::stderr().is_terminal() {
+            if io::stderr().is_terminal() {
                 let secs = outcome.elapsed.as_secs_f64();
-                eprintln!(
+                say(&format!(
                     "{} runs in {secs:.2} s ({:.1} M runs/s)",
                     flopcast::report::group_thousands(outcome.report.runs),
                     outcome.report.runs as f64 / secs / 1e6
-                );
+                ));
             }
             outcome.text
         }),
@@ -27,18 +35,69 @@ fn main() -> ExitCode {
         Command::Check(args) => check::check(&args.options()),
     };
     match result {
-        Ok(text) => {
-            // A closed pipe (e.g. `| head`) is not an error worth a message.
-            let _ = std::io::stdout().write_all(text.as_bytes());
-            ExitCode::SUCCESS
-        }
+        Ok(text) => print(&text),
         Err(e) => {
-            eprintln!("error: {e}");
-            // As clap does for flags it cannot parse: 2 for a command line that cannot work.
+            say(&format!("error: {e}"));
+            // As clap does for flags it cannot parse: 2 for a command line that cannot work
+            // whatever the files hold; 1 for everything else.
             match e {
                 flopcast::Error::Usage(_) => ExitCode::from(2),
                 _ => ExitCode::FAILURE,
             }
         }
+    }
+}
+
+/// Writes the result to stdout. A reader that left early (`| head`) is not an error worth a
+/// message, as for other Unix tools; any other failure (a full disk) is.
+fn print(text: &str) -> ExitCode {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            say(&format!("error: cannot write to standard output: {e}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// What clap would print and exit with, minus its silence when `--help` cannot be written.
+fn flag_error_or_help(e: &clap::Error) -> ExitCode {
+    match e.print() {
+        Err(failed) if !e.use_stderr() && failed.kind() != io::ErrorKind::BrokenPipe => {
+            say(&format!("error: cannot write to standard output: {failed}"));
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2)),
+    }
+}
+
+/// A line on stderr. With stderr closed or full there is nowhere left to complain: the exit
+/// code alone tells (`eprintln!` would panic instead).
+fn say(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
+/// Ctrl-C, SIGTERM or SIGHUP would otherwise end the process with its half-written
+/// temporaries (hundreds of MB for --samples-csv) left beside the outputs.
+fn remove_temporaries_on_interrupt() {
+    let installed = ctrlc::set_handler(|| {
+        let removed = output::remove_temporaries();
+        // Temporaries exist only until the outputs are renamed all at once.
+        say(&match removed {
+            0 => "interrupted".to_string(),
+            n => format!(
+                "interrupted: removed {n} unfinished temporary file(s); no output was changed"
+            ),
+        });
+        std::process::exit(INTERRUPTED);
+    });
+    if let Err(e) = installed {
+        say(&format!(
+            "warning: cannot catch interrupts ({e}); an interrupted run may leave {} files \
+             beside its outputs",
+            output::TEMPORARY_PATTERN
+        ));
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::output;
+use crate::output::OutputSet;
 use crate::report::{group_thousands, human};
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
@@ -46,7 +46,9 @@ pub struct CalibrateOutcome {
 }
 
 pub fn calibrate(opts: &CalibrateOptions) -> Result<CalibrateOutcome, Error> {
-    super::check_outputs(&[&opts.csv])?;
+    let inputs: Vec<&std::path::Path> = opts.scenarios.iter().map(PathBuf::as_path).collect();
+    let mut outputs = OutputSet::new(&inputs);
+    outputs.file("--csv", opts.csv.as_deref())?;
     let mut checks = Vec::new();
     let mut text = String::new();
     for path in &opts.scenarios {
@@ -122,12 +124,14 @@ pub fn calibrate(opts: &CalibrateOptions) -> Result<CalibrateOutcome, Error> {
         checks.len()
     ));
     if let Some(path) = &opts.csv {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        for c in &checks {
-            w.serialize(c).map_err(|e| Error::Usage(e.to_string()))?;
-        }
-        let bytes = w.into_inner().map_err(|e| Error::Usage(e.to_string()))?;
-        output::write_atomic(path, &bytes)?;
+        outputs.write_with(path, |w| {
+            let mut w = csv::Writer::from_writer(w);
+            for c in &checks {
+                w.serialize(c)?;
+            }
+            w.flush()
+        })?;
     }
+    outputs.commit()?;
     Ok(CalibrateOutcome { checks, text })
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::error::Error;
 use crate::model::Metric;
-use crate::output;
+use crate::output::OutputSet;
 use crate::report::compare::{CompareReport, render_compare};
 use crate::report::{CsvExporter, Exporter, Goals, JsonExporter, RunReport};
 use crate::sample::SamplingPlan;
@@ -37,7 +37,14 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
     let b = Scenario::load(&opts.b)?;
     // A's settings rule: both scenarios must run the same draws.
     let (runs, seed) = super::runs_and_seed(&a, opts.runs, opts.seed);
-    super::check_outputs(&[&opts.csv, &opts.json])?;
+    let mut outputs = OutputSet::new(&[&opts.a, &opts.b]);
+    outputs.file("--csv", opts.csv.as_deref())?;
+    outputs.file("--json", opts.json.as_deref())?;
+    let charts: Vec<String> = PLOTTED
+        .iter()
+        .flat_map(|&m| [overlay_file(m), difference_file(m)])
+        .collect();
+    outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
     // Both simulations are held at once.
     let mut both = a.options;
     both.failures = a.options.failures.or(b.options.failures);
@@ -56,7 +63,7 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
         sim_a.ensure_finite()?;
         sim_b.ensure_finite()?;
         if let Some(dir) = &opts.plots {
-            write_plots(dir, (&a.name, &sim_a), (&b.name, &sim_b))?;
+            write_plots(&mut outputs, dir, (&a.name, &sim_a), (&b.name, &sim_b))?;
         }
         let report_of = |s: &Scenario, path: &PathBuf, sim: &Simulation| {
             RunReport::new(
@@ -91,11 +98,12 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
         })
     })??;
     if let Some(path) = &opts.csv {
-        output::write_atomic(path, &CsvExporter.export(&report))?;
+        outputs.write(path, &CsvExporter.export(&report))?;
     }
     if let Some(path) = &opts.json {
-        output::write_atomic(path, &JsonExporter.export(&report))?;
+        outputs.write(path, &JsonExporter.export(&report))?;
     }
+    outputs.commit()?;
     Ok(CompareOutcome {
         text: render_compare(&report),
         report,
@@ -104,12 +112,12 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
 
 /// Both distributions overlaid, and the distribution of B − A, for total cost and for days.
 fn write_plots(
+    outputs: &mut OutputSet,
     dir: &std::path::Path,
     a: (&str, &Simulation),
     b: (&str, &Simulation),
 ) -> Result<(), Error> {
-    output::prepare_dir(dir)?;
-    for m in [Metric::TotalCostUsd, Metric::TrainDays] {
+    for m in PLOTTED {
         let title = format!("A vs B: {}", m.name());
         let svg = crate::chart::overlay_svg(
             &title,
@@ -117,17 +125,22 @@ fn write_plots(
             (&format!("A: {}", a.0), a.1.column(m)),
             (&format!("B: {}", b.0), b.1.column(m)),
         );
-        output::write_atomic(
-            &dir.join(format!("{}_overlay.svg", m.name())),
-            svg.as_bytes(),
-        )?;
+        outputs.write(&dir.join(overlay_file(m)), svg.as_bytes())?;
         let svg = crate::chart::histogram_svg("B − A", m, &difference(a.1, b.1, m));
-        output::write_atomic(
-            &dir.join(format!("{}_difference.svg", m.name())),
-            svg.as_bytes(),
-        )?;
+        outputs.write(&dir.join(difference_file(m)), svg.as_bytes())?;
     }
     Ok(())
+}
+
+/// The outputs `--plots` draws.
+const PLOTTED: [Metric; 2] = [Metric::TotalCostUsd, Metric::TrainDays];
+
+fn overlay_file(m: Metric) -> String {
+    format!("{}_overlay.svg", m.name())
+}
+
+fn difference_file(m: Metric) -> String {
+    format!("{}_difference.svg", m.name())
 }
 
 /// B − A, run by run.

@@ -9,11 +9,8 @@ pub mod run;
 pub mod sensitivity;
 pub mod sweep;
 
-use std::path::PathBuf;
-
 use crate::error::Error;
 use crate::model::ModelOptions;
-use crate::output;
 use crate::scenario::Scenario;
 use crate::simulate::peak_bytes_per_run;
 
@@ -59,7 +56,7 @@ pub fn with_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) ->
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+        .map_err(|e| Error::Runtime(format!("cannot start {threads} threads: {e}")))?;
     Ok(pool.install(work))
 }
 
@@ -71,19 +68,4 @@ pub fn runs_and_seed(scenario: &Scenario, runs: Option<u64>, seed: Option<u64>) 
         seed.or(scenario.simulation.seed)
             .unwrap_or(run::DEFAULT_SEED),
     )
-}
-
-/// Fails before any work if an output file cannot be written or two outputs share a file.
-pub fn check_outputs(files: &[&Option<PathBuf>]) -> Result<(), Error> {
-    let paths: Vec<&PathBuf> = files.iter().filter_map(|f| f.as_ref()).collect();
-    for (i, path) in paths.iter().enumerate() {
-        output::check_writable(path)?;
-        if paths[..i].contains(path) {
-            return Err(Error::Usage(format!(
-                "{} is given for two outputs; each output needs its own file",
-                path.display()
-            )));
-        }
-    }
-    Ok(())
 }

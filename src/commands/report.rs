@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::chart;
 use crate::error::Error;
 use crate::model::Metric;
-use crate::output;
+use crate::output::OutputSet;
 use crate::report::html::{InputRow, render_html};
 use crate::report::sensitivity::sensitivity_charts;
 use crate::report::{Goals, RunReport};
@@ -31,7 +31,8 @@ pub struct ReportOptions {
 pub fn report(opts: &ReportOptions) -> Result<String, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let (runs, seed) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
-    super::check_outputs(&[&Some(opts.output.clone())])?;
+    let mut outputs = OutputSet::new(&[&opts.scenario]);
+    outputs.file("-o", Some(&opts.output))?;
     super::check_memory(runs, scenario.options, 1)?;
     let file = opts.scenario.display().to_string();
     let goals = Goals {
@@ -91,7 +92,8 @@ pub fn report(opts: &ReportOptions) -> Result<String, Error> {
         None
     };
     let html = render_html(&run, sens.as_ref(), &input_rows(&scenario), &charts);
-    output::write_atomic(&opts.output, html.as_bytes())?;
+    outputs.write(&opts.output, html.as_bytes())?;
+    outputs.commit()?;
     Ok(format!("wrote {}\n", opts.output.display()))
 }
 

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::chart;
 use crate::error::Error;
 use crate::model::Metric;
-use crate::output;
+use crate::output::OutputSet;
 use crate::report::{
     self, CsvExporter, Exporter, Goals, JsonExporter, MarkdownExporter, RunReport,
 };
@@ -53,10 +53,16 @@ pub struct RunOutcome {
 pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let (runs, seed) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
-    super::check_outputs(&[&opts.csv, &opts.samples_csv, &opts.json, &opts.markdown])?;
-    if let Some(dir) = &opts.plots {
-        output::prepare_dir(dir)?;
-    }
+    let mut outputs = OutputSet::new(&[&opts.scenario]);
+    outputs.file("--csv", opts.csv.as_deref())?;
+    outputs.file("--samples-csv", opts.samples_csv.as_deref())?;
+    outputs.file("--json", opts.json.as_deref())?;
+    outputs.file("--markdown", opts.markdown.as_deref())?;
+    outputs.dir(
+        "--plots",
+        opts.plots.as_deref(),
+        &plot_files(&scenario.options.metrics()),
+    )?;
     super::check_memory(runs, scenario.options, 1)?;
     let percentiles = opts
         .percentiles
@@ -78,10 +84,11 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         (sim, report)
     })?;
     sim.ensure_finite()?;
-    write_files(opts, &scenario, &plan, &sim, &report)?;
+    write_files(&mut outputs, opts, &scenario, &plan, &sim, &report)?;
     if let Some(dir) = &opts.plots {
-        write_plots(dir, &report, &sim)?;
+        write_plots(&mut outputs, dir, &report, &sim)?;
     }
+    outputs.commit()?;
     let mut text = report::render_table(&report);
     if opts.text_chart {
         text.push('\n');
@@ -98,8 +105,10 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     })
 }
 
-/// Everything is computed before the first file is written; each file is written atomically.
+/// Everything is computed before the first file is staged; none replaces its target until
+/// all are staged.
 fn write_files(
+    outputs: &mut OutputSet,
     opts: &RunOptions,
     scenario: &Scenario,
     plan: &SamplingPlan,
@@ -113,11 +122,11 @@ fn write_files(
     ];
     for (path, exporter) in exports {
         if let Some(path) = path {
-            output::write_atomic(path, &exporter.export(report))?;
+            outputs.write(path, &exporter.export(report))?;
         }
     }
     if let Some(path) = &opts.samples_csv {
-        output::write_atomic_with(path, |w| {
+        outputs.write_with(path, |w| {
             report::samples::write_samples(w, scenario, plan, sim)
         })?;
     }
@@ -126,14 +135,16 @@ fn write_files(
 
 /// One histogram per output, and the exceedance curves of total cost and of days with the
 /// budget and deadline marked.
-fn write_plots(dir: &Path, report: &RunReport, sim: &Simulation) -> Result<(), Error> {
+fn write_plots(
+    outputs: &mut OutputSet,
+    dir: &Path,
+    report: &RunReport,
+    sim: &Simulation,
+) -> Result<(), Error> {
     let name = &report.scenario_name;
     for &metric in &sim.metrics {
         let svg = chart::histogram_svg(name, metric, sim.column(metric));
-        output::write_atomic(
-            &dir.join(format!("{}_histogram.svg", metric.name())),
-            svg.as_bytes(),
-        )?;
+        outputs.write(&dir.join(histogram_file(metric)), svg.as_bytes())?;
     }
     let curves = [
         (Metric::TotalCostUsd, report.budget),
@@ -141,12 +152,25 @@ fn write_plots(dir: &Path, report: &RunReport, sim: &Simulation) -> Result<(), E
     ];
     for (metric, target) in curves {
         let svg = chart::exceedance_of_target(name, metric, sim.column(metric), target);
-        output::write_atomic(
-            &dir.join(format!("{}_exceedance.svg", metric.name())),
-            svg.as_bytes(),
-        )?;
+        outputs.write(&dir.join(exceedance_file(metric)), svg.as_bytes())?;
     }
     Ok(())
+}
+
+/// The charts `--plots` may hold for a scenario with these outputs.
+fn plot_files(metrics: &[Metric]) -> Vec<String> {
+    let mut files: Vec<String> = metrics.iter().map(|&m| histogram_file(m)).collect();
+    files.push(exceedance_file(Metric::TotalCostUsd));
+    files.push(exceedance_file(Metric::TrainDays));
+    files
+}
+
+fn histogram_file(metric: Metric) -> String {
+    format!("{}_histogram.svg", metric.name())
+}
+
+fn exceedance_file(metric: Metric) -> String {
+    format!("{}_exceedance.svg", metric.name())
 }
 
 /// A progress bar on stderr that appears only when the run outlasts a second on a terminal.

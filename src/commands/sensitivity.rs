@@ -11,9 +11,9 @@ use crate::analyze::tornado::{Swing, swings};
 use crate::error::Error;
 use crate::model::Input;
 use crate::model::{Metric, Outputs};
-use crate::output;
+use crate::output::OutputSet;
 use crate::report::sensitivity::{
-    InputSensitivity, Pinned, SensitivityReport, TailSummary, render_sensitivity,
+    CHART_FILES, InputSensitivity, Pinned, SensitivityReport, TailSummary, render_sensitivity,
     sensitivity_charts,
 };
 use crate::report::{CsvExporter, Exporter, JsonExporter};
@@ -74,7 +74,7 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Erro
     let scenario = Scenario::load(&opts.scenario)?;
     let f = ScenarioFunction::new(&scenario);
     if f.inputs().is_empty() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Runtime(format!(
             "{}: every input is a point value, so there is nothing to analyse; \
              make at least one input a distribution",
             opts.scenario.display()
@@ -87,14 +87,18 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Erro
             .iter()
             .map(|m| m.name())
             .collect();
-        return Err(Error::Usage(format!(
+        return Err(Error::Runtime(format!(
             "{} has no output `{}`; it has: {}",
             opts.scenario.display(),
             opts.output.name(),
             names.join(", ")
         )));
     }
-    super::check_outputs(&[&opts.csv, &opts.json])?;
+    let mut outputs = OutputSet::new(&[&opts.scenario]);
+    outputs.file("--csv", opts.csv.as_deref())?;
+    outputs.file("--json", opts.json.as_deref())?;
+    let charts: Vec<String> = CHART_FILES.into_iter().map(String::from).collect();
+    outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
     super::check_memory(opts.runs, scenario.options, 1)?;
     check_sobol_memory(
         opts.sobol_n,
@@ -104,17 +108,17 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Erro
     let (_, seed) = super::runs_and_seed(&scenario, None, opts.seed);
     let report = super::with_threads(opts.threads, || study(&scenario, &f, opts, seed))??;
     if let Some(path) = &opts.csv {
-        output::write_atomic(path, &CsvExporter.export(&report))?;
+        outputs.write(path, &CsvExporter.export(&report))?;
     }
     if let Some(path) = &opts.json {
-        output::write_atomic(path, &JsonExporter.export(&report))?;
+        outputs.write(path, &JsonExporter.export(&report))?;
     }
     if let Some(dir) = &opts.plots {
-        output::prepare_dir(dir)?;
         for (name, svg) in sensitivity_charts(&report) {
-            output::write_atomic(&dir.join(name), svg.as_bytes())?;
+            outputs.write(&dir.join(name), svg.as_bytes())?;
         }
     }
+    outputs.commit()?;
     Ok(SensitivityOutcome {
         text: render_sensitivity(&report),
         report,
@@ -280,7 +284,7 @@ fn sobol_study(
 fn check_sobol_memory(n: usize, inputs: usize, outputs: usize) -> Result<(), Error> {
     let needed = (n * (inputs + 2) * outputs * 8 * 3) as u64;
     match super::available_memory() {
-        Some(available) if needed > available / 10 * 9 => Err(Error::Usage(format!(
+        Some(available) if needed > available / 10 * 9 => Err(Error::Runtime(format!(
             "--sobol-n {n} with {inputs} inputs would need about {:.1} GiB, more than the {:.1} GiB available; use a smaller --sobol-n",
             needed as f64 / (1u64 << 30) as f64,
             available as f64 / (1u64 << 30) as f64

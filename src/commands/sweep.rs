@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use crate::error::Error;
-use crate::output;
-use crate::report::sweep::{SweepPoint, SweepReport, render_sweep};
+use crate::output::OutputSet;
+use crate::report::sweep::{SweepPoint, SweepReport, fan_charts, fan_file, render_sweep};
 use crate::report::{CsvExporter, Exporter, Goals, JsonExporter, RunReport};
 use crate::sample::SamplingPlan;
 use crate::scenario::{Override, Scenario};
@@ -48,7 +48,11 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     }
     let base = Scenario::load(&opts.scenario)?;
     let (runs, seed) = super::runs_and_seed(&base, opts.runs, opts.seed);
-    super::check_outputs(&[&opts.csv, &opts.json])?;
+    let mut outputs = OutputSet::new(&[&opts.scenario]);
+    outputs.file("--csv", opts.csv.as_deref())?;
+    outputs.file("--json", opts.json.as_deref())?;
+    let charts: Vec<String> = base.options.metrics().into_iter().map(fan_file).collect();
+    outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
     super::check_memory(runs, base.options, 1)?;
     // Every point is read and checked before the first is simulated.
     let grid = grid(&base, &opts.sets)?;
@@ -84,17 +88,17 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
         points,
     };
     if let Some(path) = &opts.csv {
-        output::write_atomic(path, &CsvExporter.export(&report))?;
+        outputs.write(path, &CsvExporter.export(&report))?;
     }
     if let Some(path) = &opts.json {
-        output::write_atomic(path, &JsonExporter.export(&report))?;
+        outputs.write(path, &JsonExporter.export(&report))?;
     }
     if let Some(dir) = &opts.plots {
-        output::prepare_dir(dir)?;
-        for (name, svg) in crate::report::sweep::fan_charts(&report) {
-            output::write_atomic(&dir.join(name), svg.as_bytes())?;
+        for (name, svg) in fan_charts(&report) {
+            outputs.write(&dir.join(name), svg.as_bytes())?;
         }
     }
+    outputs.commit()?;
     Ok(SweepOutcome {
         text: render_sweep(&report),
         report,

@@ -33,6 +33,9 @@ pub struct SensitivityReport {
     pub base_output: f64,
 }
 
+/// The files of [`sensitivity_charts`], known before the study runs.
+pub const CHART_FILES: [&str; 3] = ["tornado.svg", "variance_share.svg", "sobol.svg"];
+
 /// The tornado, the contribution to variance and the Sobol indices as SVG files, by name.
 pub fn sensitivity_charts(r: &SensitivityReport) -> Vec<(String, String)> {
     use crate::chart::{BarSeries, bars_svg};
@@ -123,11 +126,11 @@ pub fn sensitivity_charts(r: &SensitivityReport) -> Vec<(String, String)> {
         &|v| format!("{v:.2}"),
         None,
     );
-    vec![
-        ("tornado.svg".into(), tornado),
-        ("variance_share.svg".into(), share),
-        ("sobol.svg".into(), sobol),
-    ]
+    CHART_FILES
+        .into_iter()
+        .map(String::from)
+        .zip([tornado, share, sobol])
+        .collect()
 }
 
 #[derive(Debug, Clone)]

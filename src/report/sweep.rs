@@ -147,11 +147,16 @@ pub fn fan_charts(r: &SweepReport) -> Vec<(String, String)> {
                 .collect();
             let title = format!("{}: {} over {keys}", r.scenario_name, m.name());
             (
-                format!("{}_fan.svg", m.name()),
+                fan_file(*m),
                 crate::chart::fan_svg(&title, &keys, &labels, &bands, *m),
             )
         })
         .collect()
+}
+
+/// The file name of the fan chart of `m`.
+pub fn fan_file(m: Metric) -> String {
+    format!("{}_fan.svg", m.name())
 }
 
 fn short(m: Metric) -> &'static str {

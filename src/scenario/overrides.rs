@@ -89,7 +89,7 @@ impl Scenario {
         check_domain(&src, input, parsed.span(), &dist)?;
         let target = &self.inputs[input.index()];
         if !target.used {
-            return Err(Error::Usage(format!(
+            return Err(Error::Runtime(format!(
                 "`{}` plays no part in {}; set an input the scenario uses",
                 input.key(),
                 self.path.display()
