@@ -157,15 +157,11 @@ pub fn read(src: &Source, key: &str, v: &Spanned<DeValue>) -> Result<Dist, Error
 
 /// "A to B": the lognormal with P5 = A and P95 = B, as in Squiggle and Guesstimate.
 fn read_range(src: &Source, key: &str, v: &Spanned<DeValue>, text: &str) -> Result<Dist, Error> {
-    let parse = |s: &str| crate::units::parse_amount(s).filter(|x| x.is_finite());
-    let bounds = text
-        .split_once(" to ")
-        .and_then(|(a, b)| Some((parse(a)?, parse(b)?)));
     let help = Some(
         "write \"A to B\" with 0 < A < B, e.g. \"1.8 to 3.5\": a lognormal with P5 = A and P95 = B"
             .to_string(),
     );
-    let Some((a, b)) = bounds else {
+    let Some((a_text, b_text)) = text.split_once(" to ") else {
         return Err(src.error(
             v.span(),
             format!("`{key}`: cannot read \"{text}\" as a range"),
@@ -173,6 +169,17 @@ fn read_range(src: &Source, key: &str, v: &Spanned<DeValue>, text: &str) -> Resu
             help,
         ));
     };
+    let parse = |s: &str| {
+        crate::units::parse_amount(s).map_err(|e| {
+            src.error(
+                v.span(),
+                format!("`{key}`: cannot read \"{}\" in \"{text}\": {e}", s.trim()),
+                "expected \"A to B\"",
+                help.clone(),
+            )
+        })
+    };
+    let (a, b) = (parse(a_text)?, parse(b_text)?);
     if !(a > 0.0 && a < b) {
         return Err(src.error(
             v.span(),
@@ -181,9 +188,16 @@ fn read_range(src: &Source, key: &str, v: &Spanned<DeValue>, text: &str) -> Resu
             help,
         ));
     }
-    Ok(Dist::new(
-        Family::lognormal_from_p5_p95(a, b).expect("checked 0 < a < b"),
-    ))
+    Family::lognormal_from_p5_p95(a, b)
+        .map(Dist::new)
+        .map_err(|e| {
+            src.error(
+                v.span(),
+                format!("`{key}`: \"{text}\" is not a usable range: {}", e.message),
+                "invalid range",
+                help,
+            )
+        })
 }
 
 fn read_table(src: &Source, mut table: Table) -> Result<Dist, Error> {
