@@ -52,25 +52,14 @@ impl Params<'_, '_, '_> {
         }
     }
 
-    /// A missing parameter written with a typo is reported as the typo, with the right name.
+    /// A missing parameter is most likely an unknown key of the table, misspelled: report that.
     fn typo_of(&self, names: &[&str]) -> Option<Error> {
-        names.iter().find_map(|name| {
-            let (typo, span) = self.table.misspelling_of(name)?;
-            Some(self.src.error(
-                span,
-                format!(
-                    "unknown key `{}` in a {} distribution",
-                    self.table.key(&typo),
-                    self.family
-                ),
-                "not a known key",
-                Some(format!(
-                    "did you mean `{name}`? {} takes: {}",
-                    self.family,
-                    allowed_params(&self.family)[1..].join(", ")
-                )),
-            ))
-        })
+        self.table.unknown_key(
+            self.src,
+            &allowed_params(&self.family)[1..],
+            names,
+            &format!("a {} distribution", self.family),
+        )
     }
 
     fn missing(&self, names: &[&str]) -> Error {
@@ -202,6 +191,17 @@ fn read_range(src: &Source, key: &str, v: &Spanned<DeValue>, text: &str) -> Resu
 
 fn read_table(src: &Source, mut table: Table) -> Result<Dist, Error> {
     let Some(dist_value) = table.take("dist") else {
+        let mut every_param: Vec<&str> = FAMILIES
+            .split(", ")
+            .flat_map(allowed_params)
+            .copied()
+            .collect();
+        every_param.sort_unstable();
+        every_param.dedup();
+        let what = format!("the distribution `{}`", table.name);
+        if let Some(e) = table.unknown_key(src, &every_param, &["dist"], &what) {
+            return Err(e);
+        }
         return Err(src.error(
             table.span.clone(),
             format!("`{}`: a distribution table needs a `dist` key", table.name),
