@@ -294,6 +294,15 @@ fn check_min_mode_max(min: f64, mode: f64, max: f64) -> ParamResult<()> {
             format!("mode must lie in [min, max] = [{min}, {max}], got {mode}"),
         ));
     }
+    // The triangular's quantile multiplies the width by each side's width.
+    if !((max - min) * (max - mode).max(mode - min)).is_finite() {
+        return Err(ParamError::new(
+            "max",
+            format!(
+                "the range [{min:e}, {max:e}] is too wide to compute with: (max − min) × (max − mode) and (max − min) × (mode − min) must stay below 1.8e308"
+            ),
+        ));
+    }
     Ok(())
 }
 
