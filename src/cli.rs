@@ -469,7 +469,9 @@ fn parse_bootstrap(text: &str) -> Result<u32, String> {
 fn parse_positive_amount(text: &str) -> Result<f64, String> {
     match parse_amount(text) {
         Ok(x) if x > 0.0 => Ok(x),
-        Ok(x) => Err(format!("the amount must be above 0, got {x}")),
+        Ok(_) => Err(format!(
+            "`{text}` is not a positive number: the amount must be above 0"
+        )),
         Err(e) => Err(format!("`{text}`: {e} (e.g. 110e6, 110M or $1.5B)")),
     }
 }
@@ -485,7 +487,9 @@ fn parse_days(text: &str) -> Result<f64, String> {
     if x > 0.0 {
         Ok(x)
     } else {
-        Err(format!("the deadline must be above 0 days, got {x}"))
+        Err(format!(
+            "`{text}` is not a positive number: the deadline must be above 0 days"
+        ))
     }
 }
 

@@ -114,9 +114,7 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
 /// Commas only as thousands separators: 1,000 and 12,345,678.5, never 1,8 or 1,5000.
 fn check_thousands(t: &str) -> Result<(), String> {
     let unsigned = t.trim_start_matches(['+', '-']);
-    let end = unsigned
-        .find(|c: char| c == '.' || c == 'e' || c == 'E')
-        .unwrap_or(unsigned.len());
+    let end = unsigned.find(['.', 'e', 'E']).unwrap_or(unsigned.len());
     let (whole, rest) = unsigned.split_at(end);
     let groups: Vec<&str> = whole.split(',').collect();
     let grouped = !rest.contains(',')

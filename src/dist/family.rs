@@ -255,7 +255,8 @@ impl Family {
         let largest = weights.iter().fold(0.0, |m: f64, w| m.max(*w));
         let weights: Vec<f64> = weights.iter().map(|w| w / largest).collect();
         let total: f64 = weights.iter().sum();
-        if !(total > 0.0) {
+        // NaN when every weight is 0 (0 / 0).
+        if total.is_nan() || total <= 0.0 {
             return Err(ParamError::new(
                 "weights",
                 "at least one weight must be > 0",

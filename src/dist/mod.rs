@@ -139,7 +139,7 @@ impl Dist {
             (plain.family_cdf(lower), plain.family_cdf(upper))
         };
         let mass = far - base;
-        if !(mass >= MIN_TRUNCATED_MASS) {
+        if mass.is_nan() || mass < MIN_TRUNCATED_MASS {
             return Err(no_mass(lower, upper));
         }
         Ok(Dist {
