@@ -15,7 +15,7 @@ use crate::commands::sweep::SweepOptions;
 use crate::model::Metric;
 use crate::sample::saltelli::PointSet;
 use crate::scenario::{Override, parse_set};
-use crate::units::parse_amount;
+use crate::units::{parse_amount, parse_number};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -128,8 +128,8 @@ pub struct GoalArgs {
     /// The total cost to stay within; accepts 110e6, 110M, $110M.
     #[arg(long, value_name = "USD", value_parser = parse_positive_amount, allow_negative_numbers = true)]
     pub budget: Option<f64>,
-    /// The training days to finish within.
-    #[arg(long, value_name = "DAYS", value_parser = parse_positive_amount, allow_negative_numbers = true)]
+    /// The training days to finish within: a plain number of days (80), no unit suffix.
+    #[arg(long, value_name = "DAYS", value_parser = parse_days, allow_negative_numbers = true)]
     pub deadline: Option<f64>,
 }
 
@@ -418,7 +418,7 @@ impl CheckArgs {
 
 fn parse_runs(text: &str) -> Result<u64, String> {
     let x = parse_amount(text)
-        .ok_or_else(|| format!("`{text}` is not a number of runs (try 1000000, 1e6 or 10M)"))?;
+        .map_err(|e| format!("`{text}` is not a number of runs: {e} (try 1000000, 1e6 or 10M)"))?;
     if x < 1.0 || x.fract() != 0.0 || x > 1e15 {
         return Err(format!(
             "the number of runs must be a whole number from 1 to 1e15, got {text}"
@@ -470,11 +470,46 @@ fn parse_bootstrap(text: &str) -> Result<u32, String> {
 
 fn parse_positive_amount(text: &str) -> Result<f64, String> {
     match parse_amount(text) {
-        Some(x) if x > 0.0 => Ok(x),
-        _ => Err(format!(
-            "`{text}` is not a positive number (e.g. 110e6, 110M, 80)"
+        Ok(x) if x > 0.0 => Ok(x),
+        Ok(_) => Err(format!(
+            "`{text}` is not a positive number: the amount must be above 0"
         )),
+        Err(e) => Err(format!("`{text}`: {e} (e.g. 110e6, 110M or $1.5B)")),
     }
+}
+
+/// Days are a plain number: a suffix such as the `m` of `5m` would read as millions of days,
+/// when it was surely meant as months or minutes.
+fn parse_days(text: &str) -> Result<f64, String> {
+    let x = parse_number(text).map_err(|e| {
+        format!(
+            "`{text}`: {e}; days are a plain number of days, without a unit or suffix (e.g. 80)"
+        )
+    })?;
+    if x > 0.0 {
+        Ok(x)
+    } else {
+        Err(format!(
+            "`{text}` is not a positive number: the deadline must be above 0 days"
+        ))
+    }
+}
+
+/// Percentiles name CSV and JSON columns (p99.9) and table headers, written with every digit
+/// they have: beyond this many decimals a label grows to hundreds of characters (p1e-300 is
+/// written in full), and no run count could estimate such a percentile anyway.
+pub const PERCENTILE_DECIMALS: usize = 6;
+
+fn check_label_precision(p: f64) -> Result<(), String> {
+    let written = p.to_string();
+    let decimals = written.split_once('.').map_or(0, |(_, d)| d.len());
+    if decimals > PERCENTILE_DECIMALS {
+        return Err(format!(
+            "percentile {} has more than {PERCENTILE_DECIMALS} decimals; percentiles run from 0.000001 to 99.999999 in steps of 0.000001",
+            crate::units::general(p)
+        ));
+    }
+    Ok(())
 }
 
 /// A comma-separated list of percentiles, sorted and without duplicates.
@@ -493,6 +528,7 @@ fn parse_percentiles(text: &str) -> Result<Percentiles, String> {
         if !(p > 0.0 && p < 100.0) {
             return Err(format!("percentile {p} is outside (0, 100)"));
         }
+        check_label_precision(p)?;
         out.push(p);
     }
     out.sort_by(f64::total_cmp);

@@ -64,19 +64,74 @@ pub fn significant(x: f64, sig: usize) -> String {
     format!("{x:.decimals$}")
 }
 
-/// Parses amounts a person types: 110e6, 110_000_000, 110M, $110M, 1.5B, 250k.
-pub fn parse_amount(text: &str) -> Option<f64> {
-    let t = text.trim().trim_start_matches('$').replace(['_', ','], "");
-    let (digits, factor) = match t.chars().last()? {
-        'k' | 'K' => (&t[..t.len() - 1], 1e3),
-        'm' | 'M' => (&t[..t.len() - 1], 1e6),
-        'b' | 'B' => (&t[..t.len() - 1], 1e9),
-        't' | 'T' => (&t[..t.len() - 1], 1e12),
-        _ => (t.as_str(), 1.0),
+/// Parses amounts a person types: 110e6, 110_000_000, 1,000,000, 110M, $110M, 1.5B, 250k.
+/// The one reader of amounts, for scenario "A to B" strings and every command-line amount, so
+/// all of them agree. The error says what was wrong in words that fit after "`text`: ".
+pub fn parse_amount(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let t = t.strip_prefix('$').unwrap_or(t);
+    let (digits, factor) = match t.chars().last() {
+        Some('k' | 'K') => (&t[..t.len() - 1], 1e3),
+        Some('m' | 'M') => (&t[..t.len() - 1], 1e6),
+        Some('b' | 'B') => (&t[..t.len() - 1], 1e9),
+        Some('t' | 'T') => (&t[..t.len() - 1], 1e12),
+        _ => (t, 1.0),
     };
-    let v: f64 = digits.trim().parse().ok()?;
-    let v = v * factor;
-    v.is_finite().then_some(v)
+    let v = parse_number(digits)? * factor;
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(format!("{v} is too large (the limit is about 1.8e308)"))
+    }
+}
+
+/// Parses a plain number without unit or suffix: 80, 1.5e3, 12,345.5, 1_000. A comma is a
+/// thousands separator only between groups of three digits before the decimal point: "1,8"
+/// is far more likely a decimal comma than eighteen, so it is refused rather than guessed.
+pub fn parse_number(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("no number given".into());
+    }
+    if t.contains(',') {
+        check_thousands(t)?;
+    }
+    let plain = t.replace([',', '_'], "");
+    let looks_numeric = plain
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
+    let v: f64 = match plain.parse() {
+        Ok(v) if looks_numeric => v,
+        _ => return Err("not a number (e.g. 80, 1.5e3 or 12,345.5)".into()),
+    };
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(format!("{t} is too large (the limit is about 1.8e308)"))
+    }
+}
+
+/// Commas only as thousands separators: 1,000 and 12,345,678.5, never 1,8 or 1,5000.
+fn check_thousands(t: &str) -> Result<(), String> {
+    let unsigned = t.trim_start_matches(['+', '-']);
+    let end = unsigned.find(['.', 'e', 'E']).unwrap_or(unsigned.len());
+    let (whole, rest) = unsigned.split_at(end);
+    let groups: Vec<&str> = whole.split(',').collect();
+    let grouped = !rest.contains(',')
+        && (1..=3).contains(&groups[0].len())
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()));
+    if grouped {
+        return Ok(());
+    }
+    let hint = if groups.len() == 2 && rest.is_empty() && !groups[1].is_empty() {
+        format!("; for a decimal write a point: {}.{}", groups[0], groups[1])
+    } else {
+        "; write decimals with a point, e.g. 1.8".to_string()
+    };
+    Err(format!(
+        "a comma may only separate thousands (1,000 or 12,345,678.5){hint}"
+    ))
 }
 
 /// `sig` significant digits, switching to exponent form outside [1e-3, 1e7).
@@ -115,12 +170,50 @@ mod tests {
 
     #[test]
     fn amounts_parse_with_suffixes() {
-        assert_eq!(parse_amount("110e6"), Some(110e6));
-        assert_eq!(parse_amount("$110M"), Some(110e6));
-        assert_eq!(parse_amount("1_000_000"), Some(1e6));
-        assert_eq!(parse_amount("1.5B"), Some(1.5e9));
-        assert_eq!(parse_amount("250k"), Some(250e3));
-        assert_eq!(parse_amount("lots"), None);
-        assert_eq!(parse_amount("inf"), None);
+        assert_eq!(parse_amount("110e6"), Ok(110e6));
+        assert_eq!(parse_amount("$110M"), Ok(110e6));
+        assert_eq!(parse_amount("1_000_000"), Ok(1e6));
+        assert_eq!(parse_amount("1.5B"), Ok(1.5e9));
+        assert_eq!(parse_amount("250k"), Ok(250e3));
+        assert!(parse_amount("lots").is_err());
+        assert!(parse_amount("inf").is_err());
+        assert!(parse_amount("NaN").is_err());
+        assert!(parse_amount("1e400").is_err());
+        assert!(parse_amount("1e300T").is_err());
+        assert!(parse_amount("").is_err());
+        assert!(parse_amount("M").is_err());
+    }
+
+    #[test]
+    fn a_comma_separates_only_thousands() {
+        assert_eq!(parse_amount("1,000"), Ok(1000.0));
+        assert_eq!(parse_amount("12,345,678.5"), Ok(12_345_678.5));
+        assert_eq!(parse_amount("$1,500M"), Ok(1.5e9));
+        assert_eq!(parse_amount("-1,000"), Ok(-1000.0));
+        for bad in [
+            "1,8",
+            "1,5M",
+            "3,5",
+            "1,5000",
+            "12,34,567",
+            ",100",
+            "1,000,0",
+            "1.000,5",
+            "1,",
+            "1e3,000",
+        ] {
+            assert!(parse_amount(bad).is_err(), "{bad} must be refused");
+        }
+        let e = parse_amount("1,8").unwrap_err();
+        assert!(e.contains("1.8"), "{e}");
+        assert!(parse_amount("1,5M").unwrap_err().contains("1.5"));
+    }
+
+    #[test]
+    fn plain_numbers_take_no_suffix() {
+        assert_eq!(parse_number("80"), Ok(80.0));
+        assert_eq!(parse_number("1,000.5"), Ok(1000.5));
+        assert!(parse_number("5m").is_err());
+        assert!(parse_number("$5").is_err());
     }
 }

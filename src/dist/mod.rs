@@ -2,12 +2,15 @@
 //!
 //! A [`Dist`] is a [`Family`] optionally truncated to `[lower, upper]` (renormalised, not
 //! clipped). Untruncated draws use fast direct samplers; truncated draws use rejection when the
-//! kept mass is at least one half and the inverse CDF otherwise, so both stay exact.
+//! kept mass is at least one half and the inverse CDF otherwise, so both stay exact. A range
+//! above the median is measured with the survival function 1 − F, not F: in the upper tail
+//! F rounds to 1 (at 8.3 sd already) and cdf(lower) + u × width would return the quantile of 1,
+//! which is +∞.
 
 mod family;
 mod sampler;
 
-pub use family::{Family, ParamError, ParamResult, Z95};
+pub use family::{Family, MAX_SHAPE, MIN_SHAPE, ParamError, ParamResult, Z95};
 
 use rand::Rng;
 use sampler::FastSampler;
@@ -23,14 +26,22 @@ pub struct Support {
     pub hi_open: bool,
 }
 
-/// A truncation range and the family's CDF at its ends.
+/// A truncation range and the family's probability at its ends, measured in the tail where
+/// that probability is small and so precise.
 #[derive(Debug, Clone, PartialEq)]
 struct Truncation {
     lower: f64,
     upper: f64,
-    cdf_lower: f64,
-    cdf_upper: f64,
+    /// True when the range lies above the median: `base` is then sf(upper), else cdf(lower).
+    upper_tail: bool,
+    base: f64,
+    /// The probability the range holds, P(lower ≤ X ≤ upper).
+    mass: f64,
 }
+
+/// The least probability a truncation range may hold: below it the tail probabilities that
+/// draws are made from approach the smallest doubles (a normal beyond 37 sd holds 1e-300).
+pub const MIN_TRUNCATED_MASS: f64 = 1e-250;
 
 #[derive(Debug, Clone)]
 pub struct Dist {
@@ -47,7 +58,8 @@ enum Exact {
     Closed,
     Normal(Normal),
     LogNormal(LogNormal),
-    Beta(Beta),
+    /// The beta and its mirror image Beta(β, α), whose lower tail is the beta's upper tail.
+    Beta(Beta, Beta),
     Gamma(Gamma),
 }
 
@@ -60,7 +72,10 @@ impl Exact {
             Family::LogNormal { mu, sigma } => {
                 Exact::LogNormal(LogNormal::new(*mu, *sigma).expect(fail))
             }
-            Family::Beta { alpha, beta, .. } => Exact::Beta(Beta::new(*alpha, *beta).expect(fail)),
+            Family::Beta { alpha, beta, .. } => Exact::Beta(
+                Beta::new(*alpha, *beta).expect(fail),
+                Beta::new(*beta, *alpha).expect(fail),
+            ),
             Family::Gamma { shape, scale } => {
                 Exact::Gamma(Gamma::new(*shape, 1.0 / scale).expect(fail))
             }
@@ -117,17 +132,23 @@ impl Dist {
         if lower <= support.lo && upper >= support.hi {
             return Ok(plain);
         }
-        let cdf_lower = plain.cdf(lower);
-        let cdf_upper = plain.cdf(upper);
-        if cdf_upper - cdf_lower <= 1e-12 {
+        let upper_tail = plain.family_sf(lower) < 0.5;
+        let (base, far) = if upper_tail {
+            (plain.family_sf(upper), plain.family_sf(lower))
+        } else {
+            (plain.family_cdf(lower), plain.family_cdf(upper))
+        };
+        let mass = far - base;
+        if mass.is_nan() || mass < MIN_TRUNCATED_MASS {
             return Err(no_mass(lower, upper));
         }
         Ok(Dist {
             truncation: Some(Truncation {
                 lower,
                 upper,
-                cdf_lower,
-                cdf_upper,
+                upper_tail,
+                base,
+                mass,
             }),
             ..plain
         })
@@ -198,12 +219,25 @@ impl Dist {
 
     /// P(X ≤ x).
     pub fn cdf(&self, x: f64) -> f64 {
-        let base = self.family_cdf(x);
         match &self.truncation {
-            None => base,
+            None => self.family_cdf(x),
             Some(t) if x < t.lower => 0.0,
             Some(t) if x >= t.upper => 1.0,
-            Some(t) => ((base - t.cdf_lower) / (t.cdf_upper - t.cdf_lower)).clamp(0.0, 1.0),
+            Some(t) if t.upper_tail => {
+                ((t.base + t.mass - self.family_sf(x)) / t.mass).clamp(0.0, 1.0)
+            }
+            Some(t) => ((self.family_cdf(x) - t.base) / t.mass).clamp(0.0, 1.0),
+        }
+    }
+
+    /// P(X > x), precise where it is small.
+    pub fn sf(&self, x: f64) -> f64 {
+        match &self.truncation {
+            None => self.family_sf(x),
+            Some(t) if x < t.lower => 1.0,
+            Some(t) if x >= t.upper => 0.0,
+            Some(t) if t.upper_tail => ((self.family_sf(x) - t.base) / t.mass).clamp(0.0, 1.0),
+            Some(t) => ((t.base + t.mass - self.family_cdf(x)) / t.mass).clamp(0.0, 1.0),
         }
     }
 
@@ -211,11 +245,19 @@ impl Dist {
     pub fn quantile(&self, p: f64) -> f64 {
         match &self.truncation {
             None => self.family_quantile(p),
-            Some(t) => {
-                let q = t.cdf_lower + p * (t.cdf_upper - t.cdf_lower);
-                self.family_quantile(q).clamp(t.lower, t.upper)
-            }
+            Some(t) => self.truncated_quantile(t, p),
         }
+    }
+
+    /// The point with a fraction `p` of the truncated mass below it, found in the tail the
+    /// range was measured in.
+    fn truncated_quantile(&self, t: &Truncation, p: f64) -> f64 {
+        let x = if t.upper_tail {
+            self.family_upper_quantile(t.base + (1.0 - p) * t.mass)
+        } else {
+            self.family_quantile(t.base + p * t.mass)
+        };
+        x.clamp(t.lower, t.upper)
     }
 
     pub fn median(&self) -> f64 {
@@ -226,7 +268,7 @@ impl Dist {
         let Some(t) = &self.truncation else {
             return family_mean(&self.family);
         };
-        let mass = t.cdf_upper - t.cdf_lower;
+        let mass = t.mass;
         match (&self.family, &self.exact) {
             // Closed forms for the unbounded families, whose tails a quadrature would miss.
             (Family::Normal { mean, sd }, Exact::Normal(_)) => {
@@ -243,14 +285,24 @@ impl Dist {
             (Family::LogNormal { mu, sigma }, _) => {
                 // E[X; a < X < b] = e^(μ + σ²/2) · [Φ((ln b − μ − σ²)/σ) − Φ((ln a − μ − σ²)/σ)]
                 let shifted = Normal::new(mu + sigma * sigma, *sigma).expect("validated");
-                let at = |x: f64| if x <= 0.0 { 0.0 } else { shifted.cdf(x.ln()) };
-                (mu + sigma * sigma / 2.0).exp() * (at(t.upper) - at(t.lower)) / mass
+                let part = if t.upper_tail {
+                    let at = |x: f64| if x <= 0.0 { 1.0 } else { shifted.sf(x.ln()) };
+                    at(t.lower) - at(t.upper)
+                } else {
+                    let at = |x: f64| if x <= 0.0 { 0.0 } else { shifted.cdf(x.ln()) };
+                    at(t.upper) - at(t.lower)
+                };
+                (mu + sigma * sigma / 2.0).exp() * part / mass
             }
             (Family::Gamma { shape, scale }, _) => {
                 // E[X; a < X < b] = kθ · [P(k + 1, b/θ) − P(k + 1, a/θ)]
                 let next = Gamma::new(shape + 1.0, 1.0 / scale).expect("validated");
-                let at = |x: f64| if x <= 0.0 { 0.0 } else { next.cdf(x) };
-                shape * scale * (at(t.upper) - at(t.lower)) / mass
+                let part = if t.upper_tail {
+                    next.sf(t.lower.max(0.0)) - next.sf(t.upper.max(0.0))
+                } else {
+                    next.cdf(t.upper) - next.cdf(t.lower)
+                };
+                shape * scale * part / mass
             }
             // Bounded on both sides (or a Weibull): E[X] = ∫₀¹ Q(p) dp by the midpoint rule.
             _ => {
@@ -267,7 +319,7 @@ impl Dist {
     pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
         match &self.truncation {
             None => self.sampler.fill(rng, out),
-            Some(t) if t.cdf_upper - t.cdf_lower >= 0.5 => {
+            Some(t) if t.mass >= 0.5 => {
                 for x in out.iter_mut() {
                     *x = loop {
                         let v = self.sampler.draw(rng);
@@ -278,11 +330,8 @@ impl Dist {
                 }
             }
             Some(t) => {
-                let width = t.cdf_upper - t.cdf_lower;
                 for x in out.iter_mut() {
-                    let u: f64 = rand::RngExt::random(rng);
-                    let p = t.cdf_lower + u * width;
-                    *x = self.family_quantile(p).clamp(t.lower, t.upper);
+                    *x = self.truncated_quantile(t, open_unit(rng));
                 }
             }
         }
@@ -299,8 +348,16 @@ impl Dist {
 fn no_mass(lower: f64, upper: f64) -> ParamError {
     ParamError::new(
         "upper",
-        format!("the range [{lower}, {upper}] holds no probability of this distribution"),
+        format!(
+            "the range [{lower}, {upper}] holds less than {MIN_TRUNCATED_MASS:e} of this distribution's probability: move the bounds toward its bulk"
+        ),
     )
+}
+
+/// Uniform on the open interval (0, 1): the midpoints of 2^52 equal cells, so neither end
+/// (whose quantile may be infinite) is ever returned, and 1 − u is exact too.
+fn open_unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    ((rng.next_u64() >> 12) as f64 + 0.5) * (1.0 / (1u64 << 52) as f64)
 }
 
 impl Dist {
@@ -328,7 +385,7 @@ impl Dist {
                     1.0 - (max - x).powi(2) / ((max - min) * (max - mode))
                 }
             }
-            (Family::Beta { min, max, .. }, Exact::Beta(d)) => {
+            (Family::Beta { min, max, .. }, Exact::Beta(d, _)) => {
                 d.cdf(((x - min) / (max - min)).clamp(0.0, 1.0))
             }
             (_, Exact::Gamma(d)) => {
@@ -369,9 +426,11 @@ impl Dist {
                     max - ((1.0 - p) * (max - min) * (max - mode)).sqrt()
                 }
             }
-            (Family::Beta { min, max, .. }, Exact::Beta(d)) => min + (max - min) * d.inverse_cdf(p),
+            (Family::Beta { min, max, .. }, Exact::Beta(d, _)) => {
+                min + (max - min) * d.inverse_cdf(p)
+            }
             (_, Exact::Gamma(d)) => d.inverse_cdf(p),
-            (Family::Weibull { shape, scale }, _) => scale * (-(1.0 - p).ln()).powf(1.0 / shape),
+            (Family::Weibull { shape, scale }, _) => scale * (-(-p).ln_1p()).powf(1.0 / shape),
             (Family::Discrete { values, probs }, _) => {
                 let mut acc = 0.0;
                 for (v, q) in values.iter().zip(probs) {
@@ -385,6 +444,134 @@ impl Dist {
             _ => unreachable!("Exact::new pairs every special-function family"),
         }
     }
+}
+
+impl Dist {
+    /// The untruncated family's survival function P(X > x), computed directly (not as 1 − F)
+    /// so that it keeps its precision in the upper tail.
+    fn family_sf(&self, x: f64) -> f64 {
+        match (&self.family, &self.exact) {
+            (_, Exact::Normal(d)) => d.sf(x),
+            (_, Exact::LogNormal(d)) => {
+                if x <= 0.0 {
+                    1.0
+                } else {
+                    d.sf(x)
+                }
+            }
+            (Family::Beta { min, max, .. }, Exact::Beta(d, _)) => {
+                d.sf(((x - min) / (max - min)).clamp(0.0, 1.0))
+            }
+            (_, Exact::Gamma(d)) => {
+                if x <= 0.0 {
+                    1.0
+                } else {
+                    d.sf(x)
+                }
+            }
+            (Family::Uniform { min, max }, _) => ((max - x) / (max - min)).clamp(0.0, 1.0),
+            (Family::Triangular { min, mode, max }, _) => {
+                if x >= *max {
+                    0.0
+                } else if x <= *min {
+                    1.0
+                } else if x >= *mode {
+                    (max - x).powi(2) / ((max - min) * (max - mode))
+                } else {
+                    1.0 - (x - min).powi(2) / ((max - min) * (mode - min))
+                }
+            }
+            (Family::Weibull { shape, scale }, _) => {
+                if x <= 0.0 {
+                    1.0
+                } else {
+                    (-(x / scale).powf(*shape)).exp()
+                }
+            }
+            _ => 1.0 - self.family_cdf(x),
+        }
+    }
+
+    /// The untruncated family's inverse survival function: the x with P(X > x) = s, precise
+    /// for small s (the upper-tail counterpart of [`Dist::family_quantile`]).
+    fn family_upper_quantile(&self, s: f64) -> f64 {
+        let s = s.clamp(0.0, 1.0);
+        match (&self.family, &self.exact) {
+            (Family::Normal { mean, sd }, _) => mean + sd * upper_z(s),
+            (Family::LogNormal { mu, sigma }, _) => (mu + sigma * upper_z(s)).exp(),
+            (Family::Beta { min, max, .. }, Exact::Beta(_, mirror)) => {
+                max - (max - min) * mirror.inverse_cdf(s)
+            }
+            (_, Exact::Gamma(d)) => gamma_upper_quantile(d, s),
+            (Family::Uniform { min, max }, _) => max - s * (max - min),
+            (Family::Triangular { min, mode, max }, _) => {
+                if s <= (max - mode) / (max - min) {
+                    max - (s * (max - min) * (max - mode)).sqrt()
+                } else {
+                    min + ((1.0 - s) * (max - min) * (mode - min)).sqrt()
+                }
+            }
+            (Family::Weibull { shape, scale }, _) => scale * (-s.ln()).powf(1.0 / shape),
+            _ => self.family_quantile(1.0 - s),
+        }
+    }
+}
+
+/// z with P(Z > z) = s for a standard normal: Φ⁻¹(1 − s) = √2 · erfc⁻¹(2s), precise for tiny s.
+fn upper_z(s: f64) -> f64 {
+    if s <= 0.0 {
+        f64::INFINITY
+    } else if s >= 1.0 {
+        f64::NEG_INFINITY
+    } else {
+        std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(2.0 * s)
+    }
+}
+
+/// The x with P(X > x) = s for a gamma: statrs has no inverse survival function. Newton's
+/// method on ln sf (nearly linear in the tail, so it converges in a few steps), kept inside a
+/// bracket that bisection narrows whenever a step would leave it.
+fn gamma_upper_quantile(d: &Gamma, s: f64) -> f64 {
+    use statrs::distribution::Continuous;
+    if s <= 0.0 {
+        return f64::INFINITY;
+    }
+    if s >= 1.0 {
+        return 0.0;
+    }
+    let (mut lo, mut hi) = (0.0, d.shape().max(1.0) / d.rate());
+    while d.sf(hi) > s {
+        lo = hi;
+        hi *= 2.0;
+        if !hi.is_finite() {
+            return f64::MAX;
+        }
+    }
+    let target = s.ln();
+    let mut x = 0.5 * (lo + hi);
+    for _ in 0..200 {
+        let sf = d.sf(x);
+        if sf > s {
+            lo = x;
+        } else {
+            hi = x;
+        }
+        if sf == s || hi - lo <= 4.0 * f64::EPSILON * hi {
+            break;
+        }
+        // d(ln sf)/dx = −pdf/sf
+        let step = (sf.ln() - target) * sf / d.pdf(x);
+        let next = x + step;
+        if step.abs() <= 2.0 * f64::EPSILON * x {
+            return next;
+        }
+        x = if next > lo && next < hi && next.is_finite() {
+            next
+        } else {
+            0.5 * (lo + hi)
+        };
+    }
+    x
 }
 
 fn family_mean(family: &Family) -> f64 {

@@ -82,12 +82,16 @@ impl Scenario {
     pub fn parse(path: &Path, text: &str) -> Result<Scenario, Error> {
         let src = Source { path, text };
         let doc = DeTable::parse(text).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
+            // The toml crate gives its key-depth error ("recursion limit") no span.
+            let span = e.span().or_else(|| deep_key(text)).unwrap_or(0..0);
+            let help = e.message().contains("recursion").then(|| {
+                format!("keys, tables and arrays may nest at most {TOML_DEPTH_LIMIT} levels deep")
+            });
             src.error(
                 span,
                 "invalid TOML syntax",
                 e.message().trim().to_string(),
-                None,
+                help,
             )
         })?;
         let span = doc.span();
@@ -113,6 +117,44 @@ impl Scenario {
             .iter()
             .filter(|s| s.used && !s.dist.is_fixed() && s.stream_key == s.input.key())
     }
+}
+
+/// How deep the toml crate lets keys, tables and arrays nest.
+const TOML_DEPTH_LIMIT: usize = 80;
+
+/// The first key (a `[table.header]` or a `dotted.key = ...`) with more dotted parts than the
+/// toml crate accepts (it refuses a key whose parts before the last number the limit or more),
+/// to locate its depth error.
+fn deep_key(text: &str) -> Option<Range<usize>> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let lead = line.len() - line.trim_start().len();
+        let body = &line[lead..];
+        let key = match body.strip_prefix('[') {
+            Some(header) => header.split(']').next().unwrap_or(header),
+            None => body.split('=').next().unwrap_or(body),
+        };
+        if dots_outside_quotes(key) >= TOML_DEPTH_LIMIT {
+            let start = offset + lead;
+            return Some(start..start + body.trim_end().len());
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn dots_outside_quotes(key: &str) -> usize {
+    let mut quote = None;
+    let mut dots = 0;
+    for c in key.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '.') => dots += 1,
+            _ => {}
+        }
+    }
+    dots
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -203,16 +245,10 @@ impl Builder<'_> {
             return Ok(());
         }
         let short = input.key().rsplit('.').next().unwrap();
-        if let Some((typo, span)) = table.misspelling_of(short) {
-            return Err(self.src.error(
-                span,
-                format!("unknown key `{}` in [{}]", table.key(&typo), table.name),
-                "not a known key",
-                Some(format!(
-                    "did you mean `{short}`? allowed here: {}",
-                    section_keys(&table.name).join(", ")
-                )),
-            ));
+        let section = format!("[{}]", table.name);
+        if let Some(e) = table.unknown_key(self.src, section_keys(&table.name), &[short], &section)
+        {
+            return Err(e);
         }
         Err(self.src.error(
             table.span.clone(),
@@ -416,6 +452,10 @@ fn read_cost(b: &mut Builder, doc: &mut Table) -> Result<CostLines, Error> {
             return Ok(false);
         }
         if let Some(missing) = inputs.iter().find(|i| !given.contains(i)) {
+            let short = missing.key().rsplit('.').next().unwrap();
+            if let Some(e) = cost.unknown_key(b.src, COST_KEYS, &[short], "[cost]") {
+                return Err(e);
+            }
             let names: Vec<&str> = inputs.iter().map(|i| i.key()).collect();
             return Err(b.src.error(
                 b.spans[given[0].index()].clone().unwrap(),
@@ -489,28 +529,40 @@ fn read_correlations(
             value.span(),
             "`correlation` must be a list of [[correlation]] tables",
             "expected [[correlation]]",
-            Some("write each as [[correlation]] with between = [\"cluster.mfu\", \"cluster.gpus\"] and spearman = -0.4".into()),
+            Some("write each as [[correlation]] with between = [\"cluster.mfu\", \"cluster.downtime\"] and spearman = -0.4".into()),
         ));
     };
     let mut out: Vec<Correlation> = Vec::new();
     let mut spans = Vec::new();
     for item in items.iter() {
         let mut t = reader::table(src, "correlation", item)?;
+        const CORRELATION_KEYS: [&str; 2] = ["between", "spearman"];
         let between = t.take("between").ok_or_else(|| {
-            src.error(
-                t.span.clone(),
-                "[[correlation]] needs `between`",
-                "no inputs named",
-                Some("between = [\"cluster.mfu\", \"cluster.gpus\"]".into()),
+            unknown_or(&t, src, &CORRELATION_KEYS, "between", "[[correlation]]").unwrap_or_else(
+                || {
+                    src.error(
+                        t.span.clone(),
+                        "[[correlation]] needs `between`",
+                        "no inputs named",
+                        Some("between = [\"cluster.mfu\", \"cluster.downtime\"]".into()),
+                    )
+                },
             )
         })?;
         let pair = correlation_pair(src, scenario, between)?;
         let rho_value = t.take("spearman").ok_or_else(|| {
-            src.error(
-                t.span.clone(),
-                "[[correlation]] needs `spearman`",
-                "no correlation given",
-                Some("spearman = -0.4 (a rank correlation, strictly between -1 and 1)".into()),
+            unknown_or(&t, src, &CORRELATION_KEYS, "spearman", "[[correlation]]").unwrap_or_else(
+                || {
+                    src.error(
+                        t.span.clone(),
+                        "[[correlation]] needs `spearman`",
+                        "no correlation given",
+                        Some(
+                            "spearman = -0.4 (a rank correlation, strictly between -1 and 1)"
+                                .into(),
+                        ),
+                    )
+                },
             )
         })?;
         let spearman = reader::number(src, "correlation.spearman", rho_value)?;
@@ -530,7 +582,7 @@ fn read_correlations(
                 Some("keep one [[correlation]] per pair".into()),
             ));
         }
-        t.finish(src, &["between", "spearman"], "[[correlation]]")?;
+        t.finish(src, &CORRELATION_KEYS, "[[correlation]]")?;
         out.push(Correlation {
             a: pair.0,
             b: pair.1,
@@ -564,7 +616,7 @@ fn correlation_pair(
             between.span(),
             msg,
             "expected two input keys",
-            Some("between = [\"cluster.mfu\", \"cluster.gpus\"]".into()),
+            Some("between = [\"cluster.mfu\", \"cluster.downtime\"]".into()),
         )
     };
     if names.len() != 2 || names[0] == names[1] {
@@ -620,12 +672,17 @@ fn read_published(
         .iter()
         .map(|item| {
             let mut t = reader::table(src, "published", item)?;
+            const PUBLISHED_KEYS: [&str; 3] = ["metric", "value", "source"];
             let metric_value = t.take("metric").ok_or_else(|| {
-                src.error(
-                    t.span.clone(),
-                    "[[published]] needs `metric`",
-                    "which output?",
-                    Some(format!("one of: {}", names.join(", "))),
+                unknown_or(&t, src, &PUBLISHED_KEYS, "metric", "[[published]]").unwrap_or_else(
+                    || {
+                        src.error(
+                            t.span.clone(),
+                            "[[published]] needs `metric`",
+                            "which output?",
+                            Some(format!("one of: {}", names.join(", "))),
+                        )
+                    },
                 )
             })?;
             let name = reader::string(src, "published.metric", metric_value)?;
@@ -642,11 +699,15 @@ fn read_published(
                     )
                 })?;
             let v = t.take("value").ok_or_else(|| {
-                src.error(
-                    t.span.clone(),
-                    "[[published]] needs `value`",
-                    "no value",
-                    None,
+                unknown_or(&t, src, &PUBLISHED_KEYS, "value", "[[published]]").unwrap_or_else(
+                    || {
+                        src.error(
+                            t.span.clone(),
+                            "[[published]] needs `value`",
+                            "no value",
+                            None,
+                        )
+                    },
                 )
             })?;
             let number = reader::number(src, "published.value", v)?;
@@ -654,7 +715,7 @@ fn read_published(
                 Some(s) => reader::string(src, "published.source", s)?.to_string(),
                 None => String::new(),
             };
-            t.finish(src, &["metric", "value", "source"], "[[published]]")?;
+            t.finish(src, &PUBLISHED_KEYS, "[[published]]")?;
             Ok(Published {
                 metric,
                 value: number,
@@ -695,6 +756,10 @@ fn read_team(b: &mut Builder, doc: &mut Table) -> Result<bool, Error> {
         ));
     }
     if !fixed && !follows {
+        let months = ["months", "months_before", "months_after"];
+        if let Some(e) = team.unknown_key(b.src, TEAM_KEYS, &months, "[team]") {
+            return Err(e);
+        }
         return Err(b.src.error(
             team.span.clone(),
             "[team] does not say for how long the team is paid",
@@ -753,6 +818,10 @@ fn read_failures(b: &mut Builder, doc: &mut Table) -> Result<Option<FailureOptio
             ));
         }
         (false, false) => {
+            let rates = ["rate_per_gpu_hour", "gpu_mtbf_hours"];
+            if let Some(e) = t.unknown_key(b.src, FAILURE_KEYS, &rates, "[failures]") {
+                return Err(e);
+            }
             return Err(b.src.error(
                 t.span.clone(),
                 "[failures] needs a failure rate",
@@ -821,16 +890,31 @@ fn required_section<'t, 'i>(
 ) -> Result<Table<'t, 'i>, Error> {
     match doc.take(name) {
         Some(v) => reader::table(src, name, v),
-        None => Err(src.error(
-            0..0,
-            format!("missing section [{name}]"),
-            format!("the scenario needs a [{name}] section"),
-            Some(format!(
-                "see scenarios/ for complete examples; [{name}] takes: {}",
-                section_keys(name).join(", ")
-            )),
-        )),
+        None => Err(doc
+            .unknown_key(src, TOP_KEYS, &[name], "the scenario")
+            .unwrap_or_else(|| {
+                src.error(
+                    0..0,
+                    format!("missing section [{name}]"),
+                    format!("the scenario needs a [{name}] section"),
+                    Some(format!(
+                        "see scenarios/ for complete examples; [{name}] takes: {}",
+                        section_keys(name).join(", ")
+                    )),
+                )
+            })),
     }
+}
+
+/// The unknown key of `table` that a missing `key` most likely is, if there is one.
+fn unknown_or(
+    table: &Table,
+    src: &Source,
+    allowed: &[&str],
+    key: &str,
+    what: &str,
+) -> Option<Error> {
+    table.unknown_key(src, allowed, &[key], what)
 }
 
 /// Refuses distributions whose draws can leave the input's physical domain.
@@ -848,6 +932,7 @@ fn check_domain(src: &Source, input: Input, span: Range<usize>, dist: &Dist) -> 
         _ => true,
     };
     if lo_ok && hi_ok {
+        check_rounding_to_zero(src, input, span.clone(), dist)?;
         return check_pole(src, input, span, dist);
     }
     let key = input.key();
@@ -925,6 +1010,44 @@ fn check_domain(src: &Source, input: Input, span: Range<usize>, dist: &Dist) -> 
         ),
         "draws can fall outside the allowed range",
         Some(help),
+    ))
+}
+
+/// The most probability an input that must be > 0 may put below the smallest full-precision
+/// double: such draws are subnormal or round to exactly 0.
+const MAX_MASS_NEAR_ZERO: f64 = 1e-15;
+
+/// A support open at 0 says no draw is 0, but in floating point draws below 2.2e-308 lose
+/// their precision or round to 0 (a lognormal with mu = -800, a Weibull with a tiny scale).
+fn check_rounding_to_zero(
+    src: &Source,
+    input: Input,
+    span: Range<usize>,
+    dist: &Dist,
+) -> Result<(), Error> {
+    let s = dist.support();
+    let must_be_positive = matches!(input.domain(), Domain::Positive | Domain::UnitOpenClosed);
+    if !(must_be_positive && s.lo == 0.0 && s.lo_open) {
+        return Ok(());
+    }
+    let near_zero = dist.cdf(f64::MIN_POSITIVE);
+    if near_zero <= MAX_MASS_NEAR_ZERO {
+        return Ok(());
+    }
+    Err(src.error(
+        span,
+        format!(
+            "`{}` must be {}, but this {} distribution puts {} of its draws below {:e}, where they round to 0 or lose their precision",
+            input.key(),
+            input.domain().describe(),
+            dist.family().name(),
+            crate::units::general(near_zero),
+            f64::MIN_POSITIVE
+        ),
+        "draws round to 0",
+        Some(format!(
+            "at most {MAX_MASS_NEAR_ZERO:e} of the draws may lie that close to 0: move the distribution away from 0 (a larger median or scale, a smaller spread) or add a `lower` bound above 0"
+        )),
     ))
 }
 

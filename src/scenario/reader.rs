@@ -71,13 +71,53 @@ impl<'t, 'i> Table<'t, 'i> {
         Some(self.entries[i].1)
     }
 
-    /// An entry nobody asked for yet that looks like a typo of `key`: (its name, its span).
-    pub fn misspelling_of(&self, key: &str) -> Option<(String, Range<usize>)> {
-        self.entries
+    /// When keys in `missing` are absent, a key of this table that is not in `allowed` is most
+    /// likely one of them misspelled or misnamed (`gpu_count` for `gpus`): the error names that
+    /// key, and suggests the allowed key it is nearest to, else the missing one it resembles.
+    pub fn unknown_key(
+        &self,
+        src: &Source,
+        allowed: &[&str],
+        missing: &[&str],
+        what: &str,
+    ) -> Option<Error> {
+        let unknown: Vec<_> = self
+            .entries
             .iter()
             .zip(&self.taken)
-            .find(|((k, _), taken)| !**taken && closest(k.get_ref(), &[key]).is_some())
-            .map(|((k, _), _)| (k.get_ref().to_string(), k.span()))
+            .filter(|((k, _), taken)| !**taken && !allowed.contains(&k.get_ref().as_ref()))
+            .map(|((k, _), _)| *k)
+            .collect();
+        let distance_to_missing = |k: &str| {
+            missing
+                .iter()
+                .map(|m| edit_distance(k, m))
+                .min()
+                .unwrap_or(usize::MAX)
+        };
+        let key = unknown
+            .iter()
+            .min_by_key(|k| distance_to_missing(k.get_ref()))?;
+        let name = key.get_ref().as_ref();
+        let suggestion =
+            closest(name, allowed).or_else(|| missing.iter().find(|m| resembles(name, m)).copied());
+        let near = suggestion
+            .map(|c| format!("did you mean `{c}`? "))
+            .unwrap_or_default();
+        let absent = missing
+            .iter()
+            .map(|m| format!("`{m}`"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        Some(src.error(
+            key.span(),
+            format!("unknown key `{}` in {what}", self.key(name)),
+            "not a known key",
+            Some(format!(
+                "{near}{absent} is missing; allowed here: {}",
+                allowed.join(", ")
+            )),
+        ))
     }
 
     /// Fails on the first key nobody asked for: a typo must never fall back to a default.
@@ -97,6 +137,17 @@ impl<'t, 'i> Table<'t, 'i> {
         }
         Ok(())
     }
+}
+
+/// Loosely alike: within two edits, or sharing a stem of three letters (`gpu_count`, `gpus`), or
+/// one inside the other (`salary`, `salary_usd`).
+fn resembles(word: &str, key: &str) -> bool {
+    let stem = word
+        .chars()
+        .zip(key.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    edit_distance(word, key) <= 2 || stem >= 3 || word.contains(key) || key.contains(word)
 }
 
 /// The allowed key within two edits of `word`, if any.

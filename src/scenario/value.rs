@@ -52,25 +52,14 @@ impl Params<'_, '_, '_> {
         }
     }
 
-    /// A missing parameter written with a typo is reported as the typo, with the right name.
+    /// A missing parameter is most likely an unknown key of the table, misspelled: report that.
     fn typo_of(&self, names: &[&str]) -> Option<Error> {
-        names.iter().find_map(|name| {
-            let (typo, span) = self.table.misspelling_of(name)?;
-            Some(self.src.error(
-                span,
-                format!(
-                    "unknown key `{}` in a {} distribution",
-                    self.table.key(&typo),
-                    self.family
-                ),
-                "not a known key",
-                Some(format!(
-                    "did you mean `{name}`? {} takes: {}",
-                    self.family,
-                    allowed_params(&self.family)[1..].join(", ")
-                )),
-            ))
-        })
+        self.table.unknown_key(
+            self.src,
+            &allowed_params(&self.family)[1..],
+            names,
+            &format!("a {} distribution", self.family),
+        )
     }
 
     fn missing(&self, names: &[&str]) -> Error {
@@ -157,15 +146,11 @@ pub fn read(src: &Source, key: &str, v: &Spanned<DeValue>) -> Result<Dist, Error
 
 /// "A to B": the lognormal with P5 = A and P95 = B, as in Squiggle and Guesstimate.
 fn read_range(src: &Source, key: &str, v: &Spanned<DeValue>, text: &str) -> Result<Dist, Error> {
-    let parse = |s: &str| crate::units::parse_amount(s).filter(|x| x.is_finite());
-    let bounds = text
-        .split_once(" to ")
-        .and_then(|(a, b)| Some((parse(a)?, parse(b)?)));
     let help = Some(
         "write \"A to B\" with 0 < A < B, e.g. \"1.8 to 3.5\": a lognormal with P5 = A and P95 = B"
             .to_string(),
     );
-    let Some((a, b)) = bounds else {
+    let Some((a_text, b_text)) = text.split_once(" to ") else {
         return Err(src.error(
             v.span(),
             format!("`{key}`: cannot read \"{text}\" as a range"),
@@ -173,6 +158,17 @@ fn read_range(src: &Source, key: &str, v: &Spanned<DeValue>, text: &str) -> Resu
             help,
         ));
     };
+    let parse = |s: &str| {
+        crate::units::parse_amount(s).map_err(|e| {
+            src.error(
+                v.span(),
+                format!("`{key}`: cannot read \"{}\" in \"{text}\": {e}", s.trim()),
+                "expected \"A to B\"",
+                help.clone(),
+            )
+        })
+    };
+    let (a, b) = (parse(a_text)?, parse(b_text)?);
     if !(a > 0.0 && a < b) {
         return Err(src.error(
             v.span(),
@@ -181,13 +177,31 @@ fn read_range(src: &Source, key: &str, v: &Spanned<DeValue>, text: &str) -> Resu
             help,
         ));
     }
-    Ok(Dist::new(
-        Family::lognormal_from_p5_p95(a, b).expect("checked 0 < a < b"),
-    ))
+    Family::lognormal_from_p5_p95(a, b)
+        .map(Dist::new)
+        .map_err(|e| {
+            src.error(
+                v.span(),
+                format!("`{key}`: \"{text}\" is not a usable range: {}", e.message),
+                "invalid range",
+                help,
+            )
+        })
 }
 
 fn read_table(src: &Source, mut table: Table) -> Result<Dist, Error> {
     let Some(dist_value) = table.take("dist") else {
+        let mut every_param: Vec<&str> = FAMILIES
+            .split(", ")
+            .flat_map(allowed_params)
+            .copied()
+            .collect();
+        every_param.sort_unstable();
+        every_param.dedup();
+        let what = format!("the distribution `{}`", table.name);
+        if let Some(e) = table.unknown_key(src, &every_param, &["dist"], &what) {
+            return Err(e);
+        }
         return Err(src.error(
             table.span.clone(),
             format!("`{}`: a distribution table needs a `dist` key", table.name),

@@ -2,7 +2,12 @@
 // Each test binary uses its own subset of these.
 #![allow(dead_code)]
 
+use std::fs;
+use std::path::Path;
+
 use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
 
 pub const LLAMA: &str = "scenarios/llama-3.1-405b.toml";
 pub const ARTICLE: &str = "scenarios/llama-3.1-405b-article.toml";
@@ -60,4 +65,60 @@ pub fn names_in(dir: &std::path::Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// Stderr of a command that must fail without a panic and with nothing on stdout.
+pub fn stderr_of_failure(cmd: &mut Command) -> String {
+    let out = cmd
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("panicked").not())
+        .get_output()
+        .clone();
+    assert!(
+        out.stdout.is_empty(),
+        "nothing on stdout after an error, got {:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stderr).expect("stderr is UTF-8")
+}
+
+pub fn path_str(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 temporary path")
+}
+
+/// Writes `text` as a scenario, runs it with `--csv` and expects a located error that mentions
+/// every string of `expect`; `check` must fail with the same message. Returns stderr.
+pub fn assert_bad_scenario(text: &str, (line, col): (usize, usize), expect: &[&str]) -> String {
+    let dir = TempDir::new().unwrap();
+    let scenario = dir.path().join("plan.toml");
+    fs::write(&scenario, text).unwrap();
+    let csv = dir.path().join("out.csv");
+    let stderr = stderr_of_failure(flopcast().args([
+        "run",
+        path_str(&scenario),
+        "--runs",
+        "1000",
+        "--csv",
+        path_str(&csv),
+    ]));
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    let location = format!("{}:{line}:{col}", scenario.display());
+    assert!(
+        stderr.contains(&location),
+        "expected {location} in:\n{stderr}"
+    );
+    for want in expect {
+        assert!(stderr.contains(want), "expected {want:?} in:\n{stderr}");
+    }
+    assert!(!csv.exists(), "no output file after an error");
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left behind"
+    );
+    let check =
+        stderr_of_failure(flopcast().args(["check", path_str(&scenario), "--runs", "1000"]));
+    assert_eq!(check, stderr, "check reports the same error as run");
+    stderr
 }
