@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::chart;
 use crate::error::Error;
+use crate::memory;
 use crate::model::Metric;
 use crate::output;
 use crate::report::{
@@ -57,7 +58,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     if let Some(dir) = &opts.plots {
         output::prepare_dir(dir)?;
     }
-    super::check_memory(runs, scenario.options, 1)?;
+    super::check_memory(runs, |r| peak(&scenario, r, opts.threads))?;
     let percentiles = opts
         .percentiles
         .clone()
@@ -96,6 +97,18 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         report,
         elapsed: start.elapsed(),
     })
+}
+
+/// Peak bytes of `flopcast run` with these options (see [`memory::run`]).
+pub fn peak_bytes(opts: &RunOptions) -> Result<u64, Error> {
+    let scenario = Scenario::load(&opts.scenario)?;
+    let (runs, _) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
+    Ok(peak(&scenario, runs, opts.threads))
+}
+
+fn peak(scenario: &Scenario, runs: u64, threads: usize) -> u64 {
+    let metrics = scenario.options.metrics().len() as u64;
+    memory::run(runs, metrics, memory::threads(threads))
 }
 
 /// Everything is computed before the first file is written; each file is written atomically.
