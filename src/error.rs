@@ -47,15 +47,20 @@ pub enum Error {
     },
 
     #[error(
-        "{runs} runs would need about {needed} of memory, but only {available} is available; \
-         use fewer runs (--runs {max_runs} fits)"
+        "{what} would need about {needed} of memory, but only {available} is available; {advice}"
     )]
     TooLarge {
-        runs: u64,
+        /// What was asked for: "300000000 runs".
+        what: String,
         needed: String,
         available: String,
-        max_runs: u64,
+        /// Which flag to lower and the largest value that fits.
+        advice: String,
     },
+
+    /// An environment variable flopcast reads holds a value it cannot use.
+    #[error("{0}")]
+    Environment(String),
 }
 
 /// A problem at one place in a scenario file, rendered like a compiler message:

@@ -35,6 +35,7 @@ pub mod commands;
 pub mod dist;
 pub mod error;
 pub mod hardware;
+pub mod memory;
 pub mod model;
 pub mod output;
 pub mod report;

@@ -38,17 +38,6 @@ impl Simulation {
     }
 }
 
-/// Bytes of memory a simulation of `options` keeps per run: one f64 per metric.
-pub fn bytes_per_run(options: ModelOptions) -> u64 {
-    (options.metrics().len() * std::mem::size_of::<f64>()) as u64
-}
-
-/// Peak bytes per run: the outputs, plus at worst one column of scratch while percentiles of
-/// heavily concentrated data are selected.
-pub fn peak_bytes_per_run(options: ModelOptions) -> u64 {
-    bytes_per_run(options) + std::mem::size_of::<f64>() as u64
-}
-
 /// Draws and evaluates every run. `progress` is called once per finished chunk with its run count.
 /// The result does not depend on the number of threads.
 pub fn simulate(

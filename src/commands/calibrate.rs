@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::memory;
 use crate::output::OutputSet;
 use crate::report::{group_thousands, human};
 use crate::sample::SamplingPlan;
@@ -49,11 +50,12 @@ pub fn calibrate(opts: &CalibrateOptions) -> Result<CalibrateOutcome, Error> {
     let inputs: Vec<&std::path::Path> = opts.scenarios.iter().map(PathBuf::as_path).collect();
     let mut outputs = OutputSet::new(&inputs);
     outputs.file("--csv", opts.csv.as_deref())?;
+    let scenarios = load_all(&opts.scenarios)?;
+    check_memory(&scenarios, opts)?;
     let mut checks = Vec::new();
     let mut text = String::new();
-    for path in &opts.scenarios {
-        let scenario = Scenario::load(path)?;
-        let (runs, seed) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
+    for (path, scenario) in &scenarios {
+        let (runs, seed) = super::runs_and_seed(scenario, opts.runs, opts.seed);
         if scenario.published.is_empty() {
             text.push_str(&format!(
                 "{}: no [[published]] figures to check\n\n",
@@ -61,10 +63,9 @@ pub fn calibrate(opts: &CalibrateOptions) -> Result<CalibrateOutcome, Error> {
             ));
             continue;
         }
-        super::check_memory(runs, scenario.options, 1)?;
         let sim = super::with_threads(opts.threads, || {
             simulate(
-                &SamplingPlan::new(&scenario, runs, seed),
+                &SamplingPlan::new(scenario, runs, seed),
                 scenario.options,
                 &|_| {},
             )
@@ -134,4 +135,56 @@ pub fn calibrate(opts: &CalibrateOptions) -> Result<CalibrateOutcome, Error> {
     }
     outputs.commit()?;
     Ok(CalibrateOutcome { checks, text })
+}
+
+fn load_all(paths: &[PathBuf]) -> Result<Vec<(&PathBuf, Scenario)>, Error> {
+    paths.iter().map(|p| Ok((p, Scenario::load(p)?))).collect()
+}
+
+/// Peak bytes of `flopcast calibrate` with these options: scenarios run one at a time, so the
+/// largest of their runs' peaks (see [`memory::run`]).
+pub fn peak_bytes(opts: &CalibrateOptions) -> Result<u64, Error> {
+    Ok(peak(&load_all(&opts.scenarios)?, opts))
+}
+
+fn peak(scenarios: &[(&PathBuf, Scenario)], opts: &CalibrateOptions) -> u64 {
+    simulated(scenarios, opts)
+        .map(|(s, runs)| {
+            let metrics = s.options.metrics().len() as u64;
+            memory::run(runs, metrics, memory::threads(opts.threads))
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The scenarios that have figures to check, with their run counts.
+fn simulated<'a>(
+    scenarios: &'a [(&PathBuf, Scenario)],
+    opts: &'a CalibrateOptions,
+) -> impl Iterator<Item = (&'a Scenario, u64)> {
+    scenarios
+        .iter()
+        .filter(|(_, s)| !s.published.is_empty())
+        .map(|(_, s)| (s, super::runs_and_seed(s, opts.runs, opts.seed).0))
+}
+
+/// Refuses, before the first scenario runs, a calibration whose largest scenario cannot fit;
+/// the advice is a --runs every scenario fits with.
+fn check_memory(scenarios: &[(&PathBuf, Scenario)], opts: &CalibrateOptions) -> Result<(), Error> {
+    let Some(runs) = simulated(scenarios, opts).map(|(_, r)| r).max() else {
+        return Ok(());
+    };
+    let metrics = simulated(scenarios, opts)
+        .map(|(s, _)| s.options.metrics().len() as u64)
+        .max()
+        .unwrap_or(0);
+    memory::check(
+        &format!("{runs} runs"),
+        peak(scenarios, opts),
+        &[memory::Knob {
+            flag: memory::Flag::Runs,
+            value: runs,
+            peak: Box::new(move |r| memory::run(r, metrics, memory::threads(opts.threads))),
+        }],
+    )
 }

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::error::Error;
+use crate::memory;
 use crate::model::{self, Input, Metric};
 use crate::report::human;
 use crate::sample::SamplingPlan;
@@ -26,7 +27,7 @@ pub fn check(opts: &CheckOptions) -> Result<String, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let runs = opts.runs.unwrap_or(DEFAULT_CHECK_RUNS);
     let (_, seed) = super::runs_and_seed(&scenario, None, opts.seed);
-    super::check_memory(runs, scenario.options, 1)?;
+    super::check_memory(runs, |r| peak(&scenario, r, opts.threads))?;
     let mut out = format!("{} ({}): valid\n\n", scenario.name, opts.scenario.display());
     out.push_str(&describe_inputs(&scenario));
     let plan = SamplingPlan::new(&scenario, runs, seed);
@@ -36,6 +37,18 @@ pub fn check(opts: &CheckOptions) -> Result<String, Error> {
     sim.ensure_finite()?;
     out.push_str(&flaw_of_averages(&scenario, &sim, runs));
     Ok(out)
+}
+
+/// Peak bytes of `flopcast check` with these options: a run's (see [`memory::run`]).
+pub fn peak_bytes(opts: &CheckOptions) -> Result<u64, Error> {
+    let scenario = Scenario::load(&opts.scenario)?;
+    let runs = opts.runs.unwrap_or(DEFAULT_CHECK_RUNS);
+    Ok(peak(&scenario, runs, opts.threads))
+}
+
+fn peak(scenario: &Scenario, runs: u64, threads: usize) -> u64 {
+    let metrics = scenario.options.metrics().len() as u64;
+    memory::run(runs, metrics, memory::threads(threads))
 }
 
 fn describe_inputs(scenario: &Scenario) -> String {

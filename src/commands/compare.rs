@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use crate::error::Error;
+use crate::memory;
 use crate::model::Metric;
 use crate::output::OutputSet;
 use crate::report::compare::{CompareReport, render_compare};
@@ -45,10 +46,9 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
         .flat_map(|&m| [overlay_file(m), difference_file(m)])
         .collect();
     outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
-    // Both simulations are held at once.
-    let mut both = a.options;
-    both.failures = a.options.failures.or(b.options.failures);
-    super::check_memory(runs, both, 2)?;
+    super::check_memory(runs, |r| {
+        peak(&a, &b, r, opts.plots.is_some(), opts.threads)
+    })?;
     let percentiles = opts
         .percentiles
         .clone()
@@ -108,6 +108,25 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
         text: render_compare(&report),
         report,
     })
+}
+
+/// Peak bytes of `flopcast compare` with these options (see [`memory::compare`]).
+pub fn peak_bytes(opts: &CompareOptions) -> Result<u64, Error> {
+    let a = Scenario::load(&opts.a)?;
+    let b = Scenario::load(&opts.b)?;
+    let (runs, _) = super::runs_and_seed(&a, opts.runs, opts.seed);
+    Ok(peak(&a, &b, runs, opts.plots.is_some(), opts.threads))
+}
+
+fn peak(a: &Scenario, b: &Scenario, runs: u64, plots: bool, threads: usize) -> u64 {
+    let metrics = |s: &Scenario| s.options.metrics().len() as u64;
+    memory::compare(
+        runs,
+        metrics(a),
+        metrics(b),
+        plots,
+        memory::threads(threads),
+    )
 }
 
 /// Both distributions overlaid, and the distribution of B − A, for total cost and for days.

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::chart;
 use crate::error::Error;
+use crate::memory::{self, Flag, Knob, SensitivityPlan};
 use crate::model::Metric;
 use crate::output::OutputSet;
 use crate::report::html::{InputRow, render_html};
@@ -33,7 +34,7 @@ pub fn report(opts: &ReportOptions) -> Result<String, Error> {
     let (runs, seed) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
     let mut outputs = OutputSet::new(&[&opts.scenario]);
     outputs.file("-o", Some(&opts.output))?;
-    super::check_memory(runs, scenario.options, 1)?;
+    check_memory(&scenario, opts, runs)?;
     let file = opts.scenario.display().to_string();
     let goals = Goals {
         budget_usd: opts.budget_usd,
@@ -73,15 +74,7 @@ pub fn report(opts: &ReportOptions) -> Result<String, Error> {
         Ok::<_, Error>((run, charts))
     })??;
     let sens = if scenario.uncertain_inputs().next().is_some() {
-        let study = sensitivity(&SensitivityOptions {
-            runs: runs.min(200_000),
-            sobol_n: opts.sobol_n,
-            seed: Some(seed),
-            threads: opts.threads,
-            budget_usd: opts.budget_usd,
-            deadline_days: opts.deadline_days,
-            ..SensitivityOptions::new(opts.scenario.clone())
-        })?;
+        let study = sensitivity(&study_options(opts, runs, seed))?;
         for (name, svg) in sensitivity_charts(&study.report) {
             if name != "variance_share.svg" {
                 charts.push((caption(&name), svg));
@@ -95,6 +88,62 @@ pub fn report(opts: &ReportOptions) -> Result<String, Error> {
     outputs.write(&opts.output, html.as_bytes())?;
     outputs.commit()?;
     Ok(format!("wrote {}\n", opts.output.display()))
+}
+
+/// The sensitivity study of the report: at most 200k runs.
+fn study_options(opts: &ReportOptions, runs: u64, seed: u64) -> SensitivityOptions {
+    SensitivityOptions {
+        runs: runs.min(200_000),
+        sobol_n: opts.sobol_n,
+        seed: Some(seed),
+        threads: opts.threads,
+        budget_usd: opts.budget_usd,
+        deadline_days: opts.deadline_days,
+        ..SensitivityOptions::new(opts.scenario.clone())
+    }
+}
+
+/// Peak bytes of `flopcast report` with these options.
+pub fn peak_bytes(opts: &ReportOptions) -> Result<u64, Error> {
+    let scenario = Scenario::load(&opts.scenario)?;
+    let (runs, _) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
+    Ok(peak(&scenario, opts, runs, opts.sobol_n as u64))
+}
+
+/// The run and its charts (see [`memory::run`]), then, once they are dropped, the sensitivity
+/// study (see [`memory::sensitivity`]) if any input is uncertain.
+fn peak(scenario: &Scenario, opts: &ReportOptions, runs: u64, sobol_n: u64) -> u64 {
+    let metrics = scenario.options.metrics().len() as u64;
+    let run = memory::run(runs, metrics, memory::threads(opts.threads));
+    if scenario.uncertain_inputs().next().is_none() {
+        return run;
+    }
+    let plan = SensitivityPlan {
+        sobol_n,
+        ..super::sensitivity::memory_plan(scenario, &study_options(opts, runs, 0))
+    };
+    run.max(memory::sensitivity(&plan))
+}
+
+/// Refuses, before the run, a report whose run or study cannot fit, naming --runs or --sobol-n.
+fn check_memory(scenario: &Scenario, opts: &ReportOptions, runs: u64) -> Result<(), Error> {
+    let sobol_n = opts.sobol_n as u64;
+    memory::check(
+        &format!("{runs} runs with --sobol-n {sobol_n}"),
+        peak(scenario, opts, runs, sobol_n),
+        &[
+            Knob {
+                flag: Flag::Runs,
+                value: runs,
+                peak: Box::new(|r| peak(scenario, opts, r, sobol_n)),
+            },
+            Knob {
+                flag: Flag::SobolN,
+                value: sobol_n,
+                peak: Box::new(|n| peak(scenario, opts, runs, n)),
+            },
+        ],
+    )
 }
 
 fn caption(chart_file: &str) -> String {

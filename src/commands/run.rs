@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::chart;
 use crate::error::Error;
+use crate::memory;
 use crate::model::Metric;
 use crate::output::OutputSet;
 use crate::report::{
@@ -63,7 +64,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         opts.plots.as_deref(),
         &plot_files(&scenario.options.metrics()),
     )?;
-    super::check_memory(runs, scenario.options, 1)?;
+    super::check_memory(runs, |r| peak(&scenario, r, opts.threads))?;
     let percentiles = opts
         .percentiles
         .clone()
@@ -103,6 +104,18 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         report,
         elapsed: start.elapsed(),
     })
+}
+
+/// Peak bytes of `flopcast run` with these options (see [`memory::run`]).
+pub fn peak_bytes(opts: &RunOptions) -> Result<u64, Error> {
+    let scenario = Scenario::load(&opts.scenario)?;
+    let (runs, _) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
+    Ok(peak(&scenario, runs, opts.threads))
+}
+
+fn peak(scenario: &Scenario, runs: u64, threads: usize) -> u64 {
+    let metrics = scenario.options.metrics().len() as u64;
+    memory::run(runs, metrics, memory::threads(threads))
 }
 
 /// Everything is computed before the first file is staged; none replaces its target until

@@ -9,6 +9,7 @@ use crate::analyze::sobol;
 use crate::analyze::tail::tail_measure;
 use crate::analyze::tornado::{Swing, swings};
 use crate::error::Error;
+use crate::memory::{self, Flag, Knob, SensitivityPlan};
 use crate::model::Input;
 use crate::model::{Metric, Outputs};
 use crate::output::OutputSet;
@@ -99,12 +100,7 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Erro
     outputs.file("--json", opts.json.as_deref())?;
     let charts: Vec<String> = CHART_FILES.into_iter().map(String::from).collect();
     outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
-    super::check_memory(opts.runs, scenario.options, 1)?;
-    check_sobol_memory(
-        opts.sobol_n,
-        f.inputs().len(),
-        scenario.options.metrics().len(),
-    )?;
+    check_memory(memory_plan(&scenario, opts))?;
     let (_, seed) = super::runs_and_seed(&scenario, None, opts.seed);
     let report = super::with_threads(opts.threads, || study(&scenario, &f, opts, seed))??;
     if let Some(path) = &opts.csv {
@@ -279,18 +275,45 @@ fn sobol_study(
     Ok(by_metric)
 }
 
-/// Refuses a Sobol study too large for memory: it keeps about three copies of
-/// (inputs + 2) × N evaluations of every output.
-fn check_sobol_memory(n: usize, inputs: usize, outputs: usize) -> Result<(), Error> {
-    let needed = (n * (inputs + 2) * outputs * 8 * 3) as u64;
-    match super::available_memory() {
-        Some(available) if needed > available / 10 * 9 => Err(Error::Runtime(format!(
-            "--sobol-n {n} with {inputs} inputs would need about {:.1} GiB, more than the {:.1} GiB available; use a smaller --sobol-n",
-            needed as f64 / (1u64 << 30) as f64,
-            available as f64 / (1u64 << 30) as f64
-        ))),
-        _ => Ok(()),
+/// Peak bytes of `flopcast sensitivity` with these options (see [`memory::sensitivity`]).
+pub fn peak_bytes(opts: &SensitivityOptions) -> Result<u64, Error> {
+    let scenario = Scenario::load(&opts.scenario)?;
+    Ok(memory::sensitivity(&memory_plan(&scenario, opts)))
+}
+
+/// The sizes of the study `opts` asks for, as far as memory goes.
+pub(crate) fn memory_plan(scenario: &Scenario, opts: &SensitivityOptions) -> SensitivityPlan {
+    SensitivityPlan {
+        runs: opts.runs,
+        inputs: ScenarioFunction::new(scenario).inputs().len() as u64,
+        metrics: scenario.options.metrics().len() as u64,
+        sobol_n: opts.sobol_n as u64,
+        bootstrap: opts.bootstrap as u64,
+        threads: memory::threads(opts.threads),
     }
+}
+
+/// Refuses a study that cannot fit, naming --runs when the runs alone are too many for any
+/// Sobol study, else --sobol-n.
+fn check_memory(plan: SensitivityPlan) -> Result<(), Error> {
+    memory::check(
+        &format!("{} runs with --sobol-n {}", plan.runs, plan.sobol_n),
+        memory::sensitivity(&plan),
+        &[
+            Knob {
+                flag: Flag::Runs,
+                value: plan.runs,
+                peak: Box::new(move |runs| memory::sensitivity(&SensitivityPlan { runs, ..plan })),
+            },
+            Knob {
+                flag: Flag::SobolN,
+                value: plan.sobol_n,
+                peak: Box::new(move |sobol_n| {
+                    memory::sensitivity(&SensitivityPlan { sobol_n, ..plan })
+                }),
+            },
+        ],
+    )
 }
 
 /// Mean and median of the output with `input` held at `value` and every other input drawn as

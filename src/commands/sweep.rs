@@ -5,12 +5,15 @@
 use std::path::PathBuf;
 
 use crate::error::Error;
+use crate::memory::{self, Flag, Knob};
+use crate::model::Metric;
 use crate::output::OutputSet;
 use crate::report::sweep::{SweepPoint, SweepReport, fan_charts, fan_file, render_sweep};
 use crate::report::{CsvExporter, Exporter, Goals, JsonExporter, RunReport};
 use crate::sample::SamplingPlan;
 use crate::scenario::{Override, Scenario};
 use crate::simulate::simulate;
+use crate::stats::{Percentile, Summary};
 
 #[derive(Debug, Clone, Default)]
 pub struct SweepOptions {
@@ -53,9 +56,6 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     outputs.file("--json", opts.json.as_deref())?;
     let charts: Vec<String> = base.options.metrics().into_iter().map(fan_file).collect();
     outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
-    super::check_memory(runs, base.options, 1)?;
-    // Every point is read and checked before the first is simulated.
-    let grid = grid(&base, &opts.sets)?;
     let percentiles = opts
         .percentiles
         .clone()
@@ -65,9 +65,13 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
         deadline_days: opts.deadline_days,
     };
     let file = opts.scenario.display().to_string();
+    // Every value is read and checked before the first point is simulated.
+    check_values(&base, &opts.sets)?;
+    check_memory(&base, opts, runs, &percentiles, &goals)?;
     let points = super::with_threads(opts.threads, || {
-        grid.into_iter()
-            .map(|(values, scenario)| {
+        (0..grid_points(&opts.sets))
+            .map(|i| {
+                let (values, scenario) = point(&base, &opts.sets, i)?;
                 let plan = SamplingPlan::new(&scenario, runs, seed);
                 let sim = simulate(&plan, scenario.options, &|_| {});
                 sim.ensure_finite()?;
@@ -105,19 +109,202 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     })
 }
 
-/// Every combination of the set values (the first key varies slowest), as scenarios.
-fn grid(base: &Scenario, sets: &[Override]) -> Result<Vec<(Vec<String>, Scenario)>, Error> {
-    let mut points = vec![(Vec::new(), base.clone())];
-    for set in sets {
-        let mut next = Vec::with_capacity(points.len() * set.values.len());
-        for (values, scenario) in &points {
-            for v in &set.values {
-                let mut values = values.clone();
-                values.push(v.clone());
-                next.push((values, scenario.with_value(set.input, v)?));
-            }
-        }
-        points = next;
+/// Peak bytes of `flopcast sweep` with these options (see [`memory::sweep`]).
+pub fn peak_bytes(opts: &SweepOptions) -> Result<u64, Error> {
+    let base = Scenario::load(&opts.scenario)?;
+    let (runs, _) = super::runs_and_seed(&base, opts.runs, opts.seed);
+    let percentiles = opts
+        .percentiles
+        .clone()
+        .unwrap_or(super::run::DEFAULT_PERCENTILES.to_vec());
+    let goals = Goals {
+        budget_usd: opts.budget_usd,
+        deadline_days: opts.deadline_days,
+    };
+    let per_point = bytes_per_point(&base, opts, runs, &percentiles, &goals)?;
+    let metrics = base.options.metrics().len() as u64;
+    let threads = memory::threads(opts.threads);
+    Ok(memory::sweep(
+        runs,
+        metrics,
+        threads,
+        grid_points(&opts.sets),
+        per_point,
+    ))
+}
+
+/// Refuses, before the first point, a sweep that cannot fit: --runs when one point's runs are
+/// too many, else the grid.
+fn check_memory(
+    base: &Scenario,
+    opts: &SweepOptions,
+    runs: u64,
+    percentiles: &[f64],
+    goals: &Goals,
+) -> Result<(), Error> {
+    let per_point = bytes_per_point(base, opts, runs, percentiles, goals)?;
+    let metrics = base.options.metrics().len() as u64;
+    let points = grid_points(&opts.sets);
+    let threads = memory::threads(opts.threads);
+    memory::check(
+        &format!("{points} grid points of {runs} runs"),
+        memory::sweep(runs, metrics, threads, points, per_point),
+        &[
+            Knob {
+                flag: Flag::Runs,
+                value: runs,
+                peak: Box::new(|r| memory::sweep(r, metrics, threads, points, per_point)),
+            },
+            Knob {
+                flag: Flag::GridPoints,
+                value: points,
+                peak: Box::new(|p| memory::sweep(runs, metrics, threads, p, per_point)),
+            },
+        ],
+    )
+}
+
+/// What each point adds to the peak: its values and report, kept to the end, and its share of
+/// every text and file rendered from them. The rendered sizes are measured on the first point
+/// simulated with a few runs (the same draws the sweep starts with), rendered once and twice.
+fn bytes_per_point(
+    base: &Scenario,
+    opts: &SweepOptions,
+    runs: u64,
+    percentiles: &[f64],
+    goals: &Goals,
+) -> Result<u64, Error> {
+    let (_, first) = point(base, &opts.sets, 0)?;
+    let plan = SamplingPlan::new(&first, runs.min(1000), 0);
+    let sim = simulate(&plan, first.options, &|_| {});
+    sim.ensure_finite()?;
+    let file = opts.scenario.display().to_string();
+    let sample = SweepPoint {
+        // The longest value of each key.
+        values: opts
+            .sets
+            .iter()
+            .map(|s| s.values.iter().max_by_key(|v| v.len()).cloned())
+            .map(Option::unwrap_or_default)
+            .collect(),
+        report: RunReport::new(&base.name, &file, &sim, percentiles, goals),
+    };
+    let report_of = |n: usize| SweepReport {
+        scenario_name: base.name.clone(),
+        scenario_file: file.clone(),
+        keys: opts.sets.iter().map(|s| s.input).collect(),
+        runs,
+        seed: 0,
+        percentiles: percentiles.to_vec(),
+        points: vec![sample.clone(); n],
+    };
+    let (one, two) = (report_of(1), report_of(2));
+    let grows = |size: &dyn Fn(&SweepReport) -> usize| (size(&two) - size(&one)) as u64;
+    // The table's text is built, then copied into the text printed.
+    let mut bytes = kept_bytes(&sample) + table_row_bytes(&sample, percentiles, goals);
+    bytes += 2 * grows(&|r| render_sweep(r).len());
+    if opts.csv.is_some() {
+        bytes += grows(&|r| CsvExporter.export(r).len());
     }
-    Ok(points)
+    if opts.json.is_some() {
+        bytes += grows(&|r| JsonExporter.export(r).len());
+    }
+    if opts.plots.is_some() {
+        let svg = grows(&|r| fan_charts(r).iter().map(|(_, svg)| svg.len()).sum());
+        bytes += fan_chart_bytes(&sample, svg);
+    }
+    Ok(bytes)
+}
+
+/// A point as kept in memory: the struct, its values and its report's strings and summaries.
+fn kept_bytes(p: &SweepPoint) -> u64 {
+    let r = &p.report;
+    let strings = |s: &[String]| s.iter().map(|v| memory::heap(v.len() as u64)).sum::<u64>();
+    size_of::<SweepPoint>() as u64
+        + memory::heap((p.values.len() * size_of::<String>()) as u64)
+        + strings(&p.values)
+        + memory::heap(r.scenario_name.len() as u64)
+        + memory::heap(r.scenario_file.len() as u64)
+        + memory::heap((r.percentiles.len() * size_of::<f64>()) as u64)
+        + memory::heap((r.metrics.len() * size_of::<(Metric, Summary)>()) as u64)
+        + r.metrics
+            .iter()
+            .map(|(_, s)| memory::heap((s.percentiles.len() * size_of::<Percentile>()) as u64))
+            .sum::<u64>()
+}
+
+/// A row of the terminal table before it is laid out: a growing vector of cells (the values,
+/// days and total cost at P5, P50 and P95 or at every percentile, the chances of the goals),
+/// each a short string.
+fn table_row_bytes(p: &SweepPoint, percentiles: &[f64], goals: &Goals) -> u64 {
+    let shown = [5.0, 50.0, 95.0]
+        .iter()
+        .filter(|q| percentiles.contains(q))
+        .count();
+    let shown = if shown == 0 { percentiles.len() } else { shown };
+    let goal_cells = [goals.budget_usd.is_some(), goals.deadline_days.is_some()];
+    let both = goal_cells.iter().all(|g| *g);
+    let cells =
+        p.values.len() + 2 * shown + goal_cells.iter().filter(|g| **g).count() + usize::from(both);
+    let mut capacity = p.values.len();
+    for len in p.values.len()..cells {
+        if len == capacity {
+            capacity = (2 * capacity).max(4);
+        }
+    }
+    let cell = |len: usize| memory::heap(len.next_power_of_two().max(8) as u64);
+    let value_cells: u64 = p.values.iter().map(|v| cell(v.len())).sum();
+    size_of::<Vec<String>>() as u64
+        + memory::heap((capacity * size_of::<String>()) as u64)
+        + value_cells
+        + (cells - p.values.len()) as u64 * cell(16)
+}
+
+/// Fan charts: every chart's markup (`svg`, per point) is kept until written; while one is drawn,
+/// the point's label (twice), its band of percentiles, three coordinate strings and their
+/// joins, and up to three copies of that chart's markup.
+fn fan_chart_bytes(p: &SweepPoint, svg: u64) -> u64 {
+    let label = p.values.iter().map(|v| v.len() + 3).sum::<usize>() as u64;
+    let string = size_of::<String>() as u64;
+    let metrics = p.report.metrics.len().max(1) as u64;
+    let band = size_of::<Vec<(f64, f64)>>() as u64
+        + memory::heap((p.report.percentiles.len() * size_of::<(f64, f64)>()) as u64);
+    2 * (string + memory::heap(label))
+        + band
+        + 3 * (string + memory::heap(16))
+        + 3 * 16
+        + svg
+        + 3 * svg / metrics
+}
+
+/// How many points the grid has: the product of the value counts.
+fn grid_points(sets: &[Override]) -> u64 {
+    sets.iter()
+        .fold(1u64, |n, s| n.saturating_mul(s.values.len() as u64))
+}
+
+/// Reads and checks every set value on its own: a value's checks do not depend on the other
+/// inputs, so every combination of checked values is valid too.
+fn check_values(base: &Scenario, sets: &[Override]) -> Result<(), Error> {
+    for set in sets {
+        for v in &set.values {
+            base.with_value(set.input, v)?;
+        }
+    }
+    Ok(())
+}
+
+/// Point `index` of the grid (the first key varies slowest): its values and its scenario, built
+/// only when its turn comes, so a grid of any size holds one scenario at a time.
+fn point(base: &Scenario, sets: &[Override], index: u64) -> Result<(Vec<String>, Scenario), Error> {
+    let mut values = Vec::with_capacity(sets.len());
+    let mut scenario = base.clone();
+    let mut stride = grid_points(sets);
+    for set in sets {
+        stride /= set.values.len() as u64;
+        let v = &set.values[(index / stride) as usize % set.values.len()];
+        scenario = scenario.with_value(set.input, v)?;
+        values.push(v.clone());
+    }
+    Ok((values, scenario))
 }

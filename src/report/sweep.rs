@@ -216,7 +216,23 @@ struct SweepJson<'a> {
     keys: Vec<&'static str>,
     seed: u64,
     runs: u64,
-    points: Vec<PointJson>,
+    points: PointsJson<'a>,
+}
+
+/// The points, each turned into JSON only while it is written: one point's document tree in
+/// memory at a time, however many points the sweep has.
+struct PointsJson<'a>(&'a [SweepPoint]);
+
+impl Serialize for PointsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|p| {
+            PointJson {
+                values: p.values.clone(),
+                report: serde_json::from_slice(&JsonExporter.export(&p.report))
+                    .expect("our own JSON parses"),
+            }
+        }))
+    }
 }
 
 #[derive(Serialize)]
@@ -237,15 +253,7 @@ impl Exporter<SweepReport> for JsonExporter {
             keys: r.keys.iter().map(|k| k.key()).collect(),
             seed: r.seed,
             runs: r.runs,
-            points: r
-                .points
-                .iter()
-                .map(|p| PointJson {
-                    values: p.values.clone(),
-                    report: serde_json::from_slice(&JsonExporter.export(&p.report))
-                        .expect("our own JSON parses"),
-                })
-                .collect(),
+            points: PointsJson(&r.points),
         };
         let mut bytes = serde_json::to_vec_pretty(&doc).expect("plain data serialises");
         bytes.push(b'\n');

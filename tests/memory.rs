@@ -1,0 +1,417 @@
+//! Memory: every command's estimate of its peak against the peak measured, and the refusal of
+//! a command that cannot fit, with the largest size that does.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{DEEPSEEK, LLAMA, flopcast, peak_memory};
+use flopcast::commands::{calibrate, check, compare, report, run, sensitivity, sweep};
+use flopcast::memory::LIMIT_VAR;
+use flopcast::scenario::parse_set;
+
+fn path(p: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+/// The estimate may not fall short of what the command really takes beyond a small run of the
+/// same command (the program, its threads), nor exceed it twice over. Half a MiB of slack: the
+/// allocator hands out memory in pages and keeps some it has been given back.
+fn assert_honest(command: &str, large: (&[&str], u64), small: (&[&str], u64)) {
+    let (peak, _) = peak_memory(large.0);
+    let (base, _) = peak_memory(small.0);
+    let used = peak.saturating_sub(base);
+    let estimate = large.1 - small.1;
+    let mib = |b: u64| b as f64 / (1 << 20) as f64;
+    eprintln!(
+        "{command}: estimated {:.1} MiB, used {:.1} MiB ({:.1} − {:.1})",
+        mib(estimate),
+        mib(used),
+        mib(peak),
+        mib(base)
+    );
+    assert!(
+        estimate + (1 << 19) >= used,
+        "{command}: estimated {:.1} MiB, used {:.1} MiB",
+        mib(estimate),
+        mib(used)
+    );
+    assert!(
+        estimate <= 2 * used,
+        "{command}: estimated {:.1} MiB, more than twice the {:.1} MiB used",
+        mib(estimate),
+        mib(used)
+    );
+}
+
+fn run_estimate(runs: u64) -> u64 {
+    run::peak_bytes(&run::RunOptions {
+        scenario: path(DEEPSEEK),
+        runs: Some(runs),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn run_uses_what_it_estimates() {
+    assert_honest(
+        "run",
+        (&["run", DEEPSEEK, "--runs", "2M"], run_estimate(2_000_000)),
+        (&["run", DEEPSEEK, "--runs", "1000"], run_estimate(1000)),
+    );
+}
+
+#[test]
+fn check_uses_what_it_estimates() {
+    let estimate = |runs| {
+        check::peak_bytes(&check::CheckOptions {
+            scenario: path(LLAMA),
+            runs: Some(runs),
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    assert_honest(
+        "check",
+        (&["check", LLAMA, "--runs", "2M"], estimate(2_000_000)),
+        (&["check", LLAMA, "--runs", "1000"], estimate(1000)),
+    );
+}
+
+#[test]
+fn calibrate_uses_what_it_estimates() {
+    let scenarios = [LLAMA, DEEPSEEK];
+    let estimate = |runs| {
+        calibrate::peak_bytes(&calibrate::CalibrateOptions {
+            scenarios: scenarios.iter().map(|s| path(s)).collect(),
+            runs: Some(runs),
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    let args = |runs| ["calibrate", scenarios[0], scenarios[1], "--runs", runs];
+    assert_honest(
+        "calibrate",
+        (&args("2M"), estimate(2_000_000)),
+        (&args("1000"), estimate(1000)),
+    );
+}
+
+#[test]
+fn compare_uses_what_it_estimates() {
+    for plots in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let plots_dir = dir.path().to_str().unwrap();
+        let estimate = |runs| {
+            compare::peak_bytes(&compare::CompareOptions {
+                a: path(LLAMA),
+                b: path(DEEPSEEK),
+                runs: Some(runs),
+                plots: plots.then(|| dir.path().to_path_buf()),
+                ..Default::default()
+            })
+            .unwrap()
+        };
+        let args = |runs| {
+            let mut a = vec!["compare", LLAMA, DEEPSEEK, "--runs", runs];
+            if plots {
+                a.extend(["--plots", plots_dir]);
+            }
+            a
+        };
+        assert_honest(
+            if plots { "compare --plots" } else { "compare" },
+            (&args("1M"), estimate(1_000_000)),
+            (&args("1000"), estimate(1000)),
+        );
+    }
+}
+
+fn sensitivity_estimate(runs: u64, sobol_n: usize, bootstrap: usize) -> u64 {
+    sensitivity::peak_bytes(&sensitivity::SensitivityOptions {
+        runs,
+        sobol_n,
+        bootstrap,
+        ..sensitivity::SensitivityOptions::new(path(DEEPSEEK))
+    })
+    .unwrap()
+}
+
+#[test]
+fn sensitivity_runs_use_what_they_estimate() {
+    let args = |runs| {
+        [
+            "sensitivity",
+            DEEPSEEK,
+            "--runs",
+            runs,
+            "--sobol-n",
+            "64",
+            "--bootstrap",
+            "0",
+            "--budget",
+            "25M",
+        ]
+    };
+    assert_honest(
+        "sensitivity (runs)",
+        (&args("100k"), sensitivity_estimate(100_000, 64, 0)),
+        (&args("1000"), sensitivity_estimate(1000, 64, 0)),
+    );
+}
+
+#[test]
+fn a_sobol_study_uses_what_it_estimates() {
+    let args = |n| {
+        [
+            "sensitivity",
+            DEEPSEEK,
+            "--runs",
+            "1000",
+            "--sobol-n",
+            n,
+            "--bootstrap",
+            "20",
+        ]
+    };
+    assert_honest(
+        "sensitivity (Sobol)",
+        (&args("32768"), sensitivity_estimate(1000, 32768, 20)),
+        (&args("64"), sensitivity_estimate(1000, 64, 20)),
+    );
+}
+
+#[test]
+fn report_uses_what_it_estimates() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.html");
+    let estimate = |runs| {
+        report::peak_bytes(&report::ReportOptions {
+            scenario: path(DEEPSEEK),
+            output: out.clone(),
+            runs: Some(runs),
+            seed: None,
+            threads: 0,
+            budget_usd: None,
+            deadline_days: None,
+            sobol_n: 64,
+        })
+        .unwrap()
+    };
+    let out = out.to_str().unwrap();
+    let args = |runs| {
+        [
+            "report",
+            DEEPSEEK,
+            "-o",
+            out,
+            "--runs",
+            runs,
+            "--sobol-n",
+            "64",
+        ]
+    };
+    assert_honest(
+        "report",
+        (&args("100k"), estimate(100_000)),
+        (&args("1000"), estimate(1000)),
+    );
+}
+
+/// `cluster.gpus` at `n` values from 1000 up.
+fn gpus(n: usize) -> String {
+    let values: Vec<String> = (1000..1000 + n).map(|g| g.to_string()).collect();
+    format!("cluster.gpus={}", values.join(","))
+}
+
+#[test]
+fn a_sweep_uses_what_it_estimates_per_point() {
+    let mfu = format!(
+        "cluster.mfu={}",
+        (0..100)
+            .map(|i| format!("{:.3}", 0.3 + i as f64 / 1000.0))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let estimate = |g: &str, m: &str| {
+        sweep::peak_bytes(&sweep::SweepOptions {
+            scenario: path(DEEPSEEK),
+            sets: vec![parse_set(g).unwrap(), parse_set(m).unwrap()],
+            runs: Some(1),
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    let (large, small) = (gpus(200), gpus(2));
+    let large_args = [
+        "sweep", DEEPSEEK, "--set", &large, "--set", &mfu, "--runs", "1",
+    ];
+    let small_args = [
+        "sweep",
+        DEEPSEEK,
+        "--set",
+        &small,
+        "--set",
+        "cluster.mfu=0.3",
+        "--runs",
+        "1",
+    ];
+    assert_honest(
+        "sweep",
+        (&large_args, estimate(&large, &mfu)),
+        (&small_args, estimate(&small, "cluster.mfu=0.3")),
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refusals
+
+/// Stderr of a command refused under a memory limit of `limit` bytes; it must exit 1.
+fn refused(limit: &str, args: &[&str]) -> String {
+    let out = flopcast()
+        .env(LIMIT_VAR, limit)
+        .args(args)
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
+/// The number in "(FLAG N fits)".
+fn fitting(stderr: &str, flag: &str) -> u64 {
+    let start = stderr
+        .find(&format!("({flag} "))
+        .unwrap_or_else(|| panic!("no ({flag} in: {stderr}"))
+        + flag.len()
+        + 2;
+    let digits: String = stderr[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("no size in: {stderr}"))
+}
+
+#[test]
+fn sensitivity_of_300m_runs_is_refused_on_a_24_gib_machine() {
+    let stderr = refused(
+        &(24u64 << 30).to_string(),
+        &["sensitivity", DEEPSEEK, "--runs", "300M"],
+    );
+    assert!(
+        stderr.starts_with("error: 300000000 runs with --sobol-n 32768 would need about 6"),
+        "{stderr}"
+    );
+    let fits = fitting(&stderr, "--runs");
+    assert!(
+        sensitivity_estimate(fits, 32768, 200) <= 24 << 30
+            && sensitivity_estimate(fits * 11 / 10, 32768, 200) > 24 << 30,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_sobol_study_too_large_is_refused_naming_sobol_n() {
+    let stderr = refused(
+        "1000000000",
+        &[
+            "sensitivity",
+            DEEPSEEK,
+            "--runs",
+            "1000",
+            "--sobol-n",
+            "16777216",
+        ],
+    );
+    assert!(stderr.contains("use a smaller Sobol study"), "{stderr}");
+    let n = fitting(&stderr, "--sobol-n");
+    assert!(n.is_power_of_two(), "{stderr}");
+    assert!(sensitivity_estimate(1000, n as usize, 200) <= 1_000_000_000);
+    assert!(sensitivity_estimate(1000, 2 * n as usize, 200) > 1_000_000_000);
+}
+
+#[test]
+fn a_sweep_grid_too_large_is_refused_naming_its_points() {
+    let (g, m) = (
+        gpus(1000),
+        gpus(1000).replace("cluster.gpus", "cost.gpu_hour_usd"),
+    );
+    let stderr = refused(
+        "500000000",
+        &["sweep", DEEPSEEK, "--set", &g, "--set", &m, "--runs", "1"],
+    );
+    assert!(
+        stderr.starts_with("error: 1000000 grid points of 1 runs would need about"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("give fewer --set values ("), "{stderr}");
+    // One point's runs are the problem: --runs is named instead.
+    let stderr = refused(
+        "500000000",
+        &[
+            "sweep",
+            DEEPSEEK,
+            "--set",
+            "cluster.gpus=1000,2000",
+            "--runs",
+            "100M",
+        ],
+    );
+    assert!(stderr.contains("use fewer runs (--runs "), "{stderr}");
+}
+
+#[test]
+fn every_command_refuses_runs_that_do_not_fit_and_says_how_many_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("r.html");
+    let html = html.to_str().unwrap();
+    let commands: [&[&str]; 6] = [
+        &["run", DEEPSEEK],
+        &["check", DEEPSEEK],
+        &["compare", LLAMA, DEEPSEEK],
+        &["calibrate", LLAMA],
+        &["report", DEEPSEEK, "-o", html],
+        &["sensitivity", DEEPSEEK],
+    ];
+    for command in commands {
+        let mut args = command.to_vec();
+        args.extend(["--runs", "1e12"]);
+        let stderr = refused("2000000000", &args);
+        assert!(
+            stderr.starts_with("error: 1000000000000 runs"),
+            "{command:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("use fewer runs (--runs "),
+            "{command:?}: {stderr}"
+        );
+        assert!(fitting(&stderr, "--runs") > 0, "{command:?}: {stderr}");
+    }
+    assert!(!std::path::Path::new(html).exists());
+}
+
+#[test]
+fn the_runs_offered_do_fit() {
+    let limit = 200_000_000;
+    let stderr = refused(&limit.to_string(), &["run", DEEPSEEK, "--runs", "1e9"]);
+    let runs = fitting(&stderr, "--runs");
+    assert!(run_estimate(runs) <= limit && run_estimate(runs * 11 / 10) > limit);
+    flopcast()
+        .env(LIMIT_VAR, limit.to_string())
+        .args(["run", DEEPSEEK, "--runs", &runs.to_string()])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_memory_limit_that_is_not_a_number_is_an_error() {
+    let stderr = refused("lots", &["check", DEEPSEEK, "--runs", "1000"]);
+    assert!(
+        stderr.contains(LIMIT_VAR) && stderr.contains("not a number of bytes"),
+        "{stderr}"
+    );
+}
