@@ -316,6 +316,8 @@ mod tests {
         // λ = 1 per hour, C = 0.02 h: τ = √(2 · 0.02 / 1) = 0.2 h.
         let x = inputs(1.0, 0.0, 0.02, 0.0, 0.5);
         assert!((rate_and_interval(1.0, &x, OPTIMAL).1 - 0.2).abs() < 1e-12);
+        // Four GPUs: λ = 4 per hour, τ = √(2 · 0.02 / 4) = 0.1 h.
+        assert!((rate_and_interval(4.0, &x, OPTIMAL).1 - 0.1).abs() < 1e-12);
         // λτ = 3: slow (each 3 h interval takes (e³ − 1)/1 ≈ 19 h) but finite.
         let x = inputs(1.0, 0.0, 0.0, 3.0, 0.5);
         let o = simulate(30.0, 1.0, &x, FIXED);
