@@ -35,16 +35,8 @@ pub enum Error {
     #[error("{0}")]
     OutputClash(String),
 
-    #[error(
-        "{count} of {runs} runs gave an infinite or undefined {metric}: some input draws values \
-         the arithmetic cannot handle (a divisor of 0, or a number beyond 1e308); look for \
-         extreme parameters, such as a very wide lognormal"
-    )]
-    NonFinite {
-        metric: &'static str,
-        count: u64,
-        runs: u64,
-    },
+    #[error("{0}")]
+    Unsound(Box<crate::simulate::Unsound>),
 
     #[error(
         "{what} would need about {needed} of memory, but only {available} is available; {advice}"

@@ -1,10 +1,15 @@
 //! Runs the model over every draw of a sampling plan, in parallel, into one column per metric.
 
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::error::Error;
-use crate::model::{self, Metric, ModelOptions};
+use crate::model::{self, Fault, Inputs, Metric, ModelOptions};
 use crate::sample::{CHUNK_RUNS, SamplingPlan};
+use crate::scenario::{InputSpec, Scenario};
 
 /// Every run's outputs, one column per [`Metric`], in run order.
 #[derive(Debug, Clone)]
@@ -15,8 +20,11 @@ pub struct Simulation {
     pub columns: Vec<Vec<f64>>,
     /// The metrics this model produces, in report order.
     pub metrics: Vec<Metric>,
-    /// Runs whose output was infinite or NaN, per metric.
-    pub non_finite: [u64; Metric::COUNT],
+    /// Runs whose arithmetic failed (see [`model::sound`]).
+    pub unsound: u64,
+    /// The first of them, in run order: its 0-based index and inputs.
+    pub first_unsound: Option<(u64, Inputs)>,
+    pub origin: Arc<Origin>,
 }
 
 impl Simulation {
@@ -24,17 +32,99 @@ impl Simulation {
         &self.columns[metric.index()]
     }
 
-    /// Fails when any run produced an infinite or undefined output: percentiles and means of
-    /// such a sample would be meaningless, and a report must never show them as numbers.
+    /// Fails when any run's arithmetic failed (an infinite or undefined draw, or a step that
+    /// overflowed or underflowed): percentiles and means of such a sample would be meaningless,
+    /// and a report must never show them as numbers. The error names the first such run's
+    /// inputs, where the scenario gives them.
     pub fn ensure_finite(&self) -> Result<(), Error> {
-        match self.metrics.iter().find(|m| self.non_finite[m.index()] > 0) {
+        match self.first_unsound {
             None => Ok(()),
-            Some(m) => Err(Error::NonFinite {
-                metric: m.name(),
-                count: self.non_finite[m.index()],
-                runs: self.runs,
-            }),
+            Some((run, x)) => Err(Error::Unsound(Box::new(Unsound {
+                what: format!("run {} of {}", run + 1, self.runs),
+                count: self.unsound,
+                total: self.runs,
+                fault: model::diagnose(&x, self.origin.options),
+                inputs: x,
+                origin: self.origin.clone(),
+            }))),
         }
+    }
+}
+
+/// Where a scenario's inputs were given, to name them in errors found after loading.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub path: PathBuf,
+    pub specs: Vec<InputSpec>,
+    pub options: ModelOptions,
+}
+
+impl Origin {
+    pub fn of(scenario: &Scenario) -> Self {
+        Origin {
+            path: scenario.path.clone(),
+            specs: scenario.inputs.clone(),
+            options: scenario.options,
+        }
+    }
+}
+
+/// One evaluation of the model whose arithmetic failed, and how many more did.
+#[derive(Debug, Clone)]
+pub struct Unsound {
+    /// Which evaluation: "run 17 of 1000".
+    pub what: String,
+    pub count: u64,
+    pub total: u64,
+    /// Where it failed; None if no single step is to blame (it cannot happen with the model as
+    /// written, but the message must not depend on that).
+    pub fault: Option<Fault>,
+    pub inputs: Inputs,
+    pub origin: Arc<Origin>,
+}
+
+impl fmt::Display for Unsound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(fault) = self.fault else {
+            return write!(
+                f,
+                "{} of {} evaluations gave an output that is infinite, undefined or beyond {} \
+                 (the first: {}); look for extreme inputs in {}",
+                self.count,
+                self.total,
+                crate::units::general(model::LARGEST),
+                self.what,
+                self.origin.path.display()
+            );
+        };
+        write!(f, "{}: {}", self.what, fault.describe())?;
+        if self.count > 1 {
+            write!(f, "; {} of {} evaluations fail", self.count, self.total)?;
+        }
+        let path = self.origin.path.display();
+        for &input in fault.inputs() {
+            let spec = &self.origin.specs[input.index()];
+            if !spec.used {
+                continue;
+            }
+            let v = crate::units::general(self.inputs[input.index()]);
+            let place = match spec.line {
+                Some(line) => format!("{path}:{line}"),
+                None => format!("{path}"),
+            };
+            let given = match (&spec.written, spec.dist.is_fixed()) {
+                (None, _) => " (default)".to_string(),
+                (Some(_), true) if spec.line.is_some() => String::new(),
+                (Some(w), true) => format!(" (given as {w})"),
+                (Some(w), false) => format!(", drawn from {w}"),
+            };
+            write!(f, "\n  --> {place}: `{}` = {v}{given}", input.key())?;
+        }
+        write!(
+            f,
+            "\n  = help: the values are this evaluation's; bring the extreme one back to a \
+             physical range, or bound its distribution (`lower` / `upper`) so that no draw reaches it"
+        )
     }
 }
 
@@ -66,7 +156,7 @@ pub fn simulate(
             per_chunk[c].push(part);
         }
     }
-    let counts: Vec<[u64; Metric::COUNT]> = per_chunk
+    let counts: Vec<(u64, Option<(u64, Inputs)>)> = per_chunk
         .into_par_iter()
         .enumerate()
         .map_init(
@@ -74,34 +164,35 @@ pub fn simulate(
             |block, (c, mut outputs)| {
                 let mut sampler = plan.chunk(c);
                 let mut offset = 0;
-                let mut non_finite = [0u64; Metric::COUNT];
+                let mut unsound = 0;
+                let mut first = None;
                 while sampler.next_block(block) {
                     for i in 0..block.len {
-                        let y = model::evaluate(&block.run(i), options);
+                        let x = block.run(i);
+                        let y = model::evaluate(&x, options);
                         for (out, m) in outputs.iter_mut().zip(&metrics) {
-                            let v = y[m.index()];
-                            out[offset + i] = v;
-                            non_finite[m.index()] += u64::from(!v.is_finite());
+                            out[offset + i] = y[m.index()];
+                        }
+                        if !model::sound(&y, &metrics) {
+                            unsound += 1;
+                            let run = (c * CHUNK_RUNS + offset + i) as u64;
+                            first = first.or(Some((run, x)));
                         }
                     }
                     offset += block.len;
                 }
                 progress(offset as u64);
-                non_finite
+                (unsound, first)
             },
         )
         .collect();
-    let mut non_finite = [0u64; Metric::COUNT];
-    for chunk in &counts {
-        for (total, n) in non_finite.iter_mut().zip(chunk) {
-            *total += n;
-        }
-    }
     Simulation {
         runs: plan.runs,
         seed: plan.seed,
         columns,
         metrics,
-        non_finite,
+        unsound: counts.iter().map(|c| c.0).sum(),
+        first_unsound: counts.iter().find_map(|c| c.1),
+        origin: plan.origin.clone(),
     }
 }

@@ -48,25 +48,35 @@ impl ScenarioFunction {
 
     /// The model's outputs with the uncertain inputs at `values`.
     pub fn at_values(&self, values: &[f64]) -> Outputs {
+        model::evaluate(&self.inputs_at(values), self.options)
+    }
+
+    /// Every model input with the uncertain inputs at `values`.
+    pub fn inputs_at(&self, values: &[f64]) -> Inputs {
         let mut x = self.base;
         for (targets, v) in self.targets.iter().zip(values) {
             for &t in targets {
                 x[t] = *v;
             }
         }
-        model::evaluate(&x, self.options)
+        x
     }
 
-    /// The model's outputs at a point of the unit cube, each coordinate mapped through its
-    /// input's quantile function.
-    pub fn at_unit_point(&self, u: &[f64]) -> Outputs {
+    /// Every model input at a point of the unit cube.
+    pub fn point_inputs(&self, u: &[f64]) -> Inputs {
         let values: Vec<f64> = self
             .dists
             .iter()
             .zip(u)
             .map(|(d, p)| d.quantile(*p))
             .collect();
-        self.at_values(&values)
+        self.inputs_at(&values)
+    }
+
+    /// The model's outputs at a point of the unit cube, each coordinate mapped through its
+    /// input's quantile function.
+    pub fn at_unit_point(&self, u: &[f64]) -> Outputs {
+        model::evaluate(&self.point_inputs(u), self.options)
     }
 }
 

@@ -3,6 +3,7 @@
 //! one-at-a-time swings (the tornado), and tail sensitivity against a budget or deadline.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::analyze::rank::{ranks, spearman, variance_shares};
 use crate::analyze::sobol;
@@ -10,8 +11,7 @@ use crate::analyze::tail::tail_measure;
 use crate::analyze::tornado::{Swing, swings};
 use crate::error::Error;
 use crate::memory::{self, Flag, Knob, SensitivityPlan};
-use crate::model::Input;
-use crate::model::{Metric, Outputs};
+use crate::model::{self, Input, Metric, Outputs};
 use crate::output::OutputSet;
 use crate::report::sensitivity::{
     CHART_FILES, InputSensitivity, Pinned, SensitivityReport, TailSummary, render_sensitivity,
@@ -21,7 +21,7 @@ use crate::report::{CsvExporter, Exporter, JsonExporter};
 use crate::sample::SamplingPlan;
 use crate::sample::saltelli::{PointSet, SaltelliPlan};
 use crate::scenario::Scenario;
-use crate::simulate::{Simulation, simulate};
+use crate::simulate::{Origin, Simulation, Unsound, simulate};
 use crate::stats::summarize;
 use crate::study::ScenarioFunction;
 
@@ -249,23 +249,23 @@ fn sobol_study(
     let evaluations = sobol::evaluate(&plan, metrics.len(), |u, y| {
         let out: Outputs = f.at_unit_point(u);
         for (slot, m) in y.iter_mut().zip(&metrics) {
-            *slot = out[m.index()];
+            // An unsound evaluation is marked, to be found and explained below.
+            *slot = if model::sound(&out, &metrics) {
+                out[m.index()]
+            } else {
+                f64::NAN
+            };
         }
     });
-    for (e, m) in evaluations.iter().zip(&metrics) {
-        let bad =
-            e.fa.iter()
-                .chain(&e.fb)
-                .chain(e.fab.iter().flatten())
-                .filter(|v| !v.is_finite())
-                .count();
-        if bad > 0 {
-            return Err(Error::NonFinite {
-                metric: m.name(),
-                count: bad as u64,
-                runs: ((f.inputs().len() + 2) * opts.sobol_n) as u64,
-            });
-        }
+    let unsound = evaluations[0]
+        .fa
+        .iter()
+        .chain(&evaluations[0].fb)
+        .chain(evaluations[0].fab.iter().flatten())
+        .filter(|v| v.is_nan())
+        .count();
+    if unsound > 0 {
+        return Err(first_unsound_point(scenario, f, &plan, unsound));
     }
     let indices = sobol::indices_of_every_output(&evaluations, opts.bootstrap, seed);
     let mut by_metric = vec![Vec::new(); Metric::COUNT];
@@ -273,6 +273,47 @@ fn sobol_study(
         by_metric[m.index()] = i;
     }
     Ok(by_metric)
+}
+
+/// Explains the first evaluation of the Sobol design, in design order, whose arithmetic fails.
+fn first_unsound_point(
+    scenario: &Scenario,
+    f: &ScenarioFunction,
+    plan: &SaltelliPlan,
+    count: usize,
+) -> Error {
+    let metrics = scenario.options.metrics();
+    let per_row = plan.k + 2;
+    let mut point = vec![0.0; plan.k];
+    let rows = (0..plan.n).flat_map(|r| (0..per_row).map(move |j| (r, j)));
+    let mut evaluation = 0;
+    let mut x = None;
+    for (r, j) in rows {
+        match j {
+            0 => point.copy_from_slice(plan.row_a(r)),
+            1 => point.copy_from_slice(plan.row_b(r)),
+            _ => plan.row_ab(r, j - 2, &mut point),
+        }
+        let inputs = f.point_inputs(&point);
+        if !model::sound(&model::evaluate(&inputs, scenario.options), &metrics) {
+            x = Some(inputs);
+            break;
+        }
+        evaluation += 1;
+    }
+    let x = x.expect("an unsound evaluation was counted");
+    Error::Unsound(Box::new(Unsound {
+        what: format!(
+            "Sobol evaluation {} of {}",
+            evaluation + 1,
+            plan.n * per_row
+        ),
+        count: count as u64,
+        total: (plan.n * per_row) as u64,
+        fault: model::diagnose(&x, scenario.options),
+        inputs: x,
+        origin: Arc::new(Origin::of(scenario)),
+    }))
 }
 
 /// Peak bytes of `flopcast sensitivity` with these options (see [`memory::sensitivity`]).

@@ -316,6 +316,8 @@ mod tests {
         // λ = 1 per hour, C = 0.02 h: τ = √(2 · 0.02 / 1) = 0.2 h.
         let x = inputs(1.0, 0.0, 0.02, 0.0, 0.5);
         assert!((rate_and_interval(1.0, &x, OPTIMAL).1 - 0.2).abs() < 1e-12);
+        // Four GPUs: λ = 4 per hour, τ = √(2 · 0.02 / 4) = 0.1 h.
+        assert!((rate_and_interval(4.0, &x, OPTIMAL).1 - 0.1).abs() < 1e-12);
         // λτ = 3: slow (each 3 h interval takes (e³ − 1)/1 ≈ 19 h) but finite.
         let x = inputs(1.0, 0.0, 0.0, 3.0, 0.5);
         let o = simulate(30.0, 1.0, &x, FIXED);
@@ -334,6 +336,50 @@ mod tests {
         assert_eq!(
             (a.wall_hours, a.interruptions),
             (b.wall_hours, b.interruptions)
+        );
+    }
+
+    #[test]
+    fn an_mtbf_gives_the_reciprocal_rate_per_gpu() {
+        let mut x = inputs(0.0, 0.5, 0.05, 2.0, 0.0);
+        x[Input::GpuMtbfHours.index()] = 50_000.0;
+        let from_mtbf = FailureOptions {
+            from_mtbf: true,
+            optimal_interval: false,
+        };
+        let (lambda, tau) = rate_and_interval(16_384.0, &x, from_mtbf);
+        assert!((lambda - 16_384.0 / 50_000.0).abs() < 1e-15, "{lambda}");
+        assert_eq!(tau, 2.0);
+    }
+
+    #[test]
+    fn expected_interruptions_count_the_partial_interval_too() {
+        // λ = 0.5/h, τ = 2 h, C = 0, 3 h of compute: one full interval and a 1 h partial one.
+        // Geometric failures per interval: E = (e^(λτ) − 1) + (e^(λ·1) − 1).
+        let x = inputs(0.5, 0.1, 0.0, 2.0, 0.0);
+        let closed = expected_interruptions(3.0, 1.0, &x, FIXED);
+        let events: Vec<f64> = (0..20_000)
+            .map(|s| event_by_event(3.0, 0.5, 2.0, 0.0, 0.1, s).0)
+            .collect();
+        let (n, se) = mean_se(&events);
+        assert!(
+            (closed - n).abs() < 4.0 * se,
+            "closed form {closed} vs {n} ± {se}"
+        );
+        assert!((closed - (1f64.exp_m1() + 0.5f64.exp_m1())).abs() < 1e-12);
+    }
+
+    #[test]
+    fn many_interruptions_lose_what_dalys_closed_form_says() {
+        // λ = 1/h, τ = 3 h, C = R = 0, 300 h: about 1,900 interruptions a run, so the lost time
+        // is drawn from its normal limit. Daly: each interval takes (e^(λτ) − 1)/λ hours.
+        let x = inputs(1.0, 0.0, 0.0, 3.0, 0.0);
+        let [(n, _), _, (wall, wall_se)] = moments(300.0, 1.0, x, FIXED, 2_000);
+        assert!(n > 16.0 * 100.0, "{n}");
+        let daly = 100.0 * 3f64.exp_m1();
+        assert!(
+            (wall - daly).abs() < 4.0 * wall_se,
+            "{wall} ± {wall_se} vs {daly}"
         );
     }
 }

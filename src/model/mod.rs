@@ -308,46 +308,365 @@ pub type Inputs = [f64; Input::COUNT];
 /// One run's outputs, indexed by [`Metric`].
 pub type Outputs = [f64; Metric::COUNT];
 
+/// The largest magnitude any figure may reach: a quarter of `f64::MAX`, so that the difference
+/// of two figures and a sample's standard deviation (at most √2 times its largest magnitude)
+/// stay finite.
+pub const LARGEST: f64 = f64::MAX / 4.0;
+
+/// One step of the model, for naming where the arithmetic broke down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    /// What the step computes, as a formula over scenario keys.
+    pub formula: &'static str,
+    /// The inputs it depends on, directly or through earlier steps.
+    pub inputs: &'static [Input],
+    /// Positive whenever its inputs are in their domains: a 0 can only be an underflow, or a
+    /// division by an overflowed value.
+    pub positive: bool,
+}
+
+/// How a value left the range of numbers the model can work with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultKind {
+    /// Infinite or beyond [`LARGEST`].
+    Overflow,
+    /// Zero where the exact value is positive.
+    Underflow,
+    /// NaN.
+    Undefined,
+}
+
+/// The first input draw or step of one run whose value is unusable.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fault {
+    /// The input drawn, or the step computed.
+    pub place: FaultPlace,
+    pub kind: FaultKind,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FaultPlace {
+    Draw(Input),
+    Step(Step),
+}
+
+impl Fault {
+    /// "cluster throughput = gpus × peak_tflops × 1e12 × mfu overflows (inf, beyond 4.494e307)"
+    pub fn describe(&self) -> String {
+        let how = match self.kind {
+            FaultKind::Overflow => format!(
+                "overflows ({}, beyond {})",
+                crate::units::general(self.value),
+                crate::units::general(LARGEST)
+            ),
+            FaultKind::Underflow => "underflows to 0 (its exact value is positive)".to_string(),
+            FaultKind::Undefined => "is undefined (NaN)".to_string(),
+        };
+        match self.place {
+            FaultPlace::Draw(input) => format!("the value of `{}` {how}", input.key()),
+            FaultPlace::Step(step) => format!("{} {how}", step.formula),
+        }
+    }
+
+    /// The inputs responsible.
+    pub fn inputs(&self) -> &[Input] {
+        match &self.place {
+            FaultPlace::Draw(i) => std::slice::from_ref(i),
+            FaultPlace::Step(s) => s.inputs,
+        }
+    }
+}
+
+fn fault_kind(value: f64, positive: bool) -> Option<FaultKind> {
+    if value.is_nan() {
+        Some(FaultKind::Undefined)
+    } else if value.abs() > LARGEST {
+        Some(FaultKind::Overflow)
+    } else if positive && value == 0.0 {
+        Some(FaultKind::Underflow)
+    } else {
+        None
+    }
+}
+
+/// Sees every step's value as the model computes it.
+trait Watch {
+    fn step(&mut self, step: &Step, value: f64) -> f64;
+}
+
+/// The model at full speed: steps pass through unseen.
+struct Unwatched;
+
+impl Watch for Unwatched {
+    #[inline(always)]
+    fn step(&mut self, _: &Step, value: f64) -> f64 {
+        value
+    }
+}
+
+/// Remembers the first step whose value is unusable.
+#[derive(Default)]
+struct FirstFault(Option<Fault>);
+
+impl Watch for FirstFault {
+    fn step(&mut self, step: &Step, value: f64) -> f64 {
+        if self.0.is_none()
+            && let Some(kind) = fault_kind(value, step.positive)
+        {
+            self.0 = Some(Fault {
+                place: FaultPlace::Step(*step),
+                kind,
+                value,
+            });
+        }
+        value
+    }
+}
+
+use Input as I;
+
+const FLOPS: Step = Step {
+    formula: "train_flops = flops_per_param_token × active_params × tokens",
+    inputs: &[I::FlopsPerParamToken, I::ActiveParams, I::Tokens],
+    positive: true,
+};
+const THROUGHPUT: Step = Step {
+    formula: "cluster throughput = gpus × peak_tflops × 1e12 × mfu",
+    inputs: &[I::Gpus, I::PeakTflops, I::Mfu],
+    positive: true,
+};
+const COMPUTE_DAYS: Step = Step {
+    formula: "compute days = train_flops / cluster throughput / 86400",
+    inputs: &[
+        I::FlopsPerParamToken,
+        I::ActiveParams,
+        I::Tokens,
+        I::Gpus,
+        I::PeakTflops,
+        I::Mfu,
+    ],
+    positive: true,
+};
+const TRAIN_DAYS_DOWNTIME: Step = Step {
+    formula: "train_days = compute days / (1 − downtime)",
+    inputs: &[
+        I::Downtime,
+        I::FlopsPerParamToken,
+        I::ActiveParams,
+        I::Tokens,
+        I::Gpus,
+        I::PeakTflops,
+        I::Mfu,
+    ],
+    positive: true,
+};
+const TRAIN_DAYS_FAILURES: Step = Step {
+    formula: "train_days = compute days plus the time lost to interruptions",
+    inputs: &[
+        I::FailureRate,
+        I::GpuMtbfHours,
+        I::RestartHours,
+        I::CheckpointIntervalHours,
+        I::CheckpointWriteHours,
+        I::FlopsPerParamToken,
+        I::ActiveParams,
+        I::Tokens,
+        I::Gpus,
+        I::PeakTflops,
+        I::Mfu,
+    ],
+    positive: true,
+};
+/// Every input the training time depends on, with or without `[failures]` (a scenario uses
+/// one set or the other).
+macro_rules! time_inputs {
+    ($($first:expr),*) => {
+        &[
+            $($first,)*
+            I::Gpus,
+            I::PeakTflops,
+            I::Mfu,
+            I::FlopsPerParamToken,
+            I::ActiveParams,
+            I::Tokens,
+            I::Downtime,
+            I::FailureRate,
+            I::GpuMtbfHours,
+            I::RestartHours,
+            I::CheckpointIntervalHours,
+            I::CheckpointWriteHours,
+        ]
+    };
+}
+const GPU_HOURS: Step = Step {
+    formula: "gpu_hours = gpus × train_days × 24",
+    inputs: time_inputs!(),
+    positive: true,
+};
+const COMPUTE_COST: Step = Step {
+    formula: "compute_cost_usd = gpu_hours × gpu_hour_usd",
+    inputs: time_inputs!(I::GpuHourUsd),
+    positive: true,
+};
+const ENERGY_COST: Step = Step {
+    formula: "energy_cost_usd = gpu_hours × gpu_kw × pue × usd_per_kwh",
+    inputs: time_inputs!(I::GpuKw, I::Pue, I::UsdPerKwh),
+    positive: false,
+};
+const STORAGE_NETWORK_COST: Step = Step {
+    formula: "storage_network_cost_usd = gpu_hours × storage_network_usd_per_gpu_hour",
+    inputs: time_inputs!(I::StorageNetworkUsdPerGpuHour),
+    positive: false,
+};
+const EXPERIMENTS_COST: Step = Step {
+    formula: "experiments_cost_usd = experiments_fraction × compute_cost_usd",
+    inputs: time_inputs!(I::ExperimentsFraction, I::GpuHourUsd),
+    positive: false,
+};
+const FIXED_COST: Step = Step {
+    formula: "fixed_cost_usd = data_usd + evaluation_usd + other_usd",
+    inputs: &[I::DataUsd, I::EvaluationUsd, I::OtherUsd],
+    positive: false,
+};
+const LABOR_MONTHS: Step = Step {
+    formula: "labor months = months, or months_before + train_days / 30.44 + months_after",
+    inputs: time_inputs!(I::Months, I::MonthsBefore, I::MonthsAfter),
+    positive: false,
+};
+const LABOR_COST: Step = Step {
+    formula: "labor_cost_usd = size × salary_usd × labor months / 12",
+    inputs: time_inputs!(
+        I::TeamSize,
+        I::SalaryUsd,
+        I::Months,
+        I::MonthsBefore,
+        I::MonthsAfter
+    ),
+    positive: false,
+};
+const TOTAL_COST: Step = Step {
+    formula: "total_cost_usd = the sum of every cost line",
+    inputs: time_inputs!(
+        I::GpuHourUsd,
+        I::GpuKw,
+        I::Pue,
+        I::UsdPerKwh,
+        I::StorageNetworkUsdPerGpuHour,
+        I::ExperimentsFraction,
+        I::DataUsd,
+        I::EvaluationUsd,
+        I::OtherUsd,
+        I::TeamSize,
+        I::SalaryUsd,
+        I::Months,
+        I::MonthsBefore,
+        I::MonthsAfter
+    ),
+    positive: false,
+};
+
+/// The model's outputs for one run's inputs.
 #[inline(always)]
 pub fn evaluate(x: &Inputs, options: ModelOptions) -> Outputs {
+    evaluate_watched(x, options, &mut Unwatched)
+}
+
+/// True when every output the model produces is usable: finite, within [`LARGEST`], and
+/// positive where the exact value must be. A cheap test of the outputs alone, which every
+/// overflow or underflow of a step reaches: [`diagnose`] then says where it started.
+#[inline(always)]
+pub fn sound(y: &Outputs, metrics: &[Metric]) -> bool {
+    let positive = [Metric::TrainFlops, Metric::TrainDays, Metric::GpuHours];
+    metrics.iter().all(|m| y[m.index()].abs() <= LARGEST)
+        && positive.iter().all(|m| y[m.index()] > 0.0)
+}
+
+/// The first input draw or step of the model whose value is unusable (infinite, NaN, beyond
+/// [`LARGEST`], or an underflow to 0), or None when the whole run is sound.
+pub fn diagnose(x: &Inputs, options: ModelOptions) -> Option<Fault> {
+    let drawn = Input::ALL
+        .into_iter()
+        .find_map(|i| fault_kind(x[i.index()], false).map(|kind| (i, kind)));
+    if let Some((input, kind)) = drawn {
+        return Some(Fault {
+            place: FaultPlace::Draw(input),
+            kind,
+            value: x[input.index()],
+        });
+    }
+    let mut watch = FirstFault::default();
+    evaluate_watched(x, options, &mut watch);
+    watch.0
+}
+
+#[inline(always)]
+fn evaluate_watched(x: &Inputs, options: ModelOptions, w: &mut impl Watch) -> Outputs {
     let get = |i: Input| x[i.index()];
     let gpus = get(Input::Gpus);
-    let flops = get(Input::FlopsPerParamToken) * get(Input::ActiveParams) * get(Input::Tokens);
-    let cluster_flops_per_s = gpus * get(Input::PeakTflops) * 1e12 * get(Input::Mfu);
-    let compute_days = flops / cluster_flops_per_s / SECONDS_PER_DAY;
+    let flops = w.step(
+        &FLOPS,
+        get(Input::FlopsPerParamToken) * get(Input::ActiveParams) * get(Input::Tokens),
+    );
+    let cluster_flops_per_s = w.step(
+        &THROUGHPUT,
+        gpus * get(Input::PeakTflops) * 1e12 * get(Input::Mfu),
+    );
+    let compute_days = w.step(&COMPUTE_DAYS, flops / cluster_flops_per_s / SECONDS_PER_DAY);
     let (train_days, interruptions, effective) = match options.failures {
         None => {
             let up = 1.0 - get(Input::Downtime);
-            (compute_days / up, 0.0, up)
+            (w.step(&TRAIN_DAYS_DOWNTIME, compute_days / up), 0.0, up)
         }
         Some(f) => {
             let r = failures::simulate(compute_days * 24.0, gpus, x, f);
             (
-                r.wall_hours / 24.0,
+                w.step(&TRAIN_DAYS_FAILURES, r.wall_hours / 24.0),
                 r.interruptions,
                 compute_days * 24.0 / r.wall_hours,
             )
         }
     };
-    let gpu_hours = gpus * train_days * 24.0;
-    let compute_cost = gpu_hours * get(Input::GpuHourUsd);
+    let gpu_hours = w.step(&GPU_HOURS, gpus * train_days * 24.0);
+    let compute_cost = w.step(&COMPUTE_COST, gpu_hours * get(Input::GpuHourUsd));
     // Absent cost lines have their inputs at 0, so they add nothing.
-    let energy_cost = gpu_hours * get(Input::GpuKw) * get(Input::Pue) * get(Input::UsdPerKwh);
-    let storage_network_cost = gpu_hours * get(Input::StorageNetworkUsdPerGpuHour);
-    let experiments_cost = get(Input::ExperimentsFraction) * compute_cost;
-    let fixed_cost = get(Input::DataUsd) + get(Input::EvaluationUsd) + get(Input::OtherUsd);
-    let labor_months = if options.labor_follows_run {
-        get(Input::MonthsBefore) + train_days / DAYS_PER_MONTH + get(Input::MonthsAfter)
-    } else {
-        get(Input::Months)
-    };
-    let labor_cost = get(Input::TeamSize) * get(Input::SalaryUsd) * labor_months / 12.0;
-    let total = compute_cost
-        + energy_cost
-        + storage_network_cost
-        + experiments_cost
-        + fixed_cost
-        + labor_cost;
+    let energy_cost = w.step(
+        &ENERGY_COST,
+        gpu_hours * get(Input::GpuKw) * get(Input::Pue) * get(Input::UsdPerKwh),
+    );
+    let storage_network_cost = w.step(
+        &STORAGE_NETWORK_COST,
+        gpu_hours * get(Input::StorageNetworkUsdPerGpuHour),
+    );
+    let experiments_cost = w.step(
+        &EXPERIMENTS_COST,
+        get(Input::ExperimentsFraction) * compute_cost,
+    );
+    let fixed_cost = w.step(
+        &FIXED_COST,
+        get(Input::DataUsd) + get(Input::EvaluationUsd) + get(Input::OtherUsd),
+    );
+    let labor_months = w.step(
+        &LABOR_MONTHS,
+        if options.labor_follows_run {
+            get(Input::MonthsBefore) + train_days / DAYS_PER_MONTH + get(Input::MonthsAfter)
+        } else {
+            get(Input::Months)
+        },
+    );
+    let labor_cost = w.step(
+        &LABOR_COST,
+        get(Input::TeamSize) * get(Input::SalaryUsd) * labor_months / 12.0,
+    );
+    let total = w.step(
+        &TOTAL_COST,
+        compute_cost
+            + energy_cost
+            + storage_network_cost
+            + experiments_cost
+            + fixed_cost
+            + labor_cost,
+    );
     [
         flops,
         train_days,
@@ -458,5 +777,85 @@ mod tests {
         x[Input::ActiveParams.index()] = 37e9;
         let y = evaluate(&x, ModelOptions::default());
         assert!((y[Metric::TrainFlops.index()] - 6.0 * 37e9 * 15.6e12).abs() / 1e24 < 1e-9);
+    }
+
+    #[test]
+    fn fixed_cost_is_the_sum_of_data_evaluation_and_other() {
+        let mut x = article();
+        x[Input::DataUsd.index()] = 3e6;
+        x[Input::EvaluationUsd.index()] = 2e6;
+        x[Input::OtherUsd.index()] = 5e6;
+        let y = evaluate(&x, ModelOptions::default());
+        assert_eq!(y[Metric::FixedCostUsd.index()], 10e6);
+        let total = 52_650_000.0 + 10e6 + 25e6;
+        assert!((y[Metric::TotalCostUsd.index()] - total).abs() < 1e-3);
+    }
+
+    #[test]
+    fn an_ordinary_run_is_sound() {
+        let y = evaluate(&article(), ModelOptions::default());
+        assert!(sound(&y, &ModelOptions::default().metrics()));
+        assert_eq!(diagnose(&article(), ModelOptions::default()), None);
+    }
+
+    fn fault_of(x: &Inputs) -> Fault {
+        let options = ModelOptions::default();
+        assert!(!sound(&evaluate(x, options), &options.metrics()));
+        diagnose(x, options).expect("a fault")
+    }
+
+    #[test]
+    fn a_throughput_beyond_the_float_range_is_an_overflow_not_zero_days() {
+        // 1e300 GPUs × 400e12 FLOP/s is infinite, and the training time would divide to 0.
+        let mut x = article();
+        x[Input::Gpus.index()] = 1e300;
+        assert_eq!(evaluate(&x, ModelOptions::default())[1], 0.0);
+        let fault = fault_of(&x);
+        assert_eq!(fault.place, FaultPlace::Step(THROUGHPUT));
+        assert_eq!(fault.kind, FaultKind::Overflow);
+        assert!(fault.inputs().contains(&Input::Gpus));
+    }
+
+    #[test]
+    fn an_infinite_draw_is_blamed_on_its_input() {
+        let mut x = article();
+        x[Input::PeakTflops.index()] = f64::INFINITY;
+        let fault = fault_of(&x);
+        assert_eq!(fault.place, FaultPlace::Draw(Input::PeakTflops));
+        assert_eq!(fault.inputs(), &[Input::PeakTflops]);
+    }
+
+    #[test]
+    fn a_finite_cost_beyond_the_largest_figure_is_an_overflow() {
+        // 26,325,000 GPU-hours × $2e300 = 5.3e307: finite, but beyond LARGEST.
+        let mut x = article();
+        x[Input::GpuHourUsd.index()] = 2e300;
+        let fault = fault_of(&x);
+        assert_eq!(fault.place, FaultPlace::Step(COMPUTE_COST));
+        assert!(fault.value.is_finite() && fault.value > LARGEST);
+        assert!(
+            fault.describe().contains("overflows"),
+            "{}",
+            fault.describe()
+        );
+    }
+
+    #[test]
+    fn flops_that_underflow_are_an_underflow_not_a_free_run() {
+        let mut x = article();
+        x[Input::ActiveParams.index()] = 1e-200;
+        x[Input::Tokens.index()] = 1e-200;
+        let fault = fault_of(&x);
+        assert_eq!(fault.place, FaultPlace::Step(FLOPS));
+        assert_eq!(fault.kind, FaultKind::Underflow);
+    }
+
+    #[test]
+    fn a_nan_is_undefined() {
+        let mut x = article();
+        x[Input::Downtime.index()] = f64::NAN;
+        let fault = fault_of(&x);
+        assert_eq!(fault.kind, FaultKind::Undefined);
+        assert_eq!(fault.place, FaultPlace::Draw(Input::Downtime));
     }
 }

@@ -9,6 +9,8 @@
 pub mod copula;
 pub mod saltelli;
 
+use std::sync::Arc;
+
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use rand_distr::StandardNormal;
@@ -20,6 +22,7 @@ use copula::Copula;
 use crate::dist::Dist;
 use crate::model::{Input, Inputs};
 use crate::scenario::Scenario;
+use crate::simulate::Origin;
 
 /// Runs per chunk. Part of the reproducibility contract: changing it changes every result.
 pub const CHUNK_RUNS: usize = 1 << 16;
@@ -34,6 +37,8 @@ pub struct SamplingPlan {
     dists: Vec<Dist>,
     streams: Vec<u64>,
     correlated: Option<Correlated>,
+    /// Where the inputs were given, to name them when a run's arithmetic fails.
+    pub origin: Arc<Origin>,
 }
 
 /// Inputs drawn together through a Gaussian copula, from one stream of their own.
@@ -58,6 +63,7 @@ impl SamplingPlan {
                 .map(|s| fnv1a(s.stream_key))
                 .collect(),
             correlated: correlated(scenario),
+            origin: Arc::new(Origin::of(scenario)),
         }
     }
 

@@ -3,6 +3,7 @@
 //! Reading never panics and never guesses: unknown keys, bad parameters and inputs whose
 //! draws could leave their physical domain are errors that point at the exact place in the file.
 
+mod extremes;
 mod overrides;
 mod reader;
 mod value;
@@ -32,6 +33,8 @@ pub struct InputSpec {
     pub used: bool,
     /// The value as written in the file; None for defaults.
     pub written: Option<String>,
+    /// The 1-based line of the file where it is written; None for defaults and overrides.
+    pub line: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -236,6 +239,8 @@ impl Builder<'_> {
         let dist = value::read(self.src, input.key(), v)?;
         check_domain(self.src, input, v.span(), &dist)?;
         self.set(input, dist, Some(self.src.text[v.span()].to_string()));
+        let line = self.src.text[..v.span().start].matches('\n').count() + 1;
+        self.inputs[input.index()].as_mut().unwrap().line = Some(line);
         self.spans[input.index()] = Some(v.span());
         Ok(())
     }
@@ -267,6 +272,7 @@ impl Builder<'_> {
             stream_key: input.key(),
             used: true,
             written,
+            line: None,
         });
     }
 
@@ -327,6 +333,7 @@ fn read_document(src: &Source, mut doc: Table) -> Result<Scenario, Error> {
         published,
     };
     let correlations = read_correlations(src, &scenario, correlation_value)?;
+    extremes::check(src, &scenario, &b.spans)?;
     Ok(Scenario {
         correlations,
         ..scenario

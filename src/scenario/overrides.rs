@@ -101,6 +101,7 @@ impl Scenario {
             spec.dist = dist.clone();
             if spec.input == input {
                 spec.written = Some(text.to_string());
+                spec.line = None;
             }
         }
         Ok(out)

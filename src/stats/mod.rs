@@ -60,14 +60,7 @@ impl Summary {
 pub fn summarize(data: &[f64], percentiles: &[f64]) -> Summary {
     let n = data.len();
     assert!(n > 0, "summary of an empty sample");
-    // Shifting by the first value makes a constant sample's mean exact and its sd exactly 0.
-    let shift = data[0];
-    let mean = shift + chunked_sum(data, |x| x - shift) / n as f64;
-    let sd = if n > 1 {
-        (chunked_sum(data, |x| (x - mean) * (x - mean)) / (n - 1) as f64).sqrt()
-    } else {
-        0.0
-    };
+    let (mean, sd) = mean_and_sd(data);
     // Four ranks per percentile: the two around the point estimate and the two CI ends.
     let plan: Vec<[usize; 4]> = percentiles.iter().map(|&p| ranks(n, p / 100.0)).collect();
     let flat: Vec<usize> = plan.iter().flatten().copied().collect();
@@ -92,6 +85,36 @@ pub fn summarize(data: &[f64], percentiles: &[f64]) -> Summary {
         sd,
         percentiles,
     }
+}
+
+/// Mean and sample standard deviation, finite for any finite data. The data are scaled by a
+/// power of two that brings the largest magnitude near 1, so no sum of values or of squares
+/// overflows (or underflows for tiny data); power-of-two scaling is exact, so for data that
+/// never came near the limits the figures are bit for bit those of the unscaled sums.
+fn mean_and_sd(data: &[f64]) -> (f64, f64) {
+    let n = data.len();
+    let largest = chunked_max_abs(data);
+    if largest == 0.0 || !largest.is_finite() {
+        let mean = chunked_sum(data, |x| x) / n as f64;
+        return (mean, if n > 1 { 0.0 * mean } else { 0.0 });
+    }
+    // 2^e with |x| / 2^e < 2 for the largest x; clamped so both 2^e and 2^−e are normal numbers.
+    let e = (largest.log2().floor() as i32).clamp(-1000, 1000);
+    let up = f64::from_bits(((1023 + e) as u64) << 52);
+    let down = f64::from_bits(((1023 - e) as u64) << 52);
+    // Shifting by the first value makes a constant sample's mean exact and its sd exactly 0.
+    let shift = data[0] * down;
+    let mean_scaled = shift + chunked_sum(data, |x| x * down - shift) / n as f64;
+    let sd_scaled = if n > 1 {
+        let squares = chunked_sum(data, |x| {
+            let d = x * down - mean_scaled;
+            d * d
+        });
+        (squares / (n - 1) as f64).sqrt()
+    } else {
+        0.0
+    };
+    (mean_scaled * up, sd_scaled * up)
 }
 
 /// [floor(h), floor(h)+1, CI low, CI high] (0-based) for quantile q of n values.
@@ -144,6 +167,13 @@ fn chunked_sum(data: &[f64], f: impl Fn(f64) -> f64 + Sync) -> f64 {
         .map(|c| c.iter().map(|&x| f(x)).sum())
         .collect();
     partial.iter().sum()
+}
+
+/// The largest |x|, per chunk then across chunks (max is exact in any order).
+fn chunked_max_abs(data: &[f64]) -> f64 {
+    data.par_chunks(CHUNK_RUNS)
+        .map(|c| c.iter().fold(0.0, |m: f64, &x| m.max(x.abs())))
+        .reduce(|| 0.0, f64::max)
 }
 
 /// A probability estimated from a count, with its standard error and its Wilson 95% interval
@@ -317,5 +347,61 @@ mod tests {
         assert!(all.ci95_lo > 0.9 && all.ci95_lo < 0.95);
         let mid = Probability::from_count(500_000, 1_000_000);
         assert!((mid.ci95_hi - 0.5 - 1.96 * mid.se).abs() < 1e-6);
+    }
+
+    /// The textbook two-pass mean and sample sd, without scaling.
+    fn unscaled(data: &[f64]) -> (f64, f64) {
+        let n = data.len() as f64;
+        let shift = data[0];
+        let mean = shift + chunked_sum(data, |x| x - shift) / n;
+        let sd = (chunked_sum(data, |x| (x - mean) * (x - mean)) / (n - 1.0)).sqrt();
+        (mean, sd)
+    }
+
+    #[test]
+    fn scaling_leaves_ordinary_figures_bit_for_bit_unchanged() {
+        let data: Vec<f64> = (0..200_000)
+            .map(|i| 7.7e7 * (1.0 + (i as f64 * 0.618).sin() / 3.0))
+            .collect();
+        assert_eq!(mean_and_sd(&data), unscaled(&data));
+        let small = [0.33, 0.4, 0.41, 0.45];
+        assert_eq!(mean_and_sd(&small), unscaled(&small));
+    }
+
+    #[test]
+    fn mean_and_sd_of_figures_near_the_largest_float_stay_finite() {
+        // k · 1e306 for k = 1..4: mean 2.5e306, sd √(5/3) e306; the sums overflow unscaled.
+        let data = [1e306, 2e306, 3e306, 4e306];
+        assert!(!unscaled(&data).1.is_finite());
+        let s = summarize(&data, &[50.0]);
+        assert!((s.mean / 2.5e306 - 1.0).abs() < 1e-12, "{}", s.mean);
+        assert!(
+            (s.sd / ((5.0f64 / 3.0).sqrt() * 1e306) - 1.0).abs() < 1e-12,
+            "{}",
+            s.sd
+        );
+        // Opposite signs at the model's largest figure: mean 0, sd √(4/3) · LARGEST.
+        let big = crate::model::LARGEST;
+        let s = summarize(&[big, -big, big, -big], &[50.0]);
+        assert_eq!(s.mean, 0.0);
+        assert!(
+            (s.sd / ((4.0f64 / 3.0).sqrt() * big) - 1.0).abs() < 1e-12,
+            "{}",
+            s.sd
+        );
+    }
+
+    #[test]
+    fn the_sd_of_tiny_figures_does_not_underflow_to_zero() {
+        // Unscaled, (1e-200)² underflows and the sd would be 0.
+        let s = summarize(&[1e-200, 3e-200], &[50.0]);
+        assert!((s.mean / 2e-200 - 1.0).abs() < 1e-12);
+        assert!(
+            (s.sd / (2f64.sqrt() * 1e-200) - 1.0).abs() < 1e-12,
+            "{}",
+            s.sd
+        );
+        let zeros = summarize(&[0.0; 10], &[50.0]);
+        assert_eq!((zeros.mean, zeros.sd), (0.0, 0.0));
     }
 }
