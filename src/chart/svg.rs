@@ -53,11 +53,23 @@ pub struct Canvas {
     pub y: Scale,
 }
 
+/// Text for SVG and HTML, in element content or a quoted attribute: markup characters as
+/// entities, and the control characters that XML forbids (and that could rewrite a terminal
+/// the file is printed to) dropped; line breaks and tabs become spaces.
 pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(text.len());
+    for c in crate::report::printable(text).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\u{FFFE}' | '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 impl Canvas {
@@ -188,6 +200,13 @@ mod tests {
             "{t:?}"
         );
         assert_eq!(nice_ticks(5.0, 5.0, 5), vec![5.0]);
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_markup() {
+        let svg = Canvas::new("<script>\u{0}\u{1b}[2J'x'", 0.0, 1.0, 0.0, 1.0).finish();
+        assert!(roxmltree::Document::parse(&svg).is_ok());
+        assert!(svg.contains("&lt;script&gt;[2J&#39;x&#39;"), "{svg}");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::output;
-use crate::report::{group_thousands, human};
+use crate::report::{Cell, CsvSheet, group_thousands, human, printable};
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
 use crate::simulate::simulate;
@@ -55,7 +55,7 @@ pub fn calibrate(opts: &CalibrateOptions) -> Result<CalibrateOutcome, Error> {
         if scenario.published.is_empty() {
             text.push_str(&format!(
                 "{}: no [[published]] figures to check\n\n",
-                path.display()
+                printable(&path.display().to_string())
             ));
             continue;
         }
@@ -70,8 +70,8 @@ pub fn calibrate(opts: &CalibrateOptions) -> Result<CalibrateOutcome, Error> {
         sim.ensure_finite()?;
         text.push_str(&format!(
             "{} ({})\n{} runs, seed {}\n",
-            scenario.name,
-            path.display(),
+            printable(&scenario.name),
+            printable(&path.display().to_string()),
             group_thousands(runs),
             seed
         ));
@@ -110,7 +110,7 @@ pub fn calibrate(opts: &CalibrateOptions) -> Result<CalibrateOutcome, Error> {
                 }
             ));
             if !check.source.is_empty() {
-                text.push_str(&format!("    source: {}\n", check.source));
+                text.push_str(&format!("    source: {}\n", printable(&check.source)));
             }
             checks.push(check);
         }
@@ -122,12 +122,47 @@ pub fn calibrate(opts: &CalibrateOptions) -> Result<CalibrateOutcome, Error> {
         checks.len()
     ));
     if let Some(path) = &opts.csv {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        for c in &checks {
-            w.serialize(c).map_err(|e| Error::Usage(e.to_string()))?;
-        }
-        let bytes = w.into_inner().map_err(|e| Error::Usage(e.to_string()))?;
-        output::write_atomic(path, &bytes)?;
+        output::write_atomic(path, &checks_csv(&checks))?;
     }
     Ok(CalibrateOutcome { checks, text })
 }
+
+/// One row per published figure. The scenario name, file and source are the user's text.
+fn checks_csv(checks: &[Check]) -> Vec<u8> {
+    let mut sheet = CsvSheet::in_memory();
+    sheet.header(&CSV_COLUMNS).expect("writing to memory");
+    for c in checks {
+        sheet
+            .row(&[
+                Cell::text(&c.scenario),
+                Cell::text(&c.file),
+                Cell::text(c.metric),
+                Cell::Number(c.published),
+                Cell::Number(c.percentile),
+                Cell::Number(c.percentile_ci95_lo),
+                Cell::Number(c.percentile_ci95_hi),
+                Cell::Number(c.p5),
+                Cell::Number(c.p50),
+                Cell::Number(c.p95),
+                Cell::Flag(c.inside_p5_p95),
+                Cell::text(&c.source),
+            ])
+            .expect("writing to memory");
+    }
+    sheet.into_bytes()
+}
+
+const CSV_COLUMNS: [&str; 12] = [
+    "scenario",
+    "file",
+    "metric",
+    "published",
+    "percentile",
+    "percentile_ci95_lo",
+    "percentile_ci95_hi",
+    "p5",
+    "p50",
+    "p95",
+    "inside_p5_p95",
+    "source",
+];

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::error::Error;
 use crate::model::{self, Input, Metric};
-use crate::report::human;
+use crate::report::{human, printable};
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
 use crate::simulate;
@@ -27,7 +27,11 @@ pub fn check(opts: &CheckOptions) -> Result<String, Error> {
     let runs = opts.runs.unwrap_or(DEFAULT_CHECK_RUNS);
     let (_, seed) = super::runs_and_seed(&scenario, None, opts.seed);
     super::check_memory(runs, scenario.options, 1)?;
-    let mut out = format!("{} ({}): valid\n\n", scenario.name, opts.scenario.display());
+    let mut out = format!(
+        "{} ({}): valid\n\n",
+        printable(&scenario.name),
+        printable(&opts.scenario.display().to_string())
+    );
     out.push_str(&describe_inputs(&scenario));
     let plan = SamplingPlan::new(&scenario, runs, seed);
     let sim = super::with_threads(opts.threads, || {
@@ -60,7 +64,11 @@ fn describe_inputs(scenario: &Scenario) -> String {
             ));
             continue;
         }
-        out.push_str(&format!("  {} = {written}\n", spec.input.key()));
+        out.push_str(&format!(
+            "  {} = {}\n",
+            spec.input.key(),
+            printable(written)
+        ));
         out.push_str(&format!("      {d}\n"));
         out.push_str(&format!(
             "      mean {}   P5 {}   P50 {}   P95 {}\n",

@@ -56,7 +56,11 @@ pub fn render_html(
     h.push_str(&answer_cards(run));
     h.push_str("<h2>Bands</h2>");
     h.push_str(&bands_table(run));
-    h.push_str("<p class=\"note\">Percentiles interpolate between order statistics; ± is the half-width of the widest 95% Monte Carlo interval of a row.</p>");
+    let _ = write!(
+        h,
+        "<p class=\"note\">Percentiles interpolate between order statistics. {}</p>",
+        escape(&super::interval_notes(run).join(" "))
+    );
     h.push_str("<h2>Charts</h2>");
     for (caption, svg) in charts {
         let _ = write!(
@@ -155,7 +159,7 @@ fn bands_table(run: &RunReport) -> String {
             human(u, s.sd)
         );
         for p in &s.percentiles {
-            let _ = write!(out, "<td>{}</td>", human(u, p.value));
+            let _ = write!(out, "<td>{}</td>", escape(&super::percentile_cell(u, p)));
         }
         let _ = write!(
             out,

@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use super::{CsvExporter, Exporter, JsonExporter, SCHEMA_VERSION, group_thousands, human};
+use super::{
+    Cell, CsvExporter, CsvSheet, Exporter, JsonExporter, SCHEMA_VERSION, group_thousands, human,
+};
 use crate::analyze::sobol::SobolIndex;
 use crate::analyze::tail::TailMeasure;
 use crate::analyze::tornado::Swing;
@@ -181,7 +183,7 @@ pub fn render_sensitivity(r: &SensitivityReport) -> String {
     let mut out = format!(
         "Sensitivity of {}: {}\nSobol: {} base points ({}), {} bootstrap replicates; Monte Carlo: {} runs; seed {}\n\n",
         r.output.name(),
-        r.scenario_name,
+        super::printable(&r.scenario_name),
         group_thousands(r.sobol_n as u64),
         match r.points {
             PointSet::Random => "independent random points",
@@ -357,11 +359,11 @@ impl Exporter<SensitivityReport> for CsvExporter {
                 header.extend(TAIL_FIELDS.iter().map(|f| format!("{prefix}_{f}")));
             }
         }
-        let mut w = ::csv::Writer::from_writer(Vec::new());
-        w.write_record(&header).expect("writing to memory");
+        let mut w = CsvSheet::in_memory();
+        w.header(&header).expect("writing to memory");
         for row in &r.rows {
             let s = &row.sobol;
-            let mut cells: Vec<String> = vec![row.input.key().to_string()];
+            let mut cells: Vec<Cell> = vec![Cell::text(row.input.key())];
             cells.extend(
                 [
                     s.s1,
@@ -382,7 +384,7 @@ impl Exporter<SensitivityReport> for CsvExporter {
                     row.pinned_p90.p50,
                 ]
                 .iter()
-                .map(|x| x.to_string()),
+                .map(|&x| Cell::Number(x)),
             );
             for (present, tail) in [
                 (r.budget.is_some(), row.tail_budget),
@@ -392,14 +394,14 @@ impl Exporter<SensitivityReport> for CsvExporter {
                     cells.extend(tail_cells(tail));
                 }
             }
-            w.write_record(&cells).expect("writing to memory");
+            w.row(&cells).expect("writing to memory");
         }
-        w.into_inner().expect("writing to memory")
+        w.into_bytes()
     }
 }
 
 /// Empty cells when no run (or every run) exceeds: nothing was measured.
-fn tail_cells(m: Option<TailMeasure>) -> Vec<String> {
+fn tail_cells(m: Option<TailMeasure>) -> Vec<Cell> {
     match m {
         Some(m) => [
             m.ks,
@@ -408,9 +410,9 @@ fn tail_cells(m: Option<TailMeasure>) -> Vec<String> {
             m.p_exceed_high_quartile,
         ]
         .iter()
-        .map(|x| x.to_string())
+        .map(|&x| Cell::Number(x))
         .collect(),
-        None => vec![String::new(); TAIL_FIELDS.len()],
+        None => vec![Cell::Empty; TAIL_FIELDS.len()],
     }
 }
 
