@@ -1198,9 +1198,9 @@ fn check_describes_inputs_and_the_flaw_of_averages() {
         "a fixed input is listed as fixed:\n{out}"
     );
     assert!(out.contains("(default)"), "defaults are marked:\n{out}");
-    assert!(out.contains("simulating 50,000 runs"), "{out}");
+    assert!(out.contains("mean of 50,000 simulated runs"), "{out}");
     assert!(
-        out.contains("at medians") && out.contains("MC mean"),
+        out.contains("at means") && out.contains("MC mean") && out.contains("at medians"),
         "{out}"
     );
     for metric in [

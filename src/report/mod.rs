@@ -8,7 +8,7 @@ mod markdown;
 pub mod samples;
 pub mod sensitivity;
 pub mod sweep;
-mod table;
+pub(crate) mod table;
 
 pub use csv::{Cell, CsvExporter, CsvSheet};
 pub use json::JsonExporter;
