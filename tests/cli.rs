@@ -344,7 +344,7 @@ fn json_has_the_documented_fields() {
         path_str(&path),
     ]);
     let doc = read_json(&path);
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     assert_eq!(doc["flopcast_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(doc["scenario"]["name"], "Llama 3.1 405B pre-training");
     assert_eq!(doc["scenario"]["file"], LLAMA);

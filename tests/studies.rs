@@ -87,7 +87,7 @@ fn every_measure_ranks_a_known_order() {
     assert_eq!(rows[1][0], "cost.gpu_hour_usd");
     assert_eq!(rows[2][0], "team.salary_usd");
     let num = |r: usize, name: &str| rows[r][col(name)].parse::<f64>().unwrap();
-    for measure in ["st", "s1", "spearman", "variance_share"] {
+    for measure in ["st", "s1", "spearman", "spearman_sq_share"] {
         assert!(num(1, measure) > num(2, measure), "{measure}");
     }
     let swing = |r: usize| (num(r, "tornado_high") - num(r, "tornado_low")).abs();
@@ -127,7 +127,7 @@ fn sensitivity_files_have_their_columns_and_do_not_depend_on_threads() {
         .unwrap()
         .to_string();
     assert!(header.starts_with(
-        "input,s1,s1_lo,s1_hi,st,st_lo,st_hi,spearman,variance_share,tornado_low,tornado_high"
+        "input,s1,s1_lo,s1_hi,st,st_lo,st_hi,spearman,spearman_sq_share,tornado_low,tornado_high"
     ));
     assert!(
         header.ends_with("budget_p_exceed_high_quartile"),
@@ -588,7 +588,7 @@ fn study_plots_carry_the_reported_numbers() {
         Some("cost.gpu_hour_usd"),
         "widest swing first"
     );
-    assert!(plots.join("variance_share.svg").exists());
+    assert!(plots.join("spearman_sq_share.svg").exists());
 
     stdout_of(&[
         "sweep",

@@ -82,7 +82,7 @@ pub fn report(opts: &ReportOptions) -> Result<String, Error> {
             ..SensitivityOptions::new(opts.scenario.clone())
         })?;
         for (name, svg) in sensitivity_charts(&study.report) {
-            if name != "variance_share.svg" {
+            if name != "spearman_sq_share.svg" {
                 charts.push((caption(&name), svg));
             }
         }

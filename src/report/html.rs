@@ -173,7 +173,7 @@ fn bands_table(run: &RunReport) -> String {
 
 fn sensitivity_table(r: &SensitivityReport) -> String {
     let mut out = format!(
-        "<p>Inputs ranked by their total-order Sobol index for {} ({} base points, 95% bootstrap intervals).</p><table class=\"sensitivity\"><tr><th>input</th><th>ST</th><th>S1</th><th>Spearman</th><th>share of variance</th></tr>",
+        "<p>Inputs ranked by their total-order Sobol index for {} ({} base points, 95% bootstrap intervals).</p><table class=\"sensitivity\"><tr><th>input</th><th>ST</th><th>S1</th><th>Spearman</th><th>Spearman² share</th></tr>",
         r.output.name(),
         group_thousands(r.sobol_n as u64)
     );
@@ -190,10 +190,10 @@ fn sensitivity_table(r: &SensitivityReport) -> String {
             s.s1_lo,
             s.s1_hi,
             row.spearman,
-            100.0 * row.variance_share
+            100.0 * row.spearman_sq_share
         );
     }
-    out.push_str("</table>");
+    out.push_str("</table><p class=\"note\">ST: share of the output's variance due to the input, alone or with others; S1: alone. Spearman² share: the squared rank correlation scaled so the column sums to 100%, a ranking aid and not a share of variance; correlated inputs each claim what they move together.</p>");
     out
 }
 

@@ -21,7 +21,7 @@ use crate::stats::{self, Probability, Summary};
 use crate::units;
 
 /// JSON layout version: bump on any incompatible change to the JSON export.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything a `run` reports, computed once and handed to every exporter.
 #[derive(Debug, Clone)]
