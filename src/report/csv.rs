@@ -7,8 +7,9 @@
 //!
 //! The run summary's CSV is one row per metric, plain numbers, header `metric,mean,sd,p5,...`
 //! with one column per requested percentile, then `ci95_half_width` (the table's ±95%: the widest
-//! 95% half-width of the mean and percentiles) and `ci95_short` (the percentile columns, space
-//! separated, whose intervals cover less than 95% at this run count).
+//! 95% half-width of the mean and percentiles) and `percentile_ci_min_coverage`, the smallest
+//! exact coverage of the row's percentile intervals: below 0.95 when one of them is flagged short
+//! (which ones, the JSON and the table say). Every cell after the first stays a number.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -103,7 +104,7 @@ impl Exporter<RunReport> for CsvExporter {
         let mut header = vec!["metric".to_string(), "mean".into(), "sd".into()];
         header.extend(report.percentiles.iter().map(|&p| percentile_column(p)));
         header.push("ci95_half_width".into());
-        header.push("ci95_short".into());
+        header.push("percentile_ci_min_coverage".into());
         sheet.header(&header).expect("writing to memory");
         for (metric, s) in &report.metrics {
             let mut row = vec![
@@ -113,11 +114,12 @@ impl Exporter<RunReport> for CsvExporter {
             ];
             row.extend(s.percentiles.iter().map(|p| Cell::Number(p.value)));
             row.push(Cell::Number(s.max_half_width()));
-            let short: Vec<String> = s
-                .short_intervals()
-                .map(|p| percentile_column(p.percent))
-                .collect();
-            row.push(Cell::Text(short.join(" ")));
+            let coverage = s
+                .percentiles
+                .iter()
+                .map(|p| p.ci_coverage)
+                .fold(1.0, f64::min);
+            row.push(Cell::Number(coverage));
             sheet.row(&row).expect("writing to memory");
         }
         sheet.into_bytes()
