@@ -123,7 +123,7 @@ fn the_terminal_never_receives_control_characters_from_a_scenario() {
         vec!["calibrate", path, "--runs", "2000"],
     ] {
         let out = stdout_of(&args);
-        no_control_characters(&out, &args[0].to_string());
+        no_control_characters(&out, args[0]);
         assert!(out.contains("[2J"), "the rest of the name is kept:\n{out}");
     }
 }

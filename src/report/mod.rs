@@ -102,20 +102,6 @@ impl RunReport {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn user_text_for_the_terminal_loses_its_control_characters() {
-        assert_eq!(
-            printable("a\u{1b}[2J\u{0}b\nc\td\u{7f}\u{9b}e\u{202e}f"),
-            "a[2Jb c def"
-        );
-        assert_eq!(printable("Llama 3.1 405B – été"), "Llama 3.1 405B – été");
-    }
-}
-
 /// Serialises a report of kind `R` (a run, a sensitivity study, ...) to bytes for a file.
 pub trait Exporter<R> {
     fn export(&self, report: &R) -> Vec<u8>;
@@ -217,5 +203,19 @@ pub fn unit_label(unit: Unit) -> &'static str {
         Unit::Flop => "FLOP",
         Unit::Count => "count",
         Unit::Ratio => "ratio",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_text_for_the_terminal_loses_its_control_characters() {
+        assert_eq!(
+            printable("a\u{1b}[2J\u{0}b\nc\td\u{7f}\u{9b}e\u{202e}f"),
+            "a[2Jb c def"
+        );
+        assert_eq!(printable("Llama 3.1 405B – été"), "Llama 3.1 405B – été");
     }
 }
