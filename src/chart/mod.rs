@@ -62,15 +62,22 @@ fn constant_value(data: &[f64]) -> Option<f64> {
     data.iter().all(|&x| x == first).then_some(first)
 }
 
+/// "$77.65M", "3.791e25 FLOP", "75.83 days": money and ratios carry their unit already.
+fn with_unit(unit: crate::model::Unit, value: f64) -> String {
+    match unit {
+        crate::model::Unit::Usd | crate::model::Unit::Ratio => human(unit, value),
+        _ => format!("{} {}", human(unit, value), unit_label(unit)),
+    }
+}
+
 /// In place of a chart of an output that never varies (an empty plot with its markers piled on
 /// one line): the title and its one value.
 fn constant_svg(title: &str, metric: Metric, value: f64, runs: usize) -> String {
     svg::Canvas::message(
         title,
         &format!(
-            "constant: {} {} in all {} runs, nothing to plot",
-            human(metric.unit(), value),
-            unit_label(metric.unit()),
+            "constant: {} in all {} runs, nothing to plot",
+            with_unit(metric.unit(), value),
             crate::report::group_thousands(runs as u64)
         ),
         &format!(r#"data-constant="{value}""#),
@@ -367,9 +374,8 @@ pub fn fan_svg(
         return svg::Canvas::message(
             title,
             &format!(
-                "constant: {} {} at every point, nothing to plot",
-                human(unit, lo),
-                unit_label(unit)
+                "constant: {} at every point, nothing to plot",
+                with_unit(unit, lo)
             ),
             &format!(r#"data-constant="{lo}""#),
         );

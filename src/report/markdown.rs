@@ -45,7 +45,7 @@ impl Exporter<RunReport> for MarkdownExporter {
 }
 
 /// Punctuation that Markdown reads as itself anywhere inside a line.
-const PLAIN: &str = ",./:;%?'\"=+-";
+const PLAIN: &str = ",./:;%?'\"=+-()";
 
 /// Text shown as itself in Markdown: control characters dropped, line breaks made spaces (a
 /// name must not end its heading), every other ASCII punctuation character, which Markdown or
@@ -76,12 +76,12 @@ mod tests {
     fn markdown_text_cannot_open_a_tag_or_break_the_layout() {
         assert_eq!(
             markdown_text("<script>alert(1)</script>"),
-            "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
         );
         assert_eq!(markdown_text("a\u{0}b\u{1b}[31m\nc|d"), "ab\\[31m c\\|d");
         assert_eq!(
             markdown_text("*x* _y_ `z` [l](u) # $5"),
-            "\\*x\\* \\_y\\_ \\`z\\` \\[l\\]\\(u\\) \\# \\$5"
+            "\\*x\\* \\_y\\_ \\`z\\` \\[l\\](u) \\# \\$5"
         );
         assert_eq!(markdown_text("Llama 3.1 405B, v2"), "Llama 3.1 405B, v2");
     }
