@@ -150,3 +150,26 @@ fn the_html_report_escapes_a_hostile_name() {
     assert!(text.contains("&lt;script&gt;"));
     no_control_characters(&text, "the HTML");
 }
+
+#[test]
+fn an_error_quoting_the_file_shows_its_control_characters_without_sending_them() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("raw.toml");
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(LLAMA))
+        .unwrap()
+        .replace(
+            "name = \"Llama 3.1 405B pre-training\"",
+            "name = \"bad\u{1b}[2Jname\"",
+        );
+    std::fs::write(&path, text).unwrap();
+    let out = flopcast()
+        .args(["check", path.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8(out).unwrap();
+    no_control_characters(&stderr, "the error");
+    assert!(stderr.contains("bad\u{241b}[2Jname"), "{stderr}");
+}
