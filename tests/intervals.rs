@@ -119,3 +119,32 @@ fn the_rows_half_width_covers_the_mean_of_a_heavy_tail() {
         "{row} vs {mean_half}"
     );
 }
+
+#[test]
+fn a_sobol_study_without_bootstrap_shows_no_interval_rather_than_one_of_zero_width() {
+    let dir = TempDir::new().unwrap();
+    let csv = dir.path().join("sens.csv");
+    let out = stdout_of(&[
+        "sensitivity",
+        LLAMA,
+        "--runs",
+        "2000",
+        "--sobol-n",
+        "256",
+        "--bootstrap",
+        "0",
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(!out.contains("[95%]"), "{out}");
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("cost.gpu_hour_usd"))
+        .unwrap();
+    assert!(!row.contains('['), "{row}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let values: Vec<&str> = text.lines().nth(1).unwrap().split(',').collect();
+    let s1_lo = header.iter().position(|&h| h == "s1_lo").unwrap();
+    assert_eq!(values[s1_lo], "", "no interval is an empty cell: {text}");
+}

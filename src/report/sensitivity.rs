@@ -109,23 +109,23 @@ pub fn sensitivity_charts(r: &SensitivityReport) -> Vec<(String, String)> {
                 name: "S1",
                 colour: "#8fb3de",
                 spans: r.rows.iter().map(|row| (0.0, row.sobol.s1)).collect(),
-                intervals: Some(
+                intervals: (r.bootstrap > 0).then(|| {
                     r.rows
                         .iter()
                         .map(|row| (row.sobol.s1_lo, row.sobol.s1_hi))
-                        .collect(),
-                ),
+                        .collect()
+                }),
             },
             BarSeries {
                 name: "ST",
                 colour: "#1f4e8c",
                 spans: r.rows.iter().map(|row| (0.0, row.sobol.st)).collect(),
-                intervals: Some(
+                intervals: (r.bootstrap > 0).then(|| {
                     r.rows
                         .iter()
                         .map(|row| (row.sobol.st_lo, row.sobol.st_hi))
-                        .collect(),
-                ),
+                        .collect()
+                }),
             },
         ],
         "share of variance",
@@ -200,11 +200,16 @@ pub fn render_sensitivity(r: &SensitivityReport) -> String {
         group_thousands(r.runs),
         r.seed
     );
-    let interval = |v: f64, lo: f64, hi: f64| format!("{v:.3} [{lo:.3}, {hi:.3}]");
+    let intervals = r.bootstrap > 0;
+    let interval = |v: f64, lo: f64, hi: f64| match intervals {
+        true => format!("{v:.3} [{lo:.3}, {hi:.3}]"),
+        false => format!("{v:.3}"),
+    };
+    let bracket = if intervals { " [95%]" } else { "" };
     let mut rows = vec![vec![
         "input".to_string(),
-        "ST (total) [95%]".into(),
-        "S1 (alone) [95%]".into(),
+        format!("ST (total){bracket}"),
+        format!("S1 (alone){bracket}"),
         "Spearman".into(),
         "Spearman² share".into(),
         "input P10 → P90".into(),
