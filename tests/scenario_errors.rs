@@ -6,27 +6,12 @@ use std::fs;
 use tempfile::TempDir;
 
 mod common;
-use common::{assert_bad_scenario, flopcast, path_str, stderr_of_failure, stdout_of};
+use common::{
+    MINIMAL, assert_bad_scenario, flopcast, minimal_with, path_str, stderr_of_failure, stdout_of,
+};
 
-const BASE: &str = r#"name = "test plan"
-
-[model]
-params = 405e9
-tokens = 15.6e12
-
-[cluster]
-gpus = 16384
-peak_tflops = 989
-mfu = 0.4
-
-[cost]
-gpu_hour_usd = 2
-"#;
-
-/// BASE with `from` (which must occur once) replaced by `to`.
 fn with(from: &str, to: &str) -> String {
-    assert_eq!(BASE.matches(from).count(), 1, "{from:?} occurs once");
-    BASE.replacen(from, to, 1)
+    minimal_with(from, to)
 }
 
 /// 1-based line of the first line containing `needle`, and column 1 + `col_of`'s offset in it.
@@ -55,7 +40,7 @@ fn a_to_b_with_a_subnormal_end_is_a_located_error_in_every_subcommand() {
     let plan = dir.path().join("plan.toml");
     fs::write(&plan, &text).unwrap();
     let other = dir.path().join("other.toml");
-    fs::write(&other, BASE).unwrap();
+    fs::write(&other, MINIMAL).unwrap();
     let html = dir.path().join("r.html");
     let (p, o, h) = (path_str(&plan), path_str(&other), path_str(&html));
     let commands: [&[&str]; 6] = [
@@ -229,7 +214,7 @@ fn a_misnamed_required_key_is_reported_as_unknown_with_its_suggestion() {
 
 #[test]
 fn unknown_keys_come_before_missing_ones_in_every_section() {
-    // (edit of BASE, the unknown key as written, what the message names)
+    // (edit of MINIMAL, the unknown key as written, what the message names)
     let cases: &[(&str, &str, &str, &[&str])] = &[
         (
             "[model]",
@@ -350,8 +335,8 @@ fn a_too_deep_table_header_is_reported_on_its_own_line() {
         format!("[{}]\nx = 1\n", vec!["a"; 100_000].join(".")),
         format!("{} = 1\n", vec!["a"; 1_000].join(".")),
     ] {
-        let text = format!("{BASE}\n{deep}");
-        let line = BASE.lines().count() + 2;
+        let text = format!("{MINIMAL}\n{deep}");
+        let line = MINIMAL.lines().count() + 2;
         let stderr = assert_bad_scenario(
             &text,
             (line, 1),
@@ -361,13 +346,13 @@ fn a_too_deep_table_header_is_reported_on_its_own_line() {
     }
     // Nested arrays and inline tables already carried their position.
     let arrays = format!(
-        "{BASE}\nx = {}{}\n",
+        "{MINIMAL}\nx = {}{}\n",
         "[".repeat(100_000),
         "]".repeat(100_000)
     );
     let stderr = stderr_of_failure(flopcast().args(["check", "/dev/stdin"]).write_stdin(arrays));
     assert!(
-        stderr.contains(&format!("stdin:{}:", BASE.lines().count() + 2)),
+        stderr.contains(&format!("stdin:{}:", MINIMAL.lines().count() + 2)),
         "{}",
         &stderr[..300]
     );
