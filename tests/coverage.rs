@@ -105,20 +105,61 @@ fn the_percentile_intervals_that_fall_short_are_the_flagged_ones() {
     }
 }
 
-#[test]
-fn the_mean_interval_in_the_rows_half_width_covers_95_percent() {
-    // mean ± 1.96 sd/√n, folded into the table's ±95%: for light and moderately skewed outputs
-    // at the run counts the tool uses.
-    for (d, truth) in [(UNIFORM, 0.5), (EXPONENTIAL, 1.0)] {
-        let mut held = 0;
-        for seed in 0..SEEDS {
-            let mut rng = Xoshiro256PlusPlus::seed_from_u64(9_000_000 + seed);
-            let s = summarize(&draw(&mut rng, 2_000, &d), &[50.0]);
+/// exp(σ·z) with z standard normal: a lognormal with median 1, drawn by inversion.
+fn lognormal(rng: &mut impl Rng, n: usize, sigma: f64) -> Vec<f64> {
+    let normal = statrs::distribution::Normal::standard();
+    (0..n)
+        .map(|_| {
+            let u: f64 = rng.random_range(f64::EPSILON..1.0);
+            (sigma * statrs::distribution::ContinuousCDF::inverse_cdf(&normal, u)).exp()
+        })
+        .collect()
+}
+
+/// Coverage of the mean's interval among the samples that do not flag it, and the share flagged.
+fn mean_coverage(truth: f64, sample: impl Fn(u64) -> Vec<f64>) -> (f64, f64) {
+    let (mut trusted, mut held) = (0u64, 0u64);
+    for seed in 0..SEEDS {
+        let s = summarize(&sample(seed), &[50.0]);
+        if s.mean_ci_is_95 {
+            trusted += 1;
             held += u64::from((s.mean - truth).abs() <= s.mean_half_width());
         }
-        let coverage = held as f64 / SEEDS as f64;
-        assert!(coverage >= FLOOR, "{} mean: {coverage}", d.name);
     }
+    (
+        held as f64 / trusted.max(1) as f64,
+        1.0 - trusted as f64 / SEEDS as f64,
+    )
+}
+
+#[test]
+fn the_mean_interval_in_the_rows_half_width_covers_95_percent_or_is_flagged() {
+    // mean ± 1.96 sd/√n, folded into the table's ±95% when trusted.
+    for (d, truth) in [(UNIFORM, 0.5), (EXPONENTIAL, 1.0)] {
+        let (coverage, flagged) = mean_coverage(truth, |seed| {
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(9_000_000 + seed);
+            draw(&mut rng, 2_000, &d)
+        });
+        assert!(coverage >= FLOOR, "{} mean: {coverage}", d.name);
+        assert!(flagged < 0.05, "{} mean flagged in {flagged}", d.name);
+    }
+    // A heavy tail: the normal interval covers about 78% at 2,000 runs, so it must be flagged.
+    let sigma = 2.5;
+    let (_, flagged) = mean_coverage((sigma * sigma / 2.0f64).exp(), |seed| {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(9_500_000 + seed);
+        lognormal(&mut rng, 2_000, sigma)
+    });
+    assert!(flagged > 0.99, "lognormal σ 2.5 flagged in only {flagged}");
+}
+
+#[test]
+fn the_mean_interval_is_never_trusted_below_a_thousand_runs() {
+    // At 300 runs an exponential's normal interval covers about 93%.
+    let (_, flagged) = mean_coverage(1.0, |seed| {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(9_700_000 + seed);
+        draw(&mut rng, 300, &EXPONENTIAL)
+    });
+    assert_eq!(flagged, 1.0);
 }
 
 #[test]

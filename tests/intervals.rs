@@ -66,11 +66,11 @@ fn enough_runs_flag_nothing() {
     assert!(!out.contains('*'), "{out}");
 }
 
-#[test]
-fn the_rows_half_width_covers_the_mean_of_a_heavy_tail() {
-    // A lognormal price with σ = 2.5: the mean's 95% half-width exceeds every percentile's.
+/// The Llama scenario with its price replaced by `price`, run with `--json`: stdout and the
+/// compute cost's JSON entry.
+fn run_with_price(price: &str, runs: &str, percentiles: &str) -> (String, serde_json::Value) {
     let dir = TempDir::new().unwrap();
-    let scenario = dir.path().join("heavy.toml");
+    let scenario = dir.path().join("priced.toml");
     let text =
         std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(LLAMA))
             .unwrap();
@@ -78,46 +78,81 @@ fn the_rows_half_width_covers_the_mean_of_a_heavy_tail() {
         .lines()
         .find(|l| l.starts_with("gpu_hour_usd"))
         .expect("the scenario prices GPU-hours");
-    let text = text.replace(
-        line,
-        r#"gpu_hour_usd = { dist = "lognormal", mu = 0.0, sigma = 2.5 }"#,
-    );
-    std::fs::write(&scenario, text).unwrap();
+    std::fs::write(
+        &scenario,
+        text.replace(line, &format!("gpu_hour_usd = {price}")),
+    )
+    .unwrap();
     let json = dir.path().join("bands.json");
-    flopcast()
-        .args([
-            "run",
-            scenario.to_str().unwrap(),
-            "--runs",
-            "20000",
-            "--no-progress",
-        ])
-        .args(["--json", json.to_str().unwrap()])
-        .assert()
-        .success();
+    let out = stdout_of(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--runs",
+        runs,
+        "--no-progress",
+        "--percentiles",
+        percentiles,
+        "--json",
+        json.to_str().unwrap(),
+    ]);
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     let cost = doc["metrics"]
         .as_array()
         .unwrap()
         .iter()
         .find(|m| m["name"] == "compute_cost_usd")
-        .unwrap();
-    let mean_half = cost["mean_ci95_hi"].as_f64().unwrap() - cost["mean"].as_f64().unwrap();
-    let widest_percentile = cost["percentiles"]
+        .unwrap()
+        .clone();
+    (out, cost)
+}
+
+fn widest_percentile_half_width(metric: &serde_json::Value) -> f64 {
+    metric["percentiles"]
         .as_array()
         .unwrap()
         .iter()
         .map(|p| (p["ci95_hi"].as_f64().unwrap() - p["ci95_lo"].as_f64().unwrap()) / 2.0)
-        .fold(0.0, f64::max);
-    assert!(
-        mean_half > widest_percentile,
-        "{mean_half} vs {widest_percentile}"
+        .fold(0.0, f64::max)
+}
+
+#[test]
+fn the_rows_half_width_covers_the_mean_when_its_interval_holds() {
+    // A wide but light-tailed price: a two-point mix whose mean is uncertain while P5 and P95
+    // sit near the two points, where the runs crowd.
+    let (_, cost) = run_with_price(
+        r#"{ dist = "discrete", values = [1, 3], weights = [1, 1] }"#,
+        "20000",
+        "5,95",
     );
+    assert_eq!(cost["mean_ci95_short"], false);
+    let mean_half = cost["mean_ci95_hi"].as_f64().unwrap() - cost["mean"].as_f64().unwrap();
+    assert!(mean_half > widest_percentile_half_width(&cost), "{cost}");
     let row = cost["ci95_half_width"].as_f64().unwrap();
     assert!(
         (row - mean_half).abs() <= 1e-9 * row,
         "{row} vs {mean_half}"
     );
+}
+
+#[test]
+fn the_mean_of_a_heavy_tail_is_flagged_not_passed_off_as_95_percent() {
+    // A lognormal price with σ = 2.5: the normal interval of the mean covers about 85% at
+    // 20,000 runs, so it is marked and left out of the row's ±.
+    let (out, cost) = run_with_price(
+        r#"{ dist = "lognormal", mu = 0.0, sigma = 2.5 }"#,
+        "20000",
+        "5,50,95",
+    );
+    assert_eq!(cost["mean_ci95_short"], true);
+    let row = cost["ci95_half_width"].as_f64().unwrap();
+    assert_eq!(row, widest_percentile_half_width(&cost));
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("compute_cost_usd"))
+        .unwrap();
+    let mean = line.split_whitespace().nth(1).unwrap();
+    assert!(mean.ends_with('*'), "{line}");
+    assert!(out.contains("* on a mean"), "{out}");
 }
 
 #[test]

@@ -124,6 +124,8 @@ struct Flaw {
     mc_mean: f64,
     /// Half-width of the 95% interval of the Monte Carlo mean, and so of the gap.
     mc_mean_half_width: f64,
+    /// Whether that interval can be trusted as 95% (see `stats::mean_interval_holds`).
+    mc_mean_ci_is_95: bool,
     at_medians: f64,
     mc_median: f64,
 }
@@ -145,6 +147,7 @@ fn flaws(scenario: &Scenario, sim: &simulate::Simulation) -> Vec<Flaw> {
                 at_means: at_means[m.index()],
                 mc_mean: s.mean,
                 mc_mean_half_width: s.mean_half_width(),
+                mc_mean_ci_is_95: s.mean_ci_is_95,
                 at_medians: at_medians[m.index()],
                 mc_median: s.percentiles[0].value,
             }
@@ -182,7 +185,8 @@ fn flaw_of_averages(scenario: &Scenario, sim: &simulate::Simulation, runs: u64) 
         "MC median",
     ];
     let mut rows = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
-    for f in flaws(scenario, sim) {
+    let flaws = flaws(scenario, sim);
+    for &f in &flaws {
         let u = f.metric.unit();
         let gap = f.mc_mean - f.at_means;
         rows.push(vec![
@@ -190,10 +194,11 @@ fn flaw_of_averages(scenario: &Scenario, sim: &simulate::Simulation, runs: u64) 
             human(u, f.at_means),
             human(u, f.mc_mean),
             format!(
-                "{}{} ±{}",
+                "{}{} ±{}{}",
                 if gap > 0.0 { "+" } else { "" },
                 human_sig(u, gap, 3),
-                human_sig(u, f.mc_mean_half_width, 2)
+                human_sig(u, f.mc_mean_half_width, 2),
+                if f.mc_mean_ci_is_95 { "" } else { "*" }
             ),
             human(u, f.at_medians),
             human(u, f.mc_median),
@@ -209,6 +214,13 @@ fn flaw_of_averages(scenario: &Scenario, sim: &simulate::Simulation, runs: u64) 
          Monte Carlo noise. at medians: the model with every input at its median (skewed inputs\n\
          move it further from the mean than the model's nonlinearity does).\n",
     );
+    if flaws.iter().any(|f| !f.mc_mean_ci_is_95) {
+        out.push_str(&format!(
+            "*: this ± cannot be trusted as 95%: fewer than {} runs, or tails too heavy for the\n\
+             normal interval of a mean; more runs narrow it, but a gap inside it proves nothing.\n",
+            crate::report::group_thousands(stats::MIN_RUNS_FOR_MEAN_INTERVAL)
+        ));
+    }
     if scenario.options.failures.is_some() {
         out.push_str(&format!(
             "With [failures], `at means` and `at medians` each average {} simulated failure\n\

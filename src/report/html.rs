@@ -155,7 +155,7 @@ fn bands_table(run: &RunReport) -> String {
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td>",
             m.name(),
-            human(u, s.mean),
+            super::mean_cell(u, s),
             human(u, s.sd)
         );
         for p in &s.percentiles {

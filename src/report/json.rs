@@ -39,6 +39,9 @@ struct MetricJson {
     mean_se: f64,
     mean_ci95_lo: f64,
     mean_ci95_hi: f64,
+    /// True when the mean's normal interval cannot be trusted as 95% (too few runs, or heavy
+    /// tails); it is then left out of `ci95_half_width`.
+    mean_ci95_short: bool,
     sd: f64,
     /// The table's ±95%: the widest 95% half-width of the mean and the percentiles whose
     /// intervals reach 95%.
@@ -117,6 +120,7 @@ impl Exporter<RunReport> for JsonExporter {
                     mean_se: s.mean_se(),
                     mean_ci95_lo: s.mean - s.mean_half_width(),
                     mean_ci95_hi: s.mean + s.mean_half_width(),
+                    mean_ci95_short: !s.mean_ci_is_95,
                     sd: s.sd,
                     ci95_half_width: s.max_half_width(),
                     percentiles: s

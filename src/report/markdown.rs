@@ -23,7 +23,7 @@ impl Exporter<RunReport> for MarkdownExporter {
             out.push_str(&format!(
                 "| {} | {} | {} |",
                 markdown_text(metric.name()),
-                markdown_text(&human(u, s.mean)),
+                markdown_text(&super::mean_cell(u, s)),
                 markdown_text(&human(u, s.sd))
             ));
             for p in &s.percentiles {

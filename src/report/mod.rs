@@ -107,6 +107,17 @@ pub trait Exporter<R> {
     fn export(&self, report: &R) -> Vec<u8>;
 }
 
+/// The mean as the tables show it: marked `*` when its normal interval cannot be trusted as 95%
+/// (too few runs, or tails too heavy: see [`stats::mean_interval_holds`]).
+pub fn mean_cell(unit: Unit, s: &stats::Summary) -> String {
+    let value = human(unit, s.mean);
+    if s.mean_ci_is_95 {
+        value
+    } else {
+        format!("{value}*")
+    }
+}
+
 /// A percentile's value as the tables show it: marked `*` when its interval falls short of 95%.
 pub fn percentile_cell(unit: Unit, p: &stats::Percentile) -> String {
     let value = human(unit, p.value);
@@ -126,6 +137,21 @@ pub fn interval_notes(report: &RunReport) -> Vec<String> {
             .to_string(),
         "digits smaller than it are noise (4x the runs halve it).".to_string(),
     ];
+    let flagged_means: Vec<&str> = report
+        .metrics
+        .iter()
+        .filter(|(_, s)| !s.mean_ci_is_95)
+        .map(|(m, _)| m.name())
+        .collect();
+    if !flagged_means.is_empty() {
+        notes.push(format!(
+            "* on a mean: its normal 95% interval cannot be trusted ({}): fewer than {} runs, or \
+             tails so heavy (skewness²/n or excess kurtosis/n above 0.01) that the sample's sd \
+             understates the error; ±95% leaves it out.",
+            flagged_means.join(", "),
+            group_thousands(stats::MIN_RUNS_FOR_MEAN_INTERVAL)
+        ));
+    }
     let Some((_, first)) = report.metrics.first() else {
         return notes;
     };

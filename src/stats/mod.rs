@@ -60,6 +60,8 @@ pub struct Summary {
     pub mean: f64,
     pub sd: f64,
     pub percentiles: Vec<Percentile>,
+    /// Whether mean ± 1.96·sd/√n can be trusted as a 95% interval: see [`mean_interval_holds`].
+    pub mean_ci_is_95: bool,
 }
 
 impl Summary {
@@ -77,11 +79,16 @@ impl Summary {
     /// reaches 95%: how far the last shown digit can be trusted. Intervals that cannot reach
     /// 95% are flagged where they are shown, not folded in here.
     pub fn max_half_width(&self) -> f64 {
+        let mean = if self.mean_ci_is_95 {
+            self.mean_half_width()
+        } else {
+            0.0
+        };
         self.percentiles
             .iter()
             .filter(|p| p.ci_is_95())
             .map(|p| (p.ci_hi - p.ci_lo) / 2.0)
-            .fold(self.mean_half_width(), f64::max)
+            .fold(mean, f64::max)
     }
 
     /// The percentiles whose intervals fall short of 95%.
@@ -95,6 +102,7 @@ pub fn summarize(data: &[f64], percentiles: &[f64]) -> Summary {
     let n = data.len();
     assert!(n > 0, "summary of an empty sample");
     let (mean, sd) = mean_and_sd(data);
+    let (skewness, excess_kurtosis) = shape(data, mean, sd);
     // Four ranks per percentile: the two around the point estimate and the two CI ends.
     let plan: Vec<[usize; 4]> = percentiles.iter().map(|&p| ranks(n, p / 100.0)).collect();
     let flat: Vec<usize> = plan.iter().flatten().copied().collect();
@@ -120,7 +128,45 @@ pub fn summarize(data: &[f64], percentiles: &[f64]) -> Summary {
         mean,
         sd,
         percentiles,
+        mean_ci_is_95: mean_interval_holds(n as u64, skewness, excess_kurtosis),
     }
+}
+
+/// Runs below which the mean's normal interval is never trusted: at a few hundred runs a
+/// moderately skewed output (an exponential, a lognormal with σ = 0.5) already covers 89–93%.
+pub const MIN_RUNS_FOR_MEAN_INTERVAL: u64 = 1000;
+
+/// Whether mean ± 1.96·sd/√n is a 95% interval for this sample. No interval for a mean holds
+/// for every distribution at a fixed n (a rare huge value can hide from any sample), so this is
+/// a diagnostic, calibrated by simulation over normal, uniform, exponential, gamma, bimodal,
+/// rare-event and lognormal (σ 0.5 to 2.5) outputs at 100 to 100,000 runs: the interval is
+/// trusted when the sample's skewness² / n and excess kurtosis / n are both at most 0.01 and
+/// there are at least [`MIN_RUNS_FOR_MEAN_INTERVAL`] runs. Those it trusts covered at least
+/// 94% in every case with enough trusted samples to tell; heavy tails (a lognormal with σ = 2.5
+/// covers 68% at 200 runs, 91% at 200,000) are flagged at every run count tried.
+pub fn mean_interval_holds(n: u64, skewness: f64, excess_kurtosis: f64) -> bool {
+    const LIMIT: f64 = 0.01;
+    let n_f = n as f64;
+    // A constant sample (skewness and kurtosis undefined) has an exact mean.
+    let (g2, k) = if skewness.is_nan() || excess_kurtosis.is_nan() {
+        (0.0, 0.0)
+    } else {
+        (skewness * skewness, excess_kurtosis)
+    };
+    n >= MIN_RUNS_FOR_MEAN_INTERVAL && g2 / n_f <= LIMIT && k / n_f <= LIMIT
+}
+
+/// Sample skewness and excess kurtosis (moment estimators), NaN for a constant sample. The
+/// deviations are divided by the sd first, so no power of a large figure can overflow.
+fn shape(data: &[f64], mean: f64, sd: f64) -> (f64, f64) {
+    if sd == 0.0 || !sd.is_finite() {
+        return (f64::NAN, f64::NAN);
+    }
+    let n = data.len() as f64;
+    let z = |x: f64| (x - mean) / sd;
+    let third = chunked_sum(data, |x| z(x).powi(3)) / n;
+    let fourth = chunked_sum(data, |x| z(x).powi(4)) / n;
+    (third, fourth - 3.0)
 }
 
 /// Mean and sample standard deviation, finite for any finite data. The data are scaled by a
@@ -327,6 +373,31 @@ pub fn count_pairs(a: &[f64], b: &[f64], pred: impl Fn(f64, f64) -> bool + Sync)
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_mean_interval_is_trusted_only_with_enough_runs_and_light_tails() {
+        assert!(mean_interval_holds(1000, 0.0, 0.0));
+        assert!(!mean_interval_holds(999, 0.0, 0.0));
+        // skewness² / n and excess kurtosis / n up to 0.01.
+        assert!(mean_interval_holds(10_000, 10.0, 100.0));
+        assert!(!mean_interval_holds(10_000, 10.1, 0.0));
+        assert!(!mean_interval_holds(10_000, -10.1, 0.0));
+        assert!(!mean_interval_holds(10_000, 0.0, 100.5));
+        // A constant output has an exact mean.
+        assert!(mean_interval_holds(1000, f64::NAN, f64::NAN));
+    }
+
+    #[test]
+    fn skewness_and_kurtosis_match_their_closed_forms() {
+        // Two points, 0 and 1, with weights 3:1: skewness 2/√3, excess kurtosis −2/3.
+        let data: Vec<f64> = (0..4000).map(|i| f64::from(u8::from(i % 4 == 0))).collect();
+        let (mean, sd) = mean_and_sd(&data);
+        // The moment estimators use the population sd; mean_and_sd gives the sample sd.
+        let population_sd = sd * ((data.len() - 1) as f64 / data.len() as f64).sqrt();
+        let (g, k) = shape(&data, mean, population_sd);
+        assert!((g - 2.0 / 3f64.sqrt()).abs() < 1e-12, "{g}");
+        assert!((k + 2.0 / 3.0).abs() < 1e-12, "{k}");
+    }
     use super::*;
 
     #[test]
@@ -527,13 +598,19 @@ mod tests {
     }
 
     #[test]
-    fn the_rows_half_width_includes_the_mean() {
-        // A heavy right tail: the mean's interval is wider than any percentile's.
+    fn the_rows_half_width_includes_the_mean_when_its_interval_holds() {
+        // Half zeros, half ones: P5 and P95 are pinned at 0 and 1 (zero width), the mean is not.
+        let data: Vec<f64> = (0..10_000).map(|i| f64::from(i % 2)).collect();
+        let s = summarize(&data, &[5.0, 95.0]);
+        assert!(s.mean_ci_is_95);
+        assert!(s.max_half_width() > 0.0);
+        assert_eq!(s.max_half_width(), s.mean_half_width());
+        // A rare huge value: the sample sd cannot be trusted, so the mean's ± is left out.
         let mut data = vec![1.0; 9_990];
         data.extend([1e4; 10]);
         let s = summarize(&data, &[5.0, 50.0, 95.0]);
-        assert!(s.max_half_width() > 0.0);
-        assert_eq!(s.max_half_width(), s.mean_half_width());
+        assert!(!s.mean_ci_is_95);
+        assert_eq!(s.max_half_width(), 0.0);
     }
 
     /// The textbook two-pass mean and sample sd, without scaling.
