@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{LLAMA, flopcast, stdout_of};
+use common::{LLAMA, stdout_of};
 use tempfile::TempDir;
 
 #[test]
