@@ -116,7 +116,7 @@ impl Exporter<RunReport> for CsvExporter {
                 Cell::Number(s.sd),
             ];
             row.extend(s.percentiles.iter().map(|p| Cell::Number(p.value)));
-            row.push(Cell::Number(s.max_half_width()));
+            row.push(s.max_half_width().map_or(Cell::Empty, Cell::Number));
             let coverage = s
                 .percentiles
                 .iter()

@@ -163,8 +163,8 @@ fn bands_table(run: &RunReport) -> String {
         }
         let _ = write!(
             out,
-            "<td>±{}</td></tr>",
-            super::human_sig(u, s.max_half_width(), 2)
+            "<td>{}</td></tr>",
+            escape(&super::half_width_cell(u, s))
         );
     }
     out.push_str("</table>");

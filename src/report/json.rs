@@ -45,7 +45,8 @@ struct MetricJson {
     sd: f64,
     /// The table's ±95%: the widest 95% half-width of the mean and the percentiles whose
     /// intervals reach 95%.
-    ci95_half_width: f64,
+    /// None (null) when no interval of the row reaches 95%.
+    ci95_half_width: Option<f64>,
     percentiles: Vec<PercentileJson>,
 }
 

@@ -30,8 +30,8 @@ impl Exporter<RunReport> for MarkdownExporter {
                 out.push_str(&format!(" {} |", markdown_text(&percentile_cell(u, p))));
             }
             out.push_str(&format!(
-                " ±{} |\n",
-                markdown_text(&super::human_sig(u, s.max_half_width(), 2))
+                " {} |\n",
+                markdown_text(&super::half_width_cell(u, s))
             ));
         }
         out.push('\n');

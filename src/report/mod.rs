@@ -107,6 +107,14 @@ pub trait Exporter<R> {
     fn export(&self, report: &R) -> Vec<u8>;
 }
 
+/// The row's ±95% as the tables show it; "n/a" when no interval of the row reaches 95%.
+pub fn half_width_cell(unit: Unit, s: &stats::Summary) -> String {
+    match s.max_half_width() {
+        Some(h) => format!("±{}", human_sig(unit, h, 2)),
+        None => "n/a".to_string(),
+    }
+}
+
 /// The mean as the tables show it: marked `*` when its normal interval cannot be trusted as 95%
 /// (too few runs, or tails too heavy: see [`stats::mean_interval_holds`]).
 pub fn mean_cell(unit: Unit, s: &stats::Summary) -> String {

@@ -1,6 +1,6 @@
 //! The terminal report: a bands table in readable units, with how many digits to trust.
 
-use super::{RunReport, human, human_sig, interval_notes, mean_cell, percentile_cell};
+use super::{RunReport, human, interval_notes, mean_cell, percentile_cell};
 use crate::model::Metric;
 use crate::units;
 
@@ -14,7 +14,7 @@ pub fn render_table(report: &RunReport) -> String {
         let u = metric.unit();
         let mut row = vec![metric.name().to_string(), mean_cell(u, s), human(u, s.sd)];
         row.extend(s.percentiles.iter().map(|p| percentile_cell(u, p)));
-        row.push(format!("±{}", human_sig(u, s.max_half_width(), 2)));
+        row.push(super::half_width_cell(u, s));
         rows.push(row);
     }
     let mut out = format!(

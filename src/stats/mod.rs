@@ -77,18 +77,16 @@ impl Summary {
 
     /// The widest 95% half-width of the row, the mean's and every percentile's whose interval
     /// reaches 95%: how far the last shown digit can be trusted. Intervals that cannot reach
-    /// 95% are flagged where they are shown, not folded in here.
-    pub fn max_half_width(&self) -> f64 {
-        let mean = if self.mean_ci_is_95 {
-            self.mean_half_width()
-        } else {
-            0.0
-        };
+    /// 95% are flagged where they are shown, not folded in here; None when none reaches it (a
+    /// handful of runs), as a "±0" would claim a precision nothing supports.
+    pub fn max_half_width(&self) -> Option<f64> {
+        let mean = self.mean_ci_is_95.then(|| self.mean_half_width());
         self.percentiles
             .iter()
             .filter(|p| p.ci_is_95())
             .map(|p| (p.ci_hi - p.ci_lo) / 2.0)
-            .fold(mean, f64::max)
+            .chain(mean)
+            .reduce(f64::max)
     }
 
     /// The percentiles whose intervals fall short of 95%.
@@ -603,14 +601,16 @@ mod tests {
         let data: Vec<f64> = (0..10_000).map(|i| f64::from(i % 2)).collect();
         let s = summarize(&data, &[5.0, 95.0]);
         assert!(s.mean_ci_is_95);
-        assert!(s.max_half_width() > 0.0);
-        assert_eq!(s.max_half_width(), s.mean_half_width());
+        assert!(s.max_half_width() > Some(0.0));
+        assert_eq!(s.max_half_width(), Some(s.mean_half_width()));
         // A rare huge value: the sample sd cannot be trusted, so the mean's ± is left out.
         let mut data = vec![1.0; 9_990];
         data.extend([1e4; 10]);
         let s = summarize(&data, &[5.0, 50.0, 95.0]);
         assert!(!s.mean_ci_is_95);
-        assert_eq!(s.max_half_width(), 0.0);
+        assert_eq!(s.max_half_width(), Some(0.0));
+        // One run: nothing is known about the error.
+        assert_eq!(summarize(&[3.0], &[50.0]).max_half_width(), None);
     }
 
     /// The textbook two-pass mean and sample sd, without scaling.
