@@ -387,3 +387,39 @@ fn a_far_tail_truncation_never_draws_infinity() {
     assert!(out.contains("total_cost_usd"), "{out}");
     assert!(!out.contains("inf"), "{out}");
 }
+
+#[test]
+fn a_gamma_with_a_huge_scale_never_panics() {
+    // statrs's gamma CDF multiplied x by the rate 1 / scale, underflowed to 0 and panicked.
+    let dir = TempDir::new().unwrap();
+    let plan = dir.path().join("plan.toml");
+    let p = path_str(&plan);
+    for (from, key) in [
+        ("gpu_hour_usd = 2", "gpu_hour_usd"),
+        ("tokens = 15.6e12", "tokens"),
+        ("gpus = 16384", "gpus"),
+    ] {
+        for scale in ["1e20", "1e100", "1e308"] {
+            let text = with(
+                from,
+                &format!(r#"{key} = {{ dist = "gamma", shape = 20, scale = {scale} }}"#),
+            );
+            fs::write(&plan, &text).unwrap();
+            for args in [
+                &["run", p, "--runs", "1000"][..],
+                &["check", p, "--runs", "1000"][..],
+            ] {
+                let out = flopcast().args(args).output().unwrap();
+                let err = String::from_utf8_lossy(&out.stderr);
+                assert!(
+                    matches!(out.status.code(), Some(0 | 1)) && !err.contains("panicked"),
+                    "{key} scale {scale}, {args:?}: {:?} {err}",
+                    out.status
+                );
+                if out.status.code() == Some(1) {
+                    assert!(err.contains("plan.toml:"), "located: {err}");
+                }
+            }
+        }
+    }
+}
