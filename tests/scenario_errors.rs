@@ -423,3 +423,24 @@ fn a_gamma_with_a_huge_scale_never_panics() {
         }
     }
 }
+
+#[test]
+fn peak_tflops_with_a_catalog_gpu_is_refused_not_silently_resolved() {
+    // Ran at 5 TFLOP/s with exit 0, ignoring the H100's 989.
+    let text = with("peak_tflops = 989", "peak_tflops = 5\ngpu = \"H100-SXM\"");
+    assert_bad_scenario(
+        &text,
+        at(&text, "gpu =", "\"H100"),
+        &["`cluster.peak_tflops` and `cluster.gpu`", "not both"],
+    );
+    // Ran at 989, ignoring the FP8 asked for.
+    let text = with(
+        "peak_tflops = 989",
+        "peak_tflops = 989\nprecision = \"fp8\"",
+    );
+    assert_bad_scenario(
+        &text,
+        at(&text, "precision", "\"fp8"),
+        &["`cluster.precision`", "give either `peak_tflops`"],
+    );
+}

@@ -391,13 +391,17 @@ fn read_cluster(b: &mut Builder, doc: &mut Table) -> Result<(), Error> {
     cluster.finish(b.src, CLUSTER_KEYS, "[cluster]")
 }
 
-/// `peak_tflops` as given, or from the catalog by `gpu` and `precision` (default bf16); an
-/// explicit `peak_tflops` wins over the catalog.
+/// `peak_tflops` as given, or from the catalog by `gpu` and `precision` (default bf16); never
+/// both, since one of the two figures would be silently ignored.
 fn read_peak(b: &mut Builder, cluster: &mut Table) -> Result<(), Error> {
     let gpu = cluster.take("gpu");
     let precision = cluster.take("precision");
-    if b.read(cluster, Input::PeakTflops)? {
-        return Ok(());
+    if let Some(peak) = cluster.take("peak_tflops") {
+        let catalog = [("gpu", gpu), ("precision", precision)];
+        if let Some((key, value)) = catalog.into_iter().find_map(|(k, v)| Some((k, v?))) {
+            return Err(peak_conflict(b.src, key, value.span(), peak.span()));
+        }
+        return b.read_value(Input::PeakTflops, peak);
     }
     let Some(gpu) = gpu else {
         if let Some(p) = precision {
@@ -441,6 +445,31 @@ fn read_peak(b: &mut Builder, cluster: &mut Table) -> Result<(), Error> {
         Some(format!("{peak} (catalog: {name}, {format})")),
     );
     Ok(())
+}
+
+/// `peak_tflops` next to a catalog key, reported at whichever of the two comes second.
+fn peak_conflict(
+    src: &Source,
+    key: &str,
+    catalog_span: Range<usize>,
+    peak_span: Range<usize>,
+) -> Error {
+    let (span, label) = if catalog_span.start > peak_span.start {
+        (catalog_span, format!("`{key}` after `peak_tflops`"))
+    } else {
+        (peak_span, format!("`peak_tflops` after `{key}`"))
+    };
+    src.error(
+        span,
+        format!(
+            "`cluster.peak_tflops` and `cluster.{key}` both set the GPU's peak: one of them would be ignored"
+        ),
+        label,
+        Some(
+            "give either `peak_tflops` (a figure or a distribution) or `gpu` (with an optional `precision`, default bf16), not both"
+                .into(),
+        ),
+    )
 }
 
 /// `[cost]`: the GPU-hour price, and the optional cost lines, each all-or-nothing.
