@@ -444,3 +444,31 @@ fn peak_tflops_with_a_catalog_gpu_is_refused_not_silently_resolved() {
         &["`cluster.precision`", "give either `peak_tflops`"],
     );
 }
+
+#[test]
+fn a_published_figure_outside_its_metric_range_is_a_located_error() {
+    // A GPU-hour count of -1 passed calibrate and run with exit 0.
+    for (metric, value, range) in [
+        ("gpu_hours", "-1", "> 0"),
+        ("train_days", "0", "> 0"),
+        ("total_cost_usd", "-5e6", "> 0"),
+        ("labor_cost_usd", "-1", ">= 0"),
+    ] {
+        let text = format!(
+            "{BASE}\n[[published]]\nmetric = \"{metric}\"\nvalue = {value}\nsource = \"a report\"\n"
+        );
+        let line = text.lines().count() - 1;
+        assert_bad_scenario(
+            &text,
+            (line, 9),
+            &[&format!(
+                "a published `{metric}` must be {range}, got {value}"
+            )],
+        );
+    }
+    let text = format!("{BASE}\n[[published]]\nmetric = \"labor_cost_usd\"\nvalue = 0\n");
+    let dir = TempDir::new().unwrap();
+    let plan = dir.path().join("plan.toml");
+    fs::write(&plan, text).unwrap();
+    stdout_of(&["calibrate", path_str(&plan), "--runs", "1000"]);
+}

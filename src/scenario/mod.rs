@@ -747,6 +747,22 @@ fn read_published(
                 )
             })?;
             let number = reader::number(src, "published.value", v)?;
+            let domain = metric.domain();
+            if !domain.contains(number) {
+                return Err(src.error(
+                    v.span(),
+                    format!(
+                        "a published `{name}` must be {}, got {}",
+                        domain.describe(),
+                        &src.text[v.span()]
+                    ),
+                    format!("outside {}", domain.describe()),
+                    Some(
+                        "published figures are what a real run reported: train_flops, train_days, gpu_hours, compute_cost_usd and total_cost_usd are > 0; labor, the cost lines and interruptions are >= 0; effective_time_ratio is in (0, 1]"
+                            .into(),
+                    ),
+                ));
+            }
             let source = match t.take("source") {
                 Some(s) => reader::string(src, "published.source", s)?.to_string(),
                 None => String::new(),
