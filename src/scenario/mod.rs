@@ -610,6 +610,21 @@ fn read_correlations(
                 None,
             ));
         }
+        let usable = crate::sample::copula::max_abs_spearman();
+        if spearman.abs() > usable {
+            // Shown rounded toward 0, so that the figure suggested is itself usable.
+            let shown = (usable * 1e11).floor() / 1e11;
+            return Err(src.error(
+                rho_value.span(),
+                format!(
+                    "`spearman` = {spearman} is too close to ±1 to compute with: the largest usable magnitude is {shown:.11}"
+                ),
+                "too close to ±1",
+                Some(format!(
+                    "spearman must lie in [-{shown:.11}, {shown:.11}]: nearer ±1 the copula's matrix is singular to double precision"
+                )),
+            ));
+        }
         if out.iter().any(|c| (c.a, c.b) == pair || (c.b, c.a) == pair) {
             return Err(src.error(
                 between.span(),
