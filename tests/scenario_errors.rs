@@ -6,7 +6,9 @@ use std::fs;
 use tempfile::TempDir;
 
 mod common;
-use common::{assert_bad_scenario, flopcast, path_str, stderr_of_failure, stdout_of};
+use common::{
+    assert_bad_scenario, flopcast, flopcast_process, path_str, stderr_of_failure, stdout_of,
+};
 
 const BASE: &str = r#"name = "test plan"
 
@@ -471,4 +473,76 @@ fn a_published_figure_outside_its_metric_range_is_a_located_error() {
     let plan = dir.path().join("plan.toml");
     fs::write(&plan, text).unwrap();
     stdout_of(&["calibrate", path_str(&plan), "--runs", "1000"]);
+}
+
+#[test]
+fn a_scenario_that_is_not_utf8_is_located_at_its_first_bad_byte() {
+    // Used to say "stream did not contain valid UTF-8" with no line.
+    let dir = TempDir::new().unwrap();
+    let plan = dir.path().join("plan.toml");
+    // A Latin-1 é in `name` (byte 0xE9, where UTF-8 needs two bytes), and one in a comment.
+    let mut latin1_name = BASE.as_bytes().to_vec();
+    latin1_name[9] = 0xE9;
+    assert!(BASE.starts_with("name = \"test"));
+    let latin1_comment = [b"# caf\xff\n".as_slice(), BASE.as_bytes()].concat();
+    for (bytes, line, col) in [(latin1_name, 1, 10), (latin1_comment, 1, 6)] {
+        fs::write(&plan, &bytes).unwrap();
+        for command in ["run", "check"] {
+            let stderr = stderr_of_failure(flopcast().args([command, path_str(&plan)]));
+            assert!(
+                stderr.contains(&format!("plan.toml:{line}:{col}"))
+                    && stderr.contains("not valid UTF-8")
+                    && stderr.contains("must be UTF-8"),
+                "{command}: {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_scenario_path_that_is_not_a_regular_file_is_refused_without_opening_it() {
+    let dir = TempDir::new().unwrap();
+    let fifo = dir.path().join("pipe.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let folder = dir.path().join("folder.toml");
+    fs::create_dir(&folder).unwrap();
+    for (path, what) in [
+        (path_str(&fifo), "named pipe"),
+        (path_str(&folder), "directory"),
+        ("/dev/zero", "device"),
+    ] {
+        // A FIFO with no writer used to block forever in open().
+        let mut child = flopcast_process()
+            .args(["run", path, "--runs", "1000"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > std::time::Duration::from_secs(20) {
+                child.kill().unwrap();
+                panic!("{path}: still running after 20 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{path}: {stderr}");
+        assert!(
+            stderr.contains(what) && stderr.contains("must be a regular TOML file"),
+            "{path}: {stderr}"
+        );
+    }
+    // An already open pipe has its writer: standard input still works.
+    let out = flopcast()
+        .args(["check", "/dev/stdin"])
+        .write_stdin(BASE)
+        .assert()
+        .success();
+    drop(out);
 }
