@@ -67,7 +67,8 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     let file = opts.scenario.display().to_string();
     // Every value is read and checked before the first point is simulated.
     check_values(&base, &opts.sets)?;
-    check_memory(&base, opts, runs, &percentiles, &goals)?;
+    check_memory(&base, opts, runs, &percentiles, &goals)
+        .map_err(|e| e.with_runs_origin(super::runs_origin(&base, opts.runs)))?;
     let points = super::with_threads(opts.threads, || {
         (0..grid_points(&opts.sets))
             .map(|i| {

@@ -41,6 +41,8 @@ pub struct InputSpec {
 pub struct SimulationSettings {
     pub runs: Option<u64>,
     pub seed: Option<u64>,
+    /// The 1-based line where `runs` is written, for messages about a run count from the file.
+    pub runs_line: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -995,6 +997,7 @@ fn read_simulation(src: &Source, doc: &mut Table) -> Result<SimulationSettings, 
             ));
         }
         settings.runs = Some(runs);
+        settings.runs_line = Some(src.text[..v.span().start].matches('\n').count() + 1);
     }
     if let Some(v) = sim.take("seed") {
         settings.seed = Some(reader::count(src, "simulation.seed", v)?);

@@ -159,7 +159,8 @@ fn simulation_settings_read() {
         s.simulation,
         SimulationSettings {
             runs: Some(1_000_000),
-            seed: Some(7)
+            seed: Some(7),
+            runs_line: Some(BASE.lines().count() + 2),
         }
     );
 }
