@@ -110,12 +110,34 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// Text from a scenario file made visible for a terminal: each control character (an escape
+/// sequence could clear or rewrite the screen) shown as its Unicode control picture, one
+/// character for one so the caret under the source line stays in its column. Line breaks stay.
+fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
+            '\u{7f}' => '\u{2421}',
+            c if c.is_control() => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (line, col) = self.line_col();
-        writeln!(f, "{}", self.message)?;
-        writeln!(f, "  --> {}:{}:{}", self.path.display(), line, col)?;
-        let text = self.source.lines().nth(line - 1).unwrap_or("");
+        writeln!(f, "{}", visible(&self.message))?;
+        writeln!(
+            f,
+            "  --> {}:{}:{}",
+            visible(&self.path.display().to_string()),
+            line,
+            col
+        )?;
+        let text = visible(self.source.lines().nth(line - 1).unwrap_or(""));
+        let text = text.as_str();
         let gutter = line.to_string().len();
         let pad = " ".repeat(gutter);
         writeln!(f, "{pad} |")?;
@@ -133,10 +155,10 @@ impl fmt::Display for Diagnostic {
             "{pad} | {}{} {}",
             " ".repeat(col - 1),
             "^".repeat(width),
-            self.label
+            visible(&self.label)
         )?;
         if let Some(help) = &self.help {
-            write!(f, "\n{pad} |\n{pad} = help: {help}")?;
+            write!(f, "\n{pad} |\n{pad} = help: {}", visible(help))?;
         }
         Ok(())
     }
@@ -168,6 +190,23 @@ mod tests {
         assert!(text.contains("3 | mfu = 1.5"), "{text}");
         assert!(text.contains("  |       ^^^ here"), "{text}");
         assert!(text.contains("= help: fix it"), "{text}");
+    }
+
+    #[test]
+    fn control_characters_in_the_file_are_shown_not_sent_to_the_terminal() {
+        let src = "name = \"bad\u{1b}[2J\u{7}\"\n";
+        let start = src.find('[').unwrap();
+        let text = diag(src, start..start + 1).to_string();
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("1 | name = \"bad\u{241b}[2J\u{2407}\""),
+            "{text}"
+        );
+        // The caret stays under the character it points at.
+        assert!(text.contains("  |             ^ here"), "{text}");
     }
 
     #[test]

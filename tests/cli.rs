@@ -184,7 +184,10 @@ fn reproduces_the_articles_point_estimate() {
         "{out}"
     );
     let csv = read_summary_csv(&path);
-    assert_eq!(csv.header, "metric,mean,sd,p5,p10,p25,p50,p75,p90,p95");
+    assert_eq!(
+        csv.header,
+        "metric,mean,sd,p5,p10,p25,p50,p75,p90,p95,ci95_half_width,percentile_ci_min_coverage"
+    );
     // columns: mean, sd, p5, p10, p25, p50, ...
     let (mean, sd, p50) = (0, 1, 5);
     assert_close(
@@ -227,8 +230,9 @@ fn reproduces_the_articles_point_estimate() {
             values[sd], 0.0,
             "{metric}: every run is the same, so sd = 0"
         );
-        for (i, v) in values.iter().enumerate().skip(2) {
-            assert_close(&format!("{metric} column {i}"), *v, values[mean], 1e-12);
+        let percentiles = &values[2..values.len() - 2];
+        for (i, v) in percentiles.iter().enumerate() {
+            assert_close(&format!("{metric} percentile {i}"), *v, values[mean], 1e-12);
         }
     }
 }
@@ -242,7 +246,12 @@ fn assert_csv_shape(csv: &SummaryCsv, header: &str) {
     assert_eq!(names, METRICS);
     for (metric, values) in &csv.rows {
         assert!(values[1] >= 0.0, "{metric}: sd >= 0");
-        let pct = &values[2..];
+        // After the percentiles: the row's ±95% half-width and the least interval coverage.
+        let (pct, tail) = values[2..].split_at(values.len() - 4);
+        assert!(
+            tail[0] >= 0.0 && (0.0..=1.0).contains(&tail[1]),
+            "{metric}: {tail:?}"
+        );
         assert!(
             pct.windows(2).all(|w| w[0] <= w[1]),
             "{metric}: percentiles must not decrease: {pct:?}"
@@ -256,7 +265,10 @@ fn csv_has_the_default_percentile_columns_and_metric_rows() {
     let path = dir.path().join("bands.csv");
     stdout_of(&["run", LLAMA, "--runs", "20000", "--csv", path_str(&path)]);
     let csv = read_summary_csv(&path);
-    assert_csv_shape(&csv, "metric,mean,sd,p5,p10,p25,p50,p75,p90,p95");
+    assert_csv_shape(
+        &csv,
+        "metric,mean,sd,p5,p10,p25,p50,p75,p90,p95,ci95_half_width,percentile_ci_min_coverage",
+    );
     assert!(
         csv.row("train_days")[1] > 0.0,
         "train_days varies in this scenario"
@@ -282,7 +294,10 @@ fn csv_follows_the_requested_percentiles() {
         "--csv",
         path_str(&path),
     ]);
-    assert_csv_shape(&read_summary_csv(&path), "metric,mean,sd,p1,p2.5,p50,p99");
+    assert_csv_shape(
+        &read_summary_csv(&path),
+        "metric,mean,sd,p1,p2.5,p50,p99,ci95_half_width,percentile_ci_min_coverage",
+    );
 
     // Unsorted and repeated percentiles come out sorted and once.
     stdout_of(&[
@@ -295,7 +310,10 @@ fn csv_follows_the_requested_percentiles() {
         "--csv",
         path_str(&path),
     ]);
-    assert_csv_shape(&read_summary_csv(&path), "metric,mean,sd,p1,p50,p99");
+    assert_csv_shape(
+        &read_summary_csv(&path),
+        "metric,mean,sd,p1,p50,p99,ci95_half_width,percentile_ci_min_coverage",
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -325,7 +343,7 @@ fn json_has_the_documented_fields() {
         path_str(&path),
     ]);
     let doc = read_json(&path);
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     assert_eq!(doc["flopcast_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(doc["scenario"]["name"], "Llama 3.1 405B pre-training");
     assert_eq!(doc["scenario"]["file"], LLAMA);
@@ -1143,9 +1161,9 @@ fn check_describes_inputs_and_the_flaw_of_averages() {
         "a fixed input is listed as fixed:\n{out}"
     );
     assert!(out.contains("(default)"), "defaults are marked:\n{out}");
-    assert!(out.contains("simulating 50,000 runs"), "{out}");
+    assert!(out.contains("mean of 50,000 simulated runs"), "{out}");
     assert!(
-        out.contains("at medians") && out.contains("MC mean"),
+        out.contains("at means") && out.contains("MC mean") && out.contains("at medians"),
         "{out}"
     );
     for metric in [

@@ -6,25 +6,10 @@ use std::fs;
 use tempfile::TempDir;
 
 mod common;
-use common::{LLAMA, assert_bad_scenario, flopcast, path_str, stdout_of};
-
-const BASE: &str = r#"name = "test plan"
-
-[model]
-params = 405e9
-tokens = 15.6e12
-
-[cluster]
-gpus = 16384
-peak_tflops = 989
-mfu = 0.4
-
-[cost]
-gpu_hour_usd = 2
-"#;
+use common::{LLAMA, assert_bad_scenario, flopcast, minimal_with, path_str, stdout_of};
 
 fn with_price(value: &str) -> String {
-    BASE.replace("gpu_hour_usd = 2", &format!("gpu_hour_usd = {value}"))
+    minimal_with("gpu_hour_usd = 2", &format!("gpu_hour_usd = {value}"))
 }
 
 /// stderr of a command-line error (exit 2).

@@ -6,28 +6,15 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::flopcast;
+use common::{MINIMAL, flopcast, minimal_with};
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-const BASE: &str = r#"name = "t"
-[model]
-params = 405e9
-tokens = 15.6e12
-[cluster]
-gpus = 16384
-peak_tflops = 989
-mfu = 0.4
-[cost]
-gpu_hour_usd = 2
-"#;
-
-/// Writes BASE with `from` replaced by `to` into a new directory.
+/// Writes the minimal scenario with `from` replaced by `to` into a new directory.
 fn scenario(from: &str, to: &str) -> (TempDir, String) {
-    assert_eq!(BASE.matches(from).count(), 1, "{from:?} occurs once");
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("plan.toml");
-    fs::write(&path, BASE.replacen(from, to, 1)).unwrap();
+    fs::write(&path, minimal_with(from, to)).unwrap();
     let path = path.to_str().unwrap().to_string();
     (dir, path)
 }
@@ -70,7 +57,7 @@ fn run_with_csv(dir: &Path, path: &str) -> String {
 fn a_cluster_too_large_for_floating_point_is_refused_not_zero_days() {
     let (dir, path) = scenario("gpus = 16384", "gpus = 1e300");
     let err = run_with_csv(dir.path(), &path);
-    assert!(err.contains(&format!("{path}:6:8")), "{err}");
+    assert!(err.contains(&format!("{path}:8:8")), "{err}");
     assert!(
         err.contains("gpus × peak_tflops × 1e12 × mfu overflows"),
         "{err}"
@@ -85,7 +72,7 @@ fn a_lognormal_whose_draws_are_infinite_is_refused() {
         r#"peak_tflops = { dist = "lognormal", mu = 1000, sigma = 1 }"#,
     );
     let err = run_with_csv(dir.path(), &path);
-    assert!(err.contains(&format!("{path}:7:15")), "{err}");
+    assert!(err.contains(&format!("{path}:9:15")), "{err}");
     assert!(err.contains("`cluster.peak_tflops`"), "{err}");
     assert!(err.contains("overflows (inf"), "{err}");
 }
@@ -100,7 +87,7 @@ fn a_price_that_makes_the_cost_overflow_is_refused_in_every_subcommand() {
             args.extend(["-o", out.to_str().unwrap()]);
         }
         let err = refusal(dir.path(), &args);
-        assert!(err.contains(&format!("{path}:10:16")), "{command}: {err}");
+        assert!(err.contains(&format!("{path}:13:16")), "{command}: {err}");
         assert!(
             err.contains("compute_cost_usd = gpu_hours × gpu_hour_usd overflows"),
             "{err}"
@@ -111,7 +98,7 @@ fn a_price_that_makes_the_cost_overflow_is_refused_in_every_subcommand() {
 #[test]
 fn a_divisor_reaching_so_close_to_zero_that_costs_overflow_is_refused() {
     // At mfu = 1e-290 the run would take about 1e283 days: the cost overflows at $1e20 an hour.
-    let text = BASE
+    let text = MINIMAL
         .replace(
             "mfu = 0.4",
             r#"mfu = { dist = "uniform", min = 1e-290, max = 0.5 }"#,
@@ -122,7 +109,7 @@ fn a_divisor_reaching_so_close_to_zero_that_costs_overflow_is_refused() {
     fs::write(&path, text).unwrap();
     let path = path.to_str().unwrap();
     let err = run_with_csv(dir.path(), path);
-    assert!(err.contains(&format!("{path}:8:7")), "{err}");
+    assert!(err.contains(&format!("{path}:10:7")), "{err}");
     assert!(
         err.contains("`cluster.mfu` can draw values down to 1e-290"),
         "{err}"
@@ -133,7 +120,7 @@ fn a_divisor_reaching_so_close_to_zero_that_costs_overflow_is_refused() {
 fn an_overflow_only_some_runs_reach_names_the_first_run_and_its_inputs() {
     // Each input alone stays in range (the other at its median); in a quarter of the runs
     // both are at 1e200 and the cost overflows.
-    let text = BASE
+    let text = MINIMAL
         .replace(
             "tokens = 15.6e12",
             r#"tokens = { dist = "discrete", values = [15.6e12, 1e200], weights = [1, 1] }"#,
@@ -150,11 +137,11 @@ fn an_overflow_only_some_runs_reach_names_the_first_run_and_its_inputs() {
     assert!(err.starts_with("error: run "), "{err}");
     assert!(err.contains("overflows"), "{err}");
     assert!(
-        err.contains(&format!("{path}:4: `model.tokens` = ")),
+        err.contains(&format!("{path}:5: `model.tokens` = ")),
         "{err}"
     );
     assert!(
-        err.contains(&format!("{path}:10: `cost.gpu_hour_usd` = ")),
+        err.contains(&format!("{path}:13: `cost.gpu_hour_usd` = ")),
         "{err}"
     );
     assert!(
@@ -208,6 +195,6 @@ fn a_lognormal_too_wide_for_floating_point_is_refused_where_it_is_written() {
         r#"gpus = { dist = "lognormal", median = 1000, sigma = 400, lower = 1 }"#,
     );
     let err = run_with_csv(dir.path(), &path);
-    assert!(err.contains(&format!("{path}:6:8")), "{err}");
+    assert!(err.contains(&format!("{path}:8:8")), "{err}");
     assert!(err.contains("`cluster.gpus` can draw values"), "{err}");
 }

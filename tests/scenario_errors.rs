@@ -7,28 +7,12 @@ use tempfile::TempDir;
 
 mod common;
 use common::{
-    assert_bad_scenario, flopcast, flopcast_process, path_str, stderr_of_failure, stdout_of,
+    MINIMAL, assert_bad_scenario, flopcast, flopcast_process, minimal_with, path_str,
+    stderr_of_failure, stdout_of,
 };
 
-const BASE: &str = r#"name = "test plan"
-
-[model]
-params = 405e9
-tokens = 15.6e12
-
-[cluster]
-gpus = 16384
-peak_tflops = 989
-mfu = 0.4
-
-[cost]
-gpu_hour_usd = 2
-"#;
-
-/// BASE with `from` (which must occur once) replaced by `to`.
 fn with(from: &str, to: &str) -> String {
-    assert_eq!(BASE.matches(from).count(), 1, "{from:?} occurs once");
-    BASE.replacen(from, to, 1)
+    minimal_with(from, to)
 }
 
 /// 1-based line of the first line containing `needle`, and column 1 + `col_of`'s offset in it.
@@ -57,7 +41,7 @@ fn a_to_b_with_a_subnormal_end_is_a_located_error_in_every_subcommand() {
     let plan = dir.path().join("plan.toml");
     fs::write(&plan, &text).unwrap();
     let other = dir.path().join("other.toml");
-    fs::write(&other, BASE).unwrap();
+    fs::write(&other, MINIMAL).unwrap();
     let html = dir.path().join("r.html");
     let (p, o, h) = (path_str(&plan), path_str(&other), path_str(&html));
     let commands: [&[&str]; 6] = [
@@ -231,7 +215,7 @@ fn a_misnamed_required_key_is_reported_as_unknown_with_its_suggestion() {
 
 #[test]
 fn unknown_keys_come_before_missing_ones_in_every_section() {
-    // (edit of BASE, the unknown key as written, what the message names)
+    // (edit of MINIMAL, the unknown key as written, what the message names)
     let cases: &[(&str, &str, &str, &[&str])] = &[
         (
             "[model]",
@@ -352,8 +336,8 @@ fn a_too_deep_table_header_is_reported_on_its_own_line() {
         format!("[{}]\nx = 1\n", vec!["a"; 100_000].join(".")),
         format!("{} = 1\n", vec!["a"; 1_000].join(".")),
     ] {
-        let text = format!("{BASE}\n{deep}");
-        let line = BASE.lines().count() + 2;
+        let text = format!("{MINIMAL}\n{deep}");
+        let line = MINIMAL.lines().count() + 2;
         let stderr = assert_bad_scenario(
             &text,
             (line, 1),
@@ -363,13 +347,13 @@ fn a_too_deep_table_header_is_reported_on_its_own_line() {
     }
     // Nested arrays and inline tables already carried their position.
     let arrays = format!(
-        "{BASE}\nx = {}{}\n",
+        "{MINIMAL}\nx = {}{}\n",
         "[".repeat(100_000),
         "]".repeat(100_000)
     );
     let stderr = stderr_of_failure(flopcast().args(["check", "/dev/stdin"]).write_stdin(arrays));
     assert!(
-        stderr.contains(&format!("stdin:{}:", BASE.lines().count() + 2)),
+        stderr.contains(&format!("stdin:{}:", MINIMAL.lines().count() + 2)),
         "{}",
         &stderr[..300]
     );
@@ -457,7 +441,7 @@ fn a_published_figure_outside_its_metric_range_is_a_located_error() {
         ("labor_cost_usd", "-1", ">= 0"),
     ] {
         let text = format!(
-            "{BASE}\n[[published]]\nmetric = \"{metric}\"\nvalue = {value}\nsource = \"a report\"\n"
+            "{MINIMAL}\n[[published]]\nmetric = \"{metric}\"\nvalue = {value}\nsource = \"a report\"\n"
         );
         let line = text.lines().count() - 1;
         assert_bad_scenario(
@@ -468,7 +452,7 @@ fn a_published_figure_outside_its_metric_range_is_a_located_error() {
             )],
         );
     }
-    let text = format!("{BASE}\n[[published]]\nmetric = \"labor_cost_usd\"\nvalue = 0\n");
+    let text = format!("{MINIMAL}\n[[published]]\nmetric = \"labor_cost_usd\"\nvalue = 0\n");
     let dir = TempDir::new().unwrap();
     let plan = dir.path().join("plan.toml");
     fs::write(&plan, text).unwrap();
@@ -481,10 +465,10 @@ fn a_scenario_that_is_not_utf8_is_located_at_its_first_bad_byte() {
     let dir = TempDir::new().unwrap();
     let plan = dir.path().join("plan.toml");
     // A Latin-1 é in `name` (byte 0xE9, where UTF-8 needs two bytes), and one in a comment.
-    let mut latin1_name = BASE.as_bytes().to_vec();
+    let mut latin1_name = MINIMAL.as_bytes().to_vec();
     latin1_name[9] = 0xE9;
-    assert!(BASE.starts_with("name = \"test"));
-    let latin1_comment = [b"# caf\xff\n".as_slice(), BASE.as_bytes()].concat();
+    assert!(MINIMAL.starts_with("name = \"test"));
+    let latin1_comment = [b"# caf\xff\n".as_slice(), MINIMAL.as_bytes()].concat();
     for (bytes, line, col) in [(latin1_name, 1, 10), (latin1_comment, 1, 6)] {
         fs::write(&plan, &bytes).unwrap();
         for command in ["run", "check"] {
@@ -541,7 +525,7 @@ fn a_scenario_path_that_is_not_a_regular_file_is_refused_without_opening_it() {
     // An already open pipe has its writer: standard input still works.
     let out = flopcast()
         .args(["check", "/dev/stdin"])
-        .write_stdin(BASE)
+        .write_stdin(MINIMAL)
         .assert()
         .success();
     drop(out);

@@ -87,7 +87,7 @@ fn every_measure_ranks_a_known_order() {
     assert_eq!(rows[1][0], "cost.gpu_hour_usd");
     assert_eq!(rows[2][0], "team.salary_usd");
     let num = |r: usize, name: &str| rows[r][col(name)].parse::<f64>().unwrap();
-    for measure in ["st", "s1", "spearman", "variance_share"] {
+    for measure in ["st", "s1", "spearman", "spearman_sq_share"] {
         assert!(num(1, measure) > num(2, measure), "{measure}");
     }
     let swing = |r: usize| (num(r, "tornado_high") - num(r, "tornado_low")).abs();
@@ -127,7 +127,7 @@ fn sensitivity_files_have_their_columns_and_do_not_depend_on_threads() {
         .unwrap()
         .to_string();
     assert!(header.starts_with(
-        "input,s1,s1_lo,s1_hi,st,st_lo,st_hi,spearman,variance_share,tornado_low,tornado_high"
+        "input,s1,s1_lo,s1_hi,st,st_lo,st_hi,spearman,spearman_sq_share,tornado_low,tornado_high"
     ));
     assert!(
         header.ends_with("budget_p_exceed_high_quartile"),
@@ -179,7 +179,14 @@ fn a_sweep_over_one_value_reproduces_run_exactly() {
     let sweep = csv_rows(&sweep_csv);
     assert_eq!(sweep.len(), 2, "one point");
     for row in &run[1..] {
-        for (j, stat) in run[0].iter().enumerate().skip(1) {
+        // The sweep carries the mean, sd and percentiles of each point, not the run's
+        // Monte Carlo error columns.
+        let stats = run[0]
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, s)| *s != "ci95_half_width" && *s != "percentile_ci_min_coverage");
+        for (j, stat) in stats {
             let column = format!("{}_{stat}", row[0]);
             let k = sweep[0]
                 .iter()
@@ -500,6 +507,15 @@ fn run_plots_are_svg_with_the_computed_percentiles_marked() {
         let metric = &row[0];
         let svg = fs::read_to_string(plots.join(format!("{metric}_histogram.svg"))).unwrap();
         let doc = roxmltree::Document::parse(&svg).unwrap();
+        if row[2] == "0" {
+            // Every run the same: the chart says so instead of plotting.
+            let constant = doc
+                .descendants()
+                .find_map(|n| n.attribute("data-constant"))
+                .unwrap_or_else(|| panic!("{metric}: a constant chart"));
+            assert_eq!(constant, row[1], "{metric}");
+            continue;
+        }
         let class = |c: &str| {
             doc.descendants()
                 .find(|n| n.attribute("class") == Some(c))
@@ -588,7 +604,7 @@ fn study_plots_carry_the_reported_numbers() {
         Some("cost.gpu_hour_usd"),
         "widest swing first"
     );
-    assert!(plots.join("variance_share.svg").exists());
+    assert!(plots.join("spearman_sq_share.svg").exists());
 
     stdout_of(&[
         "sweep",

@@ -45,8 +45,10 @@ pub fn spearman(x: &[f64], y_ranks: &[f64]) -> f64 {
     pearson(&ranks(x), y_ranks)
 }
 
-/// Squared correlations normalised to sum to 1 (all zeros stay zeros).
-pub fn variance_shares(correlations: &[f64]) -> Vec<f64> {
+/// Squared rank correlations normalised to sum to 1 (all zeros stay zeros): a ranking aid, not
+/// a decomposition of the output's variance. Correlated inputs each carry the part of the output
+/// they move together, so their shares count it twice; interactions count nowhere.
+pub fn spearman_sq_shares(correlations: &[f64]) -> Vec<f64> {
     let total: f64 = correlations.iter().map(|r| r * r).sum();
     correlations
         .iter()
@@ -75,9 +77,9 @@ mod tests {
 
     #[test]
     fn shares_sum_to_one() {
-        let s = variance_shares(&[0.8, -0.4, 0.2]);
+        let s = spearman_sq_shares(&[0.8, -0.4, 0.2]);
         assert!((s.iter().sum::<f64>() - 1.0).abs() < 1e-12);
         assert!((s[0] - 0.64 / 0.84).abs() < 1e-12);
-        assert_eq!(variance_shares(&[0.0, 0.0]), vec![0.0, 0.0]);
+        assert_eq!(spearman_sq_shares(&[0.0, 0.0]), vec![0.0, 0.0]);
     }
 }

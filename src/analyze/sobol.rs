@@ -19,7 +19,8 @@ use rayon::prelude::*;
 use super::sorted_quantile;
 use crate::sample::saltelli::SaltelliPlan;
 
-/// Indices of one input for one output, each with its bootstrap 95% interval.
+/// Indices of one input for one output, each with its bootstrap 95% interval (NaN bounds when
+/// the study drew no bootstrap replicates: a point estimate is not an interval of zero width).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct SobolIndex {
     pub s1: f64,
@@ -114,8 +115,7 @@ pub fn indices_of_every_output(
 fn combine(point: &Estimate, replicates: &[&Estimate]) -> Vec<SobolIndex> {
     let interval = |pick: &dyn Fn(&Estimate) -> f64| {
         if replicates.is_empty() {
-            let v = pick(point);
-            return (v, v);
+            return (f64::NAN, f64::NAN);
         }
         let mut v: Vec<f64> = replicates.iter().map(|e| pick(e)).collect();
         v.sort_by(f64::total_cmp);

@@ -56,8 +56,40 @@ pub fn histogram(data: &[f64], bins: usize) -> Histogram {
     h
 }
 
+/// The value of an output that is the same in every run, if it is.
+fn constant_value(data: &[f64]) -> Option<f64> {
+    let first = *data.first()?;
+    data.iter().all(|&x| x == first).then_some(first)
+}
+
+/// "$77.65M", "3.791e25 FLOP", "75.83 days": money and ratios carry their unit already.
+fn with_unit(unit: crate::model::Unit, value: f64) -> String {
+    match unit {
+        crate::model::Unit::Usd | crate::model::Unit::Ratio => human(unit, value),
+        _ => format!("{} {}", human(unit, value), unit_label(unit)),
+    }
+}
+
+/// In place of a chart of an output that never varies (an empty plot with its markers piled on
+/// one line): the title and its one value.
+fn constant_svg(title: &str, metric: Metric, value: f64, runs: usize) -> String {
+    svg::Canvas::message(
+        title,
+        &format!(
+            "constant: {} in all {} runs, nothing to plot",
+            with_unit(metric.unit(), value),
+            crate::report::group_thousands(runs as u64)
+        ),
+        &format!(r#"data-constant="{value}""#),
+    )
+}
+
 /// A histogram of one output with P5, P50 and P95 marked.
 pub fn histogram_svg(scenario: &str, metric: Metric, data: &[f64]) -> String {
+    let title = format!("{scenario}: {}", metric.name());
+    if let Some(value) = constant_value(data) {
+        return constant_svg(&title, metric, value, data.len());
+    }
     let h = histogram(data, 60);
     let n = data.len() as f64;
     let marks = stats::summarize(data, &[5.0, 50.0, 95.0]).percentiles;
@@ -68,13 +100,8 @@ pub fn histogram_svg(scenario: &str, metric: Metric, data: &[f64]) -> String {
     };
     let top = h.counts.iter().copied().max().unwrap_or(1) as f64 / n;
     let unit = metric.unit();
-    let mut c = Canvas::new(
-        &format!("{scenario}: {}", metric.name()),
-        lo,
-        hi,
-        0.0,
-        top * 1.1,
-    );
+    // Headroom above the tallest bar for three rows of marker labels.
+    let mut c = Canvas::new(&title, lo, hi, 0.0, top * 1.2);
     c.axes(
         &format!("{} ({})", metric.name(), unit_label(unit)),
         "share of runs per bin",
@@ -134,6 +161,10 @@ pub fn exceedance_svg(
     data: &[f64],
     limit: Option<(f64, Probability)>,
 ) -> String {
+    let title = format!("{scenario}: chance {} exceeds x", metric.name());
+    if let Some(value) = constant_value(data) {
+        return constant_svg(&title, metric, value, data.len());
+    }
     let n = data.len();
     let steps = 200;
     let ranks: Vec<usize> = (0..=steps)
@@ -148,13 +179,7 @@ pub fn exceedance_svg(
         (lo - 0.5, lo + 0.5)
     };
     let unit = metric.unit();
-    let mut c = Canvas::new(
-        &format!("{scenario}: chance {} exceeds x", metric.name()),
-        lo,
-        hi,
-        0.0,
-        1.0,
-    );
+    let mut c = Canvas::new(&title, lo, hi, 0.0, 1.0);
     c.axes(
         &format!("{} ({})", metric.name(), unit_label(unit)),
         "P(exceeds)",
@@ -256,9 +281,22 @@ pub fn bars_svg(
     }
     let pad = (hi - lo).abs().max(1e-12) * 0.05;
     let rows = labels.len().max(1) as f64;
+    // A reference line's label sits at the top of the plot: leave 20 px there free of bars.
+    let headroom = if reference.is_some() {
+        20.0 * rows / (svg::PLOT_HEIGHT - 20.0)
+    } else {
+        0.0
+    };
     // Row labels at about 6.5 px a character at 11 px.
     let left = 16.0 + 6.5 * labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
-    let mut c = Canvas::with_left_margin(title, left.max(90.0), lo - pad, hi + pad, 0.0, rows);
+    let mut c = Canvas::with_left_margin(
+        title,
+        left.max(90.0),
+        lo - pad,
+        hi + pad,
+        0.0,
+        rows + headroom,
+    );
     c.axes(x_title, "", x_label, &|_| String::new());
     let band = (c.y.map(0.0) - c.y.map(1.0)).abs();
     let thickness = band * 0.7 / series.len().max(1) as f64;
@@ -332,6 +370,16 @@ pub fn fan_svg(
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
         (l.min(v), h.max(v))
     });
+    if lo == hi {
+        return svg::Canvas::message(
+            title,
+            &format!(
+                "constant: {} at every point, nothing to plot",
+                with_unit(unit, lo)
+            ),
+            &format!(r#"data-constant="{lo}""#),
+        );
+    }
     let pad = (hi - lo).abs().max(1e-12) * 0.08;
     let n = points.len();
     let mut c = Canvas::new(title, -0.5, n as f64 - 0.5, lo - pad, hi + pad);
@@ -418,6 +466,11 @@ pub fn fan_svg(
 
 /// Two distributions of one output as step outlines on shared bins.
 pub fn overlay_svg(title: &str, metric: Metric, a: (&str, &[f64]), b: (&str, &[f64])) -> String {
+    if let (Some(x), Some(y)) = (constant_value(a.1), constant_value(b.1))
+        && x == y
+    {
+        return constant_svg(title, metric, x, a.1.len());
+    }
     let bins = 60;
     let both: Vec<f64> = a.1.iter().chain(b.1).copied().collect();
     let h = histogram(&both, bins);
@@ -537,12 +590,98 @@ mod tests {
         assert_eq!(title.text(), Some("S: train_days"));
     }
 
+    fn constant_message(svg: &str) -> Option<(f64, String)> {
+        let doc = roxmltree::Document::parse(svg).unwrap();
+        let n = doc
+            .descendants()
+            .find(|n| n.has_attribute("data-constant"))?;
+        Some((
+            n.attribute("data-constant").unwrap().parse().unwrap(),
+            n.text().unwrap().to_string(),
+        ))
+    }
+
     #[test]
-    fn constant_data_still_draws() {
-        let svg = histogram_svg("S", Metric::TrainFlops, &[3.0; 100]);
-        assert!(roxmltree::Document::parse(&svg).is_ok());
-        let svg = exceedance_svg("S", Metric::TrainFlops, &[3.0; 100], None);
-        assert!(roxmltree::Document::parse(&svg).is_ok());
+    fn an_output_that_never_varies_is_said_to_be_constant_not_plotted() {
+        let data = [3.791e25; 100];
+        for svg in [
+            histogram_svg("S", Metric::TrainFlops, &data),
+            exceedance_svg("S", Metric::TrainFlops, &data, None),
+            overlay_svg("S", Metric::TrainFlops, ("A", &data), ("B", &data)),
+            fan_svg(
+                "S",
+                "k",
+                &["1".into(), "2".into()],
+                &vec![vec![(5.0, 3.791e25), (95.0, 3.791e25)]; 2],
+                Metric::TrainFlops,
+            ),
+        ] {
+            let (value, text) = constant_message(&svg).expect("a constant message");
+            assert_eq!(value, 3.791e25);
+            assert!(text.starts_with("constant: 3.791e25 FLOP"), "{text}");
+            assert!(
+                !svg.contains("data-percentile"),
+                "no markers on an empty plot"
+            );
+        }
+        assert!(constant_message(&histogram_svg("S", Metric::TrainDays, &sample())).is_none());
+    }
+
+    /// The (x, y, text) of every marker label.
+    fn marker_labels(svg: &str) -> Vec<(f64, f64, String)> {
+        let doc = roxmltree::Document::parse(svg).unwrap();
+        doc.descendants()
+            .filter(|n| n.attribute("class") == Some("marker"))
+            .map(|g| {
+                let t = g.children().find(|c| c.has_tag_name("text")).unwrap();
+                let num = |a| t.attribute(a).unwrap().parse::<f64>().unwrap();
+                (num("x"), num("y"), t.text().unwrap().to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn marker_labels_that_would_overlap_go_to_separate_rows() {
+        // Almost every run the same: P5, P50 and P95 fall on one line.
+        let mut data = vec![10.0; 10_000];
+        data[0] = 9.0;
+        data[9_999] = 11.0;
+        let labels = marker_labels(&histogram_svg("S", Metric::TrainDays, &data));
+        assert_eq!(labels.len(), 3);
+        let rows: std::collections::BTreeSet<i64> =
+            labels.iter().map(|l| l.1.round() as i64).collect();
+        assert_eq!(rows.len(), 3, "{labels:?}");
+    }
+
+    #[test]
+    fn the_tornado_reference_label_clears_the_top_bar() {
+        // Ten rows, as a scenario with ten uncertain inputs has: thin bands, the top bar close
+        // to the top of the plot.
+        let labels: Vec<String> = (0..10).map(|i| format!("input {i}")).collect();
+        let svg = bars_svg(
+            "T",
+            &labels,
+            &[BarSeries {
+                name: "s",
+                colour: "#000",
+                spans: (0..10).map(|i| (1.0 + 0.1 * i as f64, 3.0)).collect(),
+                intervals: None,
+            }],
+            "x",
+            &|v| format!("{v}"),
+            Some((2.0, "all inputs at their medians")),
+        );
+        let label_y = marker_labels(&svg)[0].1;
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let top_bar = doc
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("bar"))
+            .map(|n| n.attribute("y").unwrap().parse::<f64>().unwrap())
+            .fold(f64::INFINITY, f64::min);
+        assert!(
+            label_y + 3.0 < top_bar,
+            "label baseline {label_y}, top bar {top_bar}"
+        );
     }
 
     #[test]

@@ -9,6 +9,12 @@ const LEFT: f64 = 90.0;
 const RIGHT: f64 = 24.0;
 const TOP: f64 = 48.0;
 const BOTTOM: f64 = 56.0;
+/// Height of the plot area between the axes.
+pub const PLOT_HEIGHT: f64 = HEIGHT - TOP - BOTTOM;
+/// Marker labels: font size, a generous width per character, and the step between label rows.
+const LABEL_FONT: f64 = 11.0;
+const LABEL_CHAR_WIDTH: f64 = 6.5;
+const LABEL_ROW: f64 = 13.0;
 
 /// A linear map from data to pixels.
 #[derive(Debug, Clone, Copy)]
@@ -51,13 +57,27 @@ pub struct Canvas {
     body: String,
     pub x: Scale,
     pub y: Scale,
+    /// Marker labels placed so far: (left, right, row), so the next one can avoid them.
+    labels: Vec<(f64, f64, usize)>,
 }
 
+/// Text for SVG and HTML, in element content or a quoted attribute: markup characters as
+/// entities, and the control characters that XML forbids (and that could rewrite a terminal
+/// the file is printed to) dropped; line breaks and tabs become spaces.
 pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(text.len());
+    for c in crate::report::printable(text).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\u{FFFE}' | '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 impl Canvas {
@@ -96,7 +116,21 @@ impl Canvas {
                 from: HEIGHT - BOTTOM,
                 to: TOP,
             },
+            labels: Vec::new(),
         }
+    }
+
+    /// A chart of something that has one value: its title and a line saying so, no plot.
+    pub fn message(title: &str, message: &str, data: &str) -> String {
+        let mut c = Canvas::new(title, 0.0, 1.0, 0.0, 1.0);
+        let _ = write!(
+            c.body,
+            r##"<text class="message" {data} x="{}" y="{}" text-anchor="middle" font-size="14" fill="#444">{}</text>"##,
+            WIDTH / 2.0,
+            HEIGHT / 2.0,
+            escape(message)
+        );
+        c.finish()
     }
 
     pub fn raw(&mut self, svg: &str) {
@@ -149,16 +183,33 @@ impl Canvas {
     }
 
     /// A vertical marker line across the plot at data x, labelled at the top; `data` holds
-    /// attributes (e.g. `data-percentile="5"`) that name what it marks.
+    /// attributes (e.g. `data-percentile="5"`) that name what it marks. A label goes right of
+    /// its line, or left of it when it would leave the plot, and one row lower for each label
+    /// it would otherwise overlap.
     pub fn vline(&mut self, x: f64, label: &str, colour: &str, data: &str) {
         let px = self.x.map(x);
+        let width = LABEL_CHAR_WIDTH * label.chars().count() as f64;
+        let (left, anchor, text_x) = if px + 3.0 + width <= self.x.to {
+            (px + 3.0, "start", px + 3.0)
+        } else {
+            (px - 3.0 - width, "end", px - 3.0)
+        };
+        let right = left + width;
+        let row = (0..)
+            .find(|&r| {
+                !self
+                    .labels
+                    .iter()
+                    .any(|&(l, h, lr)| lr == r && left < h + 4.0 && l < right + 4.0)
+            })
+            .expect("some row is free");
+        self.labels.push((left, right, row));
         let _ = write!(
             self.body,
-            r##"<g class="marker" {data}><line x1="{px:.1}" y1="{:.1}" x2="{px:.1}" y2="{:.1}" stroke="{colour}" stroke-width="1.5" stroke-dasharray="5 3"/><text x="{:.1}" y="{:.1}" font-size="11" fill="{colour}">{}</text></g>"##,
+            r##"<g class="marker" {data}><line x1="{px:.1}" y1="{:.1}" x2="{px:.1}" y2="{:.1}" stroke="{colour}" stroke-width="1.5" stroke-dasharray="5 3"/><text x="{text_x:.1}" y="{:.1}" text-anchor="{anchor}" font-size="{LABEL_FONT}" fill="{colour}">{}</text></g>"##,
             self.y.from,
             self.y.to,
-            px + 3.0,
-            self.y.to + 12.0,
+            self.y.to + 12.0 + LABEL_ROW * row as f64,
             escape(label)
         );
     }
@@ -188,6 +239,13 @@ mod tests {
             "{t:?}"
         );
         assert_eq!(nice_ticks(5.0, 5.0, 5), vec![5.0]);
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_markup() {
+        let svg = Canvas::new("<script>\u{0}\u{1b}[2J'x'", 0.0, 1.0, 0.0, 1.0).finish();
+        assert!(roxmltree::Document::parse(&svg).is_ok());
+        assert!(svg.contains("&lt;script&gt;[2J&#39;x&#39;"), "{svg}");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::memory;
 use crate::output::OutputSet;
-use crate::report::{group_thousands, human};
+use crate::report::{Cell, CsvSheet, group_thousands, human, printable};
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
 use crate::simulate::simulate;
@@ -59,7 +59,7 @@ pub fn calibrate(opts: &CalibrateOptions) -> Result<CalibrateOutcome, Error> {
         if scenario.published.is_empty() {
             text.push_str(&format!(
                 "{}: no [[published]] figures to check\n\n",
-                path.display()
+                printable(&path.display().to_string())
             ));
             continue;
         }
@@ -73,8 +73,8 @@ pub fn calibrate(opts: &CalibrateOptions) -> Result<CalibrateOutcome, Error> {
         sim.ensure_finite()?;
         text.push_str(&format!(
             "{} ({})\n{} runs, seed {}\n",
-            scenario.name,
-            path.display(),
+            printable(&scenario.name),
+            printable(&path.display().to_string()),
             group_thousands(runs),
             seed
         ));
@@ -113,7 +113,7 @@ pub fn calibrate(opts: &CalibrateOptions) -> Result<CalibrateOutcome, Error> {
                 }
             ));
             if !check.source.is_empty() {
-                text.push_str(&format!("    source: {}\n", check.source));
+                text.push_str(&format!("    source: {}\n", printable(&check.source)));
             }
             checks.push(check);
         }
@@ -125,13 +125,7 @@ pub fn calibrate(opts: &CalibrateOptions) -> Result<CalibrateOutcome, Error> {
         checks.len()
     ));
     if let Some(path) = &opts.csv {
-        outputs.write_with(path, |w| {
-            let mut w = csv::Writer::from_writer(w);
-            for c in &checks {
-                w.serialize(c)?;
-            }
-            w.flush()
-        })?;
+        outputs.write(path, &checks_csv(&checks))?;
     }
     outputs.commit()?;
     Ok(CalibrateOutcome { checks, text })
@@ -189,3 +183,43 @@ fn check_memory(scenarios: &[(&PathBuf, Scenario)], opts: &CalibrateOptions) -> 
     )
     .map_err(|e| e.with_runs_origin(super::runs_origin(largest, opts.runs)))
 }
+
+/// One row per published figure. The scenario name, file and source are the user's text.
+fn checks_csv(checks: &[Check]) -> Vec<u8> {
+    let mut sheet = CsvSheet::in_memory();
+    sheet.header(&CSV_COLUMNS).expect("writing to memory");
+    for c in checks {
+        sheet
+            .row(&[
+                Cell::text(&c.scenario),
+                Cell::text(&c.file),
+                Cell::text(c.metric),
+                Cell::Number(c.published),
+                Cell::Number(c.percentile),
+                Cell::Number(c.percentile_ci95_lo),
+                Cell::Number(c.percentile_ci95_hi),
+                Cell::Number(c.p5),
+                Cell::Number(c.p50),
+                Cell::Number(c.p95),
+                Cell::Flag(c.inside_p5_p95),
+                Cell::text(&c.source),
+            ])
+            .expect("writing to memory");
+    }
+    sheet.into_bytes()
+}
+
+const CSV_COLUMNS: [&str; 12] = [
+    "scenario",
+    "file",
+    "metric",
+    "published",
+    "percentile",
+    "percentile_ci95_lo",
+    "percentile_ci95_hi",
+    "p5",
+    "p50",
+    "p95",
+    "inside_p5_p95",
+    "source",
+];

@@ -1,12 +1,13 @@
 //! `flopcast check`: validate a scenario, show each input's resolved distribution, and set the
-//! point estimate (every input at its median) beside the Monte Carlo mean: the flaw of averages.
+//! model at the inputs' means beside the Monte Carlo mean: the flaw of averages.
 
 use std::path::PathBuf;
 
 use crate::error::Error;
 use crate::memory;
 use crate::model::{self, Input, Metric};
-use crate::report::human;
+use crate::report::table::text_table;
+use crate::report::{human, human_sig, printable};
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
 use crate::simulate;
@@ -28,7 +29,11 @@ pub fn check(opts: &CheckOptions) -> Result<String, Error> {
     let runs = opts.runs.unwrap_or(DEFAULT_CHECK_RUNS);
     let (_, seed) = super::runs_and_seed(&scenario, None, opts.seed);
     super::check_memory(runs, |r| peak(&scenario, r, opts.threads))?;
-    let mut out = format!("{} ({}): valid\n\n", scenario.name, opts.scenario.display());
+    let mut out = format!(
+        "{} ({}): valid\n\n",
+        printable(&scenario.name),
+        printable(&opts.scenario.display().to_string())
+    );
     out.push_str(&describe_inputs(&scenario));
     let plan = SamplingPlan::new(&scenario, runs, seed);
     let sim = super::with_threads(opts.threads, || {
@@ -73,7 +78,11 @@ fn describe_inputs(scenario: &Scenario) -> String {
             ));
             continue;
         }
-        out.push_str(&format!("  {} = {written}\n", spec.input.key()));
+        out.push_str(&format!(
+            "  {} = {}\n",
+            spec.input.key(),
+            printable(written)
+        ));
         out.push_str(&format!("      {d}\n"));
         out.push_str(&format!(
             "      mean {}   P5 {}   P50 {}   P95 {}\n",
@@ -95,33 +104,184 @@ fn describe_inputs(scenario: &Scenario) -> String {
     out
 }
 
-fn flaw_of_averages(scenario: &Scenario, sim: &simulate::Simulation, runs: u64) -> String {
+/// Failure histories averaged when the model is evaluated at a point: with `[failures]`, one
+/// evaluation is one simulated history (`failures.luck` seeds it), not a typical one.
+const FAILURE_HISTORIES: usize = 1_000;
+
+const FLAW_METRICS: [Metric; 5] = [
+    Metric::TrainDays,
+    Metric::GpuHours,
+    Metric::ComputeCostUsd,
+    Metric::LaborCostUsd,
+    Metric::TotalCostUsd,
+];
+
+/// One output: the model at the inputs' means and medians against the simulated runs.
+#[derive(Debug, Clone, Copy)]
+struct Flaw {
+    metric: Metric,
+    at_means: f64,
+    mc_mean: f64,
+    /// Half-width of the 95% interval of the Monte Carlo mean, and so of the gap.
+    mc_mean_half_width: f64,
+    at_medians: f64,
+    mc_median: f64,
+}
+
+/// The flaw of averages proper is E[f(X)] − f(E[X]): the model at the inputs' means against the
+/// mean of the runs. The model at the medians is shown too, labelled as such: its distance from
+/// the mean is mostly the skew of the inputs, not the model's nonlinearity.
+fn flaws(scenario: &Scenario, sim: &simulate::Simulation) -> Vec<Flaw> {
+    let means: model::Inputs = std::array::from_fn(|i| scenario.inputs[i].dist.mean());
     let medians: model::Inputs = std::array::from_fn(|i| scenario.inputs[i].dist.median());
-    let point = model::evaluate(&medians, scenario.options);
+    let at_means = evaluate_at(&means, scenario.options);
+    let at_medians = evaluate_at(&medians, scenario.options);
+    FLAW_METRICS
+        .iter()
+        .map(|&m| {
+            let s = stats::summarize(sim.column(m), &[50.0]);
+            Flaw {
+                metric: m,
+                at_means: at_means[m.index()],
+                mc_mean: s.mean,
+                mc_mean_half_width: s.mean_half_width(),
+                at_medians: at_medians[m.index()],
+                mc_median: s.percentiles[0].value,
+            }
+        })
+        .collect()
+}
+
+/// The model at one point; with `[failures]`, the mean over many failure histories at that point.
+fn evaluate_at(x: &model::Inputs, options: model::ModelOptions) -> model::Outputs {
+    if options.failures.is_none() {
+        return model::evaluate(x, options);
+    }
+    let mut sum = [0.0; Metric::COUNT];
+    for h in 0..FAILURE_HISTORIES {
+        let mut x = *x;
+        x[Input::FailureLuck.index()] = (h as f64 + 0.5) / FAILURE_HISTORIES as f64;
+        for (s, v) in sum.iter_mut().zip(model::evaluate(&x, options)) {
+            *s += v / FAILURE_HISTORIES as f64;
+        }
+    }
+    sum
+}
+
+fn flaw_of_averages(scenario: &Scenario, sim: &simulate::Simulation, runs: u64) -> String {
     let mut out = format!(
-        "\nThe flaw of averages: plugging in each input's median vs simulating {} runs\n",
+        "\nThe flaw of averages: the model at its inputs' means vs the mean of {} simulated runs\n",
         crate::report::group_thousands(runs)
     );
-    out.push_str(&format!(
-        "  {:<18} {:>14} {:>14} {:>14}\n",
-        "metric", "at medians", "MC mean", "MC median"
-    ));
-    for m in [
-        Metric::TrainDays,
-        Metric::GpuHours,
-        Metric::ComputeCostUsd,
-        Metric::LaborCostUsd,
-        Metric::TotalCostUsd,
-    ] {
-        let s = stats::summarize(sim.column(m), &[50.0]);
-        let u = m.unit();
+    let header = [
+        "metric",
+        "at means",
+        "MC mean",
+        "gap ±95%",
+        "at medians",
+        "MC median",
+    ];
+    let mut rows = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+    for f in flaws(scenario, sim) {
+        let u = f.metric.unit();
+        let gap = f.mc_mean - f.at_means;
+        rows.push(vec![
+            f.metric.name().to_string(),
+            human(u, f.at_means),
+            human(u, f.mc_mean),
+            format!(
+                "{}{} ±{}",
+                if gap > 0.0 { "+" } else { "" },
+                human_sig(u, gap, 3),
+                human_sig(u, f.mc_mean_half_width, 2)
+            ),
+            human(u, f.at_medians),
+            human(u, f.mc_median),
+        ]);
+    }
+    for line in text_table(&rows).lines() {
+        out.push_str("  ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str(
+        "gap: MC mean − at means, the cost of planning with averages; within its ±95% it is\n\
+         Monte Carlo noise. at medians: the model with every input at its median (skewed inputs\n\
+         move it further from the mean than the model's nonlinearity does).\n",
+    );
+    if scenario.options.failures.is_some() {
         out.push_str(&format!(
-            "  {:<18} {:>14} {:>14} {:>14}\n",
-            m.name(),
-            human(u, point[m.index()]),
-            human(u, s.mean),
-            human(u, s.percentiles[0].value)
+            "With [failures], `at means` and `at medians` each average {} simulated failure\n\
+             histories at those inputs: failures.luck is each run's own randomness, and any one\n\
+             value of it is one arbitrary history, not a typical one.\n",
+            crate::report::group_thousands(FAILURE_HISTORIES as u64)
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample::SamplingPlan;
+
+    fn flaws_of(path: &str, runs: u64) -> Vec<Flaw> {
+        let scenario = Scenario::load(std::path::Path::new(path)).unwrap();
+        let sim = simulate::simulate(
+            &SamplingPlan::new(&scenario, runs, 42),
+            scenario.options,
+            &|_| {},
+        );
+        flaws(&scenario, &sim)
+    }
+
+    fn row(flaws: &[Flaw], m: Metric) -> Flaw {
+        *flaws.iter().find(|f| f.metric == m).unwrap()
+    }
+
+    #[test]
+    fn a_model_linear_in_independent_inputs_shows_no_gap_at_the_means() {
+        // labor = salary × size × months with independent inputs: E[labor] is the model at the
+        // means exactly, so the gap is Monte Carlo noise; at the medians it is not.
+        let f = row(
+            &flaws_of("scenarios/llama-3.1-405b.toml", 200_000),
+            Metric::LaborCostUsd,
+        );
+        let gap = f.mc_mean - f.at_means;
+        assert!(gap.abs() < 1.5 * f.mc_mean_half_width, "{f:?}");
+        assert!(
+            (f.mc_mean - f.at_medians).abs() > 5.0 * f.mc_mean_half_width,
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn the_total_cost_gap_is_measured_at_the_means() {
+        // Llama 3.1 405B: the model at the means gives $101.7M, the runs' mean $102.1M; at the
+        // medians $99.1M.
+        let f = row(
+            &flaws_of("scenarios/llama-3.1-405b.toml", 200_000),
+            Metric::TotalCostUsd,
+        );
+        assert!((f.at_means / 101.7e6 - 1.0).abs() < 0.002, "{f:?}");
+        assert!((f.at_medians / 99.13e6 - 1.0).abs() < 0.002, "{f:?}");
+        let gap = f.mc_mean - f.at_means;
+        assert!((gap - 0.4e6).abs() < 0.2e6 + f.mc_mean_half_width, "{f:?}");
+    }
+
+    #[test]
+    fn with_failures_the_point_model_averages_failure_histories() {
+        let scenario = Scenario::load(std::path::Path::new(
+            "scenarios/llama-3.1-405b-failures.toml",
+        ))
+        .unwrap();
+        let means: model::Inputs = std::array::from_fn(|i| scenario.inputs[i].dist.mean());
+        let averaged = evaluate_at(&means, scenario.options)[Metric::TrainDays.index()];
+        let one = model::evaluate(&means, scenario.options)[Metric::TrainDays.index()];
+        let mut again = means;
+        again[Input::FailureLuck.index()] = 0.25;
+        let other = model::evaluate(&again, scenario.options)[Metric::TrainDays.index()];
+        assert_ne!(one, other, "one luck is one history");
+        assert!(averaged.is_finite() && averaged > 0.0);
+    }
 }

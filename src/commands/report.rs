@@ -77,7 +77,7 @@ pub fn report(opts: &ReportOptions) -> Result<String, Error> {
     let sens = if scenario.uncertain_inputs().next().is_some() {
         let study = sensitivity(&study_options(opts, runs, seed))?;
         for (name, svg) in sensitivity_charts(&study.report) {
-            if name != "variance_share.svg" {
+            if name != "spearman_sq_share.svg" {
                 charts.push((caption(&name), svg));
             }
         }

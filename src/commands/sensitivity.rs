@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::analyze::rank::{ranks, spearman, variance_shares};
+use crate::analyze::rank::{ranks, spearman, spearman_sq_shares};
 use crate::analyze::sobol;
 use crate::analyze::tail::tail_measure;
 use crate::analyze::tornado::{Swing, swings};
@@ -135,7 +135,7 @@ fn study(
     let input_ranks: Vec<Vec<f64>> = columns.iter().map(|c| ranks(c)).collect();
     let output_ranks = ranks(sim.column(metric));
     let rho: Vec<f64> = columns.iter().map(|c| spearman(c, &output_ranks)).collect();
-    let shares = variance_shares(&rho);
+    let shares = spearman_sq_shares(&rho);
 
     let (low, base, high) = (f.at_quantile(0.1), f.at_quantile(0.5), f.at_quantile(0.9));
     let tornado = swings(&base, &low, &high, |x| f.at_values(x)[metric.index()]);
@@ -163,7 +163,7 @@ fn study(
                 input_p90: high[i],
                 sobol: sobol_by_metric[metric.index()][i],
                 spearman: rho[i],
-                variance_share: shares[i],
+                spearman_sq_share: shares[i],
                 // Pinning the luck of the failure process compares two arbitrary random
                 // seeds: no swing to show.
                 tornado: if input == Input::FailureLuck {

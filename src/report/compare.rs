@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::{
-    CsvExporter, Exporter, JsonExporter, RunReport, SCHEMA_VERSION, group_thousands, human,
-    percentile_column,
+    Cell, CsvExporter, CsvSheet, Exporter, JsonExporter, RunReport, SCHEMA_VERSION,
+    group_thousands, human, percentile_column,
 };
 use crate::model::Metric;
 use crate::stats::{Probability, Summary};
@@ -29,10 +29,10 @@ pub struct CompareReport {
 pub fn render_compare(r: &CompareReport) -> String {
     let mut out = format!(
         "A: {} ({})\nB: {} ({})\n{} runs each on common random numbers, seed {}\n\n",
-        r.a.scenario_name,
-        r.a.scenario_file,
-        r.b.scenario_name,
-        r.b.scenario_file,
+        super::printable(&r.a.scenario_name),
+        super::printable(&r.a.scenario_file),
+        super::printable(&r.b.scenario_name),
+        super::printable(&r.b.scenario_file),
         group_thousands(r.runs),
         r.seed
     );
@@ -100,8 +100,8 @@ impl Exporter<CompareReport> for CsvExporter {
             "sd".into(),
         ];
         header.extend(r.percentiles.iter().map(|&p| percentile_column(p)));
-        let mut w = ::csv::Writer::from_writer(Vec::new());
-        w.write_record(&header).expect("writing to memory");
+        let mut w = CsvSheet::in_memory();
+        w.header(&header).expect("writing to memory");
         for (m, diff) in &r.difference {
             for (label, s) in [
                 ("A", r.a.summary(*m)),
@@ -109,16 +109,16 @@ impl Exporter<CompareReport> for CsvExporter {
                 ("B-A", diff),
             ] {
                 let mut row = vec![
-                    m.name().to_string(),
-                    label.to_string(),
-                    s.mean.to_string(),
-                    s.sd.to_string(),
+                    Cell::text(m.name()),
+                    Cell::text(label),
+                    Cell::Number(s.mean),
+                    Cell::Number(s.sd),
                 ];
-                row.extend(s.percentiles.iter().map(|p| p.value.to_string()));
-                w.write_record(&row).expect("writing to memory");
+                row.extend(s.percentiles.iter().map(|p| Cell::Number(p.value)));
+                w.row(&row).expect("writing to memory");
             }
         }
-        w.into_inner().expect("writing to memory")
+        w.into_bytes()
     }
 }
 

@@ -1,25 +1,181 @@
-//! The summary as CSV: one row per metric, plain numbers, header
-//! `metric,mean,sd,p5,...` with one column per requested percentile.
+//! Every CSV the tool writes goes through [`CsvSheet`], which writes each cell by its kind, so
+//! that no exporter can leave user text live for a spreadsheet: a cell beginning with `=`, `+`,
+//! `-`, `@`, a tab or a carriage return is a formula to Excel and LibreOffice (a scenario named
+//! `=HYPERLINK(...)` becomes a link). Such text gets a leading `'` (OWASP's rule); numbers,
+//! including negative ones, stay numbers; booleans are `TRUE`/`FALSE`, which spreadsheets read
+//! as booleans.
+//!
+//! The run summary's CSV is one row per metric, plain numbers, header `metric,mean,sd,p5,...`
+//! with one column per requested percentile, then `ci95_half_width` (the table's ±95%: the widest
+//! 95% half-width of the mean and percentiles) and `percentile_ci_min_coverage`, the smallest
+//! exact coverage of the row's percentile intervals: below 0.95 when one of them is flagged short
+//! (which ones, the JSON and the table say). Every cell after the first stays a number.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
 
 use super::{Exporter, RunReport, percentile_column};
+
+/// One CSV cell, written according to what it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Text from anywhere (names, files, sources, keys, labels): neutralised if it would be
+    /// read as a formula.
+    Text(String),
+    Number(f64),
+    Count(u64),
+    Flag(bool),
+    Empty,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    fn render(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Text(s) => neutralise(s),
+            // NaN marks a figure that does not apply (the tornado of an input that is not
+            // swung); a spreadsheet reads an empty cell as "no value", and `NaN` as text.
+            Cell::Number(x) if !x.is_finite() => Cow::Borrowed(""),
+            Cell::Number(x) => Cow::Owned(x.to_string()),
+            Cell::Count(k) => Cow::Owned(k.to_string()),
+            Cell::Flag(true) => Cow::Borrowed("TRUE"),
+            Cell::Flag(false) => Cow::Borrowed("FALSE"),
+            Cell::Empty => Cow::Borrowed(""),
+        }
+    }
+}
+
+/// Text that a spreadsheet would run as a formula gets a leading `'`; text that is a plain
+/// number (a swept value such as `-3.5`) is left alone, as it cannot call anything.
+pub fn neutralise(s: &str) -> Cow<'_, str> {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && s.trim().parse::<f64>().is_err() {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// A CSV writer that takes rows of [`Cell`]s.
+pub struct CsvSheet<W: Write> {
+    w: ::csv::Writer<W>,
+}
+
+impl CsvSheet<Vec<u8>> {
+    pub fn in_memory() -> Self {
+        CsvSheet::new(Vec::new())
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.w.into_inner().expect("writing to memory")
+    }
+}
+
+impl<W: Write> CsvSheet<W> {
+    pub fn new(out: W) -> Self {
+        CsvSheet {
+            w: ::csv::Writer::from_writer(out),
+        }
+    }
+
+    /// A header row: column names are text like any other.
+    pub fn header<S: AsRef<str>>(&mut self, names: &[S]) -> io::Result<()> {
+        self.w
+            .write_record(names.iter().map(|n| neutralise(n.as_ref()).into_owned()))?;
+        Ok(())
+    }
+
+    pub fn row(&mut self, cells: &[Cell]) -> io::Result<()> {
+        self.w
+            .write_record(cells.iter().map(|c| c.render().into_owned()))?;
+        Ok(())
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.w.flush()
+    }
+}
 
 pub struct CsvExporter;
 
 impl Exporter<RunReport> for CsvExporter {
     fn export(&self, report: &RunReport) -> Vec<u8> {
-        let mut w = ::csv::Writer::from_writer(Vec::new());
+        let mut sheet = CsvSheet::in_memory();
         let mut header = vec!["metric".to_string(), "mean".into(), "sd".into()];
         header.extend(report.percentiles.iter().map(|&p| percentile_column(p)));
-        w.write_record(&header).expect("writing to memory");
+        header.push("ci95_half_width".into());
+        header.push("percentile_ci_min_coverage".into());
+        sheet.header(&header).expect("writing to memory");
         for (metric, s) in &report.metrics {
             let mut row = vec![
-                metric.name().to_string(),
-                s.mean.to_string(),
-                s.sd.to_string(),
+                Cell::text(metric.name()),
+                Cell::Number(s.mean),
+                Cell::Number(s.sd),
             ];
-            row.extend(s.percentiles.iter().map(|p| p.value.to_string()));
-            w.write_record(&row).expect("writing to memory");
+            row.extend(s.percentiles.iter().map(|p| Cell::Number(p.value)));
+            row.push(Cell::Number(s.max_half_width()));
+            let coverage = s
+                .percentiles
+                .iter()
+                .map(|p| p.ci_coverage)
+                .fold(1.0, f64::min);
+            row.push(Cell::Number(coverage));
+            sheet.row(&row).expect("writing to memory");
         }
-        w.into_inner().expect("writing to memory")
+        sheet.into_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(cells: &[Cell]) -> String {
+        let mut sheet = CsvSheet::in_memory();
+        sheet.row(cells).unwrap();
+        String::from_utf8(sheet.into_bytes()).unwrap()
+    }
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_is_neutralised() {
+        for (text, want) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+1+cmd", "'+1+cmd"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("Llama 3.1", "Llama 3.1"),
+            ("a=b", "a=b"),
+            ("-3.5", "-3.5"),
+            ("", ""),
+        ] {
+            assert_eq!(neutralise(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_stay_numbers_and_booleans_are_spreadsheet_booleans() {
+        let line = written(&[
+            Cell::Number(-3.5),
+            Cell::Count(7),
+            Cell::Flag(true),
+            Cell::Flag(false),
+            Cell::Empty,
+            Cell::text("-x"),
+        ]);
+        assert_eq!(line, "-3.5,7,TRUE,FALSE,,'-x\n");
+    }
+
+    #[test]
+    fn a_figure_that_does_not_apply_is_an_empty_cell_not_nan() {
+        let line = written(&[Cell::Number(f64::NAN), Cell::Number(1.5)]);
+        assert_eq!(line, ",1.5\n");
     }
 }

@@ -56,7 +56,11 @@ pub fn render_html(
     h.push_str(&answer_cards(run));
     h.push_str("<h2>Bands</h2>");
     h.push_str(&bands_table(run));
-    h.push_str("<p class=\"note\">Percentiles interpolate between order statistics; ± is the half-width of the widest 95% Monte Carlo interval of a row.</p>");
+    let _ = write!(
+        h,
+        "<p class=\"note\">Percentiles interpolate between order statistics. {}</p>",
+        escape(&super::interval_notes(run).join(" "))
+    );
     h.push_str("<h2>Charts</h2>");
     for (caption, svg) in charts {
         let _ = write!(
@@ -155,7 +159,7 @@ fn bands_table(run: &RunReport) -> String {
             human(u, s.sd)
         );
         for p in &s.percentiles {
-            let _ = write!(out, "<td>{}</td>", human(u, p.value));
+            let _ = write!(out, "<td>{}</td>", escape(&super::percentile_cell(u, p)));
         }
         let _ = write!(
             out,
@@ -169,7 +173,7 @@ fn bands_table(run: &RunReport) -> String {
 
 fn sensitivity_table(r: &SensitivityReport) -> String {
     let mut out = format!(
-        "<p>Inputs ranked by their total-order Sobol index for {} ({} base points, 95% bootstrap intervals).</p><table class=\"sensitivity\"><tr><th>input</th><th>ST</th><th>S1</th><th>Spearman</th><th>share of variance</th></tr>",
+        "<p>Inputs ranked by their total-order Sobol index for {} ({} base points, 95% bootstrap intervals).</p><table class=\"sensitivity\"><tr><th>input</th><th>ST</th><th>S1</th><th>Spearman</th><th>Spearman² share</th></tr>",
         r.output.name(),
         group_thousands(r.sobol_n as u64)
     );
@@ -186,10 +190,10 @@ fn sensitivity_table(r: &SensitivityReport) -> String {
             s.s1_lo,
             s.s1_hi,
             row.spearman,
-            100.0 * row.variance_share
+            100.0 * row.spearman_sq_share
         );
     }
-    out.push_str("</table>");
+    out.push_str("</table><p class=\"note\">ST: share of the output's variance due to the input, alone or with others; S1: alone. Spearman² share: the squared rank correlation scaled so the column sums to 100%, a ranking aid and not a share of variance; correlated inputs each claim what they move together.</p>");
     out
 }
 

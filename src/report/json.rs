@@ -37,7 +37,12 @@ struct MetricJson {
     unit: &'static str,
     mean: f64,
     mean_se: f64,
+    mean_ci95_lo: f64,
+    mean_ci95_hi: f64,
     sd: f64,
+    /// The table's ±95%: the widest 95% half-width of the mean and the percentiles whose
+    /// intervals reach 95%.
+    ci95_half_width: f64,
     percentiles: Vec<PercentileJson>,
 }
 
@@ -48,6 +53,10 @@ struct PercentileJson {
     se: f64,
     ci95_lo: f64,
     ci95_hi: f64,
+    /// The interval's exact coverage (distribution-free); below 0.95 when too few runs fall
+    /// beyond the percentile, and then `ci95_short` is true.
+    ci_coverage: f64,
+    ci95_short: bool,
 }
 
 #[derive(Serialize)]
@@ -106,7 +115,10 @@ impl Exporter<RunReport> for JsonExporter {
                     unit: unit_label(m.unit()),
                     mean: s.mean,
                     mean_se: s.mean_se(),
+                    mean_ci95_lo: s.mean - s.mean_half_width(),
+                    mean_ci95_hi: s.mean + s.mean_half_width(),
                     sd: s.sd,
+                    ci95_half_width: s.max_half_width(),
                     percentiles: s
                         .percentiles
                         .iter()
@@ -116,6 +128,8 @@ impl Exporter<RunReport> for JsonExporter {
                             se: p.se(),
                             ci95_lo: p.ci_lo,
                             ci95_hi: p.ci_hi,
+                            ci_coverage: p.ci_coverage,
+                            ci95_short: !p.ci_is_95(),
                         })
                         .collect(),
                 })

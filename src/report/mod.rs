@@ -8,9 +8,9 @@ mod markdown;
 pub mod samples;
 pub mod sensitivity;
 pub mod sweep;
-mod table;
+pub(crate) mod table;
 
-pub use csv::CsvExporter;
+pub use csv::{Cell, CsvExporter, CsvSheet};
 pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
 pub use table::{group_thousands, render_table};
@@ -21,7 +21,7 @@ use crate::stats::{self, Probability, Summary};
 use crate::units;
 
 /// JSON layout version: bump on any incompatible change to the JSON export.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything a `run` reports, computed once and handed to every exporter.
 #[derive(Debug, Clone)]
@@ -107,6 +107,71 @@ pub trait Exporter<R> {
     fn export(&self, report: &R) -> Vec<u8>;
 }
 
+/// A percentile's value as the tables show it: marked `*` when its interval falls short of 95%.
+pub fn percentile_cell(unit: Unit, p: &stats::Percentile) -> String {
+    let value = human(unit, p.value);
+    if p.ci_is_95() {
+        value
+    } else {
+        format!("{value}*")
+    }
+}
+
+/// The footnote of the tables' `±95%` column, and of the `*` marks when a percentile's interval
+/// falls short of 95%. Coverage depends only on the run count and the percentile, so the first
+/// metric speaks for all.
+pub fn interval_notes(report: &RunReport) -> Vec<String> {
+    let mut notes = vec![
+        "±95%: half-width of the widest 95% Monte Carlo interval of the row's mean and percentiles;"
+            .to_string(),
+        "digits smaller than it are noise (4x the runs halve it).".to_string(),
+    ];
+    let Some((_, first)) = report.metrics.first() else {
+        return notes;
+    };
+    let short: Vec<&stats::Percentile> = first.short_intervals().collect();
+    if short.is_empty() {
+        return notes;
+    }
+    let listed: Vec<String> = short
+        .iter()
+        .map(|p| format!("P{} {:.0}%", p.percent, 100.0 * p.ci_coverage))
+        .collect();
+    let needed = short
+        .iter()
+        .map(|p| stats::runs_for_95_interval(p.percent))
+        .max()
+        .unwrap_or(0);
+    notes.push(
+        "*: too few runs beyond the percentile for a 95% interval: one end is the sample's extreme,"
+            .to_string(),
+    );
+    notes.push(format!(
+        "so it covers {} of the time; ±95% leaves it out. {} runs bound them all.",
+        listed.join(", "),
+        group_thousands(needed)
+    ));
+    notes
+}
+
+/// User text (a scenario name, a file name, a source) made safe to print to a terminal: control
+/// characters, which could move the cursor, recolour or rewrite what was printed, are dropped,
+/// and line breaks and tabs become spaces so a name stays on its line. Bidirectional overrides,
+/// which reorder what the reader sees, are dropped too.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            c if c.is_control() || is_bidi_control(c) => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
 /// The CSV/JSON column name of a percentile: p5, p2.5, p99.9.
 pub fn percentile_column(p: f64) -> String {
     format!("p{p}")
@@ -138,5 +203,19 @@ pub fn unit_label(unit: Unit) -> &'static str {
         Unit::Flop => "FLOP",
         Unit::Count => "count",
         Unit::Ratio => "ratio",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_text_for_the_terminal_loses_its_control_characters() {
+        assert_eq!(
+            printable("a\u{1b}[2J\u{0}b\nc\td\u{7f}\u{9b}e\u{202e}f"),
+            "a[2Jb c def"
+        );
+        assert_eq!(printable("Llama 3.1 405B – été"), "Llama 3.1 405B – été");
     }
 }

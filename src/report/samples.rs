@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use super::{Cell, CsvSheet};
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
 use crate::simulate::Simulation;
@@ -15,23 +16,27 @@ pub fn write_samples(
     sim: &Simulation,
 ) -> io::Result<()> {
     let inputs: Vec<_> = scenario.uncertain_inputs().map(|s| s.input).collect();
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = CsvSheet::new(out);
     let mut header = vec!["run"];
     header.extend(inputs.iter().map(|i| i.key()));
     header.extend(sim.metrics.iter().map(|m| m.name()));
-    w.write_record(&header)?;
+    w.header(&header)?;
     let mut block = plan.scratch();
     let mut run = 0usize;
-    let mut row: Vec<String> = Vec::with_capacity(header.len());
+    let mut row: Vec<Cell> = Vec::with_capacity(header.len());
     for c in 0..plan.chunks() {
         let mut sampler = plan.chunk(c);
         while sampler.next_block(&mut block) {
             for i in 0..block.len {
                 row.clear();
-                row.push((run + 1).to_string());
-                row.extend(inputs.iter().map(|&k| block.column(k)[i].to_string()));
-                row.extend(sim.metrics.iter().map(|&m| sim.column(m)[run].to_string()));
-                w.write_record(&row)?;
+                row.push(Cell::Count(run as u64 + 1));
+                row.extend(inputs.iter().map(|&k| Cell::Number(block.column(k)[i])));
+                row.extend(
+                    sim.metrics
+                        .iter()
+                        .map(|&m| Cell::Number(sim.column(m)[run])),
+                );
+                w.row(&row)?;
                 run += 1;
             }
         }

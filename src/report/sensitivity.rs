@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use super::{CsvExporter, Exporter, JsonExporter, SCHEMA_VERSION, group_thousands, human};
+use super::{
+    Cell, CsvExporter, CsvSheet, Exporter, JsonExporter, SCHEMA_VERSION, group_thousands, human,
+};
 use crate::analyze::sobol::SobolIndex;
 use crate::analyze::tail::TailMeasure;
 use crate::analyze::tornado::Swing;
@@ -34,9 +36,9 @@ pub struct SensitivityReport {
 }
 
 /// The files of [`sensitivity_charts`], known before the study runs.
-pub const CHART_FILES: [&str; 3] = ["tornado.svg", "variance_share.svg", "sobol.svg"];
+pub const CHART_FILES: [&str; 3] = ["tornado.svg", "spearman_sq_share.svg", "sobol.svg"];
 
-/// The tornado, the contribution to variance and the Sobol indices as SVG files, by name.
+/// The tornado, the squared rank correlations and the Sobol indices as SVG files, by name.
 pub fn sensitivity_charts(r: &SensitivityReport) -> Vec<(String, String)> {
     use crate::chart::{BarSeries, bars_svg};
     let labels: Vec<String> = r
@@ -76,18 +78,22 @@ pub fn sensitivity_charts(r: &SensitivityReport) -> Vec<(String, String)> {
     );
     let share = bars_svg(
         &format!(
-            "{}: contribution to the variance of {}",
+            "{}: squared rank correlation with {}, scaled to 100%",
             r.scenario_name,
             r.output.name()
         ),
         &labels,
         &[BarSeries {
-            name: "variance share",
+            name: "Spearman² share",
             colour: "#4a7ab8",
-            spans: r.rows.iter().map(|row| (0.0, row.variance_share)).collect(),
+            spans: r
+                .rows
+                .iter()
+                .map(|row| (0.0, row.spearman_sq_share))
+                .collect(),
             intervals: None,
         }],
-        "share of variance (squared rank correlations, scaled to 100%)",
+        "Spearman² share: a ranking, not a share of variance (see ST for that)",
         &|v| format!("{:.0}%", 100.0 * v),
         None,
     );
@@ -103,23 +109,23 @@ pub fn sensitivity_charts(r: &SensitivityReport) -> Vec<(String, String)> {
                 name: "S1",
                 colour: "#8fb3de",
                 spans: r.rows.iter().map(|row| (0.0, row.sobol.s1)).collect(),
-                intervals: Some(
+                intervals: (r.bootstrap > 0).then(|| {
                     r.rows
                         .iter()
                         .map(|row| (row.sobol.s1_lo, row.sobol.s1_hi))
-                        .collect(),
-                ),
+                        .collect()
+                }),
             },
             BarSeries {
                 name: "ST",
                 colour: "#1f4e8c",
                 spans: r.rows.iter().map(|row| (0.0, row.sobol.st)).collect(),
-                intervals: Some(
+                intervals: (r.bootstrap > 0).then(|| {
                     r.rows
                         .iter()
                         .map(|row| (row.sobol.st_lo, row.sobol.st_hi))
-                        .collect(),
-                ),
+                        .collect()
+                }),
             },
         ],
         "share of variance",
@@ -140,7 +146,7 @@ pub struct InputSensitivity {
     pub input_p90: f64,
     pub sobol: SobolIndex,
     pub spearman: f64,
-    pub variance_share: f64,
+    pub spearman_sq_share: f64,
     /// The output with this input at its P10 / P90 and every other input at its median.
     pub tornado: Swing,
     /// The output's mean and median with this input held at its P10 / P90, others drawn.
@@ -184,7 +190,7 @@ pub fn render_sensitivity(r: &SensitivityReport) -> String {
     let mut out = format!(
         "Sensitivity of {}: {}\nSobol: {} base points ({}), {} bootstrap replicates; Monte Carlo: {} runs; seed {}\n\n",
         r.output.name(),
-        r.scenario_name,
+        super::printable(&r.scenario_name),
         group_thousands(r.sobol_n as u64),
         match r.points {
             PointSet::Random => "independent random points",
@@ -194,13 +200,18 @@ pub fn render_sensitivity(r: &SensitivityReport) -> String {
         group_thousands(r.runs),
         r.seed
     );
-    let interval = |v: f64, lo: f64, hi: f64| format!("{v:.3} [{lo:.3}, {hi:.3}]");
+    let intervals = r.bootstrap > 0;
+    let interval = |v: f64, lo: f64, hi: f64| match intervals {
+        true => format!("{v:.3} [{lo:.3}, {hi:.3}]"),
+        false => format!("{v:.3}"),
+    };
+    let bracket = if intervals { " [95%]" } else { "" };
     let mut rows = vec![vec![
         "input".to_string(),
-        "ST (total) [95%]".into(),
-        "S1 (alone) [95%]".into(),
+        format!("ST (total){bracket}"),
+        format!("S1 (alone){bracket}"),
         "Spearman".into(),
-        "var share".into(),
+        "Spearman² share".into(),
         "input P10 → P90".into(),
         "output at P10 → P90".into(),
     ]];
@@ -211,7 +222,7 @@ pub fn render_sensitivity(r: &SensitivityReport) -> String {
             interval(s.st, s.st_lo, s.st_hi),
             interval(s.s1, s.s1_lo, s.s1_hi),
             format!("{:+.3}", row.spearman),
-            format!("{:.1}%", 100.0 * row.variance_share),
+            format!("{:.1}%", 100.0 * row.spearman_sq_share),
             format!(
                 "{} → {}",
                 input_value(row.input, row.input_p10),
@@ -231,13 +242,15 @@ pub fn render_sensitivity(r: &SensitivityReport) -> String {
     out.push_str(&super::table::text_table(&rows));
     out.push_str(
         "\nST: share of the output's variance due to the input, alone or with others; S1: alone.\n\
-         Spearman: rank correlation with the output; var share: its square, scaled to 100%.\n\
+         Spearman: rank correlation with the output. Spearman² share: its square, scaled so the\n\
+         column sums to 100%: a ranking aid, not a share of variance (ST and S1 are); correlated\n\
+         inputs each claim what they move together, so it counts that twice.\n\
          output at P10 → P90: the input at its P10, then its P90, every other input at its median.\n",
     );
     if r.correlated {
         out.push_str(
             "Note: this scenario correlates inputs. Sobol indices and the tornado treat inputs as\n\
-             independent; Spearman, var share and the tail measures use the correlated runs.\n",
+             independent; Spearman, Spearman² share and the tail measures use the correlated runs.\n",
         );
     }
     out.push_str("\nMost influential input for each output (largest ST):\n");
@@ -339,7 +352,7 @@ impl Exporter<SensitivityReport> for CsvExporter {
             "st_lo",
             "st_hi",
             "spearman",
-            "variance_share",
+            "spearman_sq_share",
             "tornado_low",
             "tornado_high",
             "input_p10",
@@ -360,11 +373,11 @@ impl Exporter<SensitivityReport> for CsvExporter {
                 header.extend(TAIL_FIELDS.iter().map(|f| format!("{prefix}_{f}")));
             }
         }
-        let mut w = ::csv::Writer::from_writer(Vec::new());
-        w.write_record(&header).expect("writing to memory");
+        let mut w = CsvSheet::in_memory();
+        w.header(&header).expect("writing to memory");
         for row in &r.rows {
             let s = &row.sobol;
-            let mut cells: Vec<String> = vec![row.input.key().to_string()];
+            let mut cells: Vec<Cell> = vec![Cell::text(row.input.key())];
             cells.extend(
                 [
                     s.s1,
@@ -374,7 +387,7 @@ impl Exporter<SensitivityReport> for CsvExporter {
                     s.st_lo,
                     s.st_hi,
                     row.spearman,
-                    row.variance_share,
+                    row.spearman_sq_share,
                     row.tornado.at_low,
                     row.tornado.at_high,
                     row.input_p10,
@@ -385,7 +398,7 @@ impl Exporter<SensitivityReport> for CsvExporter {
                     row.pinned_p90.p50,
                 ]
                 .iter()
-                .map(|x| x.to_string()),
+                .map(|&x| Cell::Number(x)),
             );
             for (present, tail) in [
                 (r.budget.is_some(), row.tail_budget),
@@ -395,14 +408,14 @@ impl Exporter<SensitivityReport> for CsvExporter {
                     cells.extend(tail_cells(tail));
                 }
             }
-            w.write_record(&cells).expect("writing to memory");
+            w.row(&cells).expect("writing to memory");
         }
-        w.into_inner().expect("writing to memory")
+        w.into_bytes()
     }
 }
 
 /// Empty cells when no run (or every run) exceeds: nothing was measured.
-fn tail_cells(m: Option<TailMeasure>) -> Vec<String> {
+fn tail_cells(m: Option<TailMeasure>) -> Vec<Cell> {
     match m {
         Some(m) => [
             m.ks,
@@ -411,9 +424,9 @@ fn tail_cells(m: Option<TailMeasure>) -> Vec<String> {
             m.p_exceed_high_quartile,
         ]
         .iter()
-        .map(|x| x.to_string())
+        .map(|&x| Cell::Number(x))
         .collect(),
-        None => vec![String::new(); TAIL_FIELDS.len()],
+        None => vec![Cell::Empty; TAIL_FIELDS.len()],
     }
 }
 
@@ -446,7 +459,7 @@ struct InputJson {
     st_lo: f64,
     st_hi: f64,
     spearman: f64,
-    variance_share: f64,
+    spearman_sq_share: f64,
     input_p10: f64,
     input_p90: f64,
     tornado_low: f64,
@@ -515,7 +528,7 @@ impl Exporter<SensitivityReport> for JsonExporter {
                     st_lo: row.sobol.st_lo,
                     st_hi: row.sobol.st_hi,
                     spearman: row.spearman,
-                    variance_share: row.variance_share,
+                    spearman_sq_share: row.spearman_sq_share,
                     input_p10: row.input_p10,
                     input_p90: row.input_p90,
                     tornado_low: row.tornado.at_low,

@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::{
-    CsvExporter, Exporter, JsonExporter, RunReport, SCHEMA_VERSION, group_thousands, human,
-    percentile_column,
+    Cell, CsvExporter, CsvSheet, Exporter, JsonExporter, RunReport, SCHEMA_VERSION,
+    group_thousands, human, percentile_column,
 };
 use crate::model::{Input, Metric};
 use crate::units;
@@ -34,7 +34,7 @@ const SHOWN: [Metric; 2] = [Metric::TrainDays, Metric::TotalCostUsd];
 pub fn render_sweep(r: &SweepReport) -> String {
     let mut out = format!(
         "{}: sweep of {}\n{} runs per point on common random numbers, seed {}\n\n",
-        r.scenario_name,
+        super::printable(&r.scenario_name),
         r.keys
             .iter()
             .map(|k| k.key())
@@ -74,7 +74,7 @@ pub fn render_sweep(r: &SweepReport) -> String {
     }
     let mut rows = vec![header];
     for point in &r.points {
-        let mut row = point.values.clone();
+        let mut row: Vec<String> = point.values.iter().map(|v| super::printable(v)).collect();
         for m in SHOWN {
             let s = point.report.summary(m);
             for p in &shown_p {
@@ -185,15 +185,15 @@ impl Exporter<SweepReport> for CsvExporter {
             (first.joint.is_some(), "p_within_both"),
         ];
         header.extend(goals.iter().filter(|g| g.0).map(|g| g.1.to_string()));
-        let mut w = ::csv::Writer::from_writer(Vec::new());
-        w.write_record(&header).expect("writing to memory");
+        let mut w = CsvSheet::in_memory();
+        w.header(&header).expect("writing to memory");
         for point in &r.points {
-            let mut row = point.values.clone();
+            let mut row: Vec<Cell> = point.values.iter().map(Cell::text).collect();
             for &m in &metrics {
                 let s = point.report.summary(m);
-                row.push(s.mean.to_string());
-                row.push(s.sd.to_string());
-                row.extend(s.percentiles.iter().map(|p| p.value.to_string()));
+                row.push(Cell::Number(s.mean));
+                row.push(Cell::Number(s.sd));
+                row.extend(s.percentiles.iter().map(|p| Cell::Number(p.value)));
             }
             let rep = &point.report;
             let chances = [
@@ -201,10 +201,10 @@ impl Exporter<SweepReport> for CsvExporter {
                 rep.deadline.map(|t| t.chance.p),
                 rep.joint.map(|j| j.p),
             ];
-            row.extend(chances.iter().flatten().map(|p| p.to_string()));
-            w.write_record(&row).expect("writing to memory");
+            row.extend(chances.iter().flatten().map(|&p| Cell::Number(p)));
+            w.row(&row).expect("writing to memory");
         }
-        w.into_inner().expect("writing to memory")
+        w.into_bytes()
     }
 }
 

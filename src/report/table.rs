@@ -1,6 +1,6 @@
 //! The terminal report: a bands table in readable units, with how many digits to trust.
 
-use super::{RunReport, human, human_sig};
+use super::{RunReport, human, human_sig, interval_notes, percentile_cell};
 use crate::model::Metric;
 use crate::units;
 
@@ -13,21 +13,22 @@ pub fn render_table(report: &RunReport) -> String {
     for (metric, s) in &report.metrics {
         let u = metric.unit();
         let mut row = vec![metric.name().to_string(), human(u, s.mean), human(u, s.sd)];
-        row.extend(s.percentiles.iter().map(|p| human(u, p.value)));
+        row.extend(s.percentiles.iter().map(|p| percentile_cell(u, p)));
         row.push(format!("±{}", human_sig(u, s.max_half_width(), 2)));
         rows.push(row);
     }
     let mut out = format!(
         "{}\n{} runs, seed {}\n\n",
-        report.scenario_name,
+        super::printable(&report.scenario_name),
         group_thousands(report.runs),
         report.seed
     );
     out.push_str(&text_table(&rows));
-    out.push_str(
-        "\n±95%: half-width of the widest 95% Monte Carlo interval of the row's percentiles;\n\
-         digits smaller than it are noise (4x the runs halve it).\n",
-    );
+    out.push('\n');
+    for note in interval_notes(report) {
+        out.push_str(&note);
+        out.push('\n');
+    }
     let goals = goal_lines(report);
     if !goals.is_empty() {
         out.push('\n');
@@ -70,7 +71,7 @@ pub fn group_thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -2,8 +2,10 @@
 //! error, and the chance of meeting a budget or a deadline.
 //!
 //! Percentiles use linear interpolation between order statistics (numpy's default, Excel's
-//! PERCENTILE.INC). Their 95% confidence interval is distribution-free: the order statistics at
-//! ranks n·p ± 1.96·√(n·p·(1−p)). Sums run per fixed-size chunk and combine in chunk order, so
+//! PERCENTILE.INC). Their 95% confidence interval is a pair of order statistics chosen from the
+//! Binomial(n, p) count of runs below the true percentile: distribution-free, and its coverage is
+//! known exactly, so an interval that cannot reach 95% (too few runs beyond the percentile) says
+//! so instead of passing for one. Sums run per fixed-size chunk and combine in chunk order, so
 //! every figure is identical for any thread count.
 
 pub mod quantile;
@@ -11,12 +13,13 @@ pub mod quantile;
 use rayon::prelude::*;
 
 use statrs::distribution::{Binomial, DiscreteCDF};
+use statrs::function::beta::beta_reg;
 
 use crate::sample::CHUNK_RUNS;
 
 const Z975: f64 = 1.959_963_984_540_054;
 
-/// One percentile's estimate and its 95% Monte Carlo confidence interval.
+/// One percentile's estimate and its Monte Carlo confidence interval, meant to be 95%.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Percentile {
     /// Which percentile, in percent: 5 for P5.
@@ -24,6 +27,10 @@ pub struct Percentile {
     pub value: f64,
     pub ci_lo: f64,
     pub ci_hi: f64,
+    /// The interval's exact coverage for a continuous output (at least this for a discrete one).
+    /// Below 95% when fewer than about 4 runs are expected beyond the percentile: one end is then
+    /// the sample's extreme, which the true percentile lies beyond more often than 2.5%.
+    pub ci_coverage: f64,
 }
 
 impl Percentile {
@@ -31,6 +38,20 @@ impl Percentile {
     pub fn se(&self) -> f64 {
         (self.ci_hi - self.ci_lo) / (2.0 * Z975)
     }
+
+    /// Whether [ci_lo, ci_hi] really is a 95% interval.
+    pub fn ci_is_95(&self) -> bool {
+        self.ci_coverage >= 0.95
+    }
+}
+
+/// A run count that bounds the `percent` percentile on both sides at 95%: the chance that no run
+/// falls beyond it, (1 − m)^n with m = min(q, 1 − q), is then at most 2.5%. A few runs fewer may
+/// still reach 95% overall when the other end has slack; half as many never do.
+pub fn runs_for_95_interval(percent: f64) -> u64 {
+    let q = percent / 100.0;
+    let m = q.min(1.0 - q);
+    (0.025f64.ln() / (-m).ln_1p()).ceil() as u64
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -47,12 +68,25 @@ impl Summary {
         self.sd / (self.n as f64).sqrt()
     }
 
-    /// The widest percentile interval's half-width: how far the last shown digit can be trusted.
+    /// Half-width of the mean's 95% interval (normal approximation: sd / √n each side).
+    pub fn mean_half_width(&self) -> f64 {
+        Z975 * self.mean_se()
+    }
+
+    /// The widest 95% half-width of the row, the mean's and every percentile's whose interval
+    /// reaches 95%: how far the last shown digit can be trusted. Intervals that cannot reach
+    /// 95% are flagged where they are shown, not folded in here.
     pub fn max_half_width(&self) -> f64 {
         self.percentiles
             .iter()
+            .filter(|p| p.ci_is_95())
             .map(|p| (p.ci_hi - p.ci_lo) / 2.0)
-            .fold(0.0, f64::max)
+            .fold(self.mean_half_width(), f64::max)
+    }
+
+    /// The percentiles whose intervals fall short of 95%.
+    pub fn short_intervals(&self) -> impl Iterator<Item = &Percentile> {
+        self.percentiles.iter().filter(|p| !p.ci_is_95())
     }
 }
 
@@ -68,7 +102,8 @@ pub fn summarize(data: &[f64], percentiles: &[f64]) -> Summary {
     let percentiles = percentiles
         .iter()
         .zip(values.chunks(4))
-        .map(|(&p, v)| {
+        .zip(&plan)
+        .map(|((&p, v), r)| {
             let h = interpolation_index(n, p / 100.0);
             let frac = h - h.floor();
             Percentile {
@@ -76,6 +111,7 @@ pub fn summarize(data: &[f64], percentiles: &[f64]) -> Summary {
                 value: v[0] + frac * (v[1] - v[0]),
                 ci_lo: v[2],
                 ci_hi: v[3],
+                ci_coverage: interval_coverage(n, p / 100.0, r[2], r[3]),
             }
         })
         .collect();
@@ -160,6 +196,13 @@ fn order_statistic_interval(n: usize, q: f64) -> (usize, usize) {
     (j.saturating_sub(1), (k - 1).min(n - 1))
 }
 
+/// P(x_(lo) ≤ ξ_q ≤ x_(hi)) for 0-based ranks: the count X of draws below ξ_q is Binomial(n, q),
+/// x_(lo) ≤ ξ_q ⇔ X ≥ lo + 1 and x_(hi) ≥ ξ_q ⇔ X ≤ hi.
+fn interval_coverage(n: usize, q: f64, lo: usize, hi: usize) -> f64 {
+    let below = Binomial::new(q, n as u64).expect("0 < q < 1 and n ≥ 1");
+    below.cdf(hi as u64) - below.cdf(lo as u64)
+}
+
 /// Σ f(x) in fixed chunks added in chunk order: the same bits for any thread count.
 fn chunked_sum(data: &[f64], f: impl Fn(f64) -> f64 + Sync) -> f64 {
     let partial: Vec<f64> = data
@@ -176,8 +219,10 @@ fn chunked_max_abs(data: &[f64]) -> f64 {
         .reduce(|| 0.0, f64::max)
 }
 
-/// A probability estimated from a count, with its standard error and its Wilson 95% interval
-/// (which, unlike p ± 1.96·se, stays honest at 0%, 100% and for rare events).
+/// A probability estimated from a count, with its standard error and its Clopper–Pearson 95%
+/// interval. Exact (it inverts the binomial tests), so it covers at least 95% for every true
+/// probability, however rare the event; Wilson's interval covers as little as 84% when about
+/// 0.2 events are expected.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Probability {
     pub p: f64,
@@ -192,22 +237,12 @@ impl Probability {
     pub fn from_count(hits: u64, n: u64) -> Self {
         let nf = n as f64;
         let p = hits as f64 / nf;
-        let z2 = Z975 * Z975;
-        let centre = (p + z2 / (2.0 * nf)) / (1.0 + z2 / nf);
-        let half = Z975 / (1.0 + z2 / nf) * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt();
+        let (ci95_lo, ci95_hi) = clopper_pearson(hits, n);
         Probability {
             p,
             se: (p * (1.0 - p) / nf).sqrt(),
-            ci95_lo: if hits == 0 {
-                0.0
-            } else {
-                (centre - half).max(0.0)
-            },
-            ci95_hi: if hits == n {
-                1.0
-            } else {
-                (centre + half).min(1.0)
-            },
+            ci95_lo,
+            ci95_hi,
             hits,
             n,
         }
@@ -235,6 +270,49 @@ impl Probability {
                 100.0 * self.ci95_lo,
                 100.0 * self.ci95_hi
             )
+        }
+    }
+}
+
+/// The Clopper–Pearson 95% interval for `hits` of `n`: the ends are the 2.5% quantile of
+/// Beta(x, n − x + 1) and the 97.5% quantile of Beta(x + 1, n − x), the latter found as one minus
+/// the 2.5% quantile of Beta(n − x, x + 1) so that an end near 1 keeps its precision. At 0 or n
+/// hits the open end has a closed form.
+fn clopper_pearson(hits: u64, n: u64) -> (f64, f64) {
+    let (x, nf) = (hits as f64, n as f64);
+    let tail: f64 = 0.025;
+    let lo = if hits == 0 {
+        0.0
+    } else if hits == n {
+        (tail.ln() / nf).exp()
+    } else {
+        beta_lower_quantile(x, nf - x + 1.0, tail)
+    };
+    let hi = if hits == n {
+        1.0
+    } else if hits == 0 {
+        -(tail.ln() / nf).exp_m1()
+    } else {
+        1.0 - beta_lower_quantile(nf - x, x + 1.0, tail)
+    };
+    (lo, hi)
+}
+
+/// The largest x (to the last bit) with I_x(a, b) below `target`: a quantile rounded down, so an
+/// interval built from it errs wide. Bisection on ln x, because statrs's `inv_beta_reg` is off
+/// by 0.4% in the tail probability for a rare event and does not return for a = 1, b = 1e9, and
+/// because ln x resolves quantiles near 0 to full relative precision.
+fn beta_lower_quantile(a: f64, b: f64, target: f64) -> f64 {
+    let (mut lo, mut hi) = (f64::MIN_POSITIVE.ln(), 0.0f64);
+    loop {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            return lo.exp();
+        }
+        if beta_reg(a, b, mid.exp()) < target {
+            lo = mid
+        } else {
+            hi = mid
         }
     }
 }
@@ -336,17 +414,126 @@ mod tests {
     }
 
     #[test]
-    fn wilson_intervals_stay_honest_at_the_edges() {
+    fn probability_intervals_are_clopper_pearson() {
+        // Reference values: scipy.stats.beta.ppf at 0.025 / 0.975 (statsmodels proportion_confint,
+        // method="beta").
+        for (hits, n, lo, hi) in [
+            (1, 10, 0.002_528_578_9, 0.445_016_2),
+            (5, 10, 0.187_086_4, 0.812_913_6),
+            (3, 1_000_000, 6.186_725e-7, 8.767_276e-6),
+        ] {
+            let p = Probability::from_count(hits, n);
+            assert!(
+                (p.ci95_lo / lo - 1.0).abs() < 1e-5,
+                "{hits}/{n}: {}",
+                p.ci95_lo
+            );
+            assert!(
+                (p.ci95_hi / hi - 1.0).abs() < 1e-5,
+                "{hits}/{n}: {}",
+                p.ci95_hi
+            );
+        }
+    }
+
+    #[test]
+    fn probability_intervals_are_quick_and_finite_for_a_billion_runs() {
+        let start = std::time::Instant::now();
+        for hits in [1, 7, 500_000_000, 700_000_000, 999_999_999] {
+            let p = Probability::from_count(hits, 1_000_000_000);
+            assert!(
+                0.0 < p.ci95_lo && p.ci95_lo < p.p && p.p < p.ci95_hi && p.ci95_hi < 1.0,
+                "{p:?}"
+            );
+        }
+        assert!(start.elapsed().as_secs_f64() < 1.0, "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn probability_intervals_stay_honest_at_the_edges() {
         let none = Probability::from_count(0, 1_000_000);
         assert_eq!(none.ci95_lo, 0.0);
-        // Wilson's upper bound for 0 of n is z² / (n + z²) ≈ 3.84e-6.
-        assert!((none.ci95_hi - 3.8415e-6).abs() < 1e-9, "{}", none.ci95_hi);
+        // 1 − 0.025^(1/n) ≈ 3.6889e-6.
+        assert!(
+            (none.ci95_hi - 3.688_879e-6).abs() < 1e-11,
+            "{}",
+            none.ci95_hi
+        );
         assert!(none.describe().starts_with("0% (none of 1000000 runs"));
         let all = Probability::from_count(50, 50);
         assert_eq!(all.ci95_hi, 1.0);
-        assert!(all.ci95_lo > 0.9 && all.ci95_lo < 0.95);
+        assert!((all.ci95_lo - 0.928_878_3).abs() < 1e-6, "{}", all.ci95_lo);
         let mid = Probability::from_count(500_000, 1_000_000);
-        assert!((mid.ci95_hi - 0.5 - 1.96 * mid.se).abs() < 1e-6);
+        assert!(
+            (mid.ci95_hi - 0.5 - 1.96 * mid.se).abs() < 1e-5,
+            "{}",
+            mid.ci95_hi
+        );
+    }
+
+    /// P(lo ≤ p ≤ hi) summed exactly over every count of Binomial(n, p).
+    fn exact_coverage(n: u64, p: f64) -> f64 {
+        let b = Binomial::new(p, n).unwrap();
+        (0..=n)
+            .map(|k| {
+                let c = Probability::from_count(k, n);
+                if c.ci95_lo <= p && p <= c.ci95_hi {
+                    statrs::distribution::Discrete::pmf(&b, k)
+                } else {
+                    0.0
+                }
+            })
+            .sum()
+    }
+
+    #[test]
+    fn probability_intervals_cover_95_percent_for_rare_and_common_events() {
+        // n = 2,000 puts the expected count of the rarer outcome at 0.2 for p = 1e-4, where
+        // Wilson's interval covers 82%.
+        for n in [200, 2_000] {
+            for p in [1e-4, 1e-3, 0.01, 0.2, 0.5, 0.7, 0.999] {
+                let c = exact_coverage(n, p);
+                assert!(c >= 0.95 - 1e-9, "n {n}, p {p}: {c}");
+            }
+        }
+    }
+
+    #[test]
+    fn percentile_intervals_know_their_coverage() {
+        // At 200 runs, P0.5 expects one run below it: the interval starts at the minimum and
+        // covers 1 − 0.995^200 ≈ 63% at best.
+        let data: Vec<f64> = (0..200).map(f64::from).collect();
+        let s = summarize(&data, &[0.5, 1.0, 5.0, 50.0, 95.0, 99.0, 99.5]);
+        let short: Vec<f64> = s.short_intervals().map(|p| p.percent).collect();
+        assert_eq!(short, vec![0.5, 1.0, 99.0, 99.5]);
+        let p05 = s.percentiles[0];
+        assert!(p05.ci_coverage < 0.64 && p05.ci_lo == 0.0, "{p05:?}");
+        assert!(s.percentiles[2].ci_coverage >= 0.95);
+        // At the run count that rule gives, the interval is 95% on both sides.
+        for percent in [0.1, 0.5, 1.0, 2.5, 5.0, 50.0, 99.0, 99.9] {
+            let n = runs_for_95_interval(percent) as usize;
+            let data: Vec<f64> = (0..n).map(|i| i as f64).collect();
+            let p = summarize(&data, &[percent]).percentiles[0];
+            assert!(p.ci_is_95(), "P{percent} at {n} runs: {}", p.ci_coverage);
+            let half: Vec<f64> = (0..n / 2).map(|i| i as f64).collect();
+            let p = summarize(&half, &[percent]).percentiles[0];
+            assert!(
+                !p.ci_is_95(),
+                "P{percent} at {} runs: {}",
+                n / 2,
+                p.ci_coverage
+            );
+        }
+    }
+
+    #[test]
+    fn the_rows_half_width_includes_the_mean() {
+        // A heavy right tail: the mean's interval is wider than any percentile's.
+        let mut data = vec![1.0; 9_990];
+        data.extend([1e4; 10]);
+        let s = summarize(&data, &[5.0, 50.0, 95.0]);
+        assert!(s.max_half_width() > 0.0);
+        assert_eq!(s.max_half_width(), s.mean_half_width());
     }
 
     /// The textbook two-pass mean and sample sd, without scaling.

@@ -14,6 +14,28 @@ pub const ARTICLE: &str = "scenarios/llama-3.1-405b-article.toml";
 pub const DEEPSEEK: &str = "scenarios/deepseek-v3.toml";
 pub const FAILURES: &str = "scenarios/llama-3.1-405b-failures.toml";
 
+/// The smallest valid scenario: every figure fixed. Tests edit one line of it with [`minimal_with`].
+pub const MINIMAL: &str = r#"name = "test plan"
+
+[model]
+params = 405e9
+tokens = 15.6e12
+
+[cluster]
+gpus = 16384
+peak_tflops = 989
+mfu = 0.4
+
+[cost]
+gpu_hour_usd = 2
+"#;
+
+/// [`MINIMAL`] with `from` (which must occur once) replaced by `to`.
+pub fn minimal_with(from: &str, to: &str) -> String {
+    assert_eq!(MINIMAL.matches(from).count(), 1, "{from:?} occurs once");
+    MINIMAL.replacen(from, to, 1)
+}
+
 /// The binary, run from the crate root (so `scenarios/...` resolves) with backtraces off, so a
 /// panic shows as "panicked" and nothing else leaks into stderr.
 pub fn flopcast() -> Command {

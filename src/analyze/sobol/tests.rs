@@ -126,3 +126,14 @@ fn the_check_can_fail() {
     assert!((got[0].s1 - ISHIGAMI_S1[1]).abs() > 0.02);
     assert!(!(got[0].st_lo <= ISHIGAMI_ST[2] && ISHIGAMI_ST[2] <= got[0].st_hi));
 }
+
+#[test]
+fn without_bootstrap_replicates_there_is_no_interval_rather_than_one_of_zero_width() {
+    let plan = SaltelliPlan::new(256, 3, PointSet::Sobol, 2024);
+    let out = evaluate(&plan, 1, |u, y| y[0] = ishigami(u));
+    for g in indices(&out[0], 0, 99) {
+        assert!(g.s1.is_finite() && g.st.is_finite(), "{g:?}");
+        assert!(g.s1_lo.is_nan() && g.s1_hi.is_nan(), "{g:?}");
+        assert!(g.st_lo.is_nan() && g.st_hi.is_nan(), "{g:?}");
+    }
+}
