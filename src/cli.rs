@@ -220,8 +220,9 @@ pub struct CompareArgs {
 pub struct CheckArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
-    /// Runs for the Monte Carlo mean shown beside the point estimate [default: 200k].
-    #[arg(long, value_parser = parse_runs)]
+    /// Runs for the Monte Carlo mean shown beside the point estimate, at least 100
+    /// [default: 200k].
+    #[arg(long, value_parser = parse_check_runs)]
     pub runs: Option<u64>,
     /// Random seed [default: 42, or the scenario's].
     #[arg(long)]
@@ -239,8 +240,8 @@ pub struct SensitivityArgs {
     /// total_cost_usd or train_flops.
     #[arg(long, default_value = "total_cost_usd", value_parser = parse_metric)]
     pub output: Metric,
-    /// Monte Carlo runs for rank correlations, pinned inputs and tails.
-    #[arg(long, default_value = "200k", value_parser = parse_runs)]
+    /// Monte Carlo runs for rank correlations, pinned inputs and tails, at least 1000.
+    #[arg(long, default_value = "200k", value_parser = parse_sensitivity_runs)]
     pub runs: u64,
     /// Base points of the Sobol study; it evaluates the model (inputs + 2) times this many.
     #[arg(long, default_value = "32768", value_parser = parse_sobol_n)]
@@ -425,6 +426,42 @@ fn parse_runs(text: &str) -> Result<u64, String> {
         ));
     }
     Ok(x as u64)
+}
+
+/// The fewest runs whose Monte Carlo mean `check` shows: below it the mean is one or a few
+/// draws, not an estimate to set against the point estimate.
+pub const MIN_CHECK_RUNS: u64 = 100;
+
+/// The fewest runs `sensitivity` analyses: each tail quarter then holds 250 runs and a rank
+/// correlation's standard error is about 0.03; with fewer, every figure is noise (one run
+/// gives a Spearman of 0 for every input).
+pub const MIN_SENSITIVITY_RUNS: u64 = 1000;
+
+fn parse_check_runs(text: &str) -> Result<u64, String> {
+    at_least(
+        parse_runs(text)?,
+        MIN_CHECK_RUNS,
+        "check",
+        "its Monte Carlo mean",
+    )
+}
+
+fn parse_sensitivity_runs(text: &str) -> Result<u64, String> {
+    at_least(
+        parse_runs(text)?,
+        MIN_SENSITIVITY_RUNS,
+        "sensitivity",
+        "its rank correlations and tails",
+    )
+}
+
+fn at_least(runs: u64, min: u64, command: &str, purpose: &str) -> Result<u64, String> {
+    if runs < min {
+        return Err(format!(
+            "`{command}` needs at least {min} runs for {purpose}, got {runs}: fewer give noise, not figures"
+        ));
+    }
+    Ok(runs)
 }
 
 fn parse_set_arg(text: &str) -> Result<Override, String> {

@@ -55,6 +55,30 @@ pub enum Error {
     Environment(String),
 }
 
+impl Error {
+    /// A memory refusal whose run count came from a scenario file says where, so that the
+    /// figure to lower can be found: the advice alone names only the flag.
+    pub fn with_runs_origin(self, origin: Option<String>) -> Error {
+        match (self, origin) {
+            (
+                Error::TooLarge {
+                    what,
+                    needed,
+                    available,
+                    advice,
+                },
+                Some(origin),
+            ) => Error::TooLarge {
+                what: format!("{what} (from {origin})"),
+                needed,
+                available,
+                advice: format!("{advice}, or lower `[simulation] runs` in the scenario"),
+            },
+            (other, _) => other,
+        }
+    }
+}
+
 /// A problem at one place in a scenario file, rendered like a compiler message:
 /// the file, line and column, the offending line with the span underlined, and a hint.
 #[derive(Debug, Clone)]

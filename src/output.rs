@@ -299,6 +299,15 @@ impl OutputSet {
 
     /// Resolves, checks and probes one output file; returns its index.
     fn declare(&mut self, flag: &str, path: &Path) -> Result<usize, Error> {
+        // The OS would drop the slash of `out.csv/` and write a file `out.csv`: a slash says a
+        // directory was meant, so neither reading is safe to guess.
+        let text = path.as_os_str().as_encoded_bytes();
+        if text.ends_with(b"/") || text.ends_with(b"/.") || text == b"." {
+            return Err(Error::Usage(format!(
+                "{flag} {} names a directory (it ends with `/`); {flag} needs a file name such as out.csv",
+                path.display()
+            )));
+        }
         let fail = |source: io::Error| Error::WriteOutput {
             path: path.to_path_buf(),
             source,

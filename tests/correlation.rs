@@ -124,3 +124,28 @@ fn impossible_or_meaningless_correlations_are_refused() {
     );
     assert!(err(&twice).contains("correlated twice"), "{}", err(&twice));
 }
+
+#[test]
+fn a_single_correlation_too_near_one_says_so_and_gives_the_largest_usable_value() {
+    // Used to say that the correlations "cannot all hold at once", with only one of them.
+    let err = |text: &str| {
+        Scenario::parse(Path::new("c.toml"), text)
+            .unwrap_err()
+            .to_string()
+    };
+    for rho in ["0.9999999999999999", "-0.99999999999"] {
+        let text = TEXT.replace("spearman = -0.4", &format!("spearman = {rho}"));
+        let line = text.lines().position(|l| l.contains(rho)).unwrap() + 1;
+        let message = err(&text);
+        assert!(
+            message.contains(&format!("`spearman` = {rho} is too close to ±1"))
+                && message.contains("largest usable magnitude is 0.99999999994")
+                && message.contains(&format!("c.toml:{line}:12"))
+                && !message.contains("cannot all hold"),
+            "{message}"
+        );
+        let usable = TEXT.replace("spearman = -0.4", "spearman = -0.99999999994");
+        let usable = usable.replace("spearman = 0.3", "spearman = 0");
+        Scenario::parse(Path::new("c.toml"), &usable).unwrap();
+    }
+}

@@ -161,3 +161,33 @@ fn output_failures_exit_1() {
         "does not exist",
     );
 }
+
+#[test]
+fn too_few_runs_for_an_analysis_are_a_flag_error_naming_the_minimum() {
+    // One run printed a Spearman of +0.000 for every input, and an "MC mean" of one draw.
+    exits_with(
+        2,
+        &[
+            "sensitivity",
+            LLAMA,
+            "--runs",
+            "1",
+            "--sobol-n",
+            "64",
+            "--bootstrap",
+            "0",
+        ],
+        "`sensitivity` needs at least 1000 runs",
+    );
+    exits_with(2, &["sensitivity", LLAMA, "--runs", "999"], "got 999");
+    exits_with(
+        2,
+        &["check", LLAMA, "--runs", "1"],
+        "`check` needs at least 100 runs",
+    );
+    exits_with(2, &["check", LLAMA, "--runs", "99"], "got 99");
+    flopcast()
+        .args(["check", LLAMA, "--runs", "100"])
+        .assert()
+        .success();
+}

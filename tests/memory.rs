@@ -415,3 +415,36 @@ fn a_memory_limit_that_is_not_a_number_is_an_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_run_count_too_large_from_the_scenario_file_is_refused_at_its_line() {
+    // Named no file or line: the advice named only --runs, which the user never gave.
+    let dir = tempfile::TempDir::new().unwrap();
+    let plan = dir.path().join("plan.toml");
+    let text = std::fs::read_to_string(path(DEEPSEEK))
+        .unwrap()
+        .replace("runs = 1_000_000", "runs = 1e15");
+    let line = text.lines().position(|l| l == "runs = 1e15").unwrap() + 1;
+    std::fs::write(&plan, &text).unwrap();
+    let other = path(LLAMA);
+    let html = dir.path().join("r.html");
+    let p = plan.to_str().unwrap();
+    let commands: [&[&str]; 5] = [
+        &["run", p],
+        &["compare", p, other.to_str().unwrap()],
+        &["calibrate", p],
+        &["report", p, "-o", html.to_str().unwrap()],
+        &["sweep", p, "--set", "cluster.gpus=1024,2048"],
+    ];
+    for args in commands {
+        let stderr = refused("25769803776", args);
+        assert!(
+            stderr.contains(&format!("from `[simulation] runs` at {p}:{line})"))
+                && stderr.contains("or lower `[simulation] runs` in the scenario"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // A --runs on the command line is the figure to lower: no file is named.
+    let stderr = refused("25769803776", &["run", p, "--runs", "1e15"]);
+    assert!(!stderr.contains("[simulation]"), "{stderr}");
+}

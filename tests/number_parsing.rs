@@ -96,3 +96,32 @@ fn percentiles_that_cannot_be_labelled_briefly_are_refused() {
         "{header}"
     );
 }
+
+#[test]
+fn a_set_value_that_fails_its_check_says_it_came_from_set_and_hints_at_a_decimal_comma() {
+    let refused = |set: &str| {
+        let out = flopcast()
+            .args(["sweep", LLAMA, "--set", set, "--runs", "1000"])
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let stderr = refused("cluster.mfu=2");
+    assert!(
+        stderr.contains("must be in (0, 1], got 2 (in `--set cluster.mfu=2`)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("a comma separates"), "{stderr}");
+    // Read as two values, 0 and 4: most likely the decimal 0.4.
+    let stderr = refused("cluster.mfu=0,4");
+    assert!(
+        stderr.contains("(in `--set cluster.mfu=0`)")
+            && stderr.contains("for the decimal 0.4 write a point, `--set cluster.mfu=0.4`"),
+        "{stderr}"
+    );
+    // No hint where the decimal would fail too (downtime is in [0, 1)).
+    let stderr = refused("cluster.downtime=2,5");
+    assert!(!stderr.contains("a comma separates"), "{stderr}");
+}

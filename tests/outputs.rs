@@ -514,3 +514,33 @@ fn a_reader_that_leaves_early_ends_the_output_quietly() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_file_output_with_a_trailing_slash_is_refused() {
+    // `--csv out.csv/` wrote a regular file out.csv with exit 0.
+    let (dir, _) = workspace();
+    fs::copy(dir.path().join("S.toml"), dir.path().join("A.toml")).unwrap();
+    for (command, flag) in [
+        ("run", "--csv"),
+        ("run", "--json"),
+        ("sensitivity", "--csv"),
+        ("compare", "--csv"),
+        ("report", "-o"),
+    ] {
+        let mut args = quick(command);
+        args.extend([flag, "out.csv/"]);
+        let out = flopcast()
+            .current_dir(dir.path())
+            .args(&args)
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.contains(&format!("{flag} out.csv/ names a directory")),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(names_in(dir.path()), ["A.toml", "S.toml"], "{args:?}");
+    }
+}

@@ -7,7 +7,8 @@ use tempfile::TempDir;
 
 mod common;
 use common::{
-    MINIMAL, assert_bad_scenario, flopcast, minimal_with, path_str, stderr_of_failure, stdout_of,
+    MINIMAL, assert_bad_scenario, flopcast, flopcast_process, minimal_with, path_str,
+    stderr_of_failure, stdout_of,
 };
 
 fn with(from: &str, to: &str) -> String {
@@ -371,4 +372,161 @@ fn a_far_tail_truncation_never_draws_infinity() {
     let out = stdout_of(&["run", path_str(&plan), "--runs", "300k", "--seed", "3"]);
     assert!(out.contains("total_cost_usd"), "{out}");
     assert!(!out.contains("inf"), "{out}");
+}
+
+#[test]
+fn a_gamma_with_a_huge_scale_never_panics() {
+    // statrs's gamma CDF multiplied x by the rate 1 / scale, underflowed to 0 and panicked.
+    let dir = TempDir::new().unwrap();
+    let plan = dir.path().join("plan.toml");
+    let p = path_str(&plan);
+    for (from, key) in [
+        ("gpu_hour_usd = 2", "gpu_hour_usd"),
+        ("tokens = 15.6e12", "tokens"),
+        ("gpus = 16384", "gpus"),
+    ] {
+        for scale in ["1e20", "1e100", "1e308"] {
+            let text = with(
+                from,
+                &format!(r#"{key} = {{ dist = "gamma", shape = 20, scale = {scale} }}"#),
+            );
+            fs::write(&plan, &text).unwrap();
+            for args in [
+                &["run", p, "--runs", "1000"][..],
+                &["check", p, "--runs", "1000"][..],
+            ] {
+                let out = flopcast().args(args).output().unwrap();
+                let err = String::from_utf8_lossy(&out.stderr);
+                assert!(
+                    matches!(out.status.code(), Some(0 | 1)) && !err.contains("panicked"),
+                    "{key} scale {scale}, {args:?}: {:?} {err}",
+                    out.status
+                );
+                if out.status.code() == Some(1) {
+                    assert!(err.contains("plan.toml:"), "located: {err}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn peak_tflops_with_a_catalog_gpu_is_refused_not_silently_resolved() {
+    // Ran at 5 TFLOP/s with exit 0, ignoring the H100's 989.
+    let text = with("peak_tflops = 989", "peak_tflops = 5\ngpu = \"H100-SXM\"");
+    assert_bad_scenario(
+        &text,
+        at(&text, "gpu =", "\"H100"),
+        &["`cluster.peak_tflops` and `cluster.gpu`", "not both"],
+    );
+    // Ran at 989, ignoring the FP8 asked for.
+    let text = with(
+        "peak_tflops = 989",
+        "peak_tflops = 989\nprecision = \"fp8\"",
+    );
+    assert_bad_scenario(
+        &text,
+        at(&text, "precision", "\"fp8"),
+        &["`cluster.precision`", "give either `peak_tflops`"],
+    );
+}
+
+#[test]
+fn a_published_figure_outside_its_metric_range_is_a_located_error() {
+    // A GPU-hour count of -1 passed calibrate and run with exit 0.
+    for (metric, value, range) in [
+        ("gpu_hours", "-1", "> 0"),
+        ("train_days", "0", "> 0"),
+        ("total_cost_usd", "-5e6", "> 0"),
+        ("labor_cost_usd", "-1", ">= 0"),
+    ] {
+        let text = format!(
+            "{MINIMAL}\n[[published]]\nmetric = \"{metric}\"\nvalue = {value}\nsource = \"a report\"\n"
+        );
+        let line = text.lines().count() - 1;
+        assert_bad_scenario(
+            &text,
+            (line, 9),
+            &[&format!(
+                "a published `{metric}` must be {range}, got {value}"
+            )],
+        );
+    }
+    let text = format!("{MINIMAL}\n[[published]]\nmetric = \"labor_cost_usd\"\nvalue = 0\n");
+    let dir = TempDir::new().unwrap();
+    let plan = dir.path().join("plan.toml");
+    fs::write(&plan, text).unwrap();
+    stdout_of(&["calibrate", path_str(&plan), "--runs", "1000"]);
+}
+
+#[test]
+fn a_scenario_that_is_not_utf8_is_located_at_its_first_bad_byte() {
+    // Used to say "stream did not contain valid UTF-8" with no line.
+    let dir = TempDir::new().unwrap();
+    let plan = dir.path().join("plan.toml");
+    // A Latin-1 é in `name` (byte 0xE9, where UTF-8 needs two bytes), and one in a comment.
+    let mut latin1_name = MINIMAL.as_bytes().to_vec();
+    latin1_name[9] = 0xE9;
+    assert!(MINIMAL.starts_with("name = \"test"));
+    let latin1_comment = [b"# caf\xff\n".as_slice(), MINIMAL.as_bytes()].concat();
+    for (bytes, line, col) in [(latin1_name, 1, 10), (latin1_comment, 1, 6)] {
+        fs::write(&plan, &bytes).unwrap();
+        for command in ["run", "check"] {
+            let stderr = stderr_of_failure(flopcast().args([command, path_str(&plan)]));
+            assert!(
+                stderr.contains(&format!("plan.toml:{line}:{col}"))
+                    && stderr.contains("not valid UTF-8")
+                    && stderr.contains("must be UTF-8"),
+                "{command}: {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_scenario_path_that_is_not_a_regular_file_is_refused_without_opening_it() {
+    let dir = TempDir::new().unwrap();
+    let fifo = dir.path().join("pipe.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let folder = dir.path().join("folder.toml");
+    fs::create_dir(&folder).unwrap();
+    for (path, what) in [
+        (path_str(&fifo), "named pipe"),
+        (path_str(&folder), "directory"),
+        ("/dev/zero", "device"),
+    ] {
+        // A FIFO with no writer used to block forever in open().
+        let mut child = flopcast_process()
+            .args(["run", path, "--runs", "1000"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > std::time::Duration::from_secs(20) {
+                child.kill().unwrap();
+                panic!("{path}: still running after 20 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{path}: {stderr}");
+        assert!(
+            stderr.contains(what) && stderr.contains("must be a regular TOML file"),
+            "{path}: {stderr}"
+        );
+    }
+    // An already open pipe has its writer: standard input still works.
+    let out = flopcast()
+        .args(["check", "/dev/stdin"])
+        .write_stdin(MINIMAL)
+        .assert()
+        .success();
+    drop(out);
 }

@@ -165,7 +165,7 @@ fn simulated<'a>(
 /// Refuses, before the first scenario runs, a calibration whose largest scenario cannot fit;
 /// the advice is a --runs every scenario fits with.
 fn check_memory(scenarios: &[(&PathBuf, Scenario)], opts: &CalibrateOptions) -> Result<(), Error> {
-    let Some(runs) = simulated(scenarios, opts).map(|(_, r)| r).max() else {
+    let Some((largest, runs)) = simulated(scenarios, opts).max_by_key(|(_, r)| *r) else {
         return Ok(());
     };
     let metrics = simulated(scenarios, opts)
@@ -181,6 +181,7 @@ fn check_memory(scenarios: &[(&PathBuf, Scenario)], opts: &CalibrateOptions) -> 
             peak: Box::new(move |r| memory::run(r, metrics, memory::threads(opts.threads))),
         }],
     )
+    .map_err(|e| e.with_runs_origin(super::runs_origin(largest, opts.runs)))
 }
 
 /// One row per published figure. The scenario name, file and source are the user's text.

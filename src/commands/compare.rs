@@ -48,7 +48,8 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
     outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
     super::check_memory(runs, |r| {
         peak(&a, &b, r, opts.plots.is_some(), opts.threads)
-    })?;
+    })
+    .map_err(|e| e.with_runs_origin(super::runs_origin(&a, opts.runs)))?;
     let percentiles = opts
         .percentiles
         .clone()

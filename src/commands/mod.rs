@@ -36,6 +36,19 @@ pub fn with_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) ->
     Ok(pool.install(work))
 }
 
+/// Where the run count came from when the scenario file set it (no `--runs`), for messages
+/// that ask for fewer runs: "`[simulation] runs` at plan.toml:14".
+pub fn runs_origin(scenario: &Scenario, flag_runs: Option<u64>) -> Option<String> {
+    if flag_runs.is_some() || scenario.simulation.runs.is_none() {
+        return None;
+    }
+    let line = scenario.simulation.runs_line?;
+    Some(format!(
+        "`[simulation] runs` at {}:{line}",
+        scenario.path.display()
+    ))
+}
+
 /// Runs and seed: the flag if given, else the scenario's, else the default.
 pub fn runs_and_seed(scenario: &Scenario, runs: Option<u64>, seed: Option<u64>) -> (u64, u64) {
     (

@@ -34,7 +34,8 @@ pub fn report(opts: &ReportOptions) -> Result<String, Error> {
     let (runs, seed) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
     let mut outputs = OutputSet::new(&[&opts.scenario]);
     outputs.file("-o", Some(&opts.output))?;
-    check_memory(&scenario, opts, runs)?;
+    check_memory(&scenario, opts, runs)
+        .map_err(|e| e.with_runs_origin(super::runs_origin(&scenario, opts.runs)))?;
     let file = opts.scenario.display().to_string();
     let goals = Goals {
         budget_usd: opts.budget_usd,

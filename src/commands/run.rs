@@ -64,7 +64,8 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         opts.plots.as_deref(),
         &plot_files(&scenario.options.metrics()),
     )?;
-    super::check_memory(runs, |r| peak(&scenario, r, opts.threads))?;
+    super::check_memory(runs, |r| peak(&scenario, r, opts.threads))
+        .map_err(|e| e.with_runs_origin(super::runs_origin(&scenario, opts.runs)))?;
     let percentiles = opts
         .percentiles
         .clone()

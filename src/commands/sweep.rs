@@ -67,7 +67,8 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     let file = opts.scenario.display().to_string();
     // Every value is read and checked before the first point is simulated.
     check_values(&base, &opts.sets)?;
-    check_memory(&base, opts, runs, &percentiles, &goals)?;
+    check_memory(&base, opts, runs, &percentiles, &goals)
+        .map_err(|e| e.with_runs_origin(super::runs_origin(&base, opts.runs)))?;
     let points = super::with_threads(opts.threads, || {
         (0..grid_points(&opts.sets))
             .map(|i| {
@@ -288,10 +289,31 @@ fn grid_points(sets: &[Override]) -> u64 {
 fn check_values(base: &Scenario, sets: &[Override]) -> Result<(), Error> {
     for set in sets {
         for v in &set.values {
-            base.with_value(set.input, v)?;
+            base.with_value(set.input, v)
+                .map_err(|e| match (e, decimal_hint(base, set)) {
+                    (Error::Scenario(mut d), Some(hint)) => {
+                        d.help = Some(match d.help.take() {
+                            Some(help) => format!("{hint}; {help}"),
+                            None => hint,
+                        });
+                        Error::Scenario(d)
+                    }
+                    (e, _) => e,
+                })?;
         }
     }
     Ok(())
+}
+
+/// For `--set cluster.mfu=0,4`, whose values fail their checks: the hint to write 0.4, when
+/// that decimal is itself a valid value.
+fn decimal_hint(base: &Scenario, set: &Override) -> Option<String> {
+    let decimal = set.decimal_comma_reading()?;
+    base.with_value(set.input, &decimal).ok()?;
+    Some(format!(
+        "a comma separates values: for the decimal {decimal} write a point, `--set {}={decimal}`",
+        set.input.key()
+    ))
 }
 
 /// Point `index` of the grid (the first key varies slowest): its values and its scenario, built

@@ -14,7 +14,7 @@ pub use family::{Family, MAX_SHAPE, MIN_SHAPE, ParamError, ParamResult, Z95};
 
 use rand::Rng;
 use sampler::FastSampler;
-use statrs::distribution::{Beta, ContinuousCDF, Gamma, LogNormal, Normal};
+use statrs::distribution::{Beta, ContinuousCDF, Gamma};
 
 /// The closed range a distribution's draws can take, with whether each end can be reached.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -52,14 +52,16 @@ pub struct Dist {
 }
 
 /// statrs objects for the families whose CDF and quantile need special functions, built once
-/// (not per call: truncated draws call the quantile function for every draw).
+/// (not per call: truncated draws call the quantile function for every draw). The normal and
+/// lognormal go through [`std_normal_cdf`] and friends instead: statrs divides by sd × √2,
+/// which overflows to ∞ for sd near the largest double and turns ∞ / ∞ into NaN.
 #[derive(Debug, Clone)]
 enum Exact {
     Closed,
-    Normal(Normal),
-    LogNormal(LogNormal),
     /// The beta and its mirror image Beta(β, α), whose lower tail is the beta's upper tail.
     Beta(Beta, Beta),
+    /// The gamma of scale 1, evaluated at x / scale: statrs multiplies x by the rate, which
+    /// underflows to 0 or overflows to ∞ for extreme scales, and then panics.
     Gamma(Gamma),
 }
 
@@ -68,17 +70,11 @@ impl Exact {
     fn new(family: &Family) -> Self {
         let fail = "validated parameters";
         match family {
-            Family::Normal { mean, sd } => Exact::Normal(Normal::new(*mean, *sd).expect(fail)),
-            Family::LogNormal { mu, sigma } => {
-                Exact::LogNormal(LogNormal::new(*mu, *sigma).expect(fail))
-            }
             Family::Beta { alpha, beta, .. } => Exact::Beta(
                 Beta::new(*alpha, *beta).expect(fail),
                 Beta::new(*beta, *alpha).expect(fail),
             ),
-            Family::Gamma { shape, scale } => {
-                Exact::Gamma(Gamma::new(*shape, 1.0 / scale).expect(fail))
-            }
+            Family::Gamma { shape, .. } => Exact::Gamma(Gamma::new(*shape, 1.0).expect(fail)),
             _ => Exact::Closed,
         }
     }
@@ -271,7 +267,7 @@ impl Dist {
         let mass = t.mass;
         match (&self.family, &self.exact) {
             // Closed forms for the unbounded families, whose tails a quadrature would miss.
-            (Family::Normal { mean, sd }, Exact::Normal(_)) => {
+            (Family::Normal { mean, sd }, _) => {
                 let z = |x: f64| (x - mean) / sd;
                 let phi = |z: f64| {
                     if z.is_finite() {
@@ -284,35 +280,44 @@ impl Dist {
             }
             (Family::LogNormal { mu, sigma }, _) => {
                 // E[X; a < X < b] = e^(μ + σ²/2) · [Φ((ln b − μ − σ²)/σ) − Φ((ln a − μ − σ²)/σ)]
-                let shifted = Normal::new(mu + sigma * sigma, *sigma).expect("validated");
+                // (ln x − μ − σ²)/σ as (ln x − μ)/σ − σ: σ² may overflow where this does not.
+                let z = |x: f64| (x.ln() - mu) / sigma - sigma;
                 let part = if t.upper_tail {
-                    let at = |x: f64| if x <= 0.0 { 1.0 } else { shifted.sf(x.ln()) };
+                    let at = |x: f64| if x <= 0.0 { 1.0 } else { std_normal_sf(z(x)) };
                     at(t.lower) - at(t.upper)
                 } else {
-                    let at = |x: f64| if x <= 0.0 { 0.0 } else { shifted.cdf(x.ln()) };
+                    let at = |x: f64| if x <= 0.0 { 0.0 } else { std_normal_cdf(z(x)) };
                     at(t.upper) - at(t.lower)
                 };
-                (mu + sigma * sigma / 2.0).exp() * part / mass
+                let closed = (mu + sigma * sigma / 2.0).exp() * part / mass;
+                // ∞ × 0 when σ is huge: the mean of a bounded range then lies inside it.
+                if closed.is_nan() || (t.upper.is_finite() && closed > t.upper) {
+                    self.quadrature_mean()
+                } else {
+                    closed
+                }
             }
             (Family::Gamma { shape, scale }, _) => {
                 // E[X; a < X < b] = kθ · [P(k + 1, b/θ) − P(k + 1, a/θ)]
-                let next = Gamma::new(shape + 1.0, 1.0 / scale).expect("validated");
+                let next = Gamma::new(shape + 1.0, 1.0).expect("validated");
                 let part = if t.upper_tail {
-                    next.sf(t.lower.max(0.0)) - next.sf(t.upper.max(0.0))
+                    unit_gamma_sf(&next, t.lower / scale) - unit_gamma_sf(&next, t.upper / scale)
                 } else {
-                    next.cdf(t.upper) - next.cdf(t.lower)
+                    unit_gamma_cdf(&next, t.upper / scale) - unit_gamma_cdf(&next, t.lower / scale)
                 };
                 shape * scale * part / mass
             }
-            // Bounded on both sides (or a Weibull): E[X] = ∫₀¹ Q(p) dp by the midpoint rule.
-            _ => {
-                const M: usize = 20_000;
-                (0..M)
-                    .map(|i| self.quantile((i as f64 + 0.5) / M as f64))
-                    .sum::<f64>()
-                    / M as f64
-            }
+            _ => self.quadrature_mean(),
         }
+    }
+
+    /// Bounded on both sides (or a Weibull): E[X] = ∫₀¹ Q(p) dp by the midpoint rule.
+    fn quadrature_mean(&self) -> f64 {
+        const M: usize = 20_000;
+        (0..M)
+            .map(|i| self.quantile((i as f64 + 0.5) / M as f64))
+            .sum::<f64>()
+            / M as f64
     }
 
     /// Fills `out` with independent draws.
@@ -363,15 +368,19 @@ fn open_unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
 impl Dist {
     /// The untruncated family's CDF.
     fn family_cdf(&self, x: f64) -> f64 {
+        // statrs's special functions panic on NaN.
+        if x.is_nan() {
+            return f64::NAN;
+        }
         match (&self.family, &self.exact) {
             (Family::Fixed { value }, _) => f64::from(x >= *value),
             (Family::Uniform { min, max }, _) => ((x - min) / (max - min)).clamp(0.0, 1.0),
-            (_, Exact::Normal(d)) => d.cdf(x),
-            (_, Exact::LogNormal(d)) => {
+            (Family::Normal { mean, sd }, _) => std_normal_cdf((x - mean) / sd),
+            (Family::LogNormal { mu, sigma }, _) => {
                 if x <= 0.0 {
                     0.0
                 } else {
-                    d.cdf(x)
+                    std_normal_cdf((x.ln() - mu) / sigma)
                 }
             }
             (Family::Triangular { min, mode, max }, _) => {
@@ -386,15 +395,9 @@ impl Dist {
                 }
             }
             (Family::Beta { min, max, .. }, Exact::Beta(d, _)) => {
-                d.cdf(((x - min) / (max - min)).clamp(0.0, 1.0))
+                d.cdf(unit_position(x, *min, *max))
             }
-            (_, Exact::Gamma(d)) => {
-                if x <= 0.0 {
-                    0.0
-                } else {
-                    d.cdf(x)
-                }
-            }
+            (Family::Gamma { scale, .. }, Exact::Gamma(d)) => unit_gamma_cdf(d, x / scale),
             (Family::Weibull { shape, scale }, _) => {
                 if x <= 0.0 {
                     0.0
@@ -412,12 +415,16 @@ impl Dist {
 
     /// The untruncated family's quantile function.
     fn family_quantile(&self, p: f64) -> f64 {
+        // statrs panics on a probability outside [0, 1], NaN included.
+        if p.is_nan() {
+            return f64::NAN;
+        }
         let p = p.clamp(0.0, 1.0);
         match (&self.family, &self.exact) {
             (Family::Fixed { value }, _) => *value,
             (Family::Uniform { min, max }, _) => min + p * (max - min),
-            (_, Exact::Normal(d)) => d.inverse_cdf(p),
-            (_, Exact::LogNormal(d)) => d.inverse_cdf(p),
+            (Family::Normal { mean, sd }, _) => mean + sd * lower_z(p),
+            (Family::LogNormal { mu, sigma }, _) => (mu + sigma * lower_z(p)).exp(),
             (Family::Triangular { min, mode, max }, _) => {
                 let split = (mode - min) / (max - min);
                 if p <= split {
@@ -426,10 +433,10 @@ impl Dist {
                     max - ((1.0 - p) * (max - min) * (max - mode)).sqrt()
                 }
             }
-            (Family::Beta { min, max, .. }, Exact::Beta(d, _)) => {
-                min + (max - min) * d.inverse_cdf(p)
+            (Family::Beta { min, max, .. }, Exact::Beta(d, mirror)) => {
+                min + (max - min) * beta_quantile(d, mirror, p)
             }
-            (_, Exact::Gamma(d)) => d.inverse_cdf(p),
+            (Family::Gamma { scale, .. }, Exact::Gamma(d)) => scale * unit_gamma_quantile(d, p),
             (Family::Weibull { shape, scale }, _) => scale * (-(-p).ln_1p()).powf(1.0 / shape),
             (Family::Discrete { values, probs }, _) => {
                 let mut acc = 0.0;
@@ -450,25 +457,22 @@ impl Dist {
     /// The untruncated family's survival function P(X > x), computed directly (not as 1 − F)
     /// so that it keeps its precision in the upper tail.
     fn family_sf(&self, x: f64) -> f64 {
+        if x.is_nan() {
+            return f64::NAN;
+        }
         match (&self.family, &self.exact) {
-            (_, Exact::Normal(d)) => d.sf(x),
-            (_, Exact::LogNormal(d)) => {
+            (Family::Normal { mean, sd }, _) => std_normal_sf((x - mean) / sd),
+            (Family::LogNormal { mu, sigma }, _) => {
                 if x <= 0.0 {
                     1.0
                 } else {
-                    d.sf(x)
+                    std_normal_sf((x.ln() - mu) / sigma)
                 }
             }
             (Family::Beta { min, max, .. }, Exact::Beta(d, _)) => {
-                d.sf(((x - min) / (max - min)).clamp(0.0, 1.0))
+                d.sf(unit_position(x, *min, *max))
             }
-            (_, Exact::Gamma(d)) => {
-                if x <= 0.0 {
-                    1.0
-                } else {
-                    d.sf(x)
-                }
-            }
+            (Family::Gamma { scale, .. }, Exact::Gamma(d)) => unit_gamma_sf(d, x / scale),
             (Family::Uniform { min, max }, _) => ((max - x) / (max - min)).clamp(0.0, 1.0),
             (Family::Triangular { min, mode, max }, _) => {
                 if x >= *max {
@@ -495,14 +499,17 @@ impl Dist {
     /// The untruncated family's inverse survival function: the x with P(X > x) = s, precise
     /// for small s (the upper-tail counterpart of [`Dist::family_quantile`]).
     fn family_upper_quantile(&self, s: f64) -> f64 {
+        if s.is_nan() {
+            return f64::NAN;
+        }
         let s = s.clamp(0.0, 1.0);
         match (&self.family, &self.exact) {
             (Family::Normal { mean, sd }, _) => mean + sd * upper_z(s),
             (Family::LogNormal { mu, sigma }, _) => (mu + sigma * upper_z(s)).exp(),
-            (Family::Beta { min, max, .. }, Exact::Beta(_, mirror)) => {
-                max - (max - min) * mirror.inverse_cdf(s)
+            (Family::Beta { min, max, .. }, Exact::Beta(d, mirror)) => {
+                max - (max - min) * beta_quantile(mirror, d, s)
             }
-            (_, Exact::Gamma(d)) => gamma_upper_quantile(d, s),
+            (Family::Gamma { scale, .. }, Exact::Gamma(d)) => scale * gamma_upper_quantile(d, s),
             (Family::Uniform { min, max }, _) => max - s * (max - min),
             (Family::Triangular { min, mode, max }, _) => {
                 if s <= (max - mode) / (max - min) {
@@ -515,6 +522,117 @@ impl Dist {
             _ => self.family_quantile(1.0 - s),
         }
     }
+}
+
+/// Where x lies in [min, max] as a fraction in [0, 1].
+fn unit_position(x: f64, min: f64, max: f64) -> f64 {
+    ((x - min) / (max - min)).clamp(0.0, 1.0)
+}
+
+/// The beta quantile for every p in [0, 1]. statrs's own (AS 109) has no iteration bound and
+/// never returns for some admitted shapes (alpha = 1e5, beta = 0.5 at p = 1e-150), and turns
+/// NaN below p = 1e-154, where p² underflows. The upper half is the mirror's lower half, so
+/// that the search always runs where x is small and relative precision is available.
+fn beta_quantile(d: &Beta, mirror: &Beta, p: f64) -> f64 {
+    if p > 0.5 {
+        1.0 - beta_lower_quantile(mirror, 1.0 - p)
+    } else {
+        beta_lower_quantile(d, p)
+    }
+}
+
+fn beta_lower_quantile(d: &Beta, p: f64) -> f64 {
+    use statrs::distribution::Continuous;
+    lower_quantile(p, 1.0, |x| d.cdf(x), |x| d.ln_pdf(x))
+}
+
+/// The quantile of a gamma of scale 1. statrs's search stops on an absolute tolerance, so its
+/// tiny quantiles are far off (shape 0.5: F(Q(1e-16)) = 3e-5).
+fn unit_gamma_quantile(d: &Gamma, p: f64) -> f64 {
+    use statrs::distribution::Continuous;
+    if p > 0.5 {
+        gamma_upper_quantile(d, 1.0 - p)
+    } else {
+        // A gamma's median lies below its mean, the shape.
+        lower_quantile(
+            p,
+            d.shape().max(1.0),
+            |x| unit_gamma_cdf(d, x),
+            |x| d.ln_pdf(x),
+        )
+    }
+}
+
+/// x in [0, hi] with cdf(x) = p, for p ≤ cdf(hi) on the lower side of the distribution: Newton
+/// steps kept inside a bracket, which bisects on the logarithm of x while the bracket spans
+/// orders of magnitude (the quantile can be 1e-300) and on x itself once it is narrow.
+fn lower_quantile(p: f64, hi: f64, cdf: impl Fn(f64) -> f64, ln_pdf: impl Fn(f64) -> f64) -> f64 {
+    if p <= 0.0 {
+        return 0.0;
+    }
+    let (mut lo, mut hi) = (0.0_f64, hi);
+    let mut x = 0.5 * hi;
+    for _ in 0..400 {
+        let f = cdf(x);
+        if f < p {
+            lo = x;
+        } else {
+            hi = x;
+        }
+        if f == p || hi - lo <= 2.0 * f64::EPSILON * hi {
+            break;
+        }
+        let newton = x - (f - p) / ln_pdf(x).exp();
+        x = if newton > lo && newton < hi {
+            newton
+        } else if lo > 0.0 && hi / lo < 4.0 {
+            0.5 * (lo + hi)
+        } else {
+            // The geometric midpoint, with 5e-324 standing in for a bracket end at 0.
+            (0.5 * (lo.max(f64::MIN_POSITIVE * f64::EPSILON).ln() + hi.ln())).exp()
+        };
+        if x <= lo || x >= hi {
+            break;
+        }
+    }
+    x.clamp(lo, hi)
+}
+
+/// P(X ≤ z) for a gamma of scale 1, for any z but NaN: statrs panics on 0 and ∞.
+fn unit_gamma_cdf(d: &Gamma, z: f64) -> f64 {
+    if z <= 0.0 {
+        0.0
+    } else if z.is_infinite() {
+        1.0
+    } else {
+        d.cdf(z)
+    }
+}
+
+/// P(X > z) for a gamma of scale 1, for any z.
+fn unit_gamma_sf(d: &Gamma, z: f64) -> f64 {
+    if z <= 0.0 {
+        1.0
+    } else if z.is_infinite() {
+        0.0
+    } else {
+        d.sf(z)
+    }
+}
+
+/// Φ(z). z is formed as (x − mean) / sd, which is ±∞ (never NaN) when x − mean overflows.
+fn std_normal_cdf(z: f64) -> f64 {
+    0.5 * statrs::function::erf::erfc(-z / std::f64::consts::SQRT_2)
+}
+
+/// 1 − Φ(z), precise in the upper tail.
+fn std_normal_sf(z: f64) -> f64 {
+    0.5 * statrs::function::erf::erfc(z / std::f64::consts::SQRT_2)
+}
+
+/// z with Φ(z) = p: −√2 · erfc⁻¹(2p), precise for tiny p.
+fn lower_z(p: f64) -> f64 {
+    -upper_z(p)
 }
 
 /// z with P(Z > z) = s for a standard normal: Φ⁻¹(1 − s) = √2 · erfc⁻¹(2s), precise for tiny s.

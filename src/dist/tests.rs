@@ -4,7 +4,7 @@
 use super::*;
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
-use statrs::distribution::{Continuous, Triangular, Uniform, Weibull};
+use statrs::distribution::{Continuous, LogNormal, Normal, Triangular, Uniform, Weibull};
 
 const N: usize = 20_000;
 
@@ -493,4 +493,173 @@ fn truncation_to_a_range_without_probability_is_refused() {
     assert_eq!(e.param, "upper");
     assert!(e.message.contains("1e-250"), "{}", e.message);
     assert!(Dist::truncated(n(), 30.0, f64::INFINITY).is_ok());
+}
+
+/// Families at the ends of what the parameter checks admit: shapes at [MIN_SHAPE, MAX_SHAPE],
+/// scales from the smallest full-precision double to the largest, locations far from 0.
+fn extreme_families() -> Vec<Family> {
+    let shapes = [MIN_SHAPE, 1.0, 20.0, MAX_SHAPE];
+    let scales = [
+        f64::MIN_POSITIVE,
+        1e-300,
+        1e-20,
+        1.0,
+        1e20,
+        1e100,
+        1e300,
+        f64::MAX,
+    ];
+    let mut out = Vec::new();
+    for &k in &shapes {
+        for &s in &scales {
+            out.push(Family::gamma(k, s).unwrap());
+            out.push(Family::weibull(k, s).unwrap());
+        }
+        for &k2 in &shapes {
+            for (min, max) in [
+                (0.0, 1.0),
+                (1e-300, 2e-300),
+                (-8e307, 8e307),
+                (1e300, 1.5e300),
+            ] {
+                out.push(Family::beta(k, k2, min, max).unwrap());
+            }
+        }
+    }
+    for mean in [-1e300, 0.0, 1e300] {
+        for sd in [f64::MIN_POSITIVE, 1e-300, 1.0, 1e300, f64::MAX] {
+            out.push(Family::normal(mean, sd).unwrap());
+        }
+    }
+    for mu in [-700.0, 0.0, 700.0, 1e300] {
+        for sigma in [f64::MIN_POSITIVE, 1e-300, 1.0, 1e300, f64::MAX] {
+            out.push(Family::lognormal(mu, sigma).unwrap());
+        }
+    }
+    out
+}
+
+fn extreme_xs(scale: f64) -> Vec<f64> {
+    let mut xs = vec![
+        0.0,
+        -0.0,
+        5e-324,
+        f64::MIN_POSITIVE,
+        1e-300,
+        1e-20,
+        1.0,
+        1e20,
+        1e300,
+        f64::MAX,
+        f64::INFINITY,
+        -1.0,
+        -f64::MAX,
+        f64::NEG_INFINITY,
+    ];
+    xs.extend([1e-10, 0.5, 1.0, 2.0, 1e10].map(|m| m * scale));
+    xs
+}
+
+const EXTREME_PS: [f64; 9] = [
+    0.0,
+    5e-324,
+    1e-300,
+    1e-16,
+    0.25,
+    0.5,
+    1.0 - 1e-16,
+    1.0 - f64::EPSILON / 2.0,
+    1.0,
+];
+
+fn natural_scale(f: &Family) -> f64 {
+    match f {
+        Family::Gamma { scale, .. } | Family::Weibull { scale, .. } => *scale,
+        Family::Beta { max, .. } => *max,
+        Family::Normal { sd, .. } => *sd,
+        Family::LogNormal { mu, .. } => mu.abs().max(1.0),
+        _ => 1.0,
+    }
+}
+
+fn assert_probability(value: f64, what: &str) {
+    assert!((0.0..=1.0).contains(&value), "{what} = {value}");
+}
+
+fn assert_total_at_extremes(d: &Dist) {
+    let s = d.support();
+    for x in extreme_xs(natural_scale(d.family())) {
+        assert_probability(d.cdf(x), &format!("{d}: cdf({x:e})"));
+        assert_probability(d.sf(x), &format!("{d}: sf({x:e})"));
+    }
+    for p in EXTREME_PS {
+        let q = d.quantile(p);
+        assert!(
+            !q.is_nan() && q >= s.lo && q <= s.hi,
+            "{d}: quantile({p:e}) = {q:e} outside [{:e}, {:e}]",
+            s.lo,
+            s.hi
+        );
+    }
+    // NaN in must not panic; whatever comes out is not a probability claim.
+    let _ = (d.cdf(f64::NAN), d.sf(f64::NAN), d.quantile(f64::NAN));
+    // The other truncated means integrate the quantile function checked above (and slowly).
+    if d.bounds().is_none()
+        || matches!(
+            d.family(),
+            Family::Normal { .. } | Family::LogNormal { .. } | Family::Gamma { .. }
+        )
+    {
+        assert!(!d.mean().is_nan(), "{d}: mean is NaN");
+    }
+}
+
+#[test]
+fn cdfs_and_quantiles_never_panic_at_extreme_parameters() {
+    for family in extreme_families() {
+        assert_total_at_extremes(&Dist::new(family));
+    }
+}
+
+#[test]
+fn truncated_cdfs_and_quantiles_never_panic_at_extreme_parameters() {
+    for family in extreme_families() {
+        let plain = Dist::new(family.clone());
+        for (p_lo, p_hi) in [(0.0, 0.5), (0.5, 1.0), (0.1, 0.9), (1e-12, 1e-6)] {
+            let (lo, hi) = (plain.quantile(p_lo), plain.quantile(p_hi));
+            let lo = if p_lo == 0.0 { f64::NEG_INFINITY } else { lo };
+            let hi = if p_hi == 1.0 { f64::INFINITY } else { hi };
+            if let Ok(d) = Dist::truncated(family.clone(), lo, hi) {
+                assert_total_at_extremes(&d);
+            }
+        }
+    }
+}
+
+#[test]
+fn quantiles_inside_the_range_are_finite_where_the_distribution_is() {
+    // Every family here has its 1e-16 and 1 − 1e-16 quantiles below 1e308.
+    for family in [
+        Family::gamma(MIN_SHAPE, 1e300).unwrap(),
+        Family::gamma(MAX_SHAPE, 1e300).unwrap(),
+        Family::gamma(20.0, 1e20).unwrap(),
+        Family::gamma(MAX_SHAPE, 1e-300).unwrap(),
+        Family::gamma(MIN_SHAPE, f64::MIN_POSITIVE).unwrap(),
+        Family::weibull(MIN_SHAPE, 1e300).unwrap(),
+        Family::weibull(MAX_SHAPE, f64::MIN_POSITIVE).unwrap(),
+        Family::beta(MIN_SHAPE, MAX_SHAPE, -8e307, 8e307).unwrap(),
+        Family::normal(1e300, 1e300).unwrap(),
+        Family::lognormal(600.0, 1.0).unwrap(),
+    ] {
+        let d = Dist::new(family);
+        for p in [1e-16, 0.5, 1.0 - 1e-16] {
+            let q = d.quantile(p);
+            assert!(q.is_finite(), "{d}: quantile({p:e}) = {q}");
+            let back = d.cdf(q);
+            assert!(
+                (back - p).abs() < 1e-6,
+                "{d}: cdf(quantile({p:e})) = {back}"
+            );
+        }
+    }
 }

@@ -84,6 +84,16 @@ impl Domain {
             Domain::AtLeastOne => ">= 1",
         }
     }
+
+    pub fn contains(self, x: f64) -> bool {
+        match self {
+            Domain::Positive => x > 0.0,
+            Domain::NonNegative => x >= 0.0,
+            Domain::UnitOpenClosed => x > 0.0 && x <= 1.0,
+            Domain::UnitClosedOpen => (0.0..1.0).contains(&x),
+            Domain::AtLeastOne => x >= 1.0,
+        }
+    }
 }
 
 impl Input {
@@ -241,6 +251,26 @@ impl Metric {
             Metric::StorageNetworkCostUsd => "storage_network_cost_usd",
             Metric::ExperimentsCostUsd => "experiments_cost_usd",
             Metric::FixedCostUsd => "fixed_cost_usd",
+        }
+    }
+
+    /// The values this output can take, which a published figure of it must lie in: a run
+    /// always has compute, time and a compute bill; salaries, cost lines and interruptions
+    /// can be zero.
+    pub fn domain(self) -> Domain {
+        match self {
+            Metric::TrainFlops
+            | Metric::TrainDays
+            | Metric::GpuHours
+            | Metric::ComputeCostUsd
+            | Metric::TotalCostUsd => Domain::Positive,
+            Metric::LaborCostUsd
+            | Metric::Interruptions
+            | Metric::EnergyCostUsd
+            | Metric::StorageNetworkCostUsd
+            | Metric::ExperimentsCostUsd
+            | Metric::FixedCostUsd => Domain::NonNegative,
+            Metric::EffectiveTimeRatio => Domain::UnitOpenClosed,
         }
     }
 

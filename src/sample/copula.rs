@@ -47,6 +47,23 @@ impl Copula {
     }
 }
 
+/// The largest |ρ| one pair on its own can have: nearer ±1 the pair's 2 × 2 matrix is too
+/// close to singular for its Cholesky factor (pivot 1 − r² at most 1e-10). Found by bisection
+/// on the same test the copula applies, so the two always agree.
+pub fn max_abs_spearman() -> f64 {
+    let usable = |rho: f64| Copula::new(2, &[(0, 1, rho)]).is_ok();
+    let (mut lo, mut hi) = (0.0, 1.0);
+    while hi - lo > f64::EPSILON {
+        let mid = 0.5 * (lo + hi);
+        if usable(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
 /// L with L·Lᵀ = a; fails unless a is (numerically) positive definite.
 fn cholesky(k: usize, a: &[f64]) -> Result<Vec<f64>, NotPositiveDefinite> {
     let mut l = vec![0.0; k * k];
@@ -94,6 +111,18 @@ mod tests {
         // x strongly with y and with z, y strongly against z: no such variables exist.
         assert!(Copula::new(3, &[(0, 1, 0.9), (0, 2, 0.9), (1, 2, -0.9)]).is_err());
         assert!(Copula::new(2, &[(0, 1, 0.99)]).is_ok());
+    }
+
+    #[test]
+    fn the_largest_usable_correlation_is_the_edge_of_what_the_copula_accepts() {
+        let m = max_abs_spearman();
+        assert!(m > 0.9999999999 && m < 1.0, "{m}");
+        for rho in [m, -m] {
+            assert!(Copula::new(2, &[(0, 1, rho)]).is_ok(), "{rho}");
+        }
+        let beyond = m + 4.0 * f64::EPSILON;
+        assert!(Copula::new(2, &[(0, 1, beyond)]).is_err());
+        assert!(Copula::new(2, &[(0, 1, -beyond)]).is_err());
     }
 
     #[test]

@@ -41,6 +41,8 @@ pub struct InputSpec {
 pub struct SimulationSettings {
     pub runs: Option<u64>,
     pub seed: Option<u64>,
+    /// The 1-based line where `runs` is written, for messages about a run count from the file.
+    pub runs_line: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -75,11 +77,16 @@ pub struct Correlation {
 
 impl Scenario {
     pub fn load(path: &Path) -> Result<Scenario, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::ReadScenario {
+        let unreadable = |source| Error::ReadScenario {
             path: path.to_path_buf(),
             source,
-        })?;
-        Scenario::parse(path, &text)
+        };
+        check_file_kind(path).map_err(unreadable)?;
+        let bytes = std::fs::read(path).map_err(unreadable)?;
+        match std::str::from_utf8(&bytes) {
+            Ok(text) => Scenario::parse(path, text),
+            Err(e) => Err(not_utf8(path, &bytes, e)),
+        }
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Scenario, Error> {
@@ -124,6 +131,54 @@ impl Scenario {
 
 /// How deep the toml crate lets keys, tables and arrays nest.
 const TOML_DEPTH_LIMIT: usize = 80;
+
+/// Refuses, without opening it, a path that is not a regular file: a directory or a device
+/// cannot hold a scenario (`/dev/zero` would be read forever), and opening a named pipe waits
+/// for a writer that may never come. A pipe that is already open, as `/dev/stdin` or a shell's
+/// `<(...)` (`/dev/fd/N`), has its writer and is read like a file.
+fn check_file_kind(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = std::fs::metadata(path)?.file_type();
+    let open_descriptor = path == Path::new("/dev/stdin")
+        || path.starts_with("/dev/fd")
+        || path.starts_with("/proc/self/fd");
+    let what = if kind.is_file() || (kind.is_fifo() && open_descriptor) {
+        return Ok(());
+    } else if kind.is_dir() {
+        "it is a directory"
+    } else if kind.is_fifo() {
+        "it is a named pipe (FIFO), which would wait for a writer"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "it is a device"
+    } else if kind.is_socket() {
+        "it is a socket"
+    } else {
+        "it is not a regular file"
+    };
+    Err(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!(
+            "{what}: a scenario must be a regular TOML file (to read one from a pipe, give /dev/stdin)"
+        ),
+    ))
+}
+
+/// A scenario that is not UTF-8, located at its first invalid byte.
+fn not_utf8(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> Error {
+    let at = e.valid_up_to();
+    // Up to `at` the lossy text is the file itself, so the offset still points at the byte.
+    let text = String::from_utf8_lossy(bytes);
+    let src = Source { path, text: &text };
+    src.error(
+        at..at + char::REPLACEMENT_CHARACTER.len_utf8(),
+        format!(
+            "the scenario file is not valid UTF-8: byte 0x{:02X} cannot be part of a character here",
+            bytes[at]
+        ),
+        "not UTF-8",
+        Some("scenario files must be UTF-8 (TOML requires it): re-save the file as UTF-8".into()),
+    )
+}
 
 /// The first key (a `[table.header]` or a `dotted.key = ...`) with more dotted parts than the
 /// toml crate accepts (it refuses a key whose parts before the last number the limit or more),
@@ -391,13 +446,17 @@ fn read_cluster(b: &mut Builder, doc: &mut Table) -> Result<(), Error> {
     cluster.finish(b.src, CLUSTER_KEYS, "[cluster]")
 }
 
-/// `peak_tflops` as given, or from the catalog by `gpu` and `precision` (default bf16); an
-/// explicit `peak_tflops` wins over the catalog.
+/// `peak_tflops` as given, or from the catalog by `gpu` and `precision` (default bf16); never
+/// both, since one of the two figures would be silently ignored.
 fn read_peak(b: &mut Builder, cluster: &mut Table) -> Result<(), Error> {
     let gpu = cluster.take("gpu");
     let precision = cluster.take("precision");
-    if b.read(cluster, Input::PeakTflops)? {
-        return Ok(());
+    if let Some(peak) = cluster.take("peak_tflops") {
+        let catalog = [("gpu", gpu), ("precision", precision)];
+        if let Some((key, value)) = catalog.into_iter().find_map(|(k, v)| Some((k, v?))) {
+            return Err(peak_conflict(b.src, key, value.span(), peak.span()));
+        }
+        return b.read_value(Input::PeakTflops, peak);
     }
     let Some(gpu) = gpu else {
         if let Some(p) = precision {
@@ -441,6 +500,31 @@ fn read_peak(b: &mut Builder, cluster: &mut Table) -> Result<(), Error> {
         Some(format!("{peak} (catalog: {name}, {format})")),
     );
     Ok(())
+}
+
+/// `peak_tflops` next to a catalog key, reported at whichever of the two comes second.
+fn peak_conflict(
+    src: &Source,
+    key: &str,
+    catalog_span: Range<usize>,
+    peak_span: Range<usize>,
+) -> Error {
+    let (span, label) = if catalog_span.start > peak_span.start {
+        (catalog_span, format!("`{key}` after `peak_tflops`"))
+    } else {
+        (peak_span, format!("`peak_tflops` after `{key}`"))
+    };
+    src.error(
+        span,
+        format!(
+            "`cluster.peak_tflops` and `cluster.{key}` both set the GPU's peak: one of them would be ignored"
+        ),
+        label,
+        Some(
+            "give either `peak_tflops` (a figure or a distribution) or `gpu` (with an optional `precision`, default bf16), not both"
+                .into(),
+        ),
+    )
 }
 
 /// `[cost]`: the GPU-hour price, and the optional cost lines, each all-or-nothing.
@@ -581,6 +665,21 @@ fn read_correlations(
                 None,
             ));
         }
+        let usable = crate::sample::copula::max_abs_spearman();
+        if spearman.abs() > usable {
+            // Shown rounded toward 0, so that the figure suggested is itself usable.
+            let shown = (usable * 1e11).floor() / 1e11;
+            return Err(src.error(
+                rho_value.span(),
+                format!(
+                    "`spearman` = {spearman} is too close to ±1 to compute with: the largest usable magnitude is {shown:.11}"
+                ),
+                "too close to ±1",
+                Some(format!(
+                    "spearman must lie in [-{shown:.11}, {shown:.11}]: nearer ±1 the copula's matrix is singular to double precision"
+                )),
+            ));
+        }
         if out.iter().any(|c| (c.a, c.b) == pair || (c.b, c.a) == pair) {
             return Err(src.error(
                 between.span(),
@@ -718,6 +817,22 @@ fn read_published(
                 )
             })?;
             let number = reader::number(src, "published.value", v)?;
+            let domain = metric.domain();
+            if !domain.contains(number) {
+                return Err(src.error(
+                    v.span(),
+                    format!(
+                        "a published `{name}` must be {}, got {}",
+                        domain.describe(),
+                        &src.text[v.span()]
+                    ),
+                    format!("outside {}", domain.describe()),
+                    Some(
+                        "published figures are what a real run reported: train_flops, train_days, gpu_hours, compute_cost_usd and total_cost_usd are > 0; labor, the cost lines and interruptions are >= 0; effective_time_ratio is in (0, 1]"
+                            .into(),
+                    ),
+                ));
+            }
             let source = match t.take("source") {
                 Some(s) => reader::string(src, "published.source", s)?.to_string(),
                 None => String::new(),
@@ -882,6 +997,7 @@ fn read_simulation(src: &Source, doc: &mut Table) -> Result<SimulationSettings, 
             ));
         }
         settings.runs = Some(runs);
+        settings.runs_line = Some(src.text[..v.span().start].matches('\n').count() + 1);
     }
     if let Some(v) = sim.take("seed") {
         settings.seed = Some(reader::count(src, "simulation.seed", v)?);

@@ -40,6 +40,20 @@ pub fn parse_set(arg: &str) -> Result<Override, String> {
     Ok(Override { input, values })
 }
 
+impl Override {
+    /// `cluster.mfu=0,4` is two values, 0 and 4, but may be a decimal written with a comma:
+    /// the number it would then be ("0.4"), for a hint when those values fail their checks.
+    pub fn decimal_comma_reading(&self) -> Option<String> {
+        let digits = |v: &String| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+        match self.values.as_slice() {
+            [whole, fraction] if digits(whole) && digits(fraction) => {
+                Some(format!("{whole}.{fraction}"))
+            }
+            _ => None,
+        }
+    }
+}
+
 fn split_top_level(list: &str) -> Vec<String> {
     let (mut depth, mut quoted) = (0i32, false);
     let mut parts = vec![String::new()];
@@ -64,6 +78,19 @@ impl Scenario {
     /// an inline `{ dist = ... }` table). Inputs drawn from the same stream (active_params
     /// defaulting to params) follow it.
     pub fn with_value(&self, input: Input, text: &str) -> Result<Scenario, Error> {
+        // The location reads like a file's (`--set cluster.mfu:1:1`): the message says outright
+        // that the value came from the command line.
+        self.with_value_unlabelled(input, text)
+            .map_err(|e| match e {
+                Error::Scenario(mut d) => {
+                    d.message = format!("{} (in `--set {}={text}`)", d.message, input.key());
+                    Error::Scenario(d)
+                }
+                other => other,
+            })
+    }
+
+    fn with_value_unlabelled(&self, input: Input, text: &str) -> Result<Scenario, Error> {
         let label = PathBuf::from(format!("--set {}", input.key()));
         let quoted;
         let text =

@@ -159,7 +159,8 @@ fn simulation_settings_read() {
         s.simulation,
         SimulationSettings {
             runs: Some(1_000_000),
-            seed: Some(7)
+            seed: Some(7),
+            runs_line: Some(BASE.lines().count() + 2),
         }
     );
 }
@@ -347,12 +348,6 @@ fn the_catalog_fills_peak_tflops() {
         parse(&text).unwrap().spec(Input::PeakTflops).dist.median(),
         312.0
     );
-    // An explicit figure wins.
-    let text = BASE.replace("peak_tflops = 989", "gpu = \"A100\"\npeak_tflops = 250");
-    assert_eq!(
-        parse(&text).unwrap().spec(Input::PeakTflops).dist.median(),
-        250.0
-    );
     let (msg, ..) = error(&BASE.replace("peak_tflops = 989", "gpu = \"H1000\""));
     assert!(
         msg.contains("unknown accelerator") && msg.contains("H100-SXM") && msg.contains("MI300X"),
@@ -361,6 +356,40 @@ fn the_catalog_fills_peak_tflops() {
     let (msg, ..) =
         error(&BASE.replace("peak_tflops = 989", "gpu = \"TPU-v4\"\nprecision = \"fp8\""));
     assert!(msg.contains("TPU-v4 has: bf16"), "{msg}");
+}
+
+#[test]
+fn peak_tflops_together_with_gpu_or_precision_is_refused_at_the_second_key() {
+    let text = BASE.replace("peak_tflops = 989", "gpu = \"A100\"\npeak_tflops = 250");
+    let (msg, line, col) = error(&text);
+    let peak_line = text
+        .lines()
+        .position(|l| l.starts_with("peak_tflops"))
+        .unwrap()
+        + 1;
+    assert_eq!((line, col), (peak_line, 15), "{msg}");
+    assert!(
+        msg.contains("`cluster.peak_tflops` and `cluster.gpu`")
+            && msg.contains("give either `peak_tflops`")
+            && msg.contains("not both"),
+        "{msg}"
+    );
+    let text = BASE.replace("peak_tflops = 989", "peak_tflops = 5\ngpu = \"H100-SXM\"");
+    let (msg, line, col) = error(&text);
+    let gpu_line = text.lines().position(|l| l.starts_with("gpu =")).unwrap() + 1;
+    assert_eq!((line, col), (gpu_line, 7), "{msg}");
+    let text = BASE.replace(
+        "peak_tflops = 989",
+        "peak_tflops = 989\nprecision = \"fp8\"",
+    );
+    let (msg, line, _) = error(&text);
+    let precision_line = text
+        .lines()
+        .position(|l| l.starts_with("precision"))
+        .unwrap()
+        + 1;
+    assert_eq!(line, precision_line, "{msg}");
+    assert!(msg.contains("`cluster.precision`"), "{msg}");
 }
 
 const FAILURES: &str = r#"
