@@ -439,7 +439,7 @@ fn a_run_count_too_large_from_the_scenario_file_is_refused_at_its_line() {
     for args in commands {
         let stderr = refused("25769803776", args);
         assert!(
-            stderr.contains(&format!("from `[simulation] runs` at {p}:{line})"))
+            stderr.contains(&format!("from `[simulation] runs` at {p}:{line}:8)"))
                 && stderr.contains("or lower `[simulation] runs` in the scenario"),
             "{args:?}: {stderr}"
         );

@@ -37,14 +37,14 @@ pub fn with_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) ->
 }
 
 /// Where the run count came from when the scenario file set it (no `--runs`), for messages
-/// that ask for fewer runs: "`[simulation] runs` at plan.toml:14".
+/// that ask for fewer runs: "`[simulation] runs` at plan.toml:14:8".
 pub fn runs_origin(scenario: &Scenario, flag_runs: Option<u64>) -> Option<String> {
     if flag_runs.is_some() || scenario.simulation.runs.is_none() {
         return None;
     }
-    let line = scenario.simulation.runs_line?;
+    let (line, col) = scenario.simulation.runs_at?;
     Some(format!(
-        "`[simulation] runs` at {}:{line}",
+        "`[simulation] runs` at {}:{line}:{col}",
         scenario.path.display()
     ))
 }

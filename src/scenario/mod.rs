@@ -41,8 +41,8 @@ pub struct InputSpec {
 pub struct SimulationSettings {
     pub runs: Option<u64>,
     pub seed: Option<u64>,
-    /// The 1-based line where `runs` is written, for messages about a run count from the file.
-    pub runs_line: Option<usize>,
+    /// The 1-based line and column of `runs`' value, for messages about a run count from the file.
+    pub runs_at: Option<(usize, usize)>,
 }
 
 #[derive(Debug, Clone)]
@@ -997,7 +997,12 @@ fn read_simulation(src: &Source, doc: &mut Table) -> Result<SimulationSettings, 
             ));
         }
         settings.runs = Some(runs);
-        settings.runs_line = Some(src.text[..v.span().start].matches('\n').count() + 1);
+        let before = &src.text[..v.span().start];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        settings.runs_at = Some((
+            before.matches('\n').count() + 1,
+            before[line_start..].chars().count() + 1,
+        ));
     }
     if let Some(v) = sim.take("seed") {
         settings.seed = Some(reader::count(src, "simulation.seed", v)?);

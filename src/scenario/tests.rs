@@ -160,7 +160,7 @@ fn simulation_settings_read() {
         SimulationSettings {
             runs: Some(1_000_000),
             seed: Some(7),
-            runs_line: Some(BASE.lines().count() + 2),
+            runs_at: Some((BASE.lines().count() + 2, 8)),
         }
     );
 }
