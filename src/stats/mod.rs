@@ -536,6 +536,44 @@ mod tests {
         assert_eq!(s.max_half_width(), s.mean_half_width());
     }
 
+    fn interval(lo: f64, hi: f64, coverage: f64) -> Percentile {
+        Percentile {
+            percent: 50.0,
+            value: 0.5 * (lo + hi),
+            ci_lo: lo,
+            ci_hi: hi,
+            ci_coverage: coverage,
+        }
+    }
+
+    #[test]
+    fn half_widths_are_the_normal_975_quantile_times_the_standard_error() {
+        // Φ⁻¹(0.975) = 1.959963984540054: an interval of ±1.96 is one standard error each side.
+        let z = 1.959_963_984_540_054;
+        assert!((interval(-z, z, 0.95).se() - 1.0).abs() < 1e-15);
+        assert!((interval(10.0, 10.0 + 4.0 * z, 0.95).se() - 2.0).abs() < 1e-14);
+        // sd 10 over 100 runs: standard error 1.
+        let row = |percentiles| Summary {
+            n: 100,
+            mean: 0.0,
+            sd: 10.0,
+            percentiles,
+        };
+        let s = row(vec![]);
+        assert!((s.mean_se() - 1.0).abs() < 1e-15);
+        assert!((s.mean_half_width() - z).abs() < 1e-15);
+        assert_eq!(s.max_half_width(), s.mean_half_width());
+        // The widest 95% interval wins; one that falls short of 95% is left out however wide.
+        let s = row(vec![
+            interval(-1.0, 1.0, 0.96),
+            interval(-5.0, 5.0, 0.95),
+            interval(-50.0, 50.0, 0.6),
+        ]);
+        assert_eq!(s.max_half_width(), 5.0);
+        let short: Vec<f64> = s.short_intervals().map(|p| p.ci_hi).collect();
+        assert_eq!(short, vec![50.0]);
+    }
+
     /// The textbook two-pass mean and sample sd, without scaling.
     fn unscaled(data: &[f64]) -> (f64, f64) {
         let n = data.len() as f64;
