@@ -62,9 +62,9 @@ fn rate_and_interval(gpus: f64, x: &Inputs, f: FailureOptions) -> (f64, f64) {
     (lambda, tau)
 }
 
-/// Full intervals and the partial one: (K, r hours).
+/// Full intervals and the partial one: (K, r hours), for τ > 0 (τ = ∞: one interval).
 fn intervals(compute_hours: f64, tau: f64) -> (f64, f64) {
-    if tau.is_infinite() || tau <= 0.0 {
+    if tau.is_infinite() {
         return (0.0, compute_hours);
     }
     let k = (compute_hours / tau).floor();
@@ -84,15 +84,6 @@ fn lost_moments(lambda: f64, l: f64) -> (f64, f64) {
 
 pub fn simulate(compute_hours: f64, gpus: f64, x: &Inputs, f: FailureOptions) -> Outcome {
     let (lambda, tau) = rate_and_interval(gpus, x, f);
-    let write = x[Input::CheckpointWriteHours.index()];
-    let (k, partial) = intervals(compute_hours, tau);
-    let running = compute_hours + k * write;
-    if lambda == 0.0 {
-        return Outcome {
-            wall_hours: running,
-            interruptions: 0.0,
-        };
-    }
     // The run's own luck, drawn as an input so that every analysis sees it.
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(x[Input::FailureLuck.index()].to_bits());
     if tau == 0.0 {
@@ -101,6 +92,15 @@ pub fn simulate(compute_hours: f64, gpus: f64, x: &Inputs, f: FailureOptions) ->
         return Outcome {
             wall_hours: compute_hours + n * x[Input::RestartHours.index()],
             interruptions: n,
+        };
+    }
+    let write = x[Input::CheckpointWriteHours.index()];
+    let (k, partial) = intervals(compute_hours, tau);
+    let running = compute_hours + k * write;
+    if lambda == 0.0 {
+        return Outcome {
+            wall_hours: running,
+            interruptions: 0.0,
         };
     }
     let full = tau + write;
@@ -126,6 +126,9 @@ pub fn simulate(compute_hours: f64, gpus: f64, x: &Inputs, f: FailureOptions) ->
 /// E[N] for one run's inputs (closed form), for tests and for `check`.
 pub fn expected_interruptions(compute_hours: f64, gpus: f64, x: &Inputs, f: FailureOptions) -> f64 {
     let (lambda, tau) = rate_and_interval(gpus, x, f);
+    if lambda == 0.0 {
+        return 0.0;
+    }
     if tau == 0.0 {
         return lambda * compute_hours;
     }
@@ -429,6 +432,9 @@ mod tests {
         let calm = inputs(0.0, 0.1, 0.0, 0.0, 0.3);
         let o = simulate(1000.0, 1.0, &calm, OPTIMAL);
         assert_eq!((o.wall_hours, o.interruptions), (1000.0, 0.0));
+        assert_eq!(expected_interruptions(1000.0, 1.0, &calm, OPTIMAL), 0.0);
+        let calm = inputs(0.0, 0.1, 0.05, 0.0, 0.3);
+        assert_eq!(expected_interruptions(1000.0, 1.0, &calm, OPTIMAL), 0.0);
     }
 
     #[test]
