@@ -536,6 +536,64 @@ mod tests {
         assert_eq!(s.max_half_width(), s.mean_half_width());
     }
 
+    #[test]
+    fn order_statistic_intervals_are_the_binomial_quantiles() {
+        // The 2.5% and 97.5% quantiles of Binomial(n, q), computed in exact rational arithmetic:
+        // j = smallest x with P(X ≤ x) ≥ 2.5%, k = smallest x with P(X ≤ x) ≥ 97.5%; the
+        // 0-based ranks are j − 1 and k, clamped to the sample, and the coverage is
+        // P(j ≤ X ≤ k).
+        for (n, q, ranks, coverage) in [
+            (1000, 0.5, (468, 531), 0.953_708_802_639_501_9),
+            (200, 0.05, (3, 16), 0.967_152_163_856_725_8),
+            (200, 0.99, (194, 199), 0.849_997_418_232_860_5),
+        ] {
+            assert_eq!(order_statistic_interval(n, q), ranks, "n {n}, q {q}");
+            let c = interval_coverage(n, q, ranks.0, ranks.1);
+            assert!((c - coverage).abs() < 1e-9, "n {n}, q {q}: {c}");
+        }
+    }
+
+    #[test]
+    fn a_percentile_interval_always_brackets_its_estimate() {
+        // 20 runs, P0.1: h = 0.019, so the estimate lies between the two smallest values. The
+        // binomial interval is the minimum alone (P(X = 0) = 0.999^20 = 98%); it is widened to
+        // the second value, and covers P(X = 1) = 20 · 0.001 · 0.999^19.
+        let data: Vec<f64> = (0..20).map(f64::from).collect();
+        let p = summarize(&data, &[0.1]).percentiles[0];
+        assert!((p.value - 0.019).abs() < 1e-12, "{p:?}");
+        assert_eq!((p.ci_lo, p.ci_hi), (0.0, 1.0));
+        let exact = 20.0 * 0.001 * 0.999f64.powi(19);
+        assert!((p.ci_coverage - exact).abs() < 1e-12, "{p:?}");
+    }
+
+    #[test]
+    fn pairs_are_counted_across_chunks() {
+        // i < n − i for i = 0..n with n = 2 chunks + 7 runs: exactly the i ≤ (n − 1) / 2.
+        let n = 2 * CHUNK_RUNS + 7;
+        let a: Vec<f64> = (0..n).map(|i| i as f64).collect();
+        let b: Vec<f64> = (0..n).map(|i| (n - i) as f64).collect();
+        assert_eq!(count_pairs(&a, &b, |x, y| x < y), (n as u64 - 1) / 2 + 1);
+        assert_eq!(count_pairs(&a, &b, |_, _| false), 0);
+    }
+
+    #[test]
+    fn probabilities_describe_their_clopper_pearson_interval() {
+        // 1 of 10: 0.25–44.50% (statsmodels proportion_confint, method="beta").
+        assert_eq!(
+            Probability::from_count(1, 10).describe(),
+            "10.00% (95% CI 0.25–44.50%)"
+        );
+        // 0 of n: up to 1 − 0.025^(1/n); n of n: down to 0.025^(1/n).
+        assert_eq!(
+            Probability::from_count(0, 100).describe(),
+            "0% (none of 100 runs; 95% CI up to 3.6%)"
+        );
+        assert_eq!(
+            Probability::from_count(50, 50).describe(),
+            "100% (all 50 runs; 95% CI down to 92.8878%)"
+        );
+    }
+
     fn interval(lo: f64, hi: f64, coverage: f64) -> Percentile {
         Percentile {
             percent: 50.0,
