@@ -131,7 +131,9 @@ fn mean_and_sd(data: &[f64]) -> (f64, f64) {
     let n = data.len();
     let largest = chunked_max_abs(data);
     if largest == 0.0 || !largest.is_finite() {
-        let mean = chunked_sum(data, |x| x) / n as f64;
+        // + 0.0 makes the mean of a column of −0.0 (an input written `-0.0`) a plain 0, which
+        // would otherwise print as "-0".
+        let mean = chunked_sum(data, |x| x) / n as f64 + 0.0;
         return (mean, if n > 1 { 0.0 * mean } else { 0.0 });
     }
     // 2^e with |x| / 2^e < 2 for the largest x; clamped so both 2^e and 2^−e are normal numbers.
@@ -686,5 +688,13 @@ mod tests {
         );
         let zeros = summarize(&[0.0; 10], &[50.0]);
         assert_eq!((zeros.mean, zeros.sd), (0.0, 0.0));
+    }
+
+    #[test]
+    fn a_column_of_negative_zeros_summarises_as_plain_zero() {
+        let s = summarize(&[-0.0; 10], &[50.0]);
+        for figure in [s.mean, s.sd, s.max_half_width(), s.percentiles[0].value] {
+            assert!(figure == 0.0 && figure.is_sign_positive(), "{s:?}");
+        }
     }
 }
