@@ -401,6 +401,33 @@ mod tests {
     }
 
     #[test]
+    fn a_last_partial_interval_is_simulated_like_the_full_ones() {
+        // λ = 0.5/h, τ = 2 h, C = 0.1 h, R = 0.1 h. Daly: a stretch of L hours of running that
+        // restarts from its start after each interruption takes (e^(λL) − 1)(1/λ + R) hours on
+        // average, with e^(λL) − 1 interruptions. 3 h of compute: one full interval (L = 2.1)
+        // and a partial one of 1 h with no checkpoint after it; 1.5 h: the partial one alone.
+        let x = inputs(0.5, 0.1, 0.1, 2.0, 0.0);
+        for (compute, stretches) in [(3.0, vec![2.1f64, 1.0]), (1.5, vec![1.5])] {
+            let expected_n: f64 = stretches.iter().map(|l| (0.5 * l).exp_m1()).sum();
+            let expected_wall = expected_n * (1.0 / 0.5 + 0.1);
+            let closed = expected_interruptions(compute, 1.0, &x, FIXED);
+            assert!(
+                (closed - expected_n).abs() < 1e-12,
+                "{closed} vs {expected_n}"
+            );
+            let [(n, n_se), _, (wall, wall_se)] = moments(compute, 1.0, x, FIXED, 4_000);
+            assert!(
+                (n - expected_n).abs() < 4.0 * n_se,
+                "{compute} h: N {n} ± {n_se} vs {expected_n}"
+            );
+            assert!(
+                (wall - expected_wall).abs() < 4.0 * wall_se,
+                "{compute} h: wall {wall} ± {wall_se} vs {expected_wall}"
+            );
+        }
+    }
+
+    #[test]
     fn free_checkpoints_at_the_optimal_interval_lose_no_work() {
         // C = 0: Young/Daly's τ = √(2C/λ) = 0, checkpointing continuously. Interruptions come
         // as a Poisson process over the 1,000 h of compute (mean λT₀ = 500) and each costs
