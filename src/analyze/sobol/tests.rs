@@ -172,11 +172,36 @@ fn indices_do_not_depend_on_the_outputs_units() {
     }
 }
 
+/// S1 and ST over the rows repeated as often as their weights say, computed directly: V is the
+/// variance of the pooled f(A) ∪ f(B), and f(B) is measured from the mean of every row (the
+/// centring of the point estimate).
+fn repeated_rows(out: &SaltelliOutputs, weights: &[u32]) -> (Vec<f64>, Vec<f64>) {
+    let n = out.fa.len();
+    let rows: Vec<usize> = (0..n)
+        .flat_map(|r| std::iter::repeat_n(r, weights[r] as usize))
+        .collect();
+    let m = rows.len() as f64;
+    let centre = (out.fa.iter().sum::<f64>() + out.fb.iter().sum::<f64>()) / (2.0 * n as f64);
+    let pooled: Vec<f64> = rows.iter().flat_map(|&r| [out.fa[r], out.fb[r]]).collect();
+    let mean = pooled.iter().sum::<f64>() / (2.0 * m);
+    let v = pooled.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / (2.0 * m);
+    (0..out.fab.len())
+        .map(|i| {
+            let d = |r: usize| out.fab[i][r] - out.fa[r];
+            let s1 = rows
+                .iter()
+                .map(|&r| (out.fb[r] - centre) * d(r))
+                .sum::<f64>()
+                / m
+                / v;
+            let st = rows.iter().map(|&r| d(r) * d(r)).sum::<f64>() / (2.0 * m) / v;
+            (s1, st)
+        })
+        .unzip()
+}
+
 #[test]
 fn a_bootstrap_weight_counts_a_row_that_many_times() {
-    // Six rows of two inputs, weights 0, 2, 1, 0, 3, 1: the estimate is the plain one over the
-    // rows repeated, with V the variance of the pooled f(A) ∪ f(B) and f(B) measured from the
-    // mean of every row (the centring of the point estimate).
     let out = SaltelliOutputs {
         fa: vec![1.0, 4.0, 2.0, 8.0, 5.0, 3.0],
         fb: vec![2.0, 7.0, 1.0, 9.0, 3.0, 6.0],
@@ -185,35 +210,56 @@ fn a_bootstrap_weight_counts_a_row_that_many_times() {
             vec![0.5, 4.5, 3.0, 8.5, 5.5, 2.0],
         ],
     };
-    let weights = [0u32, 2, 1, 0, 3, 1];
-    let rows: Vec<usize> = (0..6)
-        .flat_map(|r| std::iter::repeat_n(r, weights[r] as usize))
-        .collect();
-    let m = rows.len() as f64;
-    let centre = (out.fa.iter().sum::<f64>() + out.fb.iter().sum::<f64>()) / 12.0;
-    let pooled: Vec<f64> = rows.iter().flat_map(|&r| [out.fa[r], out.fb[r]]).collect();
-    let mean = pooled.iter().sum::<f64>() / (2.0 * m);
-    let v = pooled.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / (2.0 * m);
-    let got = Centred::new(&out).estimate(Some(&weights));
-    for i in 0..2 {
-        let d = |r: usize| out.fab[i][r] - out.fa[r];
-        let s1 = rows
-            .iter()
-            .map(|&r| (out.fb[r] - centre) * d(r))
-            .sum::<f64>()
-            / m
-            / v;
-        let st = rows.iter().map(|&r| d(r) * d(r)).sum::<f64>() / (2.0 * m) / v;
-        assert!(
-            (got.s1[i] - s1).abs() < 1e-12,
-            "S1[{i}] {} vs {s1}",
-            got.s1[i]
-        );
-        assert!(
-            (got.st[i] - st).abs() < 1e-12,
-            "ST[{i}] {} vs {st}",
-            got.st[i]
-        );
+    for weights in [[0u32, 2, 1, 0, 3, 1], [1_000_000; 6]] {
+        let (s1, st) = repeated_rows(&out, &weights);
+        let got = Centred::new(&out).estimate(Some(&weights));
+        for i in 0..2 {
+            assert!(
+                (got.s1[i] - s1[i]).abs() < 1e-12,
+                "S1[{i}] {} vs {}",
+                got.s1[i],
+                s1[i]
+            );
+            assert!(
+                (got.st[i] - st[i]).abs() < 1e-12,
+                "ST[{i}] {} vs {}",
+                got.st[i],
+                st[i]
+            );
+        }
+    }
+}
+
+#[test]
+fn a_variance_below_a_trillionth_of_the_mean_square_counts_as_none() {
+    // Weighted rows 1 ± δ (the others, at −1, weigh 0): variance δ², mean square 1 + δ².
+    // Above the 1e-12 threshold the indices are those of the repeated rows; below, all 0.
+    let weights = [2u32, 1, 0, 0];
+    for (delta_sq, counts) in [(1.1e-12, true), (0.5e-12, false)] {
+        let d = f64::sqrt(delta_sq);
+        let out = SaltelliOutputs {
+            fa: vec![1.0 + d, 1.0 - d, -1.0, -1.0],
+            fb: vec![1.0 - d, 1.0 + d, -1.0, -1.0],
+            fab: vec![vec![1.0 + 3.0 * d, 1.0 - 2.0 * d, -1.0, -1.0]],
+        };
+        let got = Centred::new(&out).estimate(Some(&weights));
+        if counts {
+            let (s1, st) = repeated_rows(&out, &weights);
+            assert!(
+                (got.s1[0] / s1[0] - 1.0).abs() < 1e-3,
+                "{} vs {}",
+                got.s1[0],
+                s1[0]
+            );
+            assert!(
+                (got.st[0] / st[0] - 1.0).abs() < 1e-3,
+                "{} vs {}",
+                got.st[0],
+                st[0]
+            );
+        } else {
+            assert_eq!((got.s1[0], got.st[0]), (0.0, 0.0));
+        }
     }
 }
 
