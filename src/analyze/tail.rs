@@ -120,6 +120,25 @@ mod tests {
     }
 
     #[test]
+    fn a_small_case_worked_by_hand() {
+        // Runs 3, 1, 4, 5, 2; those at 2 and 5 exceed. Their percentiles (rank − ½)/n are 30%
+        // and 90% (median 60%). Empirical CDFs of {2, 5} and {1, 3, 4} differ most just after
+        // 4: ½ against 1. Quartiles 2 and 4: one of {1, 2} and one of {4, 5} exceed.
+        let x = [3.0, 1.0, 4.0, 5.0, 2.0];
+        let exceeds = [false, false, false, true, true];
+        let m = tail_measure(&x, &ranks(&x), &exceeds).unwrap();
+        assert!(
+            (m.median_percentile_exceeding - 60.0).abs() < 1e-12,
+            "{m:?}"
+        );
+        assert_eq!(m.ks, 0.5);
+        assert_eq!(
+            (m.p_exceed_low_quartile, m.p_exceed_high_quartile),
+            (0.5, 0.5)
+        );
+    }
+
+    #[test]
     fn nothing_to_separate() {
         assert!(tail_measure(&[1.0, 2.0], &[1.0, 2.0], &[false, false]).is_none());
         assert!(tail_measure(&[1.0, 2.0], &[1.0, 2.0], &[true, true]).is_none());

@@ -4,6 +4,8 @@
 //! ```text
 //! λ   = gpus × rate_per_gpu_hour          interruptions per hour of running (= gpus / gpu_mtbf_hours)
 //! τ   = checkpoint_interval_hours, or Young/Daly's √(2 C / λ)   (C = checkpoint_write_hours)
+//!       (τ = 0 when C = 0: free checkpoints are taken continuously, so N ~ Poisson(λ T₀) and
+//!        wall = T₀ + N·R, the limit of the walk below as C → 0)
 //! an interval is τ hours of work plus C to write its checkpoint: L = τ + C hours of running
 //! it succeeds without interruption with probability q = e^(−λL); each failed attempt runs for a
 //! time T ~ Exp(λ) truncated to (0, L), is lost, and costs restart_hours R before the retry
@@ -48,7 +50,8 @@ fn rate_and_interval(gpus: f64, x: &Inputs, f: FailureOptions) -> (f64, f64) {
     let lambda = gpus * per_gpu;
     let write = x[Input::CheckpointWriteHours.index()];
     let tau = if f.optimal_interval {
-        if lambda > 0.0 && write > 0.0 {
+        // Without interruptions one interval is optimal; with free checkpoints, τ = 0.
+        if lambda > 0.0 {
             (2.0 * write / lambda).sqrt()
         } else {
             f64::INFINITY
@@ -59,9 +62,9 @@ fn rate_and_interval(gpus: f64, x: &Inputs, f: FailureOptions) -> (f64, f64) {
     (lambda, tau)
 }
 
-/// Full intervals and the partial one: (K, r hours).
+/// Full intervals and the partial one: (K, r hours), for τ > 0 (τ = ∞: one interval).
 fn intervals(compute_hours: f64, tau: f64) -> (f64, f64) {
-    if tau.is_infinite() || tau <= 0.0 {
+    if tau.is_infinite() {
         return (0.0, compute_hours);
     }
     let k = (compute_hours / tau).floor();
@@ -81,6 +84,16 @@ fn lost_moments(lambda: f64, l: f64) -> (f64, f64) {
 
 pub fn simulate(compute_hours: f64, gpus: f64, x: &Inputs, f: FailureOptions) -> Outcome {
     let (lambda, tau) = rate_and_interval(gpus, x, f);
+    // The run's own luck, drawn as an input so that every analysis sees it.
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(x[Input::FailureLuck.index()].to_bits());
+    if tau == 0.0 {
+        // Checkpointing continuously: an interruption loses no work, only the restart.
+        let n = poisson(&mut rng, lambda * compute_hours);
+        return Outcome {
+            wall_hours: compute_hours + n * x[Input::RestartHours.index()],
+            interruptions: n,
+        };
+    }
     let write = x[Input::CheckpointWriteHours.index()];
     let (k, partial) = intervals(compute_hours, tau);
     let running = compute_hours + k * write;
@@ -90,8 +103,6 @@ pub fn simulate(compute_hours: f64, gpus: f64, x: &Inputs, f: FailureOptions) ->
             interruptions: 0.0,
         };
     }
-    // The run's own luck, drawn as an input so that every analysis sees it.
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(x[Input::FailureLuck.index()].to_bits());
     let full = tau + write;
     let n_full = if k > 0.0 {
         negative_binomial(&mut rng, k, lambda * full)
@@ -115,6 +126,12 @@ pub fn simulate(compute_hours: f64, gpus: f64, x: &Inputs, f: FailureOptions) ->
 /// E[N] for one run's inputs (closed form), for tests and for `check`.
 pub fn expected_interruptions(compute_hours: f64, gpus: f64, x: &Inputs, f: FailureOptions) -> f64 {
     let (lambda, tau) = rate_and_interval(gpus, x, f);
+    if lambda == 0.0 {
+        return 0.0;
+    }
+    if tau == 0.0 {
+        return lambda * compute_hours;
+    }
     let (k, partial) = intervals(compute_hours, tau);
     let write = x[Input::CheckpointWriteHours.index()];
     k * (lambda * (tau + write)).exp_m1() + (lambda * partial).exp_m1()
@@ -381,5 +398,147 @@ mod tests {
             (wall - daly).abs() < 4.0 * wall_se,
             "{wall} ± {wall_se} vs {daly}"
         );
+    }
+
+    #[test]
+    fn a_last_partial_interval_is_simulated_like_the_full_ones() {
+        // λ = 0.5/h, τ = 2 h, C = 0.1 h, R = 0.1 h. Daly: a stretch of L hours of running that
+        // restarts from its start after each interruption takes (e^(λL) − 1)(1/λ + R) hours on
+        // average, with e^(λL) − 1 interruptions. 3 h of compute: one full interval (L = 2.1)
+        // and a partial one of 1 h with no checkpoint after it; 1.5 h: the partial one alone.
+        let x = inputs(0.5, 0.1, 0.1, 2.0, 0.0);
+        for (compute, stretches) in [(3.0, vec![2.1f64, 1.0]), (1.5, vec![1.5])] {
+            let expected_n: f64 = stretches.iter().map(|l| (0.5 * l).exp_m1()).sum();
+            let expected_wall = expected_n * (1.0 / 0.5 + 0.1);
+            let closed = expected_interruptions(compute, 1.0, &x, FIXED);
+            assert!(
+                (closed - expected_n).abs() < 1e-12,
+                "{closed} vs {expected_n}"
+            );
+            let [(n, n_se), _, (wall, wall_se)] = moments(compute, 1.0, x, FIXED, 4_000);
+            assert!(
+                (n - expected_n).abs() < 4.0 * n_se,
+                "{compute} h: N {n} ± {n_se} vs {expected_n}"
+            );
+            assert!(
+                (wall - expected_wall).abs() < 4.0 * wall_se,
+                "{compute} h: wall {wall} ± {wall_se} vs {expected_wall}"
+            );
+        }
+    }
+
+    #[test]
+    fn free_checkpoints_at_the_optimal_interval_lose_no_work() {
+        // C = 0: Young/Daly's τ = √(2C/λ) = 0, checkpointing continuously. Interruptions come
+        // as a Poisson process over the 1,000 h of compute (mean λT₀ = 500) and each costs
+        // only its restart.
+        let x = inputs(0.5, 0.1, 0.0, 0.0, 0.0);
+        assert_eq!(rate_and_interval(1.0, &x, OPTIMAL).1, 0.0);
+        assert_eq!(expected_interruptions(1000.0, 1.0, &x, OPTIMAL), 500.0);
+        // The limit of the interval walk as C → 0: C = 1e-12 expects 500.0005 interruptions.
+        let nearly_free = inputs(0.5, 0.1, 1e-12, 0.0, 0.0);
+        let limit = expected_interruptions(1000.0, 1.0, &nearly_free, OPTIMAL);
+        assert!((limit / 500.0 - 1.0).abs() < 1e-5, "{limit}");
+        let runs: Vec<Outcome> = (0..2_000)
+            .map(|i| {
+                let mut x = x;
+                x[Input::FailureLuck.index()] = (i as f64 + 0.5) / 2_000.0;
+                simulate(1000.0, 1.0, &x, OPTIMAL)
+            })
+            .collect();
+        for o in &runs {
+            assert!((o.wall_hours - (1000.0 + 0.1 * o.interruptions)).abs() < 1e-9);
+        }
+        let counts: Vec<f64> = runs.iter().map(|o| o.interruptions).collect();
+        let (n, se) = mean_se(&counts);
+        assert!((n - 500.0).abs() < 4.0 * se, "{n} ± {se}");
+        // Poisson: the variance equals the mean.
+        let var = se * se * counts.len() as f64;
+        assert!((var / 500.0 - 1.0).abs() < 0.15, "{var}");
+        // Without interruptions and with free checkpoints, nothing is added at all.
+        let calm = inputs(0.0, 0.1, 0.0, 0.0, 0.3);
+        let o = simulate(1000.0, 1.0, &calm, OPTIMAL);
+        assert_eq!((o.wall_hours, o.interruptions), (1000.0, 0.0));
+        assert_eq!(expected_interruptions(1000.0, 1.0, &calm, OPTIMAL), 0.0);
+        let calm = inputs(0.0, 0.1, 0.05, 0.0, 0.3);
+        assert_eq!(expected_interruptions(1000.0, 1.0, &calm, OPTIMAL), 0.0);
+    }
+
+    #[test]
+    fn a_poisson_with_mean_zero_draws_nothing() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+        assert_eq!(poisson(&mut rng, 0.0), 0.0);
+        assert_eq!(poisson(&mut rng, -0.0), 0.0);
+    }
+
+    /// ∫₀ˡ g(t) λe^(−λt) dt / (1 − e^(−λl)) by Simpson's rule: moments of the truncated
+    /// exponential computed without its closed form.
+    fn truncated_exp_moment(lambda: f64, l: f64, g: impl Fn(f64) -> f64) -> f64 {
+        let steps = 2_000;
+        let h = l / steps as f64;
+        let density = |t: f64| g(t) * lambda * (-lambda * t).exp();
+        let inner: f64 = (1..steps)
+            .map(|i| if i % 2 == 1 { 4.0 } else { 2.0 } * density(i as f64 * h))
+            .sum();
+        (density(0.0) + inner + density(l)) * h / 3.0 / -(-lambda * l).exp_m1()
+    }
+
+    const LOST_CASES: [(f64, f64); 4] = [(1.0, 0.1), (1.0, 1.0), (1.0, 3.0), (0.1, 30.0)];
+
+    #[test]
+    fn lost_moments_are_those_of_the_truncated_exponential() {
+        for (lambda, l) in LOST_CASES {
+            let mean = truncated_exp_moment(lambda, l, |t| t);
+            let var = truncated_exp_moment(lambda, l, |t| (t - mean).powi(2));
+            let (m, v) = lost_moments(lambda, l);
+            assert!(
+                (m / mean - 1.0).abs() < 1e-9,
+                "λ {lambda}, l {l}: {m} vs {mean}"
+            );
+            assert!(
+                (v / var - 1.0).abs() < 1e-9,
+                "λ {lambda}, l {l}: {v} vs {var}"
+            );
+        }
+    }
+
+    #[test]
+    fn lost_time_sums_have_the_mean_and_variance_of_n_truncated_exponentials() {
+        // Below 16 interruptions the sum is drawn term by term, above from its normal limit:
+        // either way its mean is n·μ and its variance n·σ².
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
+        let draws = 4_000;
+        for (lambda, l) in LOST_CASES {
+            let (mu, var) = lost_moments(lambda, l);
+            for n in [5.0, 40.0] {
+                let sums: Vec<f64> = (0..draws)
+                    .map(|_| truncated_exp_sum(&mut rng, n, lambda, l))
+                    .collect();
+                let (m, se) = mean_se(&sums);
+                let v = se * se * draws as f64;
+                assert!(
+                    (m - n * mu).abs() < 4.0 * se,
+                    "λ {lambda}, l {l}, n {n}: mean {m} ± {se} vs {}",
+                    n * mu
+                );
+                assert!(
+                    (v / (n * var) - 1.0).abs() < 0.12,
+                    "λ {lambda}, l {l}, n {n}: variance {v} vs {}",
+                    n * var
+                );
+                assert!(sums.iter().all(|s| (0.0..=n * l).contains(s)));
+            }
+        }
+    }
+
+    #[test]
+    fn an_astronomical_lost_time_is_still_n_times_the_mean_loss() {
+        // 3e9 interruptions of attempts 1e150 h long at λ = 1e-150/h (λl = 1): n·σ² overflows,
+        // but the sum's relative spread is 1e-5, so it must sit at n·μ.
+        let (lambda, l, n) = (1e-150, 1e150, 3e9);
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+        let got = truncated_exp_sum(&mut rng, n, lambda, l);
+        let mu = 1.0 / lambda - l / 1f64.exp_m1();
+        assert!((got / (n * mu) - 1.0).abs() < 1e-3, "{got} vs {}", n * mu);
     }
 }

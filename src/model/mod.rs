@@ -822,6 +822,74 @@ mod tests {
     }
 
     #[test]
+    fn labor_following_the_run_counts_average_gregorian_months() {
+        // 365.2425 days a year (the Gregorian calendar) over 12 months: 30.436875 days a month.
+        assert!((DAYS_PER_MONTH - 30.436_875).abs() < 1e-12);
+        let mut x = article();
+        x[Input::Mfu.index()] = 68.554_687_5 / 365.2425;
+        let y = evaluate(
+            &x,
+            ModelOptions {
+                labor_follows_run: true,
+                ..ModelOptions::default()
+            },
+        );
+        // A run of one Gregorian year pays the team for twelve months.
+        assert!((y[Metric::TrainDays.index()] - 365.2425).abs() < 1e-9);
+        assert!((y[Metric::LaborCostUsd.index()] - 25e6).abs() < 1e-3);
+    }
+
+    #[test]
+    fn without_interruptions_the_failure_model_adds_only_checkpoint_writes() {
+        // No failures: 1,645.3125 h of compute in 10 h intervals is 164 full intervals, each
+        // followed by a 0.5 h checkpoint write: 82 h more.
+        let mut x = article();
+        x[Input::CheckpointIntervalHours.index()] = 10.0;
+        x[Input::CheckpointWriteHours.index()] = 0.5;
+        x[Input::FailureLuck.index()] = 0.5;
+        let options = ModelOptions {
+            failures: Some(FailureOptions {
+                from_mtbf: false,
+                optimal_interval: false,
+            }),
+            ..ModelOptions::default()
+        };
+        let y = evaluate(&x, options);
+        let wall_hours = 1_645.312_5 + 82.0;
+        assert!((y[Metric::TrainDays.index()] - wall_hours / 24.0).abs() < 1e-9);
+        assert_eq!(y[Metric::Interruptions.index()], 0.0);
+        let effective = y[Metric::EffectiveTimeRatio.index()];
+        assert!(
+            (effective - 1_645.312_5 / wall_hours).abs() < 1e-12,
+            "{effective}"
+        );
+        assert!((y[Metric::GpuHours.index()] - 16_000.0 * wall_hours).abs() < 1e-3);
+    }
+
+    #[test]
+    fn a_figure_of_exactly_the_largest_is_sound_and_not_diagnosed() {
+        // `sound` accepts |y| ≤ LARGEST, so `diagnose` must find nothing in the same run.
+        let mut x = article();
+        x[Input::OtherUsd.index()] = LARGEST;
+        let options = ModelOptions {
+            cost_lines: CostLines {
+                fixed: true,
+                ..CostLines::default()
+            },
+            ..ModelOptions::default()
+        };
+        let y = evaluate(&x, options);
+        assert_eq!(y[Metric::FixedCostUsd.index()], LARGEST);
+        assert!(sound(&y, &options.metrics()));
+        assert_eq!(diagnose(&x, options), None);
+        // One step beyond is an overflow, blamed on the input drawn.
+        x[Input::OtherUsd.index()] = LARGEST.next_up();
+        let fault = diagnose(&x, options).expect("an overflow");
+        assert_eq!(fault.place, FaultPlace::Draw(Input::OtherUsd));
+        assert_eq!(fault.kind, FaultKind::Overflow);
+    }
+
+    #[test]
     fn an_ordinary_run_is_sound() {
         let y = evaluate(&article(), ModelOptions::default());
         assert!(sound(&y, &ModelOptions::default().metrics()));

@@ -187,7 +187,9 @@ fn mean_and_sd(data: &[f64]) -> (f64, f64) {
     let n = data.len();
     let largest = chunked_max_abs(data);
     if largest == 0.0 || !largest.is_finite() {
-        let mean = chunked_sum(data, |x| x) / n as f64;
+        // + 0.0 makes the mean of a column of −0.0 (an input written `-0.0`) a plain 0, which
+        // would otherwise print as "-0".
+        let mean = chunked_sum(data, |x| x) / n as f64 + 0.0;
         return (mean, if n > 1 { 0.0 * mean } else { 0.0 });
     }
     // 2^e with |x| / 2^e < 2 for the largest x; clamped so both 2^e and 2^−e are normal numbers.
@@ -625,6 +627,103 @@ mod tests {
         assert_eq!(summarize(&[3.0], &[50.0]).max_half_width(), None);
     }
 
+    #[test]
+    fn order_statistic_intervals_are_the_binomial_quantiles() {
+        // The 2.5% and 97.5% quantiles of Binomial(n, q), computed in exact rational arithmetic:
+        // j = smallest x with P(X ≤ x) ≥ 2.5%, k = smallest x with P(X ≤ x) ≥ 97.5%; the
+        // 0-based ranks are j − 1 and k, clamped to the sample, and the coverage is
+        // P(j ≤ X ≤ k).
+        for (n, q, ranks, coverage) in [
+            (1000, 0.5, (468, 531), 0.953_708_802_639_501_9),
+            (200, 0.05, (3, 16), 0.967_152_163_856_725_8),
+            (200, 0.99, (194, 199), 0.849_997_418_232_860_5),
+        ] {
+            assert_eq!(order_statistic_interval(n, q), ranks, "n {n}, q {q}");
+            let c = interval_coverage(n, q, ranks.0, ranks.1);
+            assert!((c - coverage).abs() < 1e-9, "n {n}, q {q}: {c}");
+        }
+    }
+
+    #[test]
+    fn a_percentile_interval_always_brackets_its_estimate() {
+        // 20 runs, P0.1: h = 0.019, so the estimate lies between the two smallest values. The
+        // binomial interval is the minimum alone (P(X = 0) = 0.999^20 = 98%); it is widened to
+        // the second value, and covers P(X = 1) = 20 · 0.001 · 0.999^19.
+        let data: Vec<f64> = (0..20).map(f64::from).collect();
+        let p = summarize(&data, &[0.1]).percentiles[0];
+        assert!((p.value - 0.019).abs() < 1e-12, "{p:?}");
+        assert_eq!((p.ci_lo, p.ci_hi), (0.0, 1.0));
+        let exact = 20.0 * 0.001 * 0.999f64.powi(19);
+        assert!((p.ci_coverage - exact).abs() < 1e-12, "{p:?}");
+    }
+
+    #[test]
+    fn pairs_are_counted_across_chunks() {
+        // i < n − i for i = 0..n with n = 2 chunks + 7 runs: exactly the i ≤ (n − 1) / 2.
+        let n = 2 * CHUNK_RUNS + 7;
+        let a: Vec<f64> = (0..n).map(|i| i as f64).collect();
+        let b: Vec<f64> = (0..n).map(|i| (n - i) as f64).collect();
+        assert_eq!(count_pairs(&a, &b, |x, y| x < y), (n as u64 - 1) / 2 + 1);
+        assert_eq!(count_pairs(&a, &b, |_, _| false), 0);
+    }
+
+    #[test]
+    fn probabilities_describe_their_clopper_pearson_interval() {
+        // 1 of 10: 0.25–44.50% (statsmodels proportion_confint, method="beta").
+        assert_eq!(
+            Probability::from_count(1, 10).describe(),
+            "10.00% (95% CI 0.25–44.50%)"
+        );
+        // 0 of n: up to 1 − 0.025^(1/n); n of n: down to 0.025^(1/n).
+        assert_eq!(
+            Probability::from_count(0, 100).describe(),
+            "0% (none of 100 runs; 95% CI up to 3.6%)"
+        );
+        assert_eq!(
+            Probability::from_count(50, 50).describe(),
+            "100% (all 50 runs; 95% CI down to 92.8878%)"
+        );
+    }
+
+    fn interval(lo: f64, hi: f64, coverage: f64) -> Percentile {
+        Percentile {
+            percent: 50.0,
+            value: 0.5 * (lo + hi),
+            ci_lo: lo,
+            ci_hi: hi,
+            ci_coverage: coverage,
+        }
+    }
+
+    #[test]
+    fn half_widths_are_the_normal_975_quantile_times_the_standard_error() {
+        // Φ⁻¹(0.975) = 1.959963984540054: an interval of ±1.96 is one standard error each side.
+        let z = 1.959_963_984_540_054;
+        assert!((interval(-z, z, 0.95).se() - 1.0).abs() < 1e-15);
+        assert!((interval(10.0, 10.0 + 4.0 * z, 0.95).se() - 2.0).abs() < 1e-14);
+        // sd 10 over 100 runs: standard error 1.
+        let row = |percentiles| Summary {
+            n: 100,
+            mean: 0.0,
+            sd: 10.0,
+            percentiles,
+            mean_ci_is_95: true,
+        };
+        let s = row(vec![]);
+        assert!((s.mean_se() - 1.0).abs() < 1e-15);
+        assert!((s.mean_half_width() - z).abs() < 1e-15);
+        assert_eq!(s.max_half_width(), Some(s.mean_half_width()));
+        // The widest 95% interval wins; one that falls short of 95% is left out however wide.
+        let s = row(vec![
+            interval(-1.0, 1.0, 0.96),
+            interval(-5.0, 5.0, 0.95),
+            interval(-50.0, 50.0, 0.6),
+        ]);
+        assert_eq!(s.max_half_width(), Some(5.0));
+        let short: Vec<f64> = s.short_intervals().map(|p| p.ci_hi).collect();
+        assert_eq!(short, vec![50.0]);
+    }
+
     /// The textbook two-pass mean and sample sd, without scaling.
     fn unscaled(data: &[f64]) -> (f64, f64) {
         let n = data.len() as f64;
@@ -679,5 +778,14 @@ mod tests {
         );
         let zeros = summarize(&[0.0; 10], &[50.0]);
         assert_eq!((zeros.mean, zeros.sd), (0.0, 0.0));
+    }
+
+    #[test]
+    fn a_column_of_negative_zeros_summarises_as_plain_zero() {
+        let s = summarize(&[-0.0; 1000], &[50.0]);
+        let half_width = s.max_half_width().expect("a trusted interval");
+        for figure in [s.mean, s.sd, half_width, s.percentiles[0].value] {
+            assert!(figure == 0.0 && figure.is_sign_positive(), "{s:?}");
+        }
     }
 }
