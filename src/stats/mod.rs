@@ -395,8 +395,18 @@ mod tests {
         assert!(!mean_interval_holds(10_000, 10.1, 0.0));
         assert!(!mean_interval_holds(10_000, -10.1, 0.0));
         assert!(!mean_interval_holds(10_000, 0.0, 100.5));
-        // A constant output has an exact mean.
+        // A constant output has an exact mean; shape gives NaN for both, but either alone says so.
         assert!(mean_interval_holds(1000, f64::NAN, f64::NAN));
+        assert!(mean_interval_holds(1000, f64::NAN, 0.0));
+        assert!(mean_interval_holds(1000, 0.0, f64::NAN));
+    }
+
+    #[test]
+    fn shape_is_undefined_without_a_finite_positive_sd() {
+        for sd in [0.0, f64::INFINITY, f64::NAN] {
+            let (g, k) = shape(&[1.0, 2.0, 4.0], 7.0 / 3.0, sd);
+            assert!(g.is_nan() && k.is_nan(), "sd {sd}: {g}, {k}");
+        }
     }
 
     #[test]
