@@ -15,8 +15,11 @@ fn path(p: &str) -> PathBuf {
 }
 
 /// The estimate may not fall short of what the command really takes beyond a small run of the
-/// same command (the program, its threads), nor exceed it twice over. Half a MiB of slack: the
-/// allocator hands out memory in pages and keeps some it has been given back.
+/// same command (the program, its threads), nor exceed it twice over. The slack, 2 MiB or 5% of
+/// the estimate: the allocator hands out memory in pages and keeps some it has been given back,
+/// and how the threads' scratch buffers overlap in time moves the peak of one command by about
+/// 1.5 MiB from run to run (report at 100k runs: 21.5 to 22.9 MiB); the refusal itself keeps 10%
+/// of the available memory in reserve for such jitter.
 fn assert_honest(command: &str, large: (&[&str], u64), small: (&[&str], u64)) {
     let (peak, _) = peak_memory(large.0);
     let (base, _) = peak_memory(small.0);
@@ -31,7 +34,7 @@ fn assert_honest(command: &str, large: (&[&str], u64), small: (&[&str], u64)) {
         mib(base)
     );
     assert!(
-        estimate + (1 << 19) >= used,
+        estimate + (2 << 20).max(estimate / 20) >= used,
         "{command}: estimated {:.1} MiB, used {:.1} MiB",
         mib(estimate),
         mib(used)
