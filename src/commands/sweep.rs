@@ -56,14 +56,7 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     outputs.file("--json", opts.json.as_deref())?;
     let charts: Vec<String> = base.options.metrics().into_iter().map(fan_file).collect();
     outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
-    let percentiles = opts
-        .percentiles
-        .clone()
-        .unwrap_or(super::run::DEFAULT_PERCENTILES.to_vec());
-    let goals = Goals {
-        budget_usd: opts.budget_usd,
-        deadline_days: opts.deadline_days,
-    };
+    let (percentiles, goals) = percentiles_and_goals(opts);
     let file = opts.scenario.display().to_string();
     // Every value is read and checked before the first point is simulated.
     check_values(&base, &opts.sets)?;
@@ -110,10 +103,8 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     })
 }
 
-/// Peak bytes of `flopcast sweep` with these options (see [`memory::sweep`]).
-pub fn peak_bytes(opts: &SweepOptions) -> Result<u64, Error> {
-    let base = Scenario::load(&opts.scenario)?;
-    let (runs, _) = super::runs_and_seed(&base, opts.runs, opts.seed);
+/// The percentiles each point reports and the budget and deadline it is checked against.
+fn percentiles_and_goals(opts: &SweepOptions) -> (Vec<f64>, Goals) {
     let percentiles = opts
         .percentiles
         .clone()
@@ -122,6 +113,14 @@ pub fn peak_bytes(opts: &SweepOptions) -> Result<u64, Error> {
         budget_usd: opts.budget_usd,
         deadline_days: opts.deadline_days,
     };
+    (percentiles, goals)
+}
+
+/// Peak bytes of `flopcast sweep` with these options (see [`memory::sweep`]).
+pub fn peak_bytes(opts: &SweepOptions) -> Result<u64, Error> {
+    let base = Scenario::load(&opts.scenario)?;
+    let (runs, _) = super::runs_and_seed(&base, opts.runs, opts.seed);
+    let (percentiles, goals) = percentiles_and_goals(opts);
     let per_point = bytes_per_point(&base, opts, runs, &percentiles, &goals)?;
     let metrics = base.options.metrics().len() as u64;
     let threads = memory::threads(opts.threads);
