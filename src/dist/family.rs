@@ -50,6 +50,10 @@ pub enum Family {
     Gamma { shape: f64, scale: f64 },
     /// Weibull with shape k > 0 and scale λ > 0.
     Weibull { shape: f64, scale: f64 },
+    /// exp(mu + sigma · T) with T a Student's t of `df` degrees of freedom: a lognormal with
+    /// heavier tails, the predictive distribution of a quantity whose logarithm was fitted by
+    /// regression with unknown variance. Its mean is infinite unless it is truncated above.
+    LogT { df: f64, mu: f64, sigma: f64 },
     /// Finitely many values with probabilities; `probs` sum to 1.
     Discrete { values: Vec<f64>, probs: Vec<f64> },
 }
@@ -229,6 +233,24 @@ impl Family {
         })
     }
 
+    /// Degrees of freedom from 1 (a log-Cauchy) to 1e6 (a lognormal for every practical purpose).
+    pub fn log_t(df: f64, mu: f64, sigma: f64) -> ParamResult<Self> {
+        if !(1.0..=1e6).contains(&df) {
+            return Err(ParamError::new(
+                "df",
+                format!("df = {df} is outside the allowed range [1, 1e6]"),
+            ));
+        }
+        if !mu.is_finite() {
+            return Err(ParamError::new("mu", "mu must be a finite number"));
+        }
+        Ok(Family::LogT {
+            df,
+            mu,
+            sigma: positive("sigma", sigma)?,
+        })
+    }
+
     /// Values with optional weights (equal when absent); weights need not sum to 1.
     pub fn discrete(values: Vec<f64>, weights: Option<Vec<f64>>) -> ParamResult<Self> {
         if values.is_empty() {
@@ -282,6 +304,7 @@ impl Family {
             Family::Beta { .. } => "beta",
             Family::Gamma { .. } => "gamma",
             Family::Weibull { .. } => "weibull",
+            Family::LogT { .. } => "log_t",
             Family::Discrete { .. } => "discrete",
         }
     }
@@ -343,6 +366,13 @@ impl fmt::Display for Family {
             Family::Weibull { shape, scale } => {
                 write!(f, "weibull(shape {}, scale {})", g(*shape), g(*scale))
             }
+            Family::LogT { df, mu, sigma } => write!(
+                f,
+                "log_t(df {}, mu {}, sigma {})",
+                g(*df),
+                g(*mu),
+                g(*sigma)
+            ),
             Family::Discrete { values, probs } => {
                 write!(f, "discrete(")?;
                 for (i, (v, p)) in values.iter().zip(probs).enumerate() {

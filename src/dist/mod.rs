@@ -14,7 +14,7 @@ pub use family::{Family, MAX_SHAPE, MIN_SHAPE, ParamError, ParamResult, Z95};
 
 use rand::Rng;
 use sampler::FastSampler;
-use statrs::distribution::{Beta, ContinuousCDF, Gamma};
+use statrs::distribution::{Beta, ContinuousCDF, Gamma, StudentsT};
 
 /// The closed range a distribution's draws can take, with whether each end can be reached.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -63,6 +63,8 @@ enum Exact {
     /// The gamma of scale 1, evaluated at x / scale: statrs multiplies x by the rate, which
     /// underflows to 0 or overflows to ∞ for extreme scales, and then panics.
     Gamma(Gamma),
+    /// The standard Student's t (location 0, scale 1) of a log-t.
+    StudentsT(StudentsT),
 }
 
 impl Exact {
@@ -75,6 +77,7 @@ impl Exact {
                 Beta::new(*beta, *alpha).expect(fail),
             ),
             Family::Gamma { shape, .. } => Exact::Gamma(Gamma::new(*shape, 1.0).expect(fail)),
+            Family::LogT { df, .. } => Exact::StudentsT(StudentsT::new(0.0, 1.0, *df).expect(fail)),
             _ => Exact::Closed,
         }
     }
@@ -187,7 +190,10 @@ impl Dist {
                 lo_open: true,
                 hi_open: true,
             },
-            Family::LogNormal { .. } | Family::Gamma { .. } | Family::Weibull { .. } => Support {
+            Family::LogNormal { .. }
+            | Family::Gamma { .. }
+            | Family::Weibull { .. }
+            | Family::LogT { .. } => Support {
                 lo: 0.0,
                 hi: inf,
                 lo_open: true,
@@ -405,6 +411,13 @@ impl Dist {
                     1.0 - (-(x / scale).powf(*shape)).exp()
                 }
             }
+            (Family::LogT { mu, sigma, .. }, Exact::StudentsT(t)) => {
+                if x <= 0.0 {
+                    0.0
+                } else {
+                    t.cdf((x.ln() - mu) / sigma)
+                }
+            }
             (Family::Discrete { values, probs }, _) => {
                 let n = values.partition_point(|v| *v <= x);
                 probs[..n].iter().sum::<f64>().min(1.0)
@@ -438,6 +451,9 @@ impl Dist {
             }
             (Family::Gamma { scale, .. }, Exact::Gamma(d)) => scale * unit_gamma_quantile(d, p),
             (Family::Weibull { shape, scale }, _) => scale * (-(-p).ln_1p()).powf(1.0 / shape),
+            (Family::LogT { mu, sigma, .. }, Exact::StudentsT(t)) => {
+                (mu - sigma * t_upper(t, p)).exp()
+            }
             (Family::Discrete { values, probs }, _) => {
                 let mut acc = 0.0;
                 for (v, q) in values.iter().zip(probs) {
@@ -492,6 +508,13 @@ impl Dist {
                     (-(x / scale).powf(*shape)).exp()
                 }
             }
+            (Family::LogT { mu, sigma, .. }, Exact::StudentsT(t)) => {
+                if x <= 0.0 {
+                    1.0
+                } else {
+                    t.sf((x.ln() - mu) / sigma)
+                }
+            }
             _ => 1.0 - self.family_cdf(x),
         }
     }
@@ -519,6 +542,9 @@ impl Dist {
                 }
             }
             (Family::Weibull { shape, scale }, _) => scale * (-s.ln()).powf(1.0 / shape),
+            (Family::LogT { mu, sigma, .. }, Exact::StudentsT(t)) => {
+                (mu + sigma * t_upper(t, s)).exp()
+            }
             _ => self.family_quantile(1.0 - s),
         }
     }
@@ -620,6 +646,20 @@ fn unit_gamma_sf(d: &Gamma, z: f64) -> f64 {
     }
 }
 
+/// The t with P(T > t) = s, for s in [0, 1]: the t is symmetric, so the search runs in
+/// whichever tail s is small in and keeps its precision there.
+fn t_upper(t: &StudentsT, s: f64) -> f64 {
+    if s <= 0.0 {
+        f64::INFINITY
+    } else if s >= 1.0 {
+        f64::NEG_INFINITY
+    } else if s <= 0.5 {
+        -t.inverse_cdf(s)
+    } else {
+        t.inverse_cdf(1.0 - s)
+    }
+}
+
 /// Φ(z). z is formed as (x − mean) / sd, which is ±∞ (never NaN) when x − mean overflows.
 fn std_normal_cdf(z: f64) -> f64 {
     0.5 * statrs::function::erf::erfc(-z / std::f64::consts::SQRT_2)
@@ -710,6 +750,8 @@ fn family_mean(family: &Family) -> f64 {
             scale * statrs::function::gamma::gamma(1.0 + 1.0 / shape)
         }
         Family::Discrete { values, probs } => values.iter().zip(probs).map(|(v, p)| v * p).sum(),
+        // E[e^(σT)] diverges for every t: its tails are polynomial.
+        Family::LogT { .. } => f64::INFINITY,
     }
 }
 

@@ -5,7 +5,7 @@
 
 use rand::distr::Distribution;
 use rand::{Rng, RngExt};
-use rand_distr::{Gamma, LogNormal, Normal, StandardUniform};
+use rand_distr::{Gamma, LogNormal, Normal, StandardUniform, StudentT};
 
 use super::Family;
 
@@ -41,6 +41,11 @@ pub(super) enum FastSampler {
     Weibull {
         inv_shape: f64,
         scale: f64,
+    },
+    LogT {
+        t: StudentT<f64>,
+        mu: f64,
+        sigma: f64,
     },
     Discrete {
         values: Vec<f64>,
@@ -94,6 +99,11 @@ impl FastSampler {
             Family::Weibull { shape, scale } => FastSampler::Weibull {
                 inv_shape: 1.0 / shape,
                 scale: *scale,
+            },
+            Family::LogT { df, mu, sigma } => FastSampler::LogT {
+                t: StudentT::new(*df).unwrap(),
+                mu: *mu,
+                sigma: *sigma,
             },
             Family::Discrete { values, probs } => {
                 let mut acc = 0.0;
@@ -167,6 +177,10 @@ impl FastSampler {
                     // 1 − u lies in (0, 1], so the log is finite.
                     *x = scale * (-(1.0 - unit(rng)).ln()).powf(*inv_shape);
                 }
+            }
+            FastSampler::LogT { t, mu, sigma } => {
+                out.iter_mut()
+                    .for_each(|x| *x = (mu + sigma * t.sample(rng)).exp());
             }
             FastSampler::Discrete { values, cumulative } => {
                 for x in out {

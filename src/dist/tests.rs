@@ -175,6 +175,37 @@ fn weibull_matches_statrs() {
 }
 
 #[test]
+fn log_t_matches_statrs() {
+    // ln X is a Student's t with location mu and scale sigma.
+    for df in [1.0, 4.0, 60.0] {
+        let s = statrs::distribution::StudentsT::new(-1.2, 0.35, df).unwrap();
+        assert_ks(
+            &Dist::new(Family::log_t(df, -1.2, 0.35).unwrap()),
+            |x| s.cdf(x.ln()),
+            &format!("log_t df {df}"),
+        );
+    }
+}
+
+#[test]
+fn log_t_tails_keep_their_precision() {
+    // P(T > 10) for 3 degrees of freedom is 0.0010641995 (tables); far tails through the
+    // survival function, not 1 − F.
+    let d = Dist::new(Family::log_t(3.0, 0.0, 1.0).unwrap());
+    let sf = d.sf(10f64.exp());
+    assert!((sf / 0.001_064_199_5 - 1.0).abs() < 1e-6, "{sf}");
+    // With 3 degrees of freedom the 1e-12 quantile of T is in the thousands and e^T overflows.
+    let d = Dist::new(Family::log_t(30.0, 0.0, 1.0).unwrap());
+    for s in [1e-12, 1e-6, 0.3] {
+        let upper = d.sf(d.family_upper_quantile(s));
+        assert!((upper / s - 1.0).abs() < 1e-6, "sf(isf({s})) = {upper}");
+        let lower = d.cdf(d.quantile(s));
+        assert!((lower / s - 1.0).abs() < 1e-6, "cdf(q({s})) = {lower}");
+    }
+    assert!(d.mean().is_infinite(), "an untruncated log-t has no mean");
+}
+
+#[test]
 fn ks_rejects_a_wrong_distribution() {
     // The check above must be able to fail: a 5% wider normal is caught at this N.
     let s = Normal::new(0.0, 1.0).unwrap();
@@ -298,6 +329,7 @@ fn sample_means_match_means() {
         Dist::new(Family::weibull(2.0, 1.0).unwrap()),
         Dist::truncated(Family::normal(0.4, 0.1).unwrap(), 0.0, 0.45).unwrap(),
         Dist::truncated(Family::gamma(2.0, 1.0).unwrap(), 1.0, 2.0).unwrap(),
+        Dist::truncated(Family::log_t(8.0, -1.0, 0.4).unwrap(), 0.02, 1.0).unwrap(),
     ];
     for d in &cases {
         let xs = draws(d, 21);
@@ -322,6 +354,7 @@ fn quantile_inverts_cdf_for_every_family() {
         Dist::new(Family::beta(2.0, 3.0, 10.0, 20.0).unwrap()),
         Dist::new(Family::gamma(2.0, 1.5).unwrap()),
         Dist::new(Family::weibull(2.0, 1.0).unwrap()),
+        Dist::new(Family::log_t(5.0, -1.0, 0.4).unwrap()),
     ];
     for d in &cases {
         for p in [0.05, 0.5, 0.95] {

@@ -8,7 +8,7 @@ use crate::dist::{Dist, Family, ParamError};
 use crate::error::Error;
 
 const FAMILIES: &str =
-    "fixed, uniform, normal, lognormal, triangular, pert, beta, gamma, weibull, discrete";
+    "fixed, uniform, normal, lognormal, log_t, triangular, pert, beta, gamma, weibull, discrete";
 
 /// Parameter names that a family accepts, for the unknown-key message.
 fn allowed_params(family: &str) -> &'static [&'static str] {
@@ -19,6 +19,7 @@ fn allowed_params(family: &str) -> &'static [&'static str] {
         "lognormal" => &[
             "dist", "p5", "p95", "mu", "sigma", "median", "lower", "upper",
         ],
+        "log_t" => &["dist", "df", "mu", "sigma", "lower", "upper"],
         "triangular" => &["dist", "min", "mode", "max", "lower", "upper"],
         "pert" => &["dist", "min", "mode", "max", "lambda", "lower", "upper"],
         "beta" => &["dist", "alpha", "beta", "min", "max", "lower", "upper"],
@@ -303,6 +304,7 @@ fn read_family(p: &mut Params) -> Result<Family, Read> {
         }
         "gamma" => Family::gamma(p.req("shape")?, p.req("scale")?)?,
         "weibull" => Family::weibull(p.req("shape")?, p.req("scale")?)?,
+        "log_t" => Family::log_t(p.req("df")?, p.req("mu")?, p.req("sigma")?)?,
         "discrete" => {
             let values = p.numbers("values")?.ok_or_else(|| p.missing(&["values"]))?;
             Family::discrete(values, p.numbers("weights")?)?
