@@ -38,6 +38,7 @@ pub mod hardware;
 pub mod memory;
 pub mod model;
 pub mod output;
+pub mod prior;
 pub mod report;
 pub mod sample;
 pub mod scenario;

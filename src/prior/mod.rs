@@ -1,0 +1,3 @@
+//! Priors fitted to published evidence: the effective utilisation of real training runs.
+
+pub mod fit;
