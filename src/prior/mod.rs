@@ -1,3 +1,4 @@
 //! Priors fitted to published evidence: the effective utilisation of real training runs.
 
 pub mod fit;
+pub mod runs;
