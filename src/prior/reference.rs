@@ -1,0 +1,253 @@
+//! The utilisation prior of a reference class: ln u regressed on what a planner knows before a
+//! run, and the predictive distribution it gives a new run.
+
+use super::fit::{Coefficient, FitError, Predictive, Regression};
+use super::runs::{ReferenceRun, ReferenceSet};
+use crate::dist::{Dist, Family};
+
+/// What is known about a run before it starts: the regression's inputs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Facts {
+    pub peak16_tflops: f64,
+    pub chips: f64,
+    pub params_active: f64,
+    pub params_total: f64,
+    pub tokens: f64,
+    pub tpu: bool,
+}
+
+impl Facts {
+    pub fn of(run: &ReferenceRun) -> Facts {
+        Facts {
+            peak16_tflops: run.peak16_tflops,
+            chips: run.chips,
+            params_active: run.params_active,
+            params_total: run.params_total,
+            tokens: run.tokens,
+            tpu: run.hardware.starts_with("TPU"),
+        }
+    }
+}
+
+/// A candidate regressor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Covariate {
+    /// ln of the chip's dense 16-bit peak: faster chips leave more time to communication and
+    /// memory traffic, and the term carries over to chips not in the data.
+    LnPeak16,
+    /// ln of the chip count: more chips, more communication per FLOP.
+    LnChips,
+    /// ln of the active parameters: bigger matrices keep the units busier.
+    LnActiveParams,
+    /// 1 for a mixture of experts (active below total parameters).
+    Moe,
+    /// 1 for a TPU.
+    Tpu,
+    /// ln of active parameters per chip: the work each chip gets.
+    LnParamsPerChip,
+}
+
+impl Covariate {
+    pub fn name(self) -> &'static str {
+        match self {
+            Covariate::LnPeak16 => "ln peak16_tflops",
+            Covariate::LnChips => "ln chips",
+            Covariate::LnActiveParams => "ln params_active",
+            Covariate::Moe => "mixture of experts",
+            Covariate::Tpu => "TPU",
+            Covariate::LnParamsPerChip => "ln params_active per chip",
+        }
+    }
+
+    pub fn value(self, f: &Facts) -> f64 {
+        match self {
+            Covariate::LnPeak16 => f.peak16_tflops.ln(),
+            Covariate::LnChips => f.chips.ln(),
+            Covariate::LnActiveParams => f.params_active.ln(),
+            Covariate::Moe => f64::from(u8::from(f.params_active < f.params_total)),
+            Covariate::Tpu => f64::from(u8::from(f.tpu)),
+            Covariate::LnParamsPerChip => (f.params_active / f.chips).ln(),
+        }
+    }
+}
+
+/// The covariates the default prior uses (chosen by leave-one-out log score; docs/priors.md
+/// gives the comparison).
+pub const DEFAULT_COVARIATES: &[Covariate] = &[
+    Covariate::LnPeak16,
+    Covariate::LnChips,
+    Covariate::LnActiveParams,
+    Covariate::Moe,
+];
+
+/// The predictive is cut this many predictive scales from its centre: the t's polynomial
+/// tails would give the training time an infinite mean (days ∝ 1/u), and the cut removes
+/// less than 2e-5 of its probability for 15 or more degrees of freedom.
+pub const TAIL_SCALES: f64 = 6.0;
+
+/// A utilisation prior fitted to a reference class.
+#[derive(Debug, Clone)]
+pub struct UtilisationPrior {
+    pub set_name: String,
+    pub covariates: Vec<Covariate>,
+    pub regression: Regression,
+    pub runs: Vec<ReferenceRun>,
+}
+
+impl UtilisationPrior {
+    pub fn fit(set: &ReferenceSet, covariates: &[Covariate]) -> Result<Self, FitError> {
+        let (x, y) = design(&set.runs, covariates);
+        Ok(UtilisationPrior {
+            set_name: set.name.clone(),
+            covariates: covariates.to_vec(),
+            regression: Regression::fit(&x, &y)?,
+            runs: set.runs.clone(),
+        })
+    }
+
+    /// The predictive distribution of ln u (against the 16-bit peak) for a run with these facts.
+    pub fn predict(&self, facts: &Facts) -> Predictive {
+        self.regression.predict(&row(facts, &self.covariates))
+    }
+
+    /// Intercept first, then one per covariate, in the covariates' own units.
+    pub fn coefficients(&self) -> Vec<(&'static str, Coefficient)> {
+        std::iter::once("intercept")
+            .chain(self.covariates.iter().map(|c| c.name()))
+            .zip(self.regression.coefficients())
+            .collect()
+    }
+
+    /// The k runs most like `facts`, by distance over the covariates in units of their spread
+    /// across the reference class.
+    pub fn nearest(&self, facts: &Facts, k: usize) -> Vec<(&ReferenceRun, f64)> {
+        let spreads = self.spreads();
+        let target = row(facts, &self.covariates);
+        let mut scored: Vec<(&ReferenceRun, f64)> = self
+            .runs
+            .iter()
+            .map(|r| {
+                let d2: f64 = row(&Facts::of(r), &self.covariates)
+                    .iter()
+                    .zip(&target)
+                    .zip(&spreads)
+                    .map(|((a, b), s)| ((a - b) / s).powi(2))
+                    .sum();
+                (r, d2.sqrt())
+            })
+            .collect();
+        scored.sort_by(|a, b| a.1.total_cmp(&b.1));
+        scored.truncate(k);
+        scored
+    }
+
+    fn spreads(&self) -> Vec<f64> {
+        let rows: Vec<Vec<f64>> = self
+            .runs
+            .iter()
+            .map(|r| row(&Facts::of(r), &self.covariates))
+            .collect();
+        (0..self.covariates.len())
+            .map(|j| {
+                let n = rows.len() as f64;
+                let mean = rows.iter().map(|r| r[j]).sum::<f64>() / n;
+                let var = rows.iter().map(|r| (r[j] - mean).powi(2)).sum::<f64>() / n;
+                if var > 0.0 { var.sqrt() } else { 1.0 }
+            })
+            .collect()
+    }
+
+    /// Why a run with these facts lies outside what the reference class covers, one sentence
+    /// per reason; empty when it lies inside.
+    pub fn outside(&self, facts: &Facts, hardware: &str) -> Vec<String> {
+        let mut reasons = Vec::new();
+        if !self.runs.iter().any(|r| r.hardware == hardware) {
+            let seen = self.hardware_seen();
+            reasons.push(format!(
+                "no reference run used {hardware} (the runs used {}): the prior extrapolates from the chips' peak throughput",
+                seen.join(", ")
+            ));
+        }
+        let chips: fn(&ReferenceRun) -> f64 = |r| r.chips;
+        let params: fn(&ReferenceRun) -> f64 = |r| r.params_active;
+        let ranges = [
+            ("chips", facts.chips, chips),
+            ("active parameters", facts.params_active, params),
+        ];
+        for (what, value, of) in ranges {
+            let (lo, hi) = self.range(of);
+            if value < lo / 2.0 || value > hi * 2.0 {
+                reasons.push(format!(
+                    "{} {what} lies outside the reference runs' {} to {}",
+                    crate::units::general(value),
+                    crate::units::general(lo),
+                    crate::units::general(hi)
+                ));
+            }
+        }
+        let moe = facts.params_active < facts.params_total;
+        if moe && !self.runs.iter().any(ReferenceRun::is_moe) {
+            reasons.push("no reference run is a mixture of experts".into());
+        }
+        reasons
+    }
+
+    fn hardware_seen(&self) -> Vec<&'static str> {
+        let mut seen: Vec<&'static str> = self.runs.iter().map(|r| r.hardware).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen
+    }
+
+    fn range(&self, of: fn(&ReferenceRun) -> f64) -> (f64, f64) {
+        self.runs
+            .iter()
+            .map(of)
+            .fold((f64::INFINITY, 0.0), |(lo, hi), v| (lo.min(v), hi.max(v)))
+    }
+}
+
+fn row(facts: &Facts, covariates: &[Covariate]) -> Vec<f64> {
+    covariates.iter().map(|c| c.value(facts)).collect()
+}
+
+/// The regression's inputs and outcomes (ln u) for a set of runs.
+pub fn design(runs: &[ReferenceRun], covariates: &[Covariate]) -> (Vec<Vec<f64>>, Vec<f64>) {
+    runs.iter()
+        .map(|r| (row(&Facts::of(r), covariates), r.utilisation().ln()))
+        .unzip()
+}
+
+/// The distribution of utilisation against the peak of the scenario's own format: the
+/// predictive of ln u16 moved by ln(peak16 / peak), cut at [`TAIL_SCALES`] and at 1.
+pub fn utilisation_dist(pred: &Predictive, peak16_over_peak: f64) -> Dist {
+    let mu = pred.location + peak16_over_peak.ln();
+    let family = Family::log_t(pred.df, mu, pred.scale).expect("a fit gives valid parameters");
+    let lower = (mu - TAIL_SCALES * pred.scale).exp();
+    let upper = (mu + TAIL_SCALES * pred.scale).exp().min(1.0);
+    Dist::truncated(family, lower, upper).expect("the cut keeps almost all the mass")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cut_keeps_almost_all_the_mass_and_stays_below_one() {
+        let pred = Predictive {
+            location: (0.2f64).ln(),
+            scale: 0.3,
+            df: 15.0,
+        };
+        let d = utilisation_dist(&pred, 1.0);
+        let s = d.support();
+        assert!(s.hi <= 1.0 && s.lo > 0.0);
+        // The median moves by the truncated mass only (u > 1 lies 5.4 scales out).
+        let median = d.quantile(0.5);
+        assert!((median.ln() - pred.location).abs() < 1e-3, "{median}");
+        assert!(d.mean().is_finite());
+        // FP8 peak twice the 16-bit one: utilisation against it halves.
+        let fp8 = utilisation_dist(&pred, 0.5);
+        assert!((fp8.quantile(0.5) / median - 0.5).abs() < 1e-3);
+    }
+}
