@@ -9,7 +9,7 @@ use crate::model::{self, Input, Metric};
 use crate::report::table::text_table;
 use crate::report::{human, human_sig, printable};
 use crate::sample::SamplingPlan;
-use crate::scenario::Scenario;
+use crate::scenario::{NEAREST_RUNS, ReferenceUse, Scenario};
 use crate::simulate;
 use crate::stats;
 use crate::units::compact;
@@ -35,6 +35,9 @@ pub fn check(opts: &CheckOptions) -> Result<String, Error> {
         printable(&opts.scenario.display().to_string())
     );
     out.push_str(&describe_inputs(&scenario));
+    if let Some(r) = &scenario.reference {
+        out.push_str(&describe_reference(r));
+    }
     let plan = SamplingPlan::new(&scenario, runs, seed);
     let sim = super::with_threads(opts.threads, || {
         simulate::simulate(&plan, scenario.options, &|_| {})
@@ -100,6 +103,86 @@ fn describe_inputs(scenario: &Scenario) -> String {
     out.push('\n');
     if scenario.options.labor_follows_run {
         out.push_str("\nLabor is paid for months_before + the training run + months_after.\n");
+    }
+    out
+}
+
+/// The fitted utilisation prior: what it was fitted to, its terms, the resolved band and the
+/// reference runs most like this scenario.
+fn describe_reference(r: &ReferenceUse) -> String {
+    let g = crate::units::general;
+    let f = &r.facts;
+    let mut out = format!(
+        "\nUtilisation prior (`cluster.mfu`, line {}): fitted to {} runs of {}",
+        r.line,
+        r.prior.runs.len(),
+        printable(&r.prior.set_name)
+    );
+    if !r.excluded.is_empty() {
+        out.push_str(&format!(
+            ", leaving out {}",
+            printable(&r.excluded.join(", "))
+        ));
+    }
+    out.push_str(&format!(
+        "\n  resolved for {} chips of {} ({}), {} active parameters{}\n",
+        g(f.chips),
+        r.hardware,
+        r.precision,
+        g(f.params_active),
+        if f.params_active < f.params_total {
+            ", mixture of experts"
+        } else {
+            ", dense"
+        }
+    ));
+    if !r.at_median.is_empty() {
+        out.push_str(&format!(
+            "  ({} taken at the median of its distribution)\n",
+            r.at_median.join(", ")
+        ));
+    }
+    let p = &r.predictive;
+    out.push_str(&format!(
+        "  ln u against the 16-bit peak ~ Student t: {} degrees of freedom, location {:.3}, scale {:.3}\n",
+        g(p.df),
+        p.location,
+        p.scale
+    ));
+    out.push_str(&format!(
+        "  effective utilisation (downtime included) against the 16-bit peak: P5 {:.3}   P50 {:.3}   P95 {:.3}\n",
+        p.quantile(0.05).exp(),
+        p.location.exp(),
+        p.quantile(0.95).exp()
+    ));
+    out.push_str(&format!(
+        "  fit: residual sd of ln u {:.3}; terms (estimate ± sd):\n",
+        r.prior.regression.residual_sd()
+    ));
+    for (name, c) in r.prior.coefficients() {
+        out.push_str(&format!(
+            "    {name:<28} {:>8.3} ± {:.3}\n",
+            c.estimate, c.sd
+        ));
+    }
+    out.push_str("  nearest reference runs (utilisation against the 16-bit peak):\n");
+    for (run, distance) in r.prior.nearest(f, NEAREST_RUNS) {
+        out.push_str(&format!(
+            "    {:<28} {:>8} × {:<9} {:>7} active   u {:.3}   (distance {:.2})\n",
+            printable(&run.model),
+            g(run.chips),
+            run.hardware,
+            g(run.params_active),
+            run.utilisation(),
+            distance
+        ));
+    }
+    if r.outside.is_empty() {
+        out.push_str("  within the reference class\n");
+    } else {
+        for reason in &r.outside {
+            out.push_str(&format!("  outside the reference class: {reason}\n"));
+        }
     }
     out
 }

@@ -38,7 +38,7 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
     let b = Scenario::load(&opts.b)?;
     // A's settings rule: both scenarios must run the same draws.
     let (runs, seed) = super::runs_and_seed(&a, opts.runs, opts.seed);
-    let mut outputs = OutputSet::new(&[&opts.a, &opts.b]);
+    let mut outputs = OutputSet::new(&[a.input_files(), b.input_files()].concat());
     outputs.file("--csv", opts.csv.as_deref())?;
     outputs.file("--json", opts.json.as_deref())?;
     let charts: Vec<String> = PLOTTED

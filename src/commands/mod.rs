@@ -49,6 +49,25 @@ pub fn runs_origin(scenario: &Scenario, flag_runs: Option<u64>) -> Option<String
     ))
 }
 
+/// A note for the top of a report when the scenario's reference prior extrapolates beyond the
+/// runs it was fitted to; empty otherwise.
+pub fn reference_warning(scenario: &Scenario) -> String {
+    let Some(r) = &scenario.reference else {
+        return String::new();
+    };
+    if r.outside.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "Warning: this scenario lies outside the reference runs its utilisation prior was fitted to:\n",
+    );
+    for reason in &r.outside {
+        out.push_str(&format!("  - {reason}\n"));
+    }
+    out.push_str("  The band widens with the distance, but rests on extrapolation: read it as a rough guide (`flopcast check` shows the nearest runs).\n\n");
+    out
+}
+
 /// Runs and seed: the flag if given, else the scenario's, else the default.
 pub fn runs_and_seed(scenario: &Scenario, runs: Option<u64>, seed: Option<u64>) -> (u64, u64) {
     (

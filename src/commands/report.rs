@@ -32,7 +32,7 @@ pub struct ReportOptions {
 pub fn report(opts: &ReportOptions) -> Result<String, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let (runs, seed) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
-    let mut outputs = OutputSet::new(&[&opts.scenario]);
+    let mut outputs = OutputSet::new(&scenario.input_files());
     outputs.file("-o", Some(&opts.output))?;
     check_memory(&scenario, opts, runs)
         .map_err(|e| e.with_runs_origin(super::runs_origin(&scenario, opts.runs)))?;

@@ -54,7 +54,7 @@ pub struct RunOutcome {
 pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let (runs, seed) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
-    let mut outputs = OutputSet::new(&[&opts.scenario]);
+    let mut outputs = OutputSet::new(&scenario.input_files());
     outputs.file("--csv", opts.csv.as_deref())?;
     outputs.file("--samples-csv", opts.samples_csv.as_deref())?;
     outputs.file("--json", opts.json.as_deref())?;
@@ -91,7 +91,8 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         write_plots(&mut outputs, dir, &report, &sim)?;
     }
     outputs.commit()?;
-    let mut text = report::render_table(&report);
+    let mut text = super::reference_warning(&scenario);
+    text.push_str(&report::render_table(&report));
     if opts.text_chart {
         text.push('\n');
         text.push_str(&chart::text_histogram(

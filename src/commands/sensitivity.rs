@@ -95,7 +95,7 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Erro
             names.join(", ")
         )));
     }
-    let mut outputs = OutputSet::new(&[&opts.scenario]);
+    let mut outputs = OutputSet::new(&scenario.input_files());
     outputs.file("--csv", opts.csv.as_deref())?;
     outputs.file("--json", opts.json.as_deref())?;
     let charts: Vec<String> = CHART_FILES.into_iter().map(String::from).collect();

@@ -51,7 +51,7 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     }
     let base = Scenario::load(&opts.scenario)?;
     let (runs, seed) = super::runs_and_seed(&base, opts.runs, opts.seed);
-    let mut outputs = OutputSet::new(&[&opts.scenario]);
+    let mut outputs = OutputSet::new(&base.input_files());
     outputs.file("--csv", opts.csv.as_deref())?;
     outputs.file("--json", opts.json.as_deref())?;
     let charts: Vec<String> = base.options.metrics().into_iter().map(fan_file).collect();

@@ -6,6 +6,7 @@
 mod extremes;
 mod overrides;
 mod reader;
+mod reference;
 mod value;
 
 use std::ops::Range;
@@ -19,6 +20,7 @@ use crate::hardware::{self, Lookup};
 use crate::model::{CostLines, Domain, FailureOptions, Input, ModelOptions};
 pub use overrides::{Override, parse_set};
 use reader::{Source, Table};
+pub use reference::{NEAREST_RUNS, ReferenceUse};
 
 /// One model input as the sampler sees it.
 #[derive(Debug, Clone)]
@@ -57,6 +59,8 @@ pub struct Scenario {
     pub correlations: Vec<Correlation>,
     /// Published outcomes of the run this scenario describes (`[[published]]`), for calibration.
     pub published: Vec<Published>,
+    /// The fitted utilisation prior, when `mfu = "reference"`.
+    pub reference: Option<Box<ReferenceUse>>,
 }
 
 /// A figure the real run reported, to see where it falls in the scenario's band.
@@ -114,6 +118,15 @@ impl Scenario {
             .iter()
             .filter(|s| s.used && s.stream_key == stream_key)
             .map(|s| s.input.index())
+            .collect()
+    }
+
+    /// Every file this scenario reads: itself and a reference file it names. No output may
+    /// replace any of them.
+    pub fn input_files(&self) -> Vec<&Path> {
+        let reference = self.reference.as_ref().and_then(|r| r.path.as_deref());
+        std::iter::once(self.path.as_path())
+            .chain(reference)
             .collect()
     }
 
@@ -360,10 +373,10 @@ fn read_document(src: &Source, mut doc: Table) -> Result<Scenario, Error> {
         spans: vec![None; Input::COUNT],
     };
     read_model(&mut b, &mut doc)?;
-    read_cluster(&mut b, &mut doc)?;
+    let reference = read_cluster(&mut b, &mut doc)?;
     let cost_lines = read_cost(&mut b, &mut doc)?;
     let labor_follows_run = read_team(&mut b, &mut doc)?;
-    let failures = read_failures(&mut b, &mut doc)?;
+    let failures = read_failures(&mut b, &mut doc, reference.as_ref())?;
     let options = ModelOptions {
         labor_follows_run,
         failures,
@@ -386,6 +399,7 @@ fn read_document(src: &Source, mut doc: Table) -> Result<Scenario, Error> {
         simulation,
         correlations: Vec::new(),
         published,
+        reference: reference.map(Box::new),
     };
     let correlations = read_correlations(src, &scenario, correlation_value)?;
     extremes::check(src, &scenario, &b.spans)?;
@@ -436,19 +450,43 @@ fn check_active_params(b: &Builder) -> Result<(), Error> {
     Ok(())
 }
 
-fn read_cluster(b: &mut Builder, doc: &mut Table) -> Result<(), Error> {
+fn read_cluster(b: &mut Builder, doc: &mut Table) -> Result<Option<ReferenceUse>, Error> {
     let mut cluster = required_section(b.src, doc, "cluster")?;
     b.require(&mut cluster, Input::Gpus)?;
-    read_peak(b, &mut cluster)?;
-    b.require(&mut cluster, Input::Mfu)?;
-    b.read(&mut cluster, Input::Downtime)?;
+    let chip = read_peak(b, &mut cluster)?;
+    let request = match cluster.take("mfu") {
+        Some(v) => match reference::request(b.src, v)? {
+            Some(request) => Some(request),
+            None => {
+                b.read_value(Input::Mfu, v)?;
+                None
+            }
+        },
+        None => {
+            b.require(&mut cluster, Input::Mfu)?;
+            None
+        }
+    };
+    let reference = match request {
+        Some(r) => Some(reference::resolve(b, r, chip.as_ref())?),
+        None => None,
+    };
+    if b.read(&mut cluster, Input::Downtime)? && reference.is_some() {
+        return Err(b.src.error(
+            b.spans[Input::Downtime.index()].clone().unwrap(),
+            "`cluster.downtime` with `mfu = \"reference\"` would count lost time twice",
+            "already in the reference utilisation",
+            Some("remove `downtime`: the reference runs' hours are wall-clock, so their utilisation includes failures and restarts".into()),
+        ));
+    }
     b.default(Input::Downtime, 0.0);
-    cluster.finish(b.src, CLUSTER_KEYS, "[cluster]")
+    cluster.finish(b.src, CLUSTER_KEYS, "[cluster]")?;
+    Ok(reference)
 }
 
 /// `peak_tflops` as given, or from the catalog by `gpu` and `precision` (default bf16); never
-/// both, since one of the two figures would be silently ignored.
-fn read_peak(b: &mut Builder, cluster: &mut Table) -> Result<(), Error> {
+/// both, since one of the two figures would be silently ignored. The chip, when named.
+fn read_peak(b: &mut Builder, cluster: &mut Table) -> Result<Option<reference::Chip>, Error> {
     let gpu = cluster.take("gpu");
     let precision = cluster.take("precision");
     if let Some(peak) = cluster.take("peak_tflops") {
@@ -456,7 +494,7 @@ fn read_peak(b: &mut Builder, cluster: &mut Table) -> Result<(), Error> {
         if let Some((key, value)) = catalog.into_iter().find_map(|(k, v)| Some((k, v?))) {
             return Err(peak_conflict(b.src, key, value.span(), peak.span()));
         }
-        return b.read_value(Input::PeakTflops, peak);
+        return b.read_value(Input::PeakTflops, peak).map(|()| None);
     }
     let Some(gpu) = gpu else {
         if let Some(p) = precision {
@@ -470,7 +508,7 @@ fn read_peak(b: &mut Builder, cluster: &mut Table) -> Result<(), Error> {
                 ),
             ));
         }
-        return b.require(cluster, Input::PeakTflops);
+        return b.require(cluster, Input::PeakTflops).map(|()| None);
     };
     let name = reader::string(b.src, "cluster.gpu", gpu)?;
     let format = match precision {
@@ -499,7 +537,15 @@ fn read_peak(b: &mut Builder, cluster: &mut Table) -> Result<(), Error> {
         Dist::fixed(peak),
         Some(format!("{peak} (catalog: {name}, {format})")),
     );
-    Ok(())
+    let canonical = hardware::CATALOG
+        .iter()
+        .map(|(n, _)| *n)
+        .find(|n| n.eq_ignore_ascii_case(name))
+        .expect("found by peak_tflops");
+    Ok(Some(reference::Chip {
+        name: canonical,
+        precision: format.to_ascii_lowercase(),
+    }))
 }
 
 /// `peak_tflops` next to a catalog key, reported at whichever of the two comes second.
@@ -911,11 +957,23 @@ const FAILURE_INPUTS: [Input; 6] = [
 ];
 
 /// `[failures]`: interruptions simulated run by run, in place of `cluster.downtime`.
-fn read_failures(b: &mut Builder, doc: &mut Table) -> Result<Option<FailureOptions>, Error> {
+fn read_failures(
+    b: &mut Builder,
+    doc: &mut Table,
+    reference: Option<&ReferenceUse>,
+) -> Result<Option<FailureOptions>, Error> {
     let Some(v) = doc.take("failures") else {
         FAILURE_INPUTS.iter().for_each(|&i| b.unused(i));
         return Ok(None);
     };
+    if let Some(r) = reference {
+        return Err(b.src.error(
+            v.span(),
+            format!("[failures] with `mfu = \"reference\"` (line {}) would count lost time twice", r.line),
+            "already in the reference utilisation",
+            Some("remove [failures], or give `mfu` yourself (utilisation between interruptions) to simulate them".into()),
+        ));
+    }
     let mut t = reader::table(b.src, "failures", v)?;
     if let Some(span) = b.spans[Input::Downtime.index()].clone() {
         return Err(b.src.error(
