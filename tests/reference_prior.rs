@@ -42,6 +42,7 @@ tokens = 2e12
 gpus = 1024
 gpu = "A100"
 {extra_cluster}mfu = {mfu}
+year = 2024
 
 [cost]
 gpu_hour_usd = 2

@@ -125,7 +125,7 @@ fn describe_reference(r: &ReferenceUse) -> String {
         ));
     }
     out.push_str(&format!(
-        "\n  resolved for {} chips of {} ({}), {} active parameters{}\n",
+        "\n  resolved for {} chips of {} ({}), {} active parameters{}, year {}\n",
         g(f.chips),
         r.hardware,
         r.precision,
@@ -134,7 +134,8 @@ fn describe_reference(r: &ReferenceUse) -> String {
             ", mixture of experts"
         } else {
             ", dense"
-        }
+        },
+        g(f.year)
     ));
     if !r.at_median.is_empty() {
         out.push_str(&format!(

@@ -71,6 +71,12 @@ pub enum FitError {
     TooFewCases { cases: usize, needed: usize },
     /// A covariate or outcome that is not a finite number.
     NotFinite { case: usize },
+    /// A run without a fact a covariate needs.
+    MissingFact {
+        run: String,
+        line: usize,
+        column: &'static str,
+    },
 }
 
 impl std::fmt::Display for FitError {
@@ -85,6 +91,12 @@ impl std::fmt::Display for FitError {
                     f,
                     "run {} has a value that is not a finite number",
                     case + 1
+                )
+            }
+            FitError::MissingFact { run, line, column } => {
+                write!(
+                    f,
+                    "{run} (line {line}) has no `{column}`, which the fit needs"
                 )
             }
         }

@@ -14,6 +14,8 @@ pub struct Facts {
     pub params_total: f64,
     pub tokens: f64,
     pub tpu: bool,
+    /// When the run ends, as a fractional year (reference runs are dated by publication).
+    pub year: f64,
 }
 
 impl Facts {
@@ -25,6 +27,7 @@ impl Facts {
             params_total: run.params_total,
             tokens: run.tokens,
             tpu: run.hardware.starts_with("TPU"),
+            year: run.published.unwrap_or(f64::NAN),
         }
     }
 }
@@ -45,6 +48,8 @@ pub enum Covariate {
     Tpu,
     /// ln of active parameters per chip: the work each chip gets.
     LnParamsPerChip,
+    /// The year: software stacks mature, and the same chip is used better later in its life.
+    Year,
 }
 
 impl Covariate {
@@ -56,6 +61,7 @@ impl Covariate {
             Covariate::Moe => "mixture of experts",
             Covariate::Tpu => "TPU",
             Covariate::LnParamsPerChip => "ln params_active per chip",
+            Covariate::Year => "year",
         }
     }
 
@@ -67,18 +73,14 @@ impl Covariate {
             Covariate::Moe => f64::from(u8::from(f.params_active < f.params_total)),
             Covariate::Tpu => f64::from(u8::from(f.tpu)),
             Covariate::LnParamsPerChip => (f.params_active / f.chips).ln(),
+            Covariate::Year => f.year,
         }
     }
 }
 
 /// The covariates the default prior uses (chosen by leave-one-out log score; docs/priors.md
 /// gives the comparison).
-pub const DEFAULT_COVARIATES: &[Covariate] = &[
-    Covariate::LnPeak16,
-    Covariate::LnChips,
-    Covariate::LnActiveParams,
-    Covariate::Moe,
-];
+pub const DEFAULT_COVARIATES: &[Covariate] = &[Covariate::LnPeak16, Covariate::Year];
 
 /// The predictive is cut this many predictive scales from its centre: the t's polynomial
 /// tails would give the training time an infinite mean (days ∝ 1/u), and the cut removes
@@ -96,6 +98,15 @@ pub struct UtilisationPrior {
 
 impl UtilisationPrior {
     pub fn fit(set: &ReferenceSet, covariates: &[Covariate]) -> Result<Self, FitError> {
+        if covariates.contains(&Covariate::Year)
+            && let Some(run) = set.runs.iter().find(|r| r.published.is_none())
+        {
+            return Err(FitError::MissingFact {
+                run: run.model.clone(),
+                line: run.line,
+                column: "published",
+            });
+        }
         let (x, y) = design(&set.runs, covariates);
         Ok(UtilisationPrior {
             set_name: set.name.clone(),

@@ -241,7 +241,15 @@ const TOP_KEYS: &[&str] = &[
     "simulation",
 ];
 const MODEL_KEYS: &[&str] = &["params", "active_params", "tokens", "flops_per_param_token"];
-const CLUSTER_KEYS: &[&str] = &["gpus", "gpu", "precision", "peak_tflops", "mfu", "downtime"];
+const CLUSTER_KEYS: &[&str] = &[
+    "gpus",
+    "gpu",
+    "precision",
+    "peak_tflops",
+    "mfu",
+    "year",
+    "downtime",
+];
 const COST_KEYS: &[&str] = &[
     "gpu_hour_usd",
     "gpu_kw",
@@ -467,9 +475,18 @@ fn read_cluster(b: &mut Builder, doc: &mut Table) -> Result<Option<ReferenceUse>
             None
         }
     };
-    let reference = match request {
-        Some(r) => Some(reference::resolve(b, r, chip.as_ref())?),
-        None => None,
+    let year = read_year(b.src, &mut cluster)?;
+    let reference = match (request, year) {
+        (Some(r), year) => Some(reference::resolve(b, r, chip.as_ref(), year)?),
+        (None, Some(year)) => {
+            return Err(b.src.error(
+                year.span,
+                "`cluster.year` is used only by `mfu = \"reference\"`",
+                "unused",
+                Some("remove it, or set `mfu = \"reference\"` to take utilisation from the record of real runs".into()),
+            ));
+        }
+        (None, None) => None,
     };
     if b.read(&mut cluster, Input::Downtime)? && reference.is_some() {
         return Err(b.src.error(
@@ -482,6 +499,26 @@ fn read_cluster(b: &mut Builder, doc: &mut Table) -> Result<Option<ReferenceUse>
     b.default(Input::Downtime, 0.0);
     cluster.finish(b.src, CLUSTER_KEYS, "[cluster]")?;
     Ok(reference)
+}
+
+/// `cluster.year`, a plain number between 2015 and 2100.
+fn read_year(src: &Source, cluster: &mut Table) -> Result<Option<reference::Year>, Error> {
+    let Some(v) = cluster.take("year") else {
+        return Ok(None);
+    };
+    let value = reader::number(src, "cluster.year", v)?;
+    if !(2015.0..=2100.0).contains(&value) {
+        return Err(src.error(
+            v.span(),
+            format!("`cluster.year` must lie between 2015 and 2100, got {value}"),
+            "not a year",
+            Some("the year the run ends, such as 2026 or 2026.5".into()),
+        ));
+    }
+    Ok(Some(reference::Year {
+        value,
+        span: v.span(),
+    }))
 }
 
 /// `peak_tflops` as given, or from the catalog by `gpu` and `precision` (default bf16); never

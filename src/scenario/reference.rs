@@ -117,11 +117,18 @@ pub struct Chip {
     pub precision: String,
 }
 
+/// `cluster.year`: when the run ends, which the prior's trend over time needs.
+pub struct Year {
+    pub value: f64,
+    pub span: Range<usize>,
+}
+
 /// Fits the reference class and sets `mfu` to the predictive for this scenario.
 pub fn resolve(
     b: &mut Builder,
     request: Request,
     chip: Option<&Chip>,
+    year: Option<Year>,
 ) -> Result<ReferenceUse, Error> {
     let src = b.src;
     let Some(chip) = chip else {
@@ -132,7 +139,15 @@ pub fn resolve(
             Some("replace `peak_tflops` by `gpu = \"H100-SXM\"` (or another catalog name) and `precision`: the prior depends on the chip".into()),
         ));
     };
-    let facts = facts(b, chip, &request)?;
+    let Some(year) = year else {
+        return Err(src.error(
+            request.span,
+            "`mfu = \"reference\"` needs `cluster.year`: when the run ends",
+            "no year",
+            Some("add `year = 2026` (or 2026.5 for mid-year) under [cluster]: utilisation of the same chip has risen year by year as software matured, and the reference runs are dated by publication".into()),
+        ));
+    };
+    let facts = facts(b, chip, &request, year.value)?;
     let set = load_set(src, &request)?;
     let prior = UtilisationPrior::fit(&set, DEFAULT_COVARIATES).map_err(|e| {
         src.error(
@@ -197,7 +212,7 @@ fn load_set(src: &Source, request: &Request) -> Result<ReferenceSet, Error> {
 
 /// The regression's inputs from the scenario. The chip count must be a number: the prior
 /// depends on it, and one prior for a spread of counts would hide that.
-fn facts(b: &Builder, chip: &Chip, request: &Request) -> Result<Facts, Error> {
+fn facts(b: &Builder, chip: &Chip, request: &Request, year: f64) -> Result<Facts, Error> {
     let gpus = b.inputs[Input::Gpus.index()].as_ref().unwrap();
     if !gpus.dist.is_fixed() {
         return Err(b.src.error(
@@ -237,5 +252,6 @@ fn facts(b: &Builder, chip: &Chip, request: &Request) -> Result<Facts, Error> {
         params_total: median(Input::Params),
         tokens: median(Input::Tokens),
         tpu: chip.name.starts_with("TPU"),
+        year,
     })
 }
