@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::calibrate::CalibrateOptions;
+use crate::commands::calibrate::{CalibrateOptions, ReferenceCheck, SplitDate};
 use crate::commands::check::CheckOptions;
 use crate::commands::compare::CompareOptions;
 use crate::commands::report::ReportOptions;
@@ -299,23 +299,67 @@ impl SensitivityArgs {
 #[derive(Debug, clap::Args)]
 pub struct CalibrateArgs {
     /// Scenario files (TOML) with [[published]] figures.
-    #[arg(required = true)]
+    #[arg(
+        required_unless_present_any = ["leave_one_out", "split_date"],
+        conflicts_with_all = ["leave_one_out", "split_date"]
+    )]
     pub scenarios: Vec<PathBuf>,
     #[command(flatten)]
     pub sampling: SamplingArgs,
-    /// Write one row per published figure as CSV.
+    /// Verify the fitted utilisation prior instead of scenarios: forecast each reference run's
+    /// chip-hours from a fit on all the others [default file: the bundled reference runs].
+    #[arg(
+        long,
+        value_name = "REFERENCE.csv",
+        num_args = 0..=1,
+        conflicts_with_all = ["split_date", "runs", "seed"]
+    )]
+    pub leave_one_out: Option<Option<PathBuf>>,
+    /// Verify the prior on a time split: fit on the reference runs published before this date,
+    /// forecast those published on or after it.
+    #[arg(
+        long,
+        value_name = "YYYY-MM-DD",
+        value_parser = crate::commands::calibrate::parse_split_date,
+        conflicts_with_all = ["runs", "seed"]
+    )]
+    pub split_date: Option<SplitDate>,
+    /// The reference runs --split-date uses [default: the bundled reference runs].
+    #[arg(long, value_name = "REFERENCE.csv", requires = "split_date")]
+    pub reference: Option<PathBuf>,
+    /// Write one row per published figure (or reference run) as CSV.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// Write the rows and the summary as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write a PIT histogram and a reliability chart (SVG) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
 }
 
 impl CalibrateArgs {
     pub fn options(&self) -> CalibrateOptions {
+        let reference = match (&self.leave_one_out, &self.split_date) {
+            (Some(file), _) => Some(ReferenceCheck {
+                file: file.clone(),
+                split: None,
+            }),
+            (None, Some(split)) => Some(ReferenceCheck {
+                file: self.reference.clone(),
+                split: Some(split.clone()),
+            }),
+            (None, None) => None,
+        };
         CalibrateOptions {
             scenarios: self.scenarios.clone(),
             runs: self.sampling.runs,
             seed: self.sampling.seed,
             threads: usize::from(self.sampling.threads),
             csv: self.csv.clone(),
+            json: self.json.clone(),
+            plots: self.plots.clone(),
+            reference,
         }
     }
 }

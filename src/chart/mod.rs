@@ -1,6 +1,7 @@
 //! Charts: SVG files for reports and a Unicode histogram for the terminal. Bins, never kernel
 //! densities: a smoothed density invents mass (negative costs) that no run produced.
 
+pub mod calibration;
 mod svg;
 
 use std::fmt::Write;

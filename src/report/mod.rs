@@ -1,5 +1,6 @@
 //! Reports: one statistics core ([`RunReport`]), several exporters behind one trait.
 
+pub mod calibration;
 pub mod compare;
 mod csv;
 pub mod html;
