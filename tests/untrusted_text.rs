@@ -61,7 +61,7 @@ fn calibrate_csv_cells_cannot_become_formulas() {
     assert!(cell("scenario").starts_with("'=HYPERLINK("), "{row:?}");
     assert!(cell("source").starts_with("'@SUM(1+1)"), "{row:?}");
     assert!(
-        ["TRUE", "FALSE"].contains(&cell("inside_p5_p95").as_str()),
+        ["TRUE", "FALSE"].contains(&cell("inside_90").as_str()),
         "{row:?}"
     );
     assert_eq!(cell("published").parse::<f64>().unwrap(), 30.84e6);

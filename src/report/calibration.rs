@@ -49,8 +49,9 @@ impl Verdict {
             p50,
             p95,
             pit,
-            ratio: (p50 > 0.0).then(|| published / p50),
-            ln_error: logs.then(|| (p50 / published).ln()),
+            ratio: Some(published / p50).filter(|r| p50 > 0.0 && r.is_finite()),
+            // As a difference of logs: the quotient of a tiny figure can overflow.
+            ln_error: logs.then(|| p50.ln() - published.ln()),
             inside_50: inside(pit, 0.5),
             inside_80: inside(pit, 0.8),
             inside_90: inside(pit, 0.9),
@@ -62,9 +63,15 @@ impl Verdict {
     /// "2.40× above P95" or "1.31× below P5" when the outcome lies outside P5–P95.
     pub fn beyond_band(&self) -> Option<String> {
         if self.published > self.p95 && self.p95 > 0.0 {
-            Some(format!("{}× above P95", factor(self.published / self.p95)))
+            Some(format!(
+                "{}× above P95",
+                factor(self.published.ln() - self.p95.ln())
+            ))
         } else if self.published < self.p5 && self.published > 0.0 {
-            Some(format!("{}× below P5", factor(self.p5 / self.published)))
+            Some(format!(
+                "{}× below P5",
+                factor(self.p5.ln() - self.published.ln())
+            ))
         } else if self.published < self.p5 {
             Some("below P5".into())
         } else {
@@ -86,9 +93,12 @@ impl Verdict {
     }
 }
 
-/// Ratios far from 1 need fewer digits: 1.07, 2.40, 12.3, 150.
-fn factor(x: f64) -> String {
-    if x < 10.0 {
+/// A ratio from its ln; ratios far from 1 need fewer digits: 1.07, 2.40, 12.3, 150, 10^320.
+fn factor(ln_ratio: f64) -> String {
+    let x = ln_ratio.exp();
+    if ln_ratio > 6.0 * std::f64::consts::LN_10 {
+        format!("10^{:.0}", ln_ratio / std::f64::consts::LN_10)
+    } else if x < 10.0 {
         format!("{x:.2}")
     } else if x < 100.0 {
         format!("{x:.1}")
@@ -263,7 +273,7 @@ pub fn summary_text(s: &Summary) -> String {
         "  bias: mean ln(P50/published) {} (above 0: P50 above the outcome); median |ln(P50/published)| {} (a typical miss of ×{})\n",
         num(s.mean_ln_error, 3),
         plain(s.median_abs_ln_error, 3),
-        plain(s.median_abs_ln_error.map(f64::exp), 2)
+        s.median_abs_ln_error.map_or("n/a".to_string(), factor)
     ));
     out.push_str(&format!(
         "  sharpness: median P95/P5 {}\n",
@@ -402,6 +412,10 @@ mod tests {
         assert_eq!((mid.band(), mid.beyond_band()), ("50%", None));
         assert_eq!(Verdict::new(8.0, [4.0, 8.0, 16.0], 0.88).band(), "80%");
         assert_eq!(Verdict::new(8.0, [4.0, 8.0, 16.0], 0.93).band(), "90%");
+        // A figure so small that P5 over it overflows is still a finite number of tens.
+        let tiny = Verdict::new(1e-320, [2.4e6, 2.6e6, 3e6], 0.0);
+        assert_eq!(tiny.beyond_band().as_deref(), Some("10^326× below P5"));
+        assert!(tiny.ln_error.unwrap().is_finite() && tiny.ratio == Some(0.0));
     }
 
     #[test]
