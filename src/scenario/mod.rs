@@ -552,33 +552,41 @@ fn read_peak(b: &mut Builder, cluster: &mut Table) -> Result<Option<reference::C
         Some(p) => reader::string(b.src, "cluster.precision", p)?,
         None => "bf16",
     };
-    let peak = hardware::peak_tflops(name, format).map_err(|e| match e {
-        Lookup::UnknownGpu { known } => b.src.error(
+    let chip = hardware::resolve(name).map_err(|e| {
+        let label = match e {
+            hardware::NameError::Ambiguous { .. } => "more than one chip by this name",
+            hardware::NameError::Unknown { .. } => "not in the catalog",
+        };
+        b.src.error(
             gpu.span(),
             format!("unknown accelerator \"{name}\" in `cluster.gpu`"),
-            "not in the catalog",
+            label,
             Some(format!(
-                "known: {}; or give `peak_tflops` directly",
-                known.join(", ")
+                "{}; or give `peak_tflops` directly (catalog: {})",
+                e.hint(),
+                hardware::CATALOG
+                    .iter()
+                    .map(|c| c.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
-        ),
+        )
+    })?;
+    let peak = hardware::peak_tflops(chip.name, format).map_err(|e| match e {
         Lookup::UnknownPrecision { gpu: g, known } => b.src.error(
             precision.map_or(gpu.span(), |p| p.span()),
             format!("the catalog has no \"{format}\" figure for {g}"),
             "unknown precision",
             Some(format!("{g} has: {}", known.join(", "))),
         ),
+        Lookup::UnknownGpu { .. } => unreachable!("resolved above"),
     })?;
     b.set(
         Input::PeakTflops,
         Dist::fixed(peak),
-        Some(format!("{peak} (catalog: {name}, {format})")),
+        Some(format!("{peak} (catalog: {}, {format})", chip.name)),
     );
-    let canonical = hardware::CATALOG
-        .iter()
-        .map(|(n, _)| *n)
-        .find(|n| n.eq_ignore_ascii_case(name))
-        .expect("found by peak_tflops");
+    let canonical = chip.name;
     Ok(Some(reference::Chip {
         name: canonical,
         precision: format.to_ascii_lowercase(),
