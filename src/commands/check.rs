@@ -135,7 +135,7 @@ fn describe_reference(r: &ReferenceUse) -> String {
         } else {
             ", dense"
         },
-        g(f.year)
+        f.year
     ));
     if !r.at_median.is_empty() {
         out.push_str(&format!(

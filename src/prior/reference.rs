@@ -196,6 +196,15 @@ impl UtilisationPrior {
                 ));
             }
         }
+        if self.covariates.contains(&Covariate::Year) {
+            let (first, last) = self.range(|r| r.published.unwrap_or(f64::NAN));
+            if facts.year < first - 1.0 || facts.year > last + 1.0 {
+                reasons.push(format!(
+                    "the year {} lies more than a year outside the reference runs' {first:.1} to {last:.1}: the trend over time is extrapolated",
+                    facts.year
+                ));
+            }
+        }
         let moe = facts.params_active < facts.params_total;
         if moe && !self.runs.iter().any(ReferenceRun::is_moe) {
             reasons.push("no reference run is a mixture of experts".into());
