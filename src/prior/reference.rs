@@ -82,6 +82,14 @@ impl Covariate {
 /// gives the comparison).
 pub const DEFAULT_COVARIATES: &[Covariate] = &[Covariate::LnPeak16, Covariate::Year];
 
+/// What "a run like this one" means for [`UtilisationPrior::nearest`].
+const NEAREST_BY: &[Covariate] = &[
+    Covariate::LnPeak16,
+    Covariate::Year,
+    Covariate::LnChips,
+    Covariate::LnActiveParams,
+];
+
 /// The predictive is cut this many predictive scales from its centre: the t's polynomial
 /// tails would give the training time an infinite mean (days ∝ 1/u), and the cut removes
 /// less than 2e-5 of its probability for 15 or more degrees of freedom.
@@ -129,16 +137,16 @@ impl UtilisationPrior {
             .collect()
     }
 
-    /// The k runs most like `facts`, by distance over the covariates in units of their spread
-    /// across the reference class.
+    /// The k runs most like `facts`, by distance over chip speed, year, chip count and model
+    /// size (whether or not the fit uses them) in units of their spread across the class.
     pub fn nearest(&self, facts: &Facts, k: usize) -> Vec<(&ReferenceRun, f64)> {
-        let spreads = self.spreads();
-        let target = row(facts, &self.covariates);
+        let spreads = self.spreads(NEAREST_BY);
+        let target = row(facts, NEAREST_BY);
         let mut scored: Vec<(&ReferenceRun, f64)> = self
             .runs
             .iter()
             .map(|r| {
-                let d2: f64 = row(&Facts::of(r), &self.covariates)
+                let d2: f64 = row(&Facts::of(r), NEAREST_BY)
                     .iter()
                     .zip(&target)
                     .zip(&spreads)
@@ -152,13 +160,9 @@ impl UtilisationPrior {
         scored
     }
 
-    fn spreads(&self) -> Vec<f64> {
-        let rows: Vec<Vec<f64>> = self
-            .runs
-            .iter()
-            .map(|r| row(&Facts::of(r), &self.covariates))
-            .collect();
-        (0..self.covariates.len())
+    fn spreads(&self, by: &[Covariate]) -> Vec<f64> {
+        let rows: Vec<Vec<f64>> = self.runs.iter().map(|r| row(&Facts::of(r), by)).collect();
+        (0..by.len())
             .map(|j| {
                 let n = rows.len() as f64;
                 let mean = rows.iter().map(|r| r[j]).sum::<f64>() / n;
