@@ -244,12 +244,21 @@ pub fn design(runs: &[ReferenceRun], covariates: &[Covariate]) -> (Vec<Vec<f64>>
 
 /// The distribution of utilisation against the peak of the scenario's own format: the
 /// predictive of ln u16 moved by ln(peak16 / peak), cut at [`TAIL_SCALES`] and at 1.
-pub fn utilisation_dist(pred: &Predictive, peak16_over_peak: f64) -> Dist {
+///
+/// Fails when the prediction has no sense: extrapolated so far (a slow chip many years out)
+/// that its median utilisation exceeds 100%.
+pub fn utilisation_dist(pred: &Predictive, peak16_over_peak: f64) -> Result<Dist, String> {
     let mu = pred.location + peak16_over_peak.ln();
-    let family = Family::log_t(pred.df, mu, pred.scale).expect("a fit gives valid parameters");
+    if !(mu < 0.0) {
+        return Err(format!(
+            "the fitted prior puts the median utilisation at {:.2}, above 100% of peak: the scenario lies too far outside the reference runs for the fit to say anything",
+            mu.exp()
+        ));
+    }
+    let family = Family::log_t(pred.df, mu, pred.scale).map_err(|e| e.message)?;
     let lower = (mu - TAIL_SCALES * pred.scale).exp();
     let upper = (mu + TAIL_SCALES * pred.scale).exp().min(1.0);
-    Dist::truncated(family, lower, upper).expect("the cut keeps almost all the mass")
+    Dist::truncated(family, lower, upper).map_err(|e| e.message)
 }
 
 #[cfg(test)]
@@ -263,7 +272,7 @@ mod tests {
             scale: 0.3,
             df: 15.0,
         };
-        let d = utilisation_dist(&pred, 1.0);
+        let d = utilisation_dist(&pred, 1.0).unwrap();
         let s = d.support();
         assert!(s.hi <= 1.0 && s.lo > 0.0);
         // The median moves by the truncated mass only (u > 1 lies 5.4 scales out).
@@ -271,7 +280,18 @@ mod tests {
         assert!((median.ln() - pred.location).abs() < 1e-3, "{median}");
         assert!(d.mean().is_finite());
         // FP8 peak twice the 16-bit one: utilisation against it halves.
-        let fp8 = utilisation_dist(&pred, 0.5);
+        let fp8 = utilisation_dist(&pred, 0.5).unwrap();
         assert!((fp8.quantile(0.5) / median - 0.5).abs() < 1e-3);
+    }
+
+    #[test]
+    fn a_prediction_above_full_utilisation_is_refused_not_cut() {
+        let pred = Predictive {
+            location: 0.3,
+            scale: 0.3,
+            df: 15.0,
+        };
+        let e = utilisation_dist(&pred, 1.0).unwrap_err();
+        assert!(e.contains("above 100% of peak"), "{e}");
     }
 }

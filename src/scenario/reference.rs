@@ -159,7 +159,14 @@ pub fn resolve(
     })?;
     let predictive = prior.predict(&facts);
     let peak = hardware::peak_tflops(chip.name, &chip.precision).expect("checked by read_peak");
-    let dist = utilisation_dist(&predictive, facts.peak16_tflops / peak);
+    let dist = utilisation_dist(&predictive, facts.peak16_tflops / peak).map_err(|message| {
+        src.error(
+            year.span.clone(),
+            message,
+            "extrapolated too far",
+            Some("give `mfu` yourself: the record of published runs cannot speak for this chip and year".into()),
+        )
+    })?;
     let written = format!(
         "reference ({} runs; {})",
         prior.runs.len(),
