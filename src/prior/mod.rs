@@ -3,3 +3,4 @@
 pub mod fit;
 pub mod reference;
 pub mod runs;
+pub mod prices;
