@@ -249,7 +249,7 @@ pub fn design(runs: &[ReferenceRun], covariates: &[Covariate]) -> (Vec<Vec<f64>>
 /// that its median utilisation exceeds 100%.
 pub fn utilisation_dist(pred: &Predictive, peak16_over_peak: f64) -> Result<Dist, String> {
     let mu = pred.location + peak16_over_peak.ln();
-    if !(mu < 0.0) {
+    if mu.is_nan() || mu >= 0.0 {
         return Err(format!(
             "the fitted prior puts the median utilisation at {:.2}, above 100% of peak: the scenario lies too far outside the reference runs for the fit to say anything",
             mu.exp()
