@@ -21,15 +21,13 @@ fn check(text: &str) -> Result<String, String> {
         .args(["check", path_str(&path), "--runs", "1000"])
         .output()
         .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
     if out.status.success() {
         Ok(String::from_utf8(out.stdout).unwrap())
     } else {
-        Err(stderr_of_failure(flopcast().args([
-            "check",
-            path_str(&path),
-            "--runs",
-            "1000",
-        ])))
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        Err(stderr)
     }
 }
 
