@@ -149,3 +149,30 @@ fn a_single_correlation_too_near_one_says_so_and_gives_the_largest_usable_value(
         Scenario::parse(Path::new("c.toml"), &usable).unwrap();
     }
 }
+
+#[test]
+fn a_reference_prior_keeps_its_correlation_and_its_marginal() {
+    let text = r#"
+[model]
+params = 70e9
+tokens = 15e12
+[cluster]
+gpus = 2048
+gpu = "H100-SXM"
+mfu = "reference"
+year = 2025
+[cost]
+gpu_hour_usd = "1.8 to 3.5"
+
+[[correlation]]
+between = ["cost.gpu_hour_usd", "cluster.mfu"]
+spearman = 0.3
+"#;
+    let s = Scenario::parse(Path::new("c.toml"), text).unwrap();
+    let c = SamplingPlan::new(&s, RUNS, 11).input_columns(&[Input::Mfu, Input::GpuHourUsd]);
+    let rho = spearman(&c[1], &ranks(&c[0]));
+    assert!((rho - 0.3).abs() < 0.02, "price–mfu {rho}");
+    let mfu = &s.spec(Input::Mfu).dist;
+    let d = ks(c[0].clone(), |x| mfu.cdf(x));
+    assert!(d < 1.949 / (RUNS as f64).sqrt(), "mfu KS {d}");
+}

@@ -36,10 +36,19 @@ fn toml_blocks(markdown: &str) -> Vec<(usize, String)> {
     blocks
 }
 
-/// A fragment goes into the base scenario; `[failures]` replaces its downtime.
+/// A fragment goes into the base scenario; `[failures]` replaces its downtime. A fragment
+/// that brings its own `[cluster]` gets only a model (and a price if it has none).
 fn as_scenario(block: &str) -> String {
     if block.contains("[model]") {
         return block.to_string();
+    }
+    if block.contains("[cluster]") {
+        let cost = if block.contains("[cost]") {
+            ""
+        } else {
+            "[cost]\ngpu_hour_usd = 2\n"
+        };
+        return format!("[model]\nparams = 70e9\ntokens = 15e12\n{block}{cost}");
     }
     let base = if block.contains("[failures]") {
         BASE.replace(

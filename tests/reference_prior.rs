@@ -218,3 +218,29 @@ fn no_output_may_replace_the_reference_file() {
     assert!(err.contains("runs.csv"), "{err}");
     assert_eq!(fs::read_to_string(&runs).unwrap(), lab_runs());
 }
+
+#[test]
+fn the_bundled_prior_refuses_to_extrapolate_past_full_utilisation() {
+    // A slow chip 75 years out: the year trend alone would put utilisation far above 100%.
+    let dir = TempDir::new().unwrap();
+    let text = plan("\"reference\"", "")
+        .replace("gpu = \"A100\"", "gpu = \"V100\"\nprecision = \"fp16\"")
+        .replace("year = 2024", "year = 2100");
+    let err = stderr_of_failure(flopcast().args(["run", &write(dir.path(), "a.toml", &text)]));
+    assert!(
+        err.contains("above 100% of peak") && err.contains("give `mfu` yourself"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_bundled_prior_resolves_a_plan_on_a_chip_it_has_seen() {
+    let dir = TempDir::new().unwrap();
+    let scenario = write(dir.path(), "plan.toml", &plan("\"reference\"", ""));
+    let out = stdout_of(&["check", &scenario, "--runs", "2000"]);
+    assert!(
+        out.contains("fitted to 43 runs of the bundled reference runs"),
+        "{out}"
+    );
+    assert!(out.contains("within the reference class"), "{out}");
+}

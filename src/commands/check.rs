@@ -129,13 +129,13 @@ fn describe_reference(r: &ReferenceUse) -> String {
         g(f.chips),
         r.hardware,
         r.precision,
-        g(f.params_active),
+        billions(f.params_active),
         if f.params_active < f.params_total {
             ", mixture of experts"
         } else {
             ", dense"
         },
-        g(f.year)
+        f.year
     ));
     if !r.at_median.is_empty() {
         out.push_str(&format!(
@@ -169,11 +169,12 @@ fn describe_reference(r: &ReferenceUse) -> String {
     out.push_str("  nearest reference runs (utilisation against the 16-bit peak):\n");
     for (run, distance) in r.prior.nearest(f, NEAREST_RUNS) {
         out.push_str(&format!(
-            "    {:<28} {:>8} × {:<9} {:>7} active   u {:.3}   (distance {:.2})\n",
+            "    {:<28} {:>6} × {:<9} {:>7} active  {}   u {:.3}   (distance {:.2})\n",
             printable(&run.model),
             g(run.chips),
             run.hardware,
-            g(run.params_active),
+            billions(run.params_active),
+            printable(&run.published_text),
             run.utilisation(),
             distance
         ));
@@ -186,6 +187,11 @@ fn describe_reference(r: &ReferenceUse) -> String {
         }
     }
     out
+}
+
+/// A parameter count in billions, as model names give it: "6.053B".
+fn billions(params: f64) -> String {
+    format!("{}B", crate::units::general(params / 1e9))
 }
 
 /// Failure histories averaged when the model is evaluated at a point: with `[failures]`, one

@@ -717,6 +717,44 @@ fn evaluate_watched(x: &Inputs, options: ModelOptions, w: &mut impl Watch) -> Ou
 mod tests {
     use super::*;
 
+    #[test]
+    fn domains_include_and_exclude_their_ends_as_documented() {
+        let cases = [
+            (
+                Domain::Positive,
+                [(0.0, false), (1e-300, true), (f64::MAX, true)],
+            ),
+            (
+                Domain::NonNegative,
+                [(-1e-300, false), (0.0, true), (5.0, true)],
+            ),
+            (
+                Domain::UnitOpenClosed,
+                [(0.0, false), (1.0, true), (1.0 + 1e-15, false)],
+            ),
+            (
+                Domain::UnitClosedOpen,
+                [(0.0, true), (1.0, false), (-1e-300, false)],
+            ),
+            (
+                Domain::AtLeastOne,
+                [(1.0 - 1e-15, false), (1.0, true), (3.0, true)],
+            ),
+        ];
+        for (domain, points) in cases {
+            for (x, inside) in points {
+                assert_eq!(domain.contains(x), inside, "{} at {x}", domain.describe());
+            }
+            assert!(
+                !domain.contains(f64::NAN),
+                "{} admits NaN",
+                domain.describe()
+            );
+        }
+        // The failure process's luck is a probability level: 0 would be an infinite wait.
+        assert_eq!(Input::FailureLuck.domain(), Domain::UnitOpenClosed);
+    }
+
     fn article() -> Inputs {
         let mut x = [0.0; Input::COUNT];
         x[Input::Params.index()] = 405e9;

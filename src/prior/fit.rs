@@ -276,21 +276,24 @@ fn inverse_spd(a: &[Vec<f64>]) -> Vec<Vec<f64>> {
             }
         }
     }
-    let mut inv = vec![vec![0.0; p]; p];
-    for col in 0..p {
-        // Solve L w = e_col, then Lᵀ v = w.
-        let mut w = vec![0.0; p];
-        for i in 0..p {
-            let e = if i == col { 1.0 } else { 0.0 };
-            let s: f64 = (0..i).map(|k| l[i][k] * w[k]).sum();
-            w[i] = (e - s) / l[i][i];
-        }
-        for i in (0..p).rev() {
-            let s: f64 = (i + 1..p).map(|k| l[k][i] * inv[k][col]).sum();
-            inv[i][col] = (w[i] - s) / l[i][i];
-        }
-    }
-    inv
+    // The inverse is symmetric, so its columns, solved one by one, are also its rows.
+    (0..p)
+        .map(|col| {
+            // Solve L w = e_col, then Lᵀ v = w.
+            let mut w = vec![0.0; p];
+            for i in 0..p {
+                let e = if i == col { 1.0 } else { 0.0 };
+                let s: f64 = (0..i).map(|k| l[i][k] * w[k]).sum();
+                w[i] = (e - s) / l[i][i];
+            }
+            let mut v = vec![0.0; p];
+            for i in (0..p).rev() {
+                let s: f64 = (i + 1..p).map(|k| l[k][i] * v[k]).sum();
+                v[i] = (w[i] - s) / l[i][i];
+            }
+            v
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -82,6 +82,14 @@ impl Covariate {
 /// gives the comparison).
 pub const DEFAULT_COVARIATES: &[Covariate] = &[Covariate::LnPeak16, Covariate::Year];
 
+/// What "a run like this one" means for [`UtilisationPrior::nearest`].
+const NEAREST_BY: &[Covariate] = &[
+    Covariate::LnPeak16,
+    Covariate::Year,
+    Covariate::LnChips,
+    Covariate::LnActiveParams,
+];
+
 /// The predictive is cut this many predictive scales from its centre: the t's polynomial
 /// tails would give the training time an infinite mean (days ∝ 1/u), and the cut removes
 /// less than 2e-5 of its probability for 15 or more degrees of freedom.
@@ -129,16 +137,16 @@ impl UtilisationPrior {
             .collect()
     }
 
-    /// The k runs most like `facts`, by distance over the covariates in units of their spread
-    /// across the reference class.
+    /// The k runs most like `facts`, by distance over chip speed, year, chip count and model
+    /// size (whether or not the fit uses them) in units of their spread across the class.
     pub fn nearest(&self, facts: &Facts, k: usize) -> Vec<(&ReferenceRun, f64)> {
-        let spreads = self.spreads();
-        let target = row(facts, &self.covariates);
+        let spreads = self.spreads(NEAREST_BY);
+        let target = row(facts, NEAREST_BY);
         let mut scored: Vec<(&ReferenceRun, f64)> = self
             .runs
             .iter()
             .map(|r| {
-                let d2: f64 = row(&Facts::of(r), &self.covariates)
+                let d2: f64 = row(&Facts::of(r), NEAREST_BY)
                     .iter()
                     .zip(&target)
                     .zip(&spreads)
@@ -152,13 +160,9 @@ impl UtilisationPrior {
         scored
     }
 
-    fn spreads(&self) -> Vec<f64> {
-        let rows: Vec<Vec<f64>> = self
-            .runs
-            .iter()
-            .map(|r| row(&Facts::of(r), &self.covariates))
-            .collect();
-        (0..self.covariates.len())
+    fn spreads(&self, by: &[Covariate]) -> Vec<f64> {
+        let rows: Vec<Vec<f64>> = self.runs.iter().map(|r| row(&Facts::of(r), by)).collect();
+        (0..by.len())
             .map(|j| {
                 let n = rows.len() as f64;
                 let mean = rows.iter().map(|r| r[j]).sum::<f64>() / n;
@@ -193,6 +197,15 @@ impl UtilisationPrior {
                     crate::units::general(value),
                     crate::units::general(lo),
                     crate::units::general(hi)
+                ));
+            }
+        }
+        if self.covariates.contains(&Covariate::Year) {
+            let (first, last) = self.range(|r| r.published.unwrap_or(f64::NAN));
+            if facts.year < first - 1.0 || facts.year > last + 1.0 {
+                reasons.push(format!(
+                    "the year {} lies more than a year outside the reference runs' {first:.1} to {last:.1}: the trend over time is extrapolated",
+                    facts.year
                 ));
             }
         }
@@ -231,12 +244,21 @@ pub fn design(runs: &[ReferenceRun], covariates: &[Covariate]) -> (Vec<Vec<f64>>
 
 /// The distribution of utilisation against the peak of the scenario's own format: the
 /// predictive of ln u16 moved by ln(peak16 / peak), cut at [`TAIL_SCALES`] and at 1.
-pub fn utilisation_dist(pred: &Predictive, peak16_over_peak: f64) -> Dist {
+///
+/// Fails when the prediction has no sense: extrapolated so far (a slow chip many years out)
+/// that its median utilisation exceeds 100%.
+pub fn utilisation_dist(pred: &Predictive, peak16_over_peak: f64) -> Result<Dist, String> {
     let mu = pred.location + peak16_over_peak.ln();
-    let family = Family::log_t(pred.df, mu, pred.scale).expect("a fit gives valid parameters");
+    if mu.is_nan() || mu >= 0.0 {
+        return Err(format!(
+            "the fitted prior puts the median utilisation at {:.2}, above 100% of peak: the scenario lies too far outside the reference runs for the fit to say anything",
+            mu.exp()
+        ));
+    }
+    let family = Family::log_t(pred.df, mu, pred.scale).map_err(|e| e.message)?;
     let lower = (mu - TAIL_SCALES * pred.scale).exp();
     let upper = (mu + TAIL_SCALES * pred.scale).exp().min(1.0);
-    Dist::truncated(family, lower, upper).expect("the cut keeps almost all the mass")
+    Dist::truncated(family, lower, upper).map_err(|e| e.message)
 }
 
 #[cfg(test)]
@@ -250,7 +272,7 @@ mod tests {
             scale: 0.3,
             df: 15.0,
         };
-        let d = utilisation_dist(&pred, 1.0);
+        let d = utilisation_dist(&pred, 1.0).unwrap();
         let s = d.support();
         assert!(s.hi <= 1.0 && s.lo > 0.0);
         // The median moves by the truncated mass only (u > 1 lies 5.4 scales out).
@@ -258,7 +280,18 @@ mod tests {
         assert!((median.ln() - pred.location).abs() < 1e-3, "{median}");
         assert!(d.mean().is_finite());
         // FP8 peak twice the 16-bit one: utilisation against it halves.
-        let fp8 = utilisation_dist(&pred, 0.5);
+        let fp8 = utilisation_dist(&pred, 0.5).unwrap();
         assert!((fp8.quantile(0.5) / median - 0.5).abs() < 1e-3);
+    }
+
+    #[test]
+    fn a_prediction_above_full_utilisation_is_refused_not_cut() {
+        let pred = Predictive {
+            location: 0.3,
+            scale: 0.3,
+            df: 15.0,
+        };
+        let e = utilisation_dist(&pred, 1.0).unwrap_err();
+        assert!(e.contains("above 100% of peak"), "{e}");
     }
 }

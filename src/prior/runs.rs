@@ -343,11 +343,11 @@ fn check_columns(path: &Path, text: &str, columns: &[String]) -> Result<(), Erro
 fn read_run(row: &Row) -> Result<ReferenceRun, Error> {
     let (model, _) = row.required("model")?;
     let (hardware_name, hardware_span) = row.required("hardware")?;
-    let (chip, peak16_tflops) = chip_of(hardware_name).map_err(|known| {
+    let (chip, peak16_tflops) = chip_of(hardware_name).map_err(|hint| {
         row.error(
             hardware_span.clone(),
             format!("unknown hardware \"{hardware_name}\" for {model}"),
-            &format!("known: {}", known.join(", ")),
+            &hint,
         )
     })?;
     let params_active = row.required_number("params_active")?;
@@ -434,16 +434,9 @@ fn check_time(row: &Row, run: &ReferenceRun) -> Result<(), Error> {
 }
 
 /// The catalog name of a chip and its dense 16-bit peak (BF16, else FP16).
-fn chip_of(name: &str) -> Result<(&'static str, f64), Vec<&'static str>> {
-    let known = || -> Vec<&'static str> { hardware::CATALOG.iter().map(|(n, _)| *n).collect() };
-    let (canonical, _) = hardware::CATALOG
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .ok_or_else(known)?;
-    let peak = hardware::peak_tflops(canonical, "bf16")
-        .or_else(|_| hardware::peak_tflops(canonical, "fp16"))
-        .map_err(|_| known())?;
-    Ok((canonical, peak))
+fn chip_of(name: &str) -> Result<(&'static str, f64), String> {
+    let chip = hardware::resolve(name).map_err(|e| e.hint())?;
+    Ok((chip.name, hardware::peak16_tflops(chip)))
 }
 
 /// "2024-07-23" → 2024.55..., also "2024-07" and "2024".

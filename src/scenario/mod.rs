@@ -4,6 +4,7 @@
 //! draws could leave their physical domain are errors that point at the exact place in the file.
 
 mod extremes;
+mod market;
 mod overrides;
 mod reader;
 mod reference;
@@ -294,6 +295,8 @@ struct Builder<'s> {
     src: &'s Source<'s>,
     inputs: Vec<Option<InputSpec>>,
     spans: Vec<Option<Range<usize>>>,
+    /// The catalog chip `cluster.gpu` names, for priors that depend on it.
+    chip: Option<&'static str>,
 }
 
 impl Builder<'_> {
@@ -379,6 +382,7 @@ fn read_document(src: &Source, mut doc: Table) -> Result<Scenario, Error> {
         src,
         inputs: vec![None; Input::COUNT],
         spans: vec![None; Input::COUNT],
+        chip: None,
     };
     read_model(&mut b, &mut doc)?;
     let reference = read_cluster(&mut b, &mut doc)?;
@@ -462,6 +466,7 @@ fn read_cluster(b: &mut Builder, doc: &mut Table) -> Result<Option<ReferenceUse>
     let mut cluster = required_section(b.src, doc, "cluster")?;
     b.require(&mut cluster, Input::Gpus)?;
     let chip = read_peak(b, &mut cluster)?;
+    b.chip = chip.as_ref().map(|c| c.name);
     let request = match cluster.take("mfu") {
         Some(v) => match reference::request(b.src, v)? {
             Some(request) => Some(request),
@@ -552,33 +557,41 @@ fn read_peak(b: &mut Builder, cluster: &mut Table) -> Result<Option<reference::C
         Some(p) => reader::string(b.src, "cluster.precision", p)?,
         None => "bf16",
     };
-    let peak = hardware::peak_tflops(name, format).map_err(|e| match e {
-        Lookup::UnknownGpu { known } => b.src.error(
+    let chip = hardware::resolve(name).map_err(|e| {
+        let label = match e {
+            hardware::NameError::Ambiguous { .. } => "more than one chip by this name",
+            hardware::NameError::Unknown { .. } => "not in the catalog",
+        };
+        b.src.error(
             gpu.span(),
             format!("unknown accelerator \"{name}\" in `cluster.gpu`"),
-            "not in the catalog",
+            label,
             Some(format!(
-                "known: {}; or give `peak_tflops` directly",
-                known.join(", ")
+                "{}; or give `peak_tflops` directly (catalog: {})",
+                e.hint(),
+                hardware::CATALOG
+                    .iter()
+                    .map(|c| c.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
-        ),
+        )
+    })?;
+    let peak = hardware::peak_tflops(chip.name, format).map_err(|e| match e {
         Lookup::UnknownPrecision { gpu: g, known } => b.src.error(
             precision.map_or(gpu.span(), |p| p.span()),
             format!("the catalog has no \"{format}\" figure for {g}"),
             "unknown precision",
             Some(format!("{g} has: {}", known.join(", "))),
         ),
+        Lookup::UnknownGpu { .. } => unreachable!("resolved above"),
     })?;
     b.set(
         Input::PeakTflops,
         Dist::fixed(peak),
-        Some(format!("{peak} (catalog: {name}, {format})")),
+        Some(format!("{peak} (catalog: {}, {format})", chip.name)),
     );
-    let canonical = hardware::CATALOG
-        .iter()
-        .map(|(n, _)| *n)
-        .find(|n| n.eq_ignore_ascii_case(name))
-        .expect("found by peak_tflops");
+    let canonical = chip.name;
     Ok(Some(reference::Chip {
         name: canonical,
         precision: format.to_ascii_lowercase(),
@@ -613,7 +626,13 @@ fn peak_conflict(
 /// `[cost]`: the GPU-hour price, and the optional cost lines, each all-or-nothing.
 fn read_cost(b: &mut Builder, doc: &mut Table) -> Result<CostLines, Error> {
     let mut cost = required_section(b.src, doc, "cost")?;
-    b.require(&mut cost, Input::GpuHourUsd)?;
+    match cost.take("gpu_hour_usd") {
+        Some(v) => match market::request(b.src, v)? {
+            Some(commitment) => market::resolve(b, commitment, b.chip, v.span())?,
+            None => b.read_value(Input::GpuHourUsd, v)?,
+        },
+        None => b.require(&mut cost, Input::GpuHourUsd)?,
+    }
     let mut line = |inputs: &[Input], what: &str| -> Result<bool, Error> {
         let mut given = Vec::new();
         for &input in inputs {

@@ -159,7 +159,14 @@ pub fn resolve(
     })?;
     let predictive = prior.predict(&facts);
     let peak = hardware::peak_tflops(chip.name, &chip.precision).expect("checked by read_peak");
-    let dist = utilisation_dist(&predictive, facts.peak16_tflops / peak);
+    let dist = utilisation_dist(&predictive, facts.peak16_tflops / peak).map_err(|message| {
+        src.error(
+            year.span.clone(),
+            message,
+            "extrapolated too far",
+            Some("give `mfu` yourself: the record of published runs cannot speak for this chip and year".into()),
+        )
+    })?;
     let written = format!(
         "reference ({} runs; {})",
         prior.runs.len(),
@@ -235,16 +242,7 @@ fn facts(b: &Builder, chip: &Chip, request: &Request, year: f64) -> Result<Facts
         ));
     }
     let median = |i: Input| b.inputs[i.index()].as_ref().unwrap().dist.median();
-    let peak16_tflops = hardware::peak_tflops(chip.name, "bf16")
-        .or_else(|_| hardware::peak_tflops(chip.name, "fp16"))
-        .map_err(|_| {
-            b.src.error(
-                request.span.clone(),
-                format!("the catalog has no 16-bit peak for {}", chip.name),
-                "no yardstick",
-                Some("give `mfu` yourself for this chip".into()),
-            )
-        })?;
+    let peak16_tflops = hardware::resolve(chip.name).map_or(f64::NAN, hardware::peak16_tflops);
     Ok(Facts {
         peak16_tflops,
         chips: median(Input::Gpus),
