@@ -450,3 +450,23 @@ fn flags_that_cannot_work_together_exit_2() {
         flopcast().args(args).assert().code(2);
     }
 }
+
+#[test]
+fn the_bundled_prior_holds_its_bands_out_of_sample() {
+    // The acceptance figures of the fitted prior: leave-one-out over the bundled runs, the 90%
+    // band covering 85–95% of them and the 50% band 40–60%.
+    let dir = TempDir::new().unwrap();
+    let out_json = dir.path().join("loo.json");
+    stdout_of(&[
+        "calibrate",
+        "--leave-one-out",
+        "--json",
+        path_str(&out_json),
+    ]);
+    let doc = json(&out_json);
+    let share = |i: usize| doc["summary"]["coverage"][i]["share"].as_f64().unwrap();
+    assert!((0.40..=0.60).contains(&share(0)), "{}", doc["summary"]);
+    assert!((0.85..=0.95).contains(&share(2)), "{}", doc["summary"]);
+    let out = stdout_of(&["calibrate", "--split-date", "2024-01-01"]);
+    assert!(out.contains("runs published before 2024-01-01"), "{out}");
+}

@@ -329,7 +329,7 @@ fn leave_one_out(set: &ReferenceSet) -> Result<(Vec<RunCheck>, String), Error> {
                 .without(std::slice::from_ref(&run.model))
                 .map_err(Error::Runtime)?;
             let prior = fit(&rest, "leave one out of")?;
-            Ok(run_check(run, &prior))
+            run_check(run, &prior)
         })
         .collect::<Result<Vec<_>, Error>>()?;
     let intro = format!(
@@ -368,7 +368,10 @@ fn time_split(set: &ReferenceSet, split: &SplitDate) -> Result<(Vec<RunCheck>, S
         ..set.clone()
     };
     let prior = fit(&train, "fit the runs before the split of")?;
-    let checks = after.iter().map(|r| run_check(r, &prior)).collect();
+    let checks = after
+        .iter()
+        .map(|r| run_check(r, &prior))
+        .collect::<Result<Vec<_>, Error>>()?;
     let intro = format!(
         "Time-split verification of the utilisation prior on {}\n\
          Fitted on the {} runs published before {}; each of the {} published on or after it forecast from its facts (terms: {}).\n\n",
@@ -394,8 +397,8 @@ fn covariate_names() -> String {
         .join(", ")
 }
 
-fn run_check(run: &ReferenceRun, prior: &UtilisationPrior) -> RunCheck {
-    RunCheck {
+fn run_check(run: &ReferenceRun, prior: &UtilisationPrior) -> Result<RunCheck, Error> {
+    Ok(RunCheck {
         model: run.model.clone(),
         organisation: run.organisation.clone(),
         hardware: run.hardware,
@@ -404,8 +407,8 @@ fn run_check(run: &ReferenceRun, prior: &UtilisationPrior) -> RunCheck {
         line: run.line,
         fitted_on: prior.runs.len(),
         metric: "chip_hours",
-        verdict: chip_hours_verdict(run, &prior.predict(&Facts::of(run))),
-    }
+        verdict: chip_hours_verdict(run, &prior.predict(&Facts::of(run)))?,
+    })
 }
 
 /// The forecast of a run's chip-hours from the predictive of its utilisation u. Chip-hours =
@@ -413,8 +416,13 @@ fn run_check(run: &ReferenceRun, prior: &UtilisationPrior) -> RunCheck {
 /// chip-hours is work / P95 of u, and PIT(chip-hours) = P(u ≥ u_published). The distribution
 /// of u is the one scenarios draw from (cut in the same places), so the verdict is exact.
 /// ln chip-hours = ln work − ln u, so its CRPS and log score are those of ln u.
-pub fn chip_hours_verdict(run: &ReferenceRun, pred: &Predictive) -> Verdict {
-    let dist = utilisation_dist(pred, 1.0);
+pub fn chip_hours_verdict(run: &ReferenceRun, pred: &Predictive) -> Result<Verdict, Error> {
+    let dist = utilisation_dist(pred, 1.0).map_err(|e| {
+        Error::Runtime(format!(
+            "cannot forecast {} (line {}): {e}",
+            run.model, run.line
+        ))
+    })?;
     let work = 6.0 * run.params_active * run.tokens / (run.peak16_tflops * 1e12 * 3600.0);
     let u_published = run.utilisation();
     let band = [0.95, 0.5, 0.05].map(|p| work / dist.quantile(p));
@@ -428,7 +436,7 @@ pub fn chip_hours_verdict(run: &ReferenceRun, pred: &Predictive) -> Verdict {
     ));
     // The t before its cut: the cut holds less than 2e-5 of the mass.
     v.log_score = Some(pred.ln_density(u_published.ln()));
-    v
+    Ok(v)
 }
 
 fn runs_table(checks: &[RunCheck]) -> String {
@@ -773,6 +781,62 @@ mod tests {
         ] {
             assert!(parse_split_date(bad).is_err(), "{bad}");
         }
+    }
+
+    fn run_at(u: f64) -> ReferenceRun {
+        let (params, tokens, peak) = (7e9, 2e12, 989.0);
+        ReferenceRun {
+            model: "r".into(),
+            organisation: String::new(),
+            published: Some(2024.0),
+            published_text: "2024-01-01".into(),
+            params_total: params,
+            params_active: params,
+            tokens,
+            hardware: "H100-SXM",
+            peak16_tflops: peak,
+            chips: 256.0,
+            precision: "bf16".into(),
+            training_days: None,
+            chip_hours_reported: Some(6.0 * params * tokens / (u * peak * 1e12 * 3600.0)),
+            reported_mfu: None,
+            hours_include: String::new(),
+            source: String::new(),
+            line: 2,
+        }
+    }
+
+    #[test]
+    fn chip_hours_are_forecast_through_utilisation() {
+        let pred = Predictive {
+            location: 0.3f64.ln(),
+            scale: 0.25,
+            df: 20.0,
+        };
+        let dist = utilisation_dist(&pred, 1.0).unwrap();
+        let run = run_at(0.2);
+        let work = run.chip_hours() * 0.2;
+        let v = chip_hours_verdict(&run, &pred).unwrap();
+        // Slower than forecast: more chip-hours, a PIT above one half.
+        assert!((v.pit - (1.0 - dist.cdf(0.2))).abs() < 1e-12 && v.pit > 0.9);
+        assert!((v.p5 - work / dist.quantile(0.95)).abs() < 1e-9 * v.p5);
+        assert!((v.p95 - work / dist.quantile(0.05)).abs() < 1e-9 * v.p95);
+        assert!((v.ln_error.unwrap() - (0.2 / dist.quantile(0.5)).ln()).abs() < 1e-9);
+        // The CRPS of ln chip-hours against a sample of ln(work / u) at evenly spaced
+        // quantiles of u: the same number, as ln chip-hours is ln u reflected and shifted.
+        let n = 20_000;
+        let mut sample: Vec<f64> = (0..n)
+            .map(|i| (work / dist.quantile((i as f64 + 0.5) / n as f64)).ln())
+            .collect();
+        sample.sort_by(f64::total_cmp);
+        let from_sample = crps_sorted_sample(&sample, run.chip_hours().ln());
+        assert!(
+            (from_sample - v.crps_ln.unwrap()).abs() < 1e-3,
+            "{from_sample} vs {:?}",
+            v.crps_ln
+        );
+        // The log score of ln chip-hours is that of ln u under the t.
+        assert!((v.log_score.unwrap() - pred.ln_density(0.2f64.ln())).abs() < 1e-12);
     }
 
     #[test]
