@@ -52,7 +52,9 @@ Examples:
 const CALIBRATE_EXAMPLES: &str = "\
 Examples:
   flopcast calibrate scenarios/*.toml
-  flopcast calibrate scenarios/llama-3.1-405b-failures.toml --csv calibration.csv";
+  flopcast calibrate scenarios/llama-3.1-405b-failures.toml --csv calibration.csv
+  flopcast calibrate --leave-one-out
+  flopcast calibrate --split-date 2024-01-01 --plots calibration/";
 
 const REPORT_EXAMPLES: &str = "\
 Examples:
@@ -89,7 +91,8 @@ pub enum Command {
     /// Two scenarios on common random numbers: bands of each and of B − A.
     #[command(after_help = COMPARE_EXAMPLES)]
     Compare(CompareArgs),
-    /// Where published outcomes (`[[published]]` in a scenario) fall in the scenario's bands.
+    /// Forecast verification: where published outcomes fall in the bands, and the fitted
+    /// utilisation prior checked on reference runs it did not see.
     #[command(after_help = CALIBRATE_EXAMPLES)]
     Calibrate(CalibrateArgs),
     /// One self-contained HTML report: bands, chances, charts, what drives the cost.
