@@ -244,3 +244,37 @@ fn the_bundled_prior_resolves_a_plan_on_a_chip_it_has_seen() {
     );
     assert!(out.contains("within the reference class"), "{out}");
 }
+
+#[test]
+fn overrides_cannot_bring_back_what_the_prior_already_counts() {
+    for (set, why) in [
+        ("cluster.downtime=0,0.05", "already includes lost time"),
+        (
+            "cluster.peak_tflops=2250",
+            "resolved for the chip the file names",
+        ),
+        ("model.flops_per_param_token=8", "counts 6 FLOPs"),
+    ] {
+        let err = stderr_of_failure(flopcast().args([
+            "sweep",
+            "scenarios/plan-70b-h100.toml",
+            "--set",
+            set,
+            "--runs",
+            "1000",
+        ]));
+        assert!(
+            err.contains("cannot be combined with `mfu = \"reference\"`") && err.contains(why),
+            "{err}"
+        );
+    }
+    // Utilisation itself may be replaced: that is a what-if, not a double count.
+    stdout_of(&[
+        "sweep",
+        "scenarios/plan-70b-h100.toml",
+        "--set",
+        "cluster.mfu=0.3,0.4",
+        "--runs",
+        "1000",
+    ]);
+}

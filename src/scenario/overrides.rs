@@ -114,6 +114,15 @@ impl Scenario {
         })?;
         let dist = value::read(&src, input.key(), &parsed)?;
         check_domain(&src, input, parsed.span(), &dist)?;
+        if self.reference.is_some()
+            && let Some(why) = reference_conflict(input)
+        {
+            return Err(Error::Runtime(format!(
+                "`--set {}` cannot be combined with `mfu = \"reference\"` in {}: {why}",
+                input.key(),
+                self.path.display()
+            )));
+        }
         let target = &self.inputs[input.index()];
         if !target.used {
             return Err(Error::Runtime(format!(
@@ -132,6 +141,19 @@ impl Scenario {
             }
         }
         Ok(out)
+    }
+}
+
+/// Why an input cannot be overridden when utilisation comes from the reference prior, which
+/// was resolved for the scenario's own chip and counts lost time and FLOPs its own way.
+fn reference_conflict(input: Input) -> Option<&'static str> {
+    match input {
+        Input::Downtime => Some("its utilisation already includes lost time"),
+        Input::PeakTflops => Some(
+            "its prior was resolved for the chip the file names; name another `gpu` in a copy of the file",
+        ),
+        Input::FlopsPerParamToken => Some("its utilisation counts 6 FLOPs per parameter per token"),
+        _ => None,
     }
 }
 
