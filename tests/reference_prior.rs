@@ -278,3 +278,23 @@ fn overrides_cannot_bring_back_what_the_prior_already_counts() {
         "1000",
     ]);
 }
+
+#[test]
+fn the_html_report_carries_the_outside_class_warning() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "runs.csv", &lab_runs());
+    let text =
+        plan(r#"{ reference = "runs.csv" }"#, "").replace("gpu = \"A100\"", "gpu = \"B200\"");
+    let scenario = write(dir.path(), "plan.toml", &text);
+    let html = dir.path().join("report.html");
+    flopcast()
+        .args(["report", &scenario, "-o", path_str(&html), "--runs", "2000"])
+        .assert()
+        .success();
+    let page = fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("class=\"warning\">The utilisation prior is used outside"),
+        "no warning"
+    );
+    assert!(page.contains("no reference run used B200"));
+}

@@ -85,7 +85,19 @@ pub fn report(opts: &ReportOptions) -> Result<String, Error> {
     } else {
         None
     };
-    let html = render_html(&run, sens.as_ref(), &input_rows(&scenario), &charts);
+    let warnings: Vec<String> = scenario
+        .reference
+        .iter()
+        .flat_map(|r| &r.outside)
+        .map(|reason| format!("The utilisation prior is used outside the reference runs it was fitted to: {reason}."))
+        .collect();
+    let html = render_html(
+        &run,
+        sens.as_ref(),
+        &input_rows(&scenario),
+        &charts,
+        &warnings,
+    );
     outputs.write(&opts.output, html.as_bytes())?;
     outputs.commit()?;
     Ok(format!("wrote {}\n", opts.output.display()))

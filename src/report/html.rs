@@ -30,14 +30,18 @@ th,td{padding:.3em .5em;border-bottom:1px solid #eee;text-align:right}th{backgro
 td:first-child,th:first-child{text-align:left}
 .chart{margin:1em 0;page-break-inside:avoid}.chart svg{max-width:100%;height:auto}
 .note{color:#555;font-size:.85em}
+.warning{border-left:4px solid #b45309;background:#fffbeb;padding:.5em .8em}
 @media print{body{max-width:none;margin:0}h2{page-break-after:avoid}}
 ";
 
+/// `warnings`: sentences a reader must see before the figures (a prior used outside the
+/// evidence it was fitted to).
 pub fn render_html(
     run: &RunReport,
     sens: Option<&SensitivityReport>,
     inputs: &[InputRow],
     charts: &[(String, String)],
+    warnings: &[String],
 ) -> String {
     let mut h = String::new();
     let title = escape(&run.scenario_name);
@@ -53,6 +57,9 @@ pub fn render_html(
         run.seed,
         env!("CARGO_PKG_VERSION")
     );
+    for warning in warnings {
+        let _ = write!(h, "<p class=\"warning\">{}</p>", escape(warning));
+    }
     h.push_str(&answer_cards(run));
     h.push_str("<h2>Bands</h2>");
     h.push_str(&bands_table(run));
