@@ -298,3 +298,22 @@ fn the_html_report_carries_the_outside_class_warning() {
     );
     assert!(page.contains("no reference run used B200"));
 }
+
+#[test]
+fn a_missing_reference_file_is_located_in_the_scenario() {
+    let dir = TempDir::new().unwrap();
+    let scenario = write(
+        dir.path(),
+        "plan.toml",
+        &plan(r#"{ reference = "nowhere.csv" }"#, ""),
+    );
+    let err = stderr_of_failure(flopcast().args(["check", &scenario]));
+    assert!(
+        err.contains("cannot read the reference runs") && err.contains("plan.toml:10:7"),
+        "{err}"
+    );
+    assert!(
+        err.contains("relative to the scenario file's folder"),
+        "{err}"
+    );
+}

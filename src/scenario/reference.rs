@@ -205,7 +205,15 @@ fn set_mfu(b: &mut Builder, dist: Dist, written: String, span: &Range<usize>) {
 fn load_set(src: &Source, request: &Request) -> Result<ReferenceSet, Error> {
     let set = match &request.file {
         None => ReferenceSet::bundled().clone(),
-        Some(path) => ReferenceSet::load(path)?,
+        Some(path) => ReferenceSet::load(path).map_err(|e| match e {
+            Error::Runtime(message) => src.error(
+                request.span.clone(),
+                message,
+                "cannot read this file",
+                Some("the path is relative to the scenario file's folder".into()),
+            ),
+            other => other,
+        })?,
     };
     set.without(&request.excluded).map_err(|message| {
         src.error(
