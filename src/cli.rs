@@ -301,7 +301,7 @@ impl SensitivityArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CalibrateArgs {
-    /// Scenario files (TOML) with [[published]] figures.
+    /// Scenario files (TOML) with `[[published]]` figures.
     #[arg(
         required_unless_present_any = ["leave_one_out", "split_date"],
         conflicts_with_all = ["leave_one_out", "split_date"]

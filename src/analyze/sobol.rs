@@ -36,7 +36,7 @@ pub struct SobolIndex {
 pub struct SaltelliOutputs {
     pub fa: Vec<f64>,
     pub fb: Vec<f64>,
-    /// fab[i][r] = f(AB_i row r).
+    /// `fab[i][r]` = f(AB_i row r).
     pub fab: Vec<Vec<f64>>,
 }
 

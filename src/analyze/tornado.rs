@@ -1,7 +1,7 @@
 //! One-at-a-time swings (the tornado chart): the output with each input moved to a low and a
 //! high value while every other input stays at its base value.
 
-/// Output at (input i = low[i], others = base) and at (input i = high[i], others = base).
+/// Output at (input i = `low[i]`, others = base) and at (input i = `high[i]`, others = base).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Swing {
     pub at_low: f64,

@@ -123,7 +123,7 @@ pub fn simulate(compute_hours: f64, gpus: f64, x: &Inputs, f: FailureOptions) ->
     }
 }
 
-/// E[N] for one run's inputs (closed form), for tests and for `check`.
+/// `E[N]` for one run's inputs (closed form), for tests and for `check`.
 pub fn expected_interruptions(compute_hours: f64, gpus: f64, x: &Inputs, f: FailureOptions) -> f64 {
     let (lambda, tau) = rate_and_interval(gpus, x, f);
     if lambda == 0.0 {

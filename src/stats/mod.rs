@@ -375,7 +375,7 @@ fn beta_lower_quantile(a: f64, b: f64, target: f64) -> f64 {
     }
 }
 
-/// Counts runs where `pred` holds for the pair (a[i], b[i]).
+/// Counts runs where `pred` holds for the pair (`a[i]`, `b[i]`).
 pub fn count_pairs(a: &[f64], b: &[f64], pred: impl Fn(f64, f64) -> bool + Sync) -> u64 {
     a.par_chunks(CHUNK_RUNS)
         .zip(b.par_chunks(CHUNK_RUNS))
