@@ -101,6 +101,59 @@ pub enum Command {
     /// Validate a scenario and show each input's resolved distribution.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Print a shell completion script: flopcast completions bash > ~/.local/share/bash-completion/completions/flopcast
+    Completions(CompletionsArgs),
+    /// Print a manual page (roff): flopcast man > flopcast.1; man ./flopcast.1
+    Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (flopcast-run(1), ...) [default: flopcast(1)].
+    pub subcommand: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The completion script for `shell`, generated from these definitions, so it always knows
+/// every subcommand and flag.
+pub fn completions(shell: clap_complete::Shell) -> String {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "flopcast", &mut out);
+    String::from_utf8(out).expect("completion scripts are text")
+}
+
+/// The manual page in roff of flopcast, or of one of its subcommands (flopcast-run(1)),
+/// generated from these definitions.
+pub fn man_page(subcommand: Option<&str>) -> Result<String, crate::Error> {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let man = match subcommand {
+        None => clap_mangen::Man::new(command),
+        Some(name) => {
+            let sub = command
+                .get_subcommands()
+                .find(|s| s.get_name() == name)
+                .ok_or_else(|| {
+                    let known: Vec<&str> =
+                        command.get_subcommands().map(|s| s.get_name()).collect();
+                    crate::Error::Usage(format!(
+                        "no subcommand `{name}`; manual pages exist for: {}",
+                        known.join(", ")
+                    ))
+                })?;
+            clap_mangen::Man::new(sub.clone()).title(format!("flopcast-{name}"))
+        }
+    };
+    let mut out = Vec::new();
+    man.render(&mut out).expect("writing to memory cannot fail");
+    Ok(String::from_utf8(out).expect("roff is text"))
 }
 
 /// How many runs, from which seed, on how many threads.

@@ -33,6 +33,8 @@ fn main() -> ExitCode {
         Command::Calibrate(args) => calibrate::calibrate(&args.options()).map(|o| o.text),
         Command::Report(args) => report::report(&args.options()),
         Command::Check(args) => check::check(&args.options()),
+        Command::Completions(args) => Ok(flopcast::cli::completions(args.shell)),
+        Command::Man(args) => flopcast::cli::man_page(args.subcommand.as_deref()),
     };
     match result {
         Ok(text) => print(&text),
