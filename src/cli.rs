@@ -170,6 +170,20 @@ pub struct SamplingArgs {
     pub threads: u16,
 }
 
+/// Whether to show a progress display on a terminal.
+#[derive(Debug, clap::Args)]
+pub struct ProgressArgs {
+    /// Never show a progress display (it shows on a terminal once work outlasts a second).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+impl ProgressArgs {
+    fn wanted(&self) -> bool {
+        !self.no_progress
+    }
+}
+
 /// Which percentiles to report.
 #[derive(Debug, clap::Args)]
 pub struct PercentileArgs {
@@ -221,9 +235,8 @@ pub struct RunArgs {
     /// Never show the text histogram under the table (it shows only on a terminal).
     #[arg(long)]
     pub no_chart: bool,
-    /// Never show a progress bar.
-    #[arg(long)]
-    pub no_progress: bool,
+    #[command(flatten)]
+    pub progress: ProgressArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -249,6 +262,8 @@ pub struct SweepArgs {
     /// Write a fan chart of every output over the swept values into this directory.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
+    #[command(flatten)]
+    pub progress: ProgressArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -261,6 +276,9 @@ pub struct CompareArgs {
     pub sampling: SamplingArgs,
     #[command(flatten)]
     pub percentiles: PercentileArgs,
+    /// Report P(within budget) and P(within deadline) for A and for B.
+    #[command(flatten)]
+    pub goals: GoalArgs,
     /// Write A, B and B − A bands of every metric as CSV.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
@@ -270,6 +288,8 @@ pub struct CompareArgs {
     /// Write both distributions overlaid and the distribution of B − A into this directory.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
+    #[command(flatten)]
+    pub progress: ProgressArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -286,6 +306,8 @@ pub struct CheckArgs {
     /// Worker threads [default: one per core].
     #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::value_parser!(u16).range(0..=256))]
     pub threads: u16,
+    #[command(flatten)]
+    pub progress: ProgressArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -326,6 +348,8 @@ pub struct SensitivityArgs {
     /// Write SVG charts (tornado, contribution to variance, Sobol indices) into this directory.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
+    #[command(flatten)]
+    pub progress: ProgressArgs,
 }
 
 impl SensitivityArgs {
@@ -347,6 +371,7 @@ impl SensitivityArgs {
             csv: self.csv.clone(),
             json: self.json.clone(),
             plots: self.plots.clone(),
+            progress: self.progress.wanted(),
             ..SensitivityOptions::new(self.scenario.clone())
         }
     }
@@ -392,6 +417,8 @@ pub struct CalibrateArgs {
     /// Write a PIT histogram and a reliability chart (SVG) into this directory.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
+    #[command(flatten)]
+    pub progress: ProgressArgs,
 }
 
 impl CalibrateArgs {
@@ -416,6 +443,7 @@ impl CalibrateArgs {
             json: self.json.clone(),
             plots: self.plots.clone(),
             reference,
+            progress: self.progress.wanted(),
         }
     }
 }
@@ -434,6 +462,8 @@ pub struct ReportArgs {
     /// Base points of the report's Sobol study.
     #[arg(long, default_value = "16384", value_parser = parse_sobol_n)]
     pub sobol_n: u64,
+    #[command(flatten)]
+    pub progress: ProgressArgs,
 }
 
 impl ReportArgs {
@@ -447,6 +477,7 @@ impl ReportArgs {
             budget_usd: self.goals.budget,
             deadline_days: self.goals.deadline,
             sobol_n: self.sobol_n as usize,
+            progress: self.progress.wanted(),
         }
     }
 }
@@ -467,7 +498,7 @@ impl RunArgs {
             markdown: self.markdown.clone(),
             plots: self.plots.clone(),
             text_chart: !self.no_chart && std::io::stdout().is_terminal(),
-            progress: !self.no_progress,
+            progress: self.progress.wanted(),
         }
     }
 }
@@ -486,6 +517,7 @@ impl SweepArgs {
             csv: self.csv.clone(),
             json: self.json.clone(),
             plots: self.plots.clone(),
+            progress: self.progress.wanted(),
         }
     }
 }
@@ -499,9 +531,12 @@ impl CompareArgs {
             seed: self.sampling.seed,
             threads: usize::from(self.sampling.threads),
             percentiles: Some(self.percentiles.percentiles.0.clone()),
+            budget_usd: self.goals.budget,
+            deadline_days: self.goals.deadline,
             csv: self.csv.clone(),
             json: self.json.clone(),
             plots: self.plots.clone(),
+            progress: self.progress.wanted(),
         }
     }
 }
@@ -513,6 +548,7 @@ impl CheckArgs {
             runs: self.runs,
             seed: self.seed,
             threads: usize::from(self.threads),
+            progress: self.progress.wanted(),
         }
     }
 }

@@ -21,7 +21,10 @@ fn completions_know_every_subcommand_in_every_shell() {
         for sub in SUBCOMMANDS {
             assert!(script.contains(sub), "{shell} completion lacks {sub}");
         }
-        assert!(script.contains("budget"), "{shell} completion lacks --budget");
+        assert!(
+            script.contains("budget"),
+            "{shell} completion lacks --budget"
+        );
     }
 }
 
@@ -33,7 +36,10 @@ fn an_unknown_shell_is_a_flag_error() {
 #[test]
 fn manual_pages_cover_the_tool_and_each_subcommand() {
     let top = stdout_of(&["man"]);
-    assert!(top.starts_with(".ie") || top.contains(".TH flopcast 1"), "{top}");
+    assert!(
+        top.starts_with(".ie") || top.contains(".TH flopcast 1"),
+        "{top}"
+    );
     for sub in SUBCOMMANDS {
         assert!(top.contains(sub), "the top page lists {sub}");
         let page = stdout_of(&["man", sub]);

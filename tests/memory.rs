@@ -199,6 +199,7 @@ fn report_uses_what_it_estimates() {
             budget_usd: None,
             deadline_days: None,
             sobol_n: 64,
+            progress: false,
         })
         .unwrap()
     };

@@ -6,6 +6,7 @@
 //! A forecast whose published outcomes keep landing outside P5–P95 is overconfident or biased;
 //! the summary says which, and how wide the bands were (a band can be honest by being useless).
 
+use super::progress::Progress;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -45,6 +46,7 @@ pub struct CalibrateOptions {
     pub plots: Option<PathBuf>,
     /// Verify the utilisation prior on reference runs instead of scenarios.
     pub reference: Option<ReferenceCheck>,
+    pub progress: bool,
 }
 
 /// Which reference runs to verify the prior on, and how to hold them out.
@@ -177,13 +179,16 @@ fn check_scenario(
         return Ok(Vec::new());
     }
     let (runs, seed) = super::runs_and_seed(scenario, opts.runs, opts.seed);
+    let progress = Progress::new(runs, opts.progress, "runs");
+    progress.say(scenario.name.clone());
     let sim = super::with_threads(opts.threads, || {
         simulate(
             &SamplingPlan::new(scenario, runs, seed),
             scenario.options,
-            &|_| {},
+            &|n| progress.advance(n),
         )
     })?;
+    progress.finish();
     sim.ensure_finite()?;
     let checks = scenario
         .published

@@ -1,6 +1,7 @@
 //! `flopcast check`: validate a scenario, show each input's resolved distribution, and set the
 //! model at the inputs' means beside the Monte Carlo mean: the flaw of averages.
 
+use super::progress::Progress;
 use std::path::PathBuf;
 
 use crate::error::Error;
@@ -22,6 +23,7 @@ pub struct CheckOptions {
     pub runs: Option<u64>,
     pub seed: Option<u64>,
     pub threads: usize,
+    pub progress: bool,
 }
 
 pub fn check(opts: &CheckOptions) -> Result<String, Error> {
@@ -39,9 +41,11 @@ pub fn check(opts: &CheckOptions) -> Result<String, Error> {
         out.push_str(&describe_reference(r));
     }
     let plan = SamplingPlan::new(&scenario, runs, seed);
+    let progress = Progress::new(runs, opts.progress, "runs");
     let sim = super::with_threads(opts.threads, || {
-        simulate::simulate(&plan, scenario.options, &|_| {})
+        simulate::simulate(&plan, scenario.options, &|n| progress.advance(n))
     })?;
+    progress.finish();
     sim.ensure_finite()?;
     out.push_str(&flaw_of_averages(&scenario, &sim, runs));
     Ok(out)

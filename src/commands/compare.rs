@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use super::progress::Progress;
 use crate::error::Error;
 use crate::memory;
 use crate::model::Metric;
@@ -23,9 +24,12 @@ pub struct CompareOptions {
     pub seed: Option<u64>,
     pub threads: usize,
     pub percentiles: Option<Vec<f64>>,
+    pub budget_usd: Option<f64>,
+    pub deadline_days: Option<f64>,
     pub csv: Option<PathBuf>,
     pub json: Option<PathBuf>,
     pub plots: Option<PathBuf>,
+    pub progress: bool,
 }
 
 pub struct CompareOutcome {
@@ -55,12 +59,19 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
         .clone()
         .unwrap_or(super::run::DEFAULT_PERCENTILES.to_vec());
     let report = super::with_threads(opts.threads, || {
-        let none = Goals {
-            budget_usd: None,
-            deadline_days: None,
+        let goals = Goals {
+            budget_usd: opts.budget_usd,
+            deadline_days: opts.deadline_days,
         };
-        let run = |s: &Scenario| simulate(&SamplingPlan::new(s, runs, seed), s.options, &|_| {});
-        let (sim_a, sim_b) = (run(&a), run(&b));
+        let progress = Progress::new(2 * runs, opts.progress, "runs");
+        let run = |s: &Scenario, which: &str| {
+            progress.say(format!("scenario {which}"));
+            simulate(&SamplingPlan::new(s, runs, seed), s.options, &|n| {
+                progress.advance(n)
+            })
+        };
+        let (sim_a, sim_b) = (run(&a, "A"), run(&b, "B"));
+        progress.finish();
         sim_a.ensure_finite()?;
         sim_b.ensure_finite()?;
         if let Some(dir) = &opts.plots {
@@ -72,7 +83,7 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
                 &path.display().to_string(),
                 sim,
                 &percentiles,
-                &none,
+                &goals,
             )
         };
         Ok::<_, Error>(CompareReport {

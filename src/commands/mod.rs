@@ -4,6 +4,7 @@
 pub mod calibrate;
 pub mod check;
 pub mod compare;
+pub mod progress;
 pub mod report;
 pub mod run;
 pub mod sensitivity;

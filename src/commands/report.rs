@@ -1,5 +1,6 @@
 //! `flopcast report`: one self-contained HTML file to send to whoever holds the budget.
 
+use super::progress::Progress;
 use std::path::PathBuf;
 
 use crate::chart;
@@ -26,6 +27,7 @@ pub struct ReportOptions {
     pub budget_usd: Option<f64>,
     pub deadline_days: Option<f64>,
     pub sobol_n: usize,
+    pub progress: bool,
 }
 
 /// Writes the report; returns a line saying where.
@@ -42,11 +44,13 @@ pub fn report(opts: &ReportOptions) -> Result<String, Error> {
         deadline_days: opts.deadline_days,
     };
     let (run, mut charts) = super::with_threads(opts.threads, || {
+        let progress = Progress::new(runs, opts.progress, "runs");
         let sim = simulate(
             &SamplingPlan::new(&scenario, runs, seed),
             scenario.options,
-            &|_| {},
+            &|n| progress.advance(n),
         );
+        progress.finish();
         sim.ensure_finite()?;
         let run = RunReport::new(
             &scenario.name,
@@ -112,6 +116,7 @@ fn study_options(opts: &ReportOptions, runs: u64, seed: u64) -> SensitivityOptio
         threads: opts.threads,
         budget_usd: opts.budget_usd,
         deadline_days: opts.deadline_days,
+        progress: opts.progress,
         ..SensitivityOptions::new(opts.scenario.clone())
     }
 }

@@ -1,12 +1,9 @@
 //! `flopcast run`: simulate a scenario and report bands, probabilities and files.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
+use super::progress::Progress;
 use crate::chart;
 use crate::error::Error;
 use crate::memory;
@@ -73,9 +70,12 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let plan = SamplingPlan::new(&scenario, runs, seed);
     let start = Instant::now();
     let (sim, report) = super::with_threads(opts.threads, || {
-        let progress = Progress::new(runs, opts.progress);
+        let progress = Progress::new(runs, opts.progress, "runs");
         let sim = simulate::simulate(&plan, scenario.options, &|n| progress.advance(n));
-        progress.sampling_done();
+        // Large runs spend seconds on statistics too: once the bar shows, a spinner says so.
+        if progress.shown() {
+            progress.stage("computing statistics");
+        }
         let goals = Goals {
             budget_usd: opts.budget_usd,
             deadline_days: opts.deadline_days,
@@ -186,55 +186,4 @@ fn histogram_file(metric: Metric) -> String {
 
 fn exceedance_file(metric: Metric) -> String {
     format!("{}_exceedance.svg", metric.name())
-}
-
-/// A progress bar on stderr that appears only when the run outlasts a second on a terminal.
-struct Progress {
-    bar: ProgressBar,
-    start: Instant,
-    enabled: bool,
-    shown: AtomicBool,
-}
-
-impl Progress {
-    fn new(total: u64, wanted: bool) -> Self {
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{bar:40} {percent:>3}%  {human_pos}/{human_len} runs  eta {eta}",
-            )
-            .expect("valid template"),
-        );
-        Progress {
-            bar,
-            start: Instant::now(),
-            enabled: wanted && std::io::stderr().is_terminal(),
-            shown: AtomicBool::new(false),
-        }
-    }
-
-    fn advance(&self, runs: u64) {
-        self.bar.inc(runs);
-        if self.enabled
-            && self.start.elapsed() > Duration::from_secs(1)
-            && !self.shown.swap(true, Ordering::Relaxed)
-        {
-            self.bar.set_draw_target(ProgressDrawTarget::stderr());
-        }
-    }
-
-    /// Large runs spend seconds on statistics too: a spinner says so.
-    fn sampling_done(&self) {
-        if self.shown.load(Ordering::Relaxed) {
-            self.bar.set_style(
-                ProgressStyle::with_template("{spinner} computing statistics")
-                    .expect("valid template"),
-            );
-            self.bar.enable_steady_tick(Duration::from_millis(100));
-        }
-    }
-
-    fn finish(&self) {
-        self.bar.finish_and_clear();
-    }
 }

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::progress::Progress;
 use crate::analyze::rank::{ranks, spearman, spearman_sq_shares};
 use crate::analyze::sobol;
 use crate::analyze::tail::tail_measure;
@@ -17,7 +18,7 @@ use crate::report::sensitivity::{
     CHART_FILES, InputSensitivity, Pinned, SensitivityReport, TailSummary, render_sensitivity,
     sensitivity_charts,
 };
-use crate::report::{CsvExporter, Exporter, JsonExporter};
+use crate::report::{CsvExporter, Exporter, JsonExporter, group_thousands};
 use crate::sample::SamplingPlan;
 use crate::sample::saltelli::{PointSet, SaltelliPlan};
 use crate::scenario::Scenario;
@@ -44,6 +45,7 @@ pub struct SensitivityOptions {
     pub csv: Option<PathBuf>,
     pub json: Option<PathBuf>,
     pub plots: Option<PathBuf>,
+    pub progress: bool,
 }
 
 impl SensitivityOptions {
@@ -62,6 +64,7 @@ impl SensitivityOptions {
             csv: None,
             json: None,
             plots: None,
+            progress: false,
         }
     }
 }
@@ -129,8 +132,13 @@ fn study(
 ) -> Result<SensitivityReport, Error> {
     let metric = opts.output;
     let plan = SamplingPlan::new(scenario, opts.runs, seed);
-    let sim = simulate(&plan, scenario.options, &|_| {});
+    let progress = Progress::new(opts.runs, opts.progress, "runs");
+    let sim = simulate(&plan, scenario.options, &|n| progress.advance(n));
     sim.ensure_finite()?;
+    progress.stage(&format!(
+        "Sobol study: {} model evaluations",
+        group_thousands((opts.sobol_n * (f.inputs().len() + 2)) as u64)
+    ));
     let columns = plan.input_columns(f.inputs());
     let input_ranks: Vec<Vec<f64>> = columns.iter().map(|c| ranks(c)).collect();
     let output_ranks = ranks(sim.column(metric));
@@ -140,6 +148,7 @@ fn study(
     let (low, base, high) = (f.at_quantile(0.1), f.at_quantile(0.5), f.at_quantile(0.9));
     let tornado = swings(&base, &low, &high, |x| f.at_values(x)[metric.index()]);
     let sobol_by_metric = sobol_study(scenario, f, opts, seed)?;
+    progress.finish();
 
     let budget_exceeds = opts
         .budget_usd

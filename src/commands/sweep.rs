@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use super::progress::Progress;
 use crate::error::Error;
 use crate::memory::{self, Flag, Knob};
 use crate::model::Metric;
@@ -29,6 +30,7 @@ pub struct SweepOptions {
     pub csv: Option<PathBuf>,
     pub json: Option<PathBuf>,
     pub plots: Option<PathBuf>,
+    pub progress: bool,
 }
 
 pub struct SweepOutcome {
@@ -62,12 +64,15 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     check_values(&base, &opts.sets)?;
     check_memory(&base, opts, runs, &percentiles, &goals)
         .map_err(|e| e.with_runs_origin(super::runs_origin(&base, opts.runs)))?;
+    let count = grid_points(&opts.sets);
+    let progress = Progress::new(count * runs, opts.progress, "runs");
     let points = super::with_threads(opts.threads, || {
-        (0..grid_points(&opts.sets))
+        (0..count)
             .map(|i| {
                 let (values, scenario) = point(&base, &opts.sets, i)?;
                 let plan = SamplingPlan::new(&scenario, runs, seed);
-                let sim = simulate(&plan, scenario.options, &|_| {});
+                progress.say(format!("point {} of {count}", i + 1));
+                let sim = simulate(&plan, scenario.options, &|n| progress.advance(n));
                 sim.ensure_finite()?;
                 Ok(SweepPoint {
                     values,
@@ -76,6 +81,7 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
             })
             .collect::<Result<Vec<_>, Error>>()
     })??;
+    progress.finish();
     let report = SweepReport {
         scenario_name: base.name.clone(),
         scenario_file: file,

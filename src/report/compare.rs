@@ -79,6 +79,15 @@ pub fn render_compare(r: &CompareReport) -> String {
         with_ties(r.b_cheaper, r.same_cost),
         with_ties(r.b_faster, r.same_days)
     ));
+    for (label, report) in [("A", &r.a), ("B", &r.b)] {
+        let lines = super::table::goal_lines(report);
+        if !lines.is_empty() {
+            out.push('\n');
+        }
+        for line in lines {
+            out.push_str(&format!("{label}: {line}\n"));
+        }
+    }
     out
 }
 

@@ -1,0 +1,134 @@
+//! Every subcommand spells a shared option the same way and means the same by it.
+
+use std::process::Command;
+
+mod common;
+use common::{ARTICLE, DEEPSEEK, LLAMA, flopcast, stdout_of};
+
+/// Each subcommand that does work, with the arguments it needs to run quickly.
+fn working_commands(dir: &std::path::Path) -> Vec<Vec<String>> {
+    let out = dir.join("r.html").to_str().unwrap().to_string();
+    let commands: [&[&str]; 7] = [
+        &["run", LLAMA, "--runs", "2000"],
+        &["check", LLAMA, "--runs", "2000"],
+        &[
+            "sweep",
+            LLAMA,
+            "--set",
+            "cluster.gpus=8192,16384",
+            "--runs",
+            "2000",
+        ],
+        &["compare", LLAMA, DEEPSEEK, "--runs", "2000"],
+        &[
+            "sensitivity",
+            DEEPSEEK,
+            "--runs",
+            "2000",
+            "--sobol-n",
+            "64",
+            "--bootstrap",
+            "0",
+        ],
+        &["calibrate", DEEPSEEK, "--runs", "2000"],
+        &[
+            "report",
+            DEEPSEEK,
+            "-o",
+            &out,
+            "--runs",
+            "2000",
+            "--sobol-n",
+            "64",
+        ],
+    ];
+    commands
+        .iter()
+        .map(|c| c.iter().map(|s| s.to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn every_working_subcommand_accepts_no_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in working_commands(dir.path()) {
+        flopcast()
+            .args(&args)
+            .arg("--no-progress")
+            .assert()
+            .success();
+    }
+}
+
+#[test]
+fn long_work_shows_progress_on_a_terminal_and_not_with_no_progress() {
+    // `script` gives the command a terminal; without it there is nothing to see.
+    if Command::new("script").arg("--version").output().is_err() {
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_flopcast");
+    let sweep = format!("{bin} sweep {LLAMA} --set cluster.gpus=8192,16384,24576,32768 --runs 2M");
+    let on_terminal = |command: &str| {
+        let out = Command::new("script")
+            .args(["-qec", command, "/dev/null"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("RUST_BACKTRACE", "0")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let shown = on_terminal(&sweep);
+    assert!(
+        shown.contains("/8,000,000 runs") && shown.contains("point 4 of 4"),
+        "no progress shown"
+    );
+    let hidden = on_terminal(&format!("{sweep} --no-progress"));
+    assert!(
+        !hidden.contains("/8,000,000 runs"),
+        "progress shown despite --no-progress"
+    );
+    // Piped, never: a script's stderr stays clean.
+    let piped = flopcast()
+        .args([
+            "sweep",
+            LLAMA,
+            "--set",
+            "cluster.gpus=8192,16384",
+            "--runs",
+            "2M",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        piped.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&piped.stderr)
+    );
+}
+
+#[test]
+fn compare_reports_each_scenarios_chance_of_the_budget_and_deadline() {
+    let out = stdout_of(&[
+        "compare",
+        ARTICLE,
+        LLAMA,
+        "--runs",
+        "20000",
+        "--budget",
+        "110M",
+        "--deadline",
+        "80",
+    ]);
+    // The article's point values: 68.55 days and $52.65M of compute plus $25M of salaries.
+    assert!(
+        out.contains("A: P(total_cost_usd <= $110.0M) = 100% (all 20000 runs"),
+        "{out}"
+    );
+    assert!(out.contains("A: P(train_days <= 80) = 100% (all"), "{out}");
+    assert!(out.contains("B: P(total_cost_usd <= $110.0M) = "), "{out}");
+    assert!(
+        out.contains("B: P(total_cost_usd <= $110.0M and train_days <= 80)"),
+        "{out}"
+    );
+}
