@@ -34,7 +34,7 @@ Examples:
 const SENSITIVITY_EXAMPLES: &str = "\
 Examples:
   flopcast sensitivity scenarios/llama-3.1-405b.toml
-  flopcast sensitivity scenarios/llama-3.1-405b.toml --output train_days --deadline 80
+  flopcast sensitivity scenarios/llama-3.1-405b.toml --metric train_days --deadline 80
   flopcast sensitivity scenarios/deepseek-v3.toml --budget 30M --csv drivers.csv --json drivers.json
   flopcast sensitivity scenarios/llama-3.1-405b.toml --sobol-n 262144 --points random";
 
@@ -315,9 +315,9 @@ pub struct SensitivityArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
     /// The output to analyse: train_days, gpu_hours, compute_cost_usd, labor_cost_usd,
-    /// total_cost_usd or train_flops.
-    #[arg(long, default_value = "total_cost_usd", value_parser = parse_metric)]
-    pub output: Metric,
+    /// total_cost_usd or train_flops. (`--output`, its old name, still works.)
+    #[arg(long, alias = "output", default_value = "total_cost_usd", value_parser = parse_metric)]
+    pub metric: Metric,
     /// Monte Carlo runs for rank correlations, pinned inputs and tails, at least 1000.
     #[arg(long, default_value = "200k", value_parser = parse_sensitivity_runs)]
     pub runs: u64,
@@ -355,7 +355,7 @@ pub struct SensitivityArgs {
 impl SensitivityArgs {
     pub fn options(&self) -> SensitivityOptions {
         SensitivityOptions {
-            output: self.output,
+            metric: self.metric,
             runs: self.runs,
             sobol_n: self.sobol_n as usize,
             bootstrap: self.bootstrap as usize,

@@ -132,3 +132,24 @@ fn compare_reports_each_scenarios_chance_of_the_budget_and_deadline() {
         "{out}"
     );
 }
+
+#[test]
+fn the_metric_is_named_metric_and_the_old_name_still_works() {
+    let args = |flag: &str| {
+        stdout_of(&[
+            "sensitivity",
+            DEEPSEEK,
+            flag,
+            "train_days",
+            "--runs",
+            "2000",
+            "--sobol-n",
+            "64",
+            "--bootstrap",
+            "0",
+        ])
+    };
+    let new = args("--metric");
+    assert!(new.starts_with("Sensitivity of train_days"), "{new}");
+    assert_eq!(new, args("--output"));
+}

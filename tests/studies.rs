@@ -146,7 +146,7 @@ fn sensitivity_files_have_their_columns_and_do_not_depend_on_threads() {
 fn sensitivity_of_point_values_is_refused_clearly() {
     let err = failure(&["sensitivity", "scenarios/llama-3.1-405b-article.toml"]);
     assert!(err.contains("nothing to analyse"), "{err}");
-    let err = failure(&["sensitivity", LLAMA, "--output", "cost"]);
+    let err = failure(&["sensitivity", LLAMA, "--metric", "cost"]);
     assert!(err.contains("total_cost_usd"), "{err}");
 }
 
@@ -363,7 +363,7 @@ fn sensitivity_and_sweep_see_the_failure_inputs() {
     let out = stdout_of(&[
         "sensitivity",
         FAILURES,
-        "--output",
+        "--metric",
         "train_days",
         "--runs",
         "20k",
@@ -460,7 +460,7 @@ fn new_inputs_and_outputs_work_in_compare_and_sensitivity() {
         !out.lines().any(|l| l.starts_with("interruptions")),
         "{out}"
     );
-    let err = failure(&["sensitivity", LLAMA, "--output", "interruptions"]);
+    let err = failure(&["sensitivity", LLAMA, "--metric", "interruptions"]);
     assert!(err.contains("has no output `interruptions`"), "{err}");
     let dir = TempDir::new().unwrap();
     let scenario = dir.path().join("energy.toml");
@@ -473,7 +473,7 @@ fn new_inputs_and_outputs_work_in_compare_and_sensitivity() {
     let out = stdout_of(&[
         "sensitivity",
         scenario.to_str().unwrap(),
-        "--output",
+        "--metric",
         "energy_cost_usd",
         "--runs",
         "20k",

@@ -33,7 +33,7 @@ pub const DEFAULT_BOOTSTRAP: usize = 200;
 #[derive(Debug, Clone)]
 pub struct SensitivityOptions {
     pub scenario: PathBuf,
-    pub output: Metric,
+    pub metric: Metric,
     pub runs: u64,
     pub sobol_n: usize,
     pub bootstrap: usize,
@@ -52,7 +52,7 @@ impl SensitivityOptions {
     pub fn new(scenario: PathBuf) -> Self {
         SensitivityOptions {
             scenario,
-            output: Metric::TotalCostUsd,
+            metric: Metric::TotalCostUsd,
             runs: DEFAULT_SENSITIVITY_RUNS,
             sobol_n: DEFAULT_SOBOL_N,
             bootstrap: DEFAULT_BOOTSTRAP,
@@ -84,7 +84,7 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Erro
             opts.scenario.display()
         )));
     }
-    if !scenario.options.metrics().contains(&opts.output) {
+    if !scenario.options.metrics().contains(&opts.metric) {
         let names: Vec<&str> = scenario
             .options
             .metrics()
@@ -94,7 +94,7 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Erro
         return Err(Error::Runtime(format!(
             "{} has no output `{}`; it has: {}",
             opts.scenario.display(),
-            opts.output.name(),
+            opts.metric.name(),
             names.join(", ")
         )));
     }
@@ -130,7 +130,7 @@ fn study(
     opts: &SensitivityOptions,
     seed: u64,
 ) -> Result<SensitivityReport, Error> {
-    let metric = opts.output;
+    let metric = opts.metric;
     let plan = SamplingPlan::new(scenario, opts.runs, seed);
     let progress = Progress::new(opts.runs, opts.progress, "runs");
     let sim = simulate(&plan, scenario.options, &|n| progress.advance(n));
