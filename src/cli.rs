@@ -222,6 +222,10 @@ pub struct RunArgs {
     /// that file, but a hard kill (kill -9, power loss) leaves it: delete any such file.
     #[arg(long, value_name = "FILE")]
     pub samples_csv: Option<PathBuf>,
+    /// Write the chances of --budget and --deadline (and of both) as CSV, one row each:
+    /// chance,metric,limit,p,se,ci95_lo,ci95_hi,runs_within,runs.
+    #[arg(long, value_name = "FILE")]
+    pub chances_csv: Option<PathBuf>,
     /// Write the summary as JSON, with Monte Carlo errors.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -494,6 +498,7 @@ impl RunArgs {
             deadline_days: self.goals.deadline,
             csv: self.csv.clone(),
             samples_csv: self.samples_csv.clone(),
+            chances_csv: self.chances_csv.clone(),
             json: self.json.clone(),
             markdown: self.markdown.clone(),
             plots: self.plots.clone(),

@@ -153,3 +153,48 @@ fn the_metric_is_named_metric_and_the_old_name_still_works() {
     assert!(new.starts_with("Sensitivity of train_days"), "{new}");
     assert_eq!(new, args("--output"));
 }
+
+#[test]
+fn run_writes_its_chances_to_a_companion_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let chances = dir.path().join("chances.csv");
+    let path = chances.to_str().unwrap();
+    let text = stdout_of(&[
+        "run",
+        LLAMA,
+        "--runs",
+        "20000",
+        "--budget",
+        "110M",
+        "--deadline",
+        "80",
+        "--chances-csv",
+        path,
+    ]);
+    let csv = std::fs::read_to_string(&chances).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "chance,metric,limit,p,se,ci95_lo,ci95_hi,runs_within,runs"
+    );
+    assert!(lines[1].starts_with("within_budget,total_cost_usd,110000000,"));
+    assert!(lines[2].starts_with("within_deadline,train_days,80,"));
+    assert!(lines[3].starts_with("within_both,total_cost_usd and train_days,,"));
+    // The same chance the terminal shows.
+    let p: f64 = lines[1].split(',').nth(3).unwrap().parse().unwrap();
+    assert!(text.contains(&format!("= {:.2}%", 100.0 * p)), "{text}");
+    // Without a goal there is nothing to write: a flag error, and no file.
+    let lone = dir.path().join("lone.csv");
+    flopcast()
+        .args([
+            "run",
+            LLAMA,
+            "--runs",
+            "2000",
+            "--chances-csv",
+            lone.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2);
+    assert!(!lone.exists());
+}

@@ -10,7 +10,8 @@ use crate::memory;
 use crate::model::Metric;
 use crate::output::OutputSet;
 use crate::report::{
-    self, CsvExporter, Exporter, Goals, JsonExporter, MarkdownExporter, RunReport,
+    self, ChancesCsvExporter, CsvExporter, Exporter, Goals, JsonExporter, MarkdownExporter,
+    RunReport,
 };
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
@@ -32,6 +33,8 @@ pub struct RunOptions {
     pub deadline_days: Option<f64>,
     pub csv: Option<PathBuf>,
     pub samples_csv: Option<PathBuf>,
+    /// The chances of the budget and deadline, one row each (and both).
+    pub chances_csv: Option<PathBuf>,
     pub json: Option<PathBuf>,
     pub markdown: Option<PathBuf>,
     /// A directory for SVG charts (created if missing).
@@ -54,6 +57,12 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let mut outputs = OutputSet::new(&scenario.input_files());
     outputs.file("--csv", opts.csv.as_deref())?;
     outputs.file("--samples-csv", opts.samples_csv.as_deref())?;
+    outputs.file("--chances-csv", opts.chances_csv.as_deref())?;
+    if opts.chances_csv.is_some() && opts.budget_usd.is_none() && opts.deadline_days.is_none() {
+        return Err(Error::Usage(
+            "--chances-csv writes the chances of --budget and --deadline: give one or both".into(),
+        ));
+    }
     outputs.file("--json", opts.json.as_deref())?;
     outputs.file("--markdown", opts.markdown.as_deref())?;
     outputs.dir(
@@ -130,8 +139,9 @@ fn write_files(
     sim: &Simulation,
     report: &RunReport,
 ) -> Result<(), Error> {
-    let exports: [(&Option<PathBuf>, &dyn Exporter<RunReport>); 3] = [
+    let exports: [(&Option<PathBuf>, &dyn Exporter<RunReport>); 4] = [
         (&opts.csv, &CsvExporter),
+        (&opts.chances_csv, &ChancesCsvExporter),
         (&opts.json, &JsonExporter),
         (&opts.markdown, &MarkdownExporter),
     ];

@@ -129,6 +129,62 @@ impl Exporter<RunReport> for CsvExporter {
     }
 }
 
+/// The chances of `run --budget --deadline`, a companion to the summary CSV (whose rows are
+/// metrics): one row per chance, `chance,metric,limit,p,se,ci95_lo,ci95_hi,runs_within,runs`.
+pub struct ChancesCsvExporter;
+
+impl Exporter<RunReport> for ChancesCsvExporter {
+    fn export(&self, report: &RunReport) -> Vec<u8> {
+        let mut sheet = CsvSheet::in_memory();
+        sheet
+            .header(&[
+                "chance",
+                "metric",
+                "limit",
+                "p",
+                "se",
+                "ci95_lo",
+                "ci95_hi",
+                "runs_within",
+                "runs",
+            ])
+            .expect("writing to memory");
+        let targets = [
+            ("within_budget", "total_cost_usd", report.budget),
+            ("within_deadline", "train_days", report.deadline),
+        ];
+        let rows = targets
+            .into_iter()
+            .filter_map(|(name, metric, t)| {
+                t.map(|t| (name, metric, Cell::Number(t.limit), t.chance))
+            })
+            .chain(report.joint.map(|p| {
+                (
+                    "within_both",
+                    "total_cost_usd and train_days",
+                    Cell::Empty,
+                    p,
+                )
+            }));
+        for (name, metric, limit, p) in rows {
+            sheet
+                .row(&[
+                    Cell::text(name),
+                    Cell::text(metric),
+                    limit,
+                    Cell::Number(p.p),
+                    Cell::Number(p.se),
+                    Cell::Number(p.ci95_lo),
+                    Cell::Number(p.ci95_hi),
+                    Cell::Count(p.hits),
+                    Cell::Count(p.n),
+                ])
+                .expect("writing to memory");
+        }
+        sheet.into_bytes()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ pub mod sensitivity;
 pub mod sweep;
 pub(crate) mod table;
 
-pub use csv::{Cell, CsvExporter, CsvSheet};
+pub use csv::{Cell, ChancesCsvExporter, CsvExporter, CsvSheet};
 pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
 pub use table::{group_thousands, render_table};
