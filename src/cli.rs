@@ -310,6 +310,10 @@ pub struct CheckArgs {
     /// Worker threads [default: one per core].
     #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::value_parser!(u16).range(0..=256))]
     pub threads: u16,
+    /// Write the findings as JSON: each input's resolved distribution, the utilisation prior's
+    /// fit, and the flaw of averages.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
     #[command(flatten)]
     pub progress: ProgressArgs,
 }
@@ -554,6 +558,7 @@ impl CheckArgs {
             seed: self.seed,
             threads: usize::from(self.threads),
             progress: self.progress.wanted(),
+            json: self.json.clone(),
         }
     }
 }

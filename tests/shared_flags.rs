@@ -198,3 +198,49 @@ fn run_writes_its_chances_to_a_companion_csv() {
         .code(2);
     assert!(!lone.exists());
 }
+
+#[test]
+fn every_command_that_prints_a_report_writes_it_as_json_too() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in working_commands(dir.path()) {
+        if args[0] == "report" {
+            continue; // its report is the HTML file
+        }
+        let json = dir.path().join(format!("{}.json", args[0]));
+        flopcast()
+            .args(&args)
+            .args(["--json", json.to_str().unwrap()])
+            .assert()
+            .success();
+        let text = std::fs::read_to_string(&json).unwrap();
+        let value: serde_json::Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", args[0]));
+        assert!(value.is_object(), "{}", args[0]);
+    }
+}
+
+#[test]
+fn check_json_carries_the_inputs_the_prior_and_the_flaw_of_averages() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("check.json");
+    stdout_of(&[
+        "check",
+        "scenarios/plan-70b-h100.toml",
+        "--runs",
+        "2000",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let mfu = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["key"] == "cluster.mfu")
+        .unwrap();
+    assert!(mfu["distribution"].as_str().unwrap().starts_with("log_t("));
+    assert_eq!(v["reference"]["runs"], 43);
+    assert_eq!(v["reference"]["terms"][1]["name"], "ln peak16_tflops");
+    assert_eq!(v["flaw_of_averages"][0]["metric"], "train_days");
+}

@@ -4,9 +4,11 @@
 use super::progress::Progress;
 use std::path::PathBuf;
 
+use super::check_json::check_json;
 use crate::error::Error;
 use crate::memory;
 use crate::model::{self, Input, Metric};
+use crate::output::OutputSet;
 use crate::report::table::text_table;
 use crate::report::{human, human_sig, printable};
 use crate::sample::SamplingPlan;
@@ -24,12 +26,16 @@ pub struct CheckOptions {
     pub seed: Option<u64>,
     pub threads: usize,
     pub progress: bool,
+    /// Write the findings as JSON.
+    pub json: Option<PathBuf>,
 }
 
 pub fn check(opts: &CheckOptions) -> Result<String, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let runs = opts.runs.unwrap_or(DEFAULT_CHECK_RUNS);
     let (_, seed) = super::runs_and_seed(&scenario, None, opts.seed);
+    let mut outputs = OutputSet::new(&scenario.input_files());
+    outputs.file("--json", opts.json.as_deref())?;
     super::check_memory(runs, |r| peak(&scenario, r, opts.threads))?;
     let mut out = format!(
         "{} ({}): valid\n\n",
@@ -47,7 +53,12 @@ pub fn check(opts: &CheckOptions) -> Result<String, Error> {
     })?;
     progress.finish();
     sim.ensure_finite()?;
-    out.push_str(&flaw_of_averages(&scenario, &sim, runs));
+    let flaws = flaws(&scenario, &sim);
+    out.push_str(&flaw_of_averages(&scenario, &flaws, runs));
+    if let Some(path) = &opts.json {
+        outputs.write(path, &check_json(&scenario, runs, seed, &flaws))?;
+    }
+    outputs.commit()?;
     Ok(out)
 }
 
@@ -212,16 +223,16 @@ const FLAW_METRICS: [Metric; 5] = [
 
 /// One output: the model at the inputs' means and medians against the simulated runs.
 #[derive(Debug, Clone, Copy)]
-struct Flaw {
-    metric: Metric,
-    at_means: f64,
-    mc_mean: f64,
+pub struct Flaw {
+    pub metric: Metric,
+    pub at_means: f64,
+    pub mc_mean: f64,
     /// Half-width of the 95% interval of the Monte Carlo mean, and so of the gap.
-    mc_mean_half_width: f64,
+    pub mc_mean_half_width: f64,
     /// Whether that interval can be trusted as 95% (see `stats::mean_interval_holds`).
-    mc_mean_ci_is_95: bool,
-    at_medians: f64,
-    mc_median: f64,
+    pub mc_mean_ci_is_95: bool,
+    pub at_medians: f64,
+    pub mc_median: f64,
 }
 
 /// The flaw of averages proper is E[f(X)] − f(E[X]): the model at the inputs' means against the
@@ -265,7 +276,7 @@ fn evaluate_at(x: &model::Inputs, options: model::ModelOptions) -> model::Output
     sum
 }
 
-fn flaw_of_averages(scenario: &Scenario, sim: &simulate::Simulation, runs: u64) -> String {
+fn flaw_of_averages(scenario: &Scenario, flaws: &[Flaw], runs: u64) -> String {
     let mut out = format!(
         "\nThe flaw of averages: the model at its inputs' means vs the mean of {} simulated runs\n",
         crate::report::group_thousands(runs)
@@ -279,8 +290,7 @@ fn flaw_of_averages(scenario: &Scenario, sim: &simulate::Simulation, runs: u64) 
         "MC median",
     ];
     let mut rows = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
-    let flaws = flaws(scenario, sim);
-    for &f in &flaws {
+    for &f in flaws {
         let u = f.metric.unit();
         let gap = f.mc_mean - f.at_means;
         rows.push(vec![
