@@ -26,6 +26,7 @@ families! {
     gamma::Gamma,
     weibull::Weibull,
     discrete::Discrete,
+    #[cfg(test)] test_exponential::TestExponential,
 }
 
 impl Family {
