@@ -1,26 +1,29 @@
-//! Every sampler against an independent CDF from statrs (Kolmogorov–Smirnov, fixed seeds), and
-//! every mean against the sample mean within its Monte Carlo standard error.
+//! What every family must satisfy, and truncation, which is the same for all: samplers against an
+//! independent CDF from statrs (Kolmogorov–Smirnov, fixed seeds), means against the sample mean
+//! within its Monte Carlo standard error, CDFs and quantiles at extreme parameters. The KS helpers
+//! here are shared with each family's own tests, beside it in `families/`.
 
+use super::families::{Beta, Gamma, LogNormal, LogT, Normal, Triangular, Uniform, Weibull};
 use super::*;
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
-use statrs::distribution::{Continuous, LogNormal, Normal, Triangular, Uniform, Weibull};
+use statrs::distribution::{self as sr, ContinuousCDF};
 
-const N: usize = 20_000;
+pub(crate) const N: usize = 20_000;
 
 /// Critical value of the one-sample KS statistic at α = 0.001 (asymptotic).
-fn ks_critical(n: usize) -> f64 {
+pub(crate) fn ks_critical(n: usize) -> f64 {
     1.949 / (n as f64).sqrt()
 }
 
-fn draws(dist: &Dist, seed: u64) -> Vec<f64> {
+pub(crate) fn draws(dist: &Dist, seed: u64) -> Vec<f64> {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut out = vec![0.0; N];
     dist.fill(&mut rng, &mut out);
     out
 }
 
-fn ks_statistic(mut xs: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
+pub(crate) fn ks_statistic(mut xs: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
     xs.sort_by(f64::total_cmp);
     let n = xs.len() as f64;
     xs.iter()
@@ -32,7 +35,7 @@ fn ks_statistic(mut xs: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
         .fold(0.0, f64::max)
 }
 
-fn assert_ks(dist: &Dist, cdf: impl Fn(f64) -> f64, what: &str) {
+pub(crate) fn assert_ks(dist: &Dist, cdf: impl Fn(f64) -> f64, what: &str) {
     let d = ks_statistic(draws(dist, 7), &cdf);
     assert!(
         d < ks_critical(N),
@@ -42,103 +45,34 @@ fn assert_ks(dist: &Dist, cdf: impl Fn(f64) -> f64, what: &str) {
 }
 
 #[test]
-fn uniform_matches_statrs() {
-    let s = Uniform::new(2.0, 5.0).unwrap();
-    assert_ks(
-        &Dist::new(Family::uniform(2.0, 5.0).unwrap()),
-        |x| s.cdf(x),
-        "uniform",
-    );
-}
-
-#[test]
-fn normal_matches_statrs() {
-    let s = Normal::new(3.0, 0.5).unwrap();
-    assert_ks(
-        &Dist::new(Family::normal(3.0, 0.5).unwrap()),
-        |x| s.cdf(x),
-        "normal",
-    );
-}
-
-#[test]
-fn lognormal_matches_statrs() {
-    let s = LogNormal::new(0.7, 0.4).unwrap();
-    assert_ks(
-        &Dist::new(Family::lognormal(0.7, 0.4).unwrap()),
-        |x| s.cdf(x),
-        "lognormal",
-    );
-}
-
-#[test]
-fn triangular_matches_statrs() {
-    let s = Triangular::new(0.02, 0.20, 0.08).unwrap();
-    let d = Dist::new(Family::triangular(0.02, 0.08, 0.20).unwrap());
-    assert_ks(&d, |x| s.cdf(x), "triangular");
-}
-
-#[test]
-fn pert_matches_scaled_statrs_beta() {
-    // PERT(0.33, 0.40, 0.45): alpha = 1 + 4·0.07/0.12, beta = 1 + 4·0.05/0.12.
-    let s = Beta::new(1.0 + 4.0 * 0.07 / 0.12, 1.0 + 4.0 * 0.05 / 0.12).unwrap();
-    let d = Dist::new(Family::pert(0.33, 0.40, 0.45, 4.0).unwrap());
-    assert_ks(&d, |x| s.cdf((x - 0.33) / 0.12), "pert");
-}
-
-#[test]
-fn beta_with_small_shapes_matches_statrs() {
-    let s = Beta::new(0.5, 0.7).unwrap();
-    let d = Dist::new(Family::beta(0.5, 0.7, 0.0, 1.0).unwrap());
-    assert_ks(&d, |x| s.cdf(x), "beta(0.5, 0.7)");
-}
-
-#[test]
-fn beta_at_the_smallest_allowed_shapes_stays_in_range() {
-    // Gamma(0.5) draws underflow only for u below e^-1416: the log-space ratio never forms
-    // 0 / 0, and every draw lies in [0, 1].
-    let d = Dist::new(Family::beta(MIN_SHAPE, MIN_SHAPE, 0.0, 1.0).unwrap());
-    let xs = draws(&d, 9);
-    assert!(
-        xs.iter().all(|x| (0.0..=1.0).contains(x)),
-        "every draw in [0, 1]"
-    );
-    let s = Beta::new(MIN_SHAPE, MIN_SHAPE).unwrap();
-    assert_ks(&d, |x| s.cdf(x), "beta(0.5, 0.5)");
-}
-
-#[test]
 fn shapes_outside_the_accurate_range_are_refused() {
     for bad in [1e-300, 1e-10, 0.005, 0.49, 1.01e5, 1e300] {
-        let e = Family::beta(bad, 2.0, 0.0, 1.0).unwrap_err();
+        let e = Beta::new(bad, 2.0, 0.0, 1.0).unwrap_err();
         assert_eq!(e.param, "alpha");
         assert!(e.message.contains("[0.5, 1e5]"), "{}", e.message);
-        assert_eq!(Family::beta(2.0, bad, 0.0, 1.0).unwrap_err().param, "beta");
-        assert_eq!(Family::gamma(bad, 1.0).unwrap_err().param, "shape");
-        assert_eq!(Family::weibull(bad, 1.0).unwrap_err().param, "shape");
+        assert_eq!(Beta::new(2.0, bad, 0.0, 1.0).unwrap_err().param, "beta");
+        assert_eq!(Gamma::new(bad, 1.0).unwrap_err().param, "shape");
+        assert_eq!(Weibull::new(bad, 1.0).unwrap_err().param, "shape");
     }
     for good in [MIN_SHAPE, 1.0, MAX_SHAPE] {
-        assert!(Family::beta(good, good, 0.0, 1.0).is_ok());
-        assert!(Family::gamma(good, 1.0).is_ok());
-        assert!(Family::weibull(good, 1.0).is_ok());
+        assert!(Beta::new(good, good, 0.0, 1.0).is_ok());
+        assert!(Gamma::new(good, 1.0).is_ok());
+        assert!(Weibull::new(good, 1.0).is_ok());
     }
-    assert_eq!(
-        Family::pert(0.0, 0.5, 1.0, 1e6).unwrap_err().param,
-        "lambda"
-    );
+    assert_eq!(Beta::pert(0.0, 0.5, 1.0, 1e6).unwrap_err().param, "lambda");
 }
 
 #[test]
 fn quantiles_at_the_shape_limits_are_accurate_and_quick() {
     let cases = [
-        Dist::new(Family::beta(MIN_SHAPE, MIN_SHAPE, 0.0, 1.0).unwrap()),
-        Dist::new(Family::beta(MIN_SHAPE, 3.0, 0.0, 1.0).unwrap()),
-        Dist::new(Family::beta(MAX_SHAPE, 1.0, 0.0, 1.0).unwrap()),
-        Dist::new(Family::beta(MAX_SHAPE, MAX_SHAPE, 0.0, 1.0).unwrap()),
-        Dist::new(Family::gamma(MIN_SHAPE, 1.0).unwrap()),
-        Dist::new(Family::gamma(MAX_SHAPE, 1.0).unwrap()),
-        Dist::new(Family::weibull(MIN_SHAPE, 1.0).unwrap()),
-        Dist::new(Family::weibull(MAX_SHAPE, 1.0).unwrap()),
+        Dist::new(Beta::new(MIN_SHAPE, MIN_SHAPE, 0.0, 1.0).unwrap()),
+        Dist::new(Beta::new(MIN_SHAPE, 3.0, 0.0, 1.0).unwrap()),
+        Dist::new(Beta::new(MAX_SHAPE, 1.0, 0.0, 1.0).unwrap()),
+        Dist::new(Beta::new(MAX_SHAPE, MAX_SHAPE, 0.0, 1.0).unwrap()),
+        Dist::new(Gamma::new(MIN_SHAPE, 1.0).unwrap()),
+        Dist::new(Gamma::new(MAX_SHAPE, 1.0).unwrap()),
+        Dist::new(Weibull::new(MIN_SHAPE, 1.0).unwrap()),
+        Dist::new(Weibull::new(MAX_SHAPE, 1.0).unwrap()),
     ];
     let start = std::time::Instant::now();
     let mut points = 0;
@@ -158,72 +92,6 @@ fn quantiles_at_the_shape_limits_are_accurate_and_quick() {
     assert!(per_point < 2e-3, "{per_point} s per quantile");
 }
 
-#[test]
-fn gamma_matches_statrs() {
-    for shape in [0.6, 2.5] {
-        let s = Gamma::new(shape, 1.0 / 3.0).unwrap();
-        let d = Dist::new(Family::gamma(shape, 3.0).unwrap());
-        assert_ks(&d, |x| s.cdf(x), &format!("gamma(shape {shape})"));
-    }
-}
-
-#[test]
-fn weibull_matches_statrs() {
-    let s = Weibull::new(1.5, 2.0).unwrap();
-    let d = Dist::new(Family::weibull(1.5, 2.0).unwrap());
-    assert_ks(&d, |x| s.cdf(x), "weibull");
-}
-
-#[test]
-fn log_t_matches_statrs() {
-    // ln X is a Student's t with location mu and scale sigma.
-    for df in [1.0, 4.0, 60.0] {
-        let s = statrs::distribution::StudentsT::new(-1.2, 0.35, df).unwrap();
-        assert_ks(
-            &Dist::new(Family::log_t(df, -1.2, 0.35).unwrap()),
-            |x| s.cdf(x.ln()),
-            &format!("log_t df {df}"),
-        );
-    }
-}
-
-#[test]
-fn log_t_tails_keep_their_precision() {
-    // P(T > 10) for 3 degrees of freedom is 0.0010641995 (tables); far tails through the
-    // survival function, not 1 − F.
-    let d = Dist::new(Family::log_t(3.0, 0.0, 1.0).unwrap());
-    let sf = d.sf(10f64.exp());
-    assert!((sf / 0.001_064_199_5 - 1.0).abs() < 1e-6, "{sf}");
-    // With 3 degrees of freedom the 1e-12 quantile of T is in the thousands and e^T overflows.
-    let d = Dist::new(Family::log_t(30.0, 0.0, 1.0).unwrap());
-    for s in [1e-12, 1e-6, 0.3] {
-        let upper = d.sf(d.family_upper_quantile(s));
-        assert!((upper / s - 1.0).abs() < 1e-6, "sf(isf({s})) = {upper}");
-        let lower = d.cdf(d.quantile(s));
-        assert!((lower / s - 1.0).abs() < 1e-6, "cdf(q({s})) = {lower}");
-    }
-    assert!(d.mean().is_infinite(), "an untruncated log-t has no mean");
-}
-
-#[test]
-fn ks_rejects_a_wrong_distribution() {
-    // The check above must be able to fail: a 5% wider normal is caught at this N.
-    let s = Normal::new(0.0, 1.0).unwrap();
-    let xs = draws(&Dist::new(Family::normal(0.0, 1.1).unwrap()), 7);
-    assert!(ks_statistic(xs, |x| s.cdf(x)) > ks_critical(N));
-}
-
-#[test]
-fn discrete_frequencies_match_weights() {
-    let d = Dist::new(Family::discrete(vec![8.0, 16.0, 32.0], Some(vec![1.0, 2.0, 1.0])).unwrap());
-    let xs = draws(&d, 3);
-    for (v, p) in [(8.0, 0.25), (16.0, 0.5), (32.0, 0.25)] {
-        let freq = xs.iter().filter(|x| **x == v).count() as f64 / N as f64;
-        let se = (p * (1.0 - p) / N as f64).sqrt();
-        assert!((freq - p).abs() < 4.0 * se, "value {v}: {freq} vs {p}");
-    }
-}
-
 fn truncated_cdf(s: &impl ContinuousCDF<f64, f64>, lo: f64, hi: f64) -> impl Fn(f64) -> f64 {
     let (a, b) = (s.cdf(lo), s.cdf(hi));
     move |x| (s.cdf(x.clamp(lo, hi)) - a) / (b - a)
@@ -232,8 +100,8 @@ fn truncated_cdf(s: &impl ContinuousCDF<f64, f64>, lo: f64, hi: f64) -> impl Fn(
 #[test]
 fn truncation_by_rejection_renormalises() {
     // Keeps 84% of the mass: drawn by rejection.
-    let s = Normal::new(0.4, 0.1).unwrap();
-    let d = Dist::truncated(Family::normal(0.4, 0.1).unwrap(), f64::NEG_INFINITY, 0.5).unwrap();
+    let s = sr::Normal::new(0.4, 0.1).unwrap();
+    let d = Dist::truncated(Normal::new(0.4, 0.1).unwrap(), f64::NEG_INFINITY, 0.5).unwrap();
     let xs = draws(&d, 11);
     assert!(xs.iter().all(|x| *x <= 0.5));
     let d2 = ks_statistic(xs, truncated_cdf(&s, f64::NEG_INFINITY, 0.5));
@@ -243,8 +111,8 @@ fn truncation_by_rejection_renormalises() {
 #[test]
 fn truncation_by_inverse_cdf_renormalises() {
     // Keeps 2.3% of the mass: drawn by the inverse CDF.
-    let s = Normal::new(0.0, 1.0).unwrap();
-    let d = Dist::truncated(Family::normal(0.0, 1.0).unwrap(), 2.0, 4.0).unwrap();
+    let s = sr::Normal::new(0.0, 1.0).unwrap();
+    let d = Dist::truncated(Normal::new(0.0, 1.0).unwrap(), 2.0, 4.0).unwrap();
     let xs = draws(&d, 13);
     assert!(xs.iter().all(|x| (2.0..=4.0).contains(x)));
     let dd = ks_statistic(xs, truncated_cdf(&s, 2.0, 4.0));
@@ -260,76 +128,28 @@ fn truncation_by_inverse_cdf_renormalises() {
 }
 
 #[test]
-fn truncated_lognormal_cdf_and_quantile_agree() {
-    let d = Dist::truncated(Family::lognormal(0.0, 1.0).unwrap(), 0.5, 3.0).unwrap();
-    for p in [0.01, 0.25, 0.5, 0.9, 0.99] {
-        assert!((d.cdf(d.quantile(p)) - p).abs() < 1e-9, "p = {p}");
-    }
-    let s = d.support();
-    assert_eq!((s.lo, s.hi, s.lo_open, s.hi_open), (0.5, 3.0, false, false));
-}
-
-#[test]
 fn truncation_errors() {
-    let n = || Family::normal(0.0, 1.0).unwrap();
+    let n = || Normal::new(0.0, 1.0).unwrap();
     assert_eq!(Dist::truncated(n(), 1.0, 1.0).unwrap_err().param, "upper");
     assert!(
         Dist::truncated(n(), 50.0, 60.0).is_err(),
         "no mass that far out"
     );
-    let disc = Family::discrete(vec![1.0, 2.0, 3.0], None).unwrap();
-    let d = Dist::truncated(disc, 1.5, 10.0).unwrap();
-    assert_eq!(d.quantile(0.0), 2.0);
-    assert!((d.mean() - 2.5).abs() < 1e-12);
-}
-
-#[test]
-fn a_to_b_recovers_p5_and_p95() {
-    let d = Dist::new(Family::lognormal_from_p5_p95(1.8, 3.5).unwrap());
-    assert!((d.quantile(0.05) - 1.8).abs() < 1e-9);
-    assert!((d.quantile(0.95) - 3.5).abs() < 1e-9);
-    let mut xs = draws(&d, 5);
-    xs.sort_by(f64::total_cmp);
-    // The sample percentile's 99.9% band from order statistics must contain the target.
-    for (p, target) in [(0.05, 1.8), (0.95, 3.5)] {
-        let half = 3.29 * (N as f64 * p * (1.0 - p)).sqrt();
-        let lo = xs[(N as f64 * p - half) as usize];
-        let hi = xs[(N as f64 * p + half) as usize];
-        assert!(lo <= target && target <= hi, "P{}: [{lo}, {hi}]", p * 100.0);
-    }
-}
-
-#[test]
-fn truncated_means_of_heavy_tails_are_exact() {
-    // lognormal(0, 2.5) above 0.5: E = e^(σ²/2) · Φ(σ − ln(0.5)/σ) / Φ(−ln(0.5)/σ) = 37.26...
-    let d = Dist::truncated(Family::lognormal(0.0, 2.5).unwrap(), 0.5, f64::INFINITY).unwrap();
-    let n = Normal::new(0.0, 1.0).unwrap();
-    let exact =
-        (2.5f64 * 2.5 / 2.0).exp() * n.cdf(2.5 - 0.5f64.ln() / 2.5) / n.cdf(-0.5f64.ln() / 2.5);
-    assert!(
-        (d.mean() / exact - 1.0).abs() < 1e-9,
-        "{} vs {exact}",
-        d.mean()
-    );
-    // Normal above its mean: μ + σ·φ(0)/0.5.
-    let d = Dist::truncated(Family::normal(1.0, 2.0).unwrap(), 1.0, f64::INFINITY).unwrap();
-    let exact = 1.0 + 2.0 * 2.0 / (2.0 * std::f64::consts::PI).sqrt();
-    assert!((d.mean() - exact).abs() < 1e-9, "{} vs {exact}", d.mean());
 }
 
 #[test]
 fn sample_means_match_means() {
     let cases = [
-        Dist::new(Family::uniform(1.0, 3.0).unwrap()),
-        Dist::new(Family::normal(5.0, 2.0).unwrap()),
-        Dist::new(Family::lognormal(0.0, 0.5).unwrap()),
-        Dist::new(Family::triangular(0.0, 1.0, 4.0).unwrap()),
-        Dist::new(Family::pert(0.33, 0.40, 0.45, 4.0).unwrap()),
-        Dist::new(Family::gamma(2.0, 1.5).unwrap()),
-        Dist::new(Family::weibull(2.0, 1.0).unwrap()),
-        Dist::truncated(Family::normal(0.4, 0.1).unwrap(), 0.0, 0.45).unwrap(),
-        Dist::truncated(Family::gamma(2.0, 1.0).unwrap(), 1.0, 2.0).unwrap(),
-        Dist::truncated(Family::log_t(8.0, -1.0, 0.4).unwrap(), 0.02, 1.0).unwrap(),
+        Dist::new(Uniform::new(1.0, 3.0).unwrap()),
+        Dist::new(Normal::new(5.0, 2.0).unwrap()),
+        Dist::new(LogNormal::new(0.0, 0.5).unwrap()),
+        Dist::new(Triangular::new(0.0, 1.0, 4.0).unwrap()),
+        Dist::new(Beta::pert(0.33, 0.40, 0.45, 4.0).unwrap()),
+        Dist::new(Gamma::new(2.0, 1.5).unwrap()),
+        Dist::new(Weibull::new(2.0, 1.0).unwrap()),
+        Dist::truncated(Normal::new(0.4, 0.1).unwrap(), 0.0, 0.45).unwrap(),
+        Dist::truncated(Gamma::new(2.0, 1.0).unwrap(), 1.0, 2.0).unwrap(),
+        Dist::truncated(LogT::new(8.0, -1.0, 0.4).unwrap(), 0.02, 1.0).unwrap(),
     ];
     for d in &cases {
         let xs = draws(d, 21);
@@ -347,32 +167,20 @@ fn sample_means_match_means() {
 #[test]
 fn quantile_inverts_cdf_for_every_family() {
     let cases = [
-        Dist::new(Family::uniform(1.0, 3.0).unwrap()),
-        Dist::new(Family::normal(5.0, 2.0).unwrap()),
-        Dist::new(Family::lognormal(0.0, 0.5).unwrap()),
-        Dist::new(Family::triangular(0.0, 1.0, 4.0).unwrap()),
-        Dist::new(Family::beta(2.0, 3.0, 10.0, 20.0).unwrap()),
-        Dist::new(Family::gamma(2.0, 1.5).unwrap()),
-        Dist::new(Family::weibull(2.0, 1.0).unwrap()),
-        Dist::new(Family::log_t(5.0, -1.0, 0.4).unwrap()),
+        Dist::new(Uniform::new(1.0, 3.0).unwrap()),
+        Dist::new(Normal::new(5.0, 2.0).unwrap()),
+        Dist::new(LogNormal::new(0.0, 0.5).unwrap()),
+        Dist::new(Triangular::new(0.0, 1.0, 4.0).unwrap()),
+        Dist::new(Beta::new(2.0, 3.0, 10.0, 20.0).unwrap()),
+        Dist::new(Gamma::new(2.0, 1.5).unwrap()),
+        Dist::new(Weibull::new(2.0, 1.0).unwrap()),
+        Dist::new(LogT::new(5.0, -1.0, 0.4).unwrap()),
     ];
     for d in &cases {
         for p in [0.05, 0.5, 0.95] {
             assert!((d.cdf(d.quantile(p)) - p).abs() < 1e-6, "{d} at p = {p}");
         }
     }
-}
-
-#[test]
-fn beta_density_is_what_statrs_says() {
-    // Guards the scaled-beta convention used by PERT: density integrates to 1 on [min, max].
-    let s = Beta::new(2.0, 3.0).unwrap();
-    let m = 10_000;
-    let integral: f64 = (0..m)
-        .map(|i| s.pdf((i as f64 + 0.5) / m as f64))
-        .sum::<f64>()
-        / m as f64;
-    assert!((integral - 1.0).abs() < 1e-6);
 }
 
 /// The exact CDF of a family truncated to [lo, hi], from statrs' survival function (precise
@@ -399,7 +207,7 @@ fn assert_truncated_ks(d: &Dist, cdf: impl Fn(f64) -> f64, lo: f64, hi: f64, wha
 
 #[test]
 fn far_upper_tail_truncations_of_a_normal_match_the_exact_truncated_cdf() {
-    let s = Normal::new(3.0, 2.0).unwrap();
+    let s = sr::Normal::new(3.0, 2.0).unwrap();
     let inf = f64::INFINITY;
     for (lo_sd, hi_sd) in [
         (6.5, inf),
@@ -410,7 +218,7 @@ fn far_upper_tail_truncations_of_a_normal_match_the_exact_truncated_cdf() {
         (30.0, 30.01),
     ] {
         let (lo, hi) = (3.0 + 2.0 * lo_sd, 3.0 + 2.0 * hi_sd);
-        let d = Dist::truncated(Family::normal(3.0, 2.0).unwrap(), lo, hi).unwrap();
+        let d = Dist::truncated(Normal::new(3.0, 2.0).unwrap(), lo, hi).unwrap();
         let what = format!("normal truncated to [{lo_sd}, {hi_sd}] sd");
         assert_truncated_ks(&d, upper_truncated_cdf(&s, lo, hi), lo, hi, &what);
         // The analytic truncated mean agrees with the draws.
@@ -427,9 +235,9 @@ fn far_upper_tail_truncations_of_a_normal_match_the_exact_truncated_cdf() {
 
 #[test]
 fn far_lower_tail_truncations_of_a_normal_match_the_exact_truncated_cdf() {
-    let s = Normal::new(0.0, 1.0).unwrap();
+    let s = sr::Normal::new(0.0, 1.0).unwrap();
     for (lo, hi) in [(f64::NEG_INFINITY, -10.0), (-30.0, -29.99), (-7.0, -6.5)] {
-        let d = Dist::truncated(Family::normal(0.0, 1.0).unwrap(), lo, hi).unwrap();
+        let d = Dist::truncated(Normal::new(0.0, 1.0).unwrap(), lo, hi).unwrap();
         let (a, b) = (s.cdf(lo), s.cdf(hi));
         let cdf = move |x: f64| (s.cdf(x.clamp(lo, hi)) - a) / (b - a);
         assert_truncated_ks(
@@ -446,9 +254,9 @@ fn far_lower_tail_truncations_of_a_normal_match_the_exact_truncated_cdf() {
 fn far_tail_truncations_of_other_families_match_the_exact_truncated_cdf() {
     let inf = f64::INFINITY;
     // lognormal(1, 0.5) beyond its mean + 10 sd in log space, and a band at + 30 sd.
-    let s = LogNormal::new(1.0, 0.5).unwrap();
+    let s = sr::LogNormal::new(1.0, 0.5).unwrap();
     for (lo, hi) in [((6.0f64).exp(), inf), ((16.0f64).exp(), (16.05f64).exp())] {
-        let d = Dist::truncated(Family::lognormal(1.0, 0.5).unwrap(), lo, hi).unwrap();
+        let d = Dist::truncated(LogNormal::new(1.0, 0.5).unwrap(), lo, hi).unwrap();
         assert_truncated_ks(
             &d,
             upper_truncated_cdf(&s, lo, hi),
@@ -458,9 +266,9 @@ fn far_tail_truncations_of_other_families_match_the_exact_truncated_cdf() {
         );
     }
     // gamma(2, 1): sf(45) ≈ 1e-18, sf(300) ≈ 1e-128.
-    let s = Gamma::new(2.0, 1.0).unwrap();
+    let s = sr::Gamma::new(2.0, 1.0).unwrap();
     for (lo, hi) in [(45.0, inf), (300.0, 301.0)] {
-        let d = Dist::truncated(Family::gamma(2.0, 1.0).unwrap(), lo, hi).unwrap();
+        let d = Dist::truncated(Gamma::new(2.0, 1.0).unwrap(), lo, hi).unwrap();
         assert_truncated_ks(
             &d,
             upper_truncated_cdf(&s, lo, hi),
@@ -470,8 +278,8 @@ fn far_tail_truncations_of_other_families_match_the_exact_truncated_cdf() {
         );
     }
     // beta(2, 3): sf(0.9999) ≈ 4e-12.
-    let s = Beta::new(2.0, 3.0).unwrap();
-    let d = Dist::truncated(Family::beta(2.0, 3.0, 0.0, 1.0).unwrap(), 0.9999, 1.0).unwrap();
+    let s = sr::Beta::new(2.0, 3.0).unwrap();
+    let d = Dist::truncated(Beta::new(2.0, 3.0, 0.0, 1.0).unwrap(), 0.9999, 1.0).unwrap();
     assert_truncated_ks(
         &d,
         upper_truncated_cdf(&s, 0.9999, 1.0),
@@ -480,8 +288,8 @@ fn far_tail_truncations_of_other_families_match_the_exact_truncated_cdf() {
         "beta [0.9999, 1]",
     );
     // weibull(1.5, 2): sf(40) ≈ 1e-39.
-    let s = Weibull::new(1.5, 2.0).unwrap();
-    let d = Dist::truncated(Family::weibull(1.5, 2.0).unwrap(), 40.0, inf).unwrap();
+    let s = sr::Weibull::new(1.5, 2.0).unwrap();
+    let d = Dist::truncated(Weibull::new(1.5, 2.0).unwrap(), 40.0, inf).unwrap();
     assert_truncated_ks(
         &d,
         upper_truncated_cdf(&s, 40.0, inf),
@@ -495,11 +303,11 @@ fn far_tail_truncations_of_other_families_match_the_exact_truncated_cdf() {
 fn far_tail_truncations_never_draw_infinity_in_a_million() {
     let inf = f64::INFINITY;
     let cases = [
-        Dist::truncated(Family::normal(0.0, 1.0).unwrap(), 6.5, inf).unwrap(),
-        Dist::truncated(Family::normal(0.0, 1.0).unwrap(), 7.0, inf).unwrap(),
-        Dist::truncated(Family::normal(0.0, 1.0).unwrap(), 33.0, inf).unwrap(),
-        Dist::truncated(Family::normal(0.0, 1.0).unwrap(), f64::NEG_INFINITY, -33.0).unwrap(),
-        Dist::truncated(Family::lognormal(0.0, 1.0).unwrap(), (8.0f64).exp(), inf).unwrap(),
+        Dist::truncated(Normal::new(0.0, 1.0).unwrap(), 6.5, inf).unwrap(),
+        Dist::truncated(Normal::new(0.0, 1.0).unwrap(), 7.0, inf).unwrap(),
+        Dist::truncated(Normal::new(0.0, 1.0).unwrap(), 33.0, inf).unwrap(),
+        Dist::truncated(Normal::new(0.0, 1.0).unwrap(), f64::NEG_INFINITY, -33.0).unwrap(),
+        Dist::truncated(LogNormal::new(0.0, 1.0).unwrap(), (8.0f64).exp(), inf).unwrap(),
     ];
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(99);
     let mut out = vec![0.0; 1_000_000];
@@ -520,7 +328,7 @@ fn far_tail_truncations_never_draw_infinity_in_a_million() {
 
 #[test]
 fn truncation_to_a_range_without_probability_is_refused() {
-    let n = || Family::normal(0.0, 1.0).unwrap();
+    let n = || Normal::new(0.0, 1.0).unwrap();
     // 38 sd out holds 3e-316: below what the draws can be made from.
     let e = Dist::truncated(n(), 38.0, f64::INFINITY).unwrap_err();
     assert_eq!(e.param, "upper");
@@ -545,8 +353,8 @@ fn extreme_families() -> Vec<Family> {
     let mut out = Vec::new();
     for &k in &shapes {
         for &s in &scales {
-            out.push(Family::gamma(k, s).unwrap());
-            out.push(Family::weibull(k, s).unwrap());
+            out.push(Gamma::new(k, s).unwrap().into());
+            out.push(Weibull::new(k, s).unwrap().into());
         }
         for &k2 in &shapes {
             for (min, max) in [
@@ -555,18 +363,18 @@ fn extreme_families() -> Vec<Family> {
                 (-8e307, 8e307),
                 (1e300, 1.5e300),
             ] {
-                out.push(Family::beta(k, k2, min, max).unwrap());
+                out.push(Beta::new(k, k2, min, max).unwrap().into());
             }
         }
     }
     for mean in [-1e300, 0.0, 1e300] {
         for sd in [f64::MIN_POSITIVE, 1e-300, 1.0, 1e300, f64::MAX] {
-            out.push(Family::normal(mean, sd).unwrap());
+            out.push(Normal::new(mean, sd).unwrap().into());
         }
     }
     for mu in [-700.0, 0.0, 700.0, 1e300] {
         for sigma in [f64::MIN_POSITIVE, 1e-300, 1.0, 1e300, f64::MAX] {
-            out.push(Family::lognormal(mu, sigma).unwrap());
+            out.push(LogNormal::new(mu, sigma).unwrap().into());
         }
     }
     out
@@ -607,10 +415,11 @@ const EXTREME_PS: [f64; 9] = [
 
 fn natural_scale(f: &Family) -> f64 {
     match f {
-        Family::Gamma { scale, .. } | Family::Weibull { scale, .. } => *scale,
-        Family::Beta { max, .. } => *max,
-        Family::Normal { sd, .. } => *sd,
-        Family::LogNormal { mu, .. } => mu.abs().max(1.0),
+        Family::Gamma(g) => g.scale,
+        Family::Weibull(w) => w.scale,
+        Family::Beta(b) => b.max,
+        Family::Normal(n) => n.sd,
+        Family::LogNormal(l) => l.mu.abs().max(1.0),
         _ => 1.0,
     }
 }
@@ -640,7 +449,7 @@ fn assert_total_at_extremes(d: &Dist) {
     if d.bounds().is_none()
         || matches!(
             d.family(),
-            Family::Normal { .. } | Family::LogNormal { .. } | Family::Gamma { .. }
+            Family::Normal(_) | Family::LogNormal(_) | Family::Gamma(_)
         )
     {
         assert!(!d.mean().is_nan(), "{d}: mean is NaN");
@@ -673,16 +482,18 @@ fn truncated_cdfs_and_quantiles_never_panic_at_extreme_parameters() {
 fn quantiles_inside_the_range_are_finite_where_the_distribution_is() {
     // Every family here has its 1e-16 and 1 − 1e-16 quantiles below 1e308.
     for family in [
-        Family::gamma(MIN_SHAPE, 1e300).unwrap(),
-        Family::gamma(MAX_SHAPE, 1e300).unwrap(),
-        Family::gamma(20.0, 1e20).unwrap(),
-        Family::gamma(MAX_SHAPE, 1e-300).unwrap(),
-        Family::gamma(MIN_SHAPE, f64::MIN_POSITIVE).unwrap(),
-        Family::weibull(MIN_SHAPE, 1e300).unwrap(),
-        Family::weibull(MAX_SHAPE, f64::MIN_POSITIVE).unwrap(),
-        Family::beta(MIN_SHAPE, MAX_SHAPE, -8e307, 8e307).unwrap(),
-        Family::normal(1e300, 1e300).unwrap(),
-        Family::lognormal(600.0, 1.0).unwrap(),
+        Family::from(Gamma::new(MIN_SHAPE, 1e300).unwrap()),
+        Gamma::new(MAX_SHAPE, 1e300).unwrap().into(),
+        Gamma::new(20.0, 1e20).unwrap().into(),
+        Gamma::new(MAX_SHAPE, 1e-300).unwrap().into(),
+        Gamma::new(MIN_SHAPE, f64::MIN_POSITIVE).unwrap().into(),
+        Weibull::new(MIN_SHAPE, 1e300).unwrap().into(),
+        Weibull::new(MAX_SHAPE, f64::MIN_POSITIVE).unwrap().into(),
+        Beta::new(MIN_SHAPE, MAX_SHAPE, -8e307, 8e307)
+            .unwrap()
+            .into(),
+        Normal::new(1e300, 1e300).unwrap().into(),
+        LogNormal::new(600.0, 1.0).unwrap().into(),
     ] {
         let d = Dist::new(family);
         for p in [1e-16, 0.5, 1.0 - 1e-16] {

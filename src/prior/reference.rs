@@ -3,7 +3,8 @@
 
 use super::fit::{Coefficient, FitError, Predictive, Regression};
 use super::runs::{ReferenceRun, ReferenceSet};
-use crate::dist::{Dist, Family};
+use crate::dist::Dist;
+use crate::dist::families::LogT;
 
 /// What is known about a run before it starts: the regression's inputs.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -255,7 +256,7 @@ pub fn utilisation_dist(pred: &Predictive, peak16_over_peak: f64) -> Result<Dist
             mu.exp()
         ));
     }
-    let family = Family::log_t(pred.df, mu, pred.scale).map_err(|e| e.message)?;
+    let family = LogT::new(pred.df, mu, pred.scale).map_err(|e| e.message)?;
     let lower = (mu - TAIL_SCALES * pred.scale).exp();
     let upper = (mu + TAIL_SCALES * pred.scale).exp().min(1.0);
     Dist::truncated(family, lower, upper).map_err(|e| e.message)

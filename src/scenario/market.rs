@@ -13,7 +13,8 @@ use toml::de::DeValue;
 
 use super::reader::{self, Source};
 use super::{Builder, Input};
-use crate::dist::{Dist, Family};
+use crate::dist::Dist;
+use crate::dist::families::LogNormal;
 use crate::error::Error;
 use crate::prior::prices::{self, Commitment};
 
@@ -73,7 +74,7 @@ pub fn resolve(
             )),
         )
     })?;
-    let family = Family::lognormal_from_p5_p95(prior.p5_usd, prior.p95_usd)
+    let family = LogNormal::from_p5_p95(prior.p5_usd, prior.p95_usd)
         .expect("fitted percentiles are positive and ordered");
     let written = format!(
         "market: {chip} {commitment}, {} vendor quotes {} to {} (P5 ${:.2}, P50 ${:.2}, P95 ${:.2})",

@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 
 use toml::de::DeTable;
 
-use crate::dist::{Dist, Family};
+use crate::dist::families::Uniform;
+use crate::dist::{Dist, End};
 use crate::error::Error;
 use crate::hardware::{self, Lookup};
 use crate::model::{CostLines, Domain, FailureOptions, Input, ModelOptions};
@@ -842,7 +843,7 @@ fn correlation_pair(
                 "`failures.luck` is each run's own randomness: it cannot be correlated".into(),
             ));
         }
-        if matches!(spec.dist.family(), Family::Discrete { .. }) {
+        if spec.dist.family().is_discrete() {
             return Err(bad(format!(
                 "`{name}` is discrete: its ties keep any rank correlation below its target; use a continuous distribution to correlate it"
             )));
@@ -1084,7 +1085,7 @@ fn read_failures(
     if optimal_interval {
         b.unused(Input::CheckpointIntervalHours);
     }
-    let luck = Family::uniform(0.0, 1.0).expect("0 < 1");
+    let luck = Uniform::new(0.0, 1.0).expect("0 < 1");
     b.set(Input::FailureLuck, Dist::new(luck), None);
     b.unused(Input::Downtime);
     t.finish(b.src, FAILURE_KEYS, "[failures]")?;
@@ -1302,26 +1303,17 @@ fn check_pole(src: &Source, input: Input, span: Range<usize>, dist: &Dist) -> Re
     let (tame, pole, fix) = match input {
         Input::Gpus | Input::PeakTflops | Input::Mfu => {
             // Truncation cannot help here: a lower bound above 0 already moves s.lo.
-            let vanishes = match *family {
-                Family::LogNormal { .. } => true,
-                Family::Gamma { shape, .. } | Family::Weibull { shape, .. } => shape > 2.0,
-                Family::Beta { alpha, .. } => alpha > 2.0,
-                _ => false,
-            };
             (
-                s.lo > 0.0 || vanishes,
+                s.lo > 0.0 || family.thin_at(End::Lower),
                 "0",
                 "set its min above 0, or add a `lower` bound above 0",
             )
         }
-        Input::Downtime => {
-            let vanishes = matches!(*family, Family::Beta { beta, .. } if beta > 2.0);
-            (
-                s.hi < 1.0 || vanishes,
-                "1",
-                "set its max below 1, or add an `upper` bound below 1",
-            )
-        }
+        Input::Downtime => (
+            s.hi < 1.0 || family.thin_at(End::Upper),
+            "1",
+            "set its max below 1, or add an `upper` bound below 1",
+        ),
         _ => (true, "", ""),
     };
     if tame {

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::dist::Family;
+use crate::dist::families::Beta;
 
 const BASE: &str = r#"name = "t"
 [model]
@@ -123,7 +124,7 @@ fn pert_lambda_defaults_to_four() {
     .unwrap();
     assert_eq!(
         *s.spec(Input::Mfu).dist.family(),
-        Family::pert(0.3, 0.4, 0.6, 4.0).unwrap()
+        Family::from(Beta::pert(0.3, 0.4, 0.6, 4.0).unwrap())
     );
 }
 

@@ -4,36 +4,32 @@ use toml::Spanned;
 use toml::de::DeValue;
 
 use super::reader::{self, Source, Table};
-use crate::dist::{Dist, Family, ParamError};
+use crate::dist::families::LogNormal;
+use crate::dist::{Dist, Family, Form, ParamError, ParamReader};
 use crate::error::Error;
 
-const FAMILIES: &str =
-    "fixed, uniform, normal, lognormal, log_t, triangular, pert, beta, gamma, weibull, discrete";
+/// Every name `dist` may take, for the unknown-family message.
+fn families() -> String {
+    Family::forms()
+        .iter()
+        .map(|f| f.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
-/// Parameter names that a family accepts, for the unknown-key message.
-fn allowed_params(family: &str) -> &'static [&'static str] {
-    match family {
-        "fixed" => &["dist", "value", "lower", "upper"],
-        "uniform" => &["dist", "min", "max", "lower", "upper"],
-        "normal" => &["dist", "mean", "sd", "p5", "p95", "lower", "upper"],
-        "lognormal" => &[
-            "dist", "p5", "p95", "mu", "sigma", "median", "lower", "upper",
-        ],
-        "log_t" => &["dist", "df", "mu", "sigma", "lower", "upper"],
-        "triangular" => &["dist", "min", "mode", "max", "lower", "upper"],
-        "pert" => &["dist", "min", "mode", "max", "lambda", "lower", "upper"],
-        "beta" => &["dist", "alpha", "beta", "min", "max", "lower", "upper"],
-        "gamma" | "weibull" => &["dist", "shape", "scale", "lower", "upper"],
-        "discrete" => &["dist", "values", "weights", "lower", "upper"],
-        _ => &[],
-    }
+/// The keys a table in `form` accepts: `dist`, the family's own, and the truncation bounds.
+fn allowed_keys(form: &Form) -> Vec<&'static str> {
+    let mut keys = vec!["dist"];
+    keys.extend(form.keys);
+    keys.extend(["lower", "upper"]);
+    keys
 }
 
 /// A parameter table being read: remembers where each parameter sits for error messages.
 struct Params<'s, 't, 'i> {
     src: &'s Source<'s>,
     table: Table<'t, 'i>,
-    family: String,
+    form: &'static Form,
     spans: Vec<(&'static str, std::ops::Range<usize>)>,
 }
 
@@ -46,24 +42,17 @@ impl Params<'_, '_, '_> {
         reader::number(self.src, &self.table.key(name), v).map(Some)
     }
 
-    fn req(&mut self, name: &'static str) -> Result<f64, Error> {
-        match self.opt(name)? {
-            Some(x) => Ok(x),
-            None => Err(self.missing(&[name])),
-        }
-    }
-
     /// A missing parameter is most likely an unknown key of the table, misspelled: report that.
     fn typo_of(&self, names: &[&str]) -> Option<Error> {
         self.table.unknown_key(
             self.src,
-            &allowed_params(&self.family)[1..],
+            &allowed_keys(self.form)[1..],
             names,
-            &format!("a {} distribution", self.family),
+            &format!("a {} distribution", self.form.name),
         )
     }
 
-    fn missing(&self, names: &[&str]) -> Error {
+    fn missing_keys(&self, names: &[&str]) -> Error {
         if let Some(e) = self.typo_of(names) {
             return e;
         }
@@ -76,18 +65,18 @@ impl Params<'_, '_, '_> {
             self.table.span.clone(),
             format!(
                 "`{}`: a {} distribution needs {list}",
-                self.table.name, self.family
+                self.table.name, self.form.name
             ),
             format!("missing {list}"),
             Some(format!(
                 "{} takes: {}",
-                self.family,
-                allowed_params(&self.family)[1..].join(", ")
+                self.form.name,
+                allowed_keys(self.form)[1..].join(", ")
             )),
         )
     }
 
-    fn numbers(&mut self, name: &'static str) -> Result<Option<Vec<f64>>, Error> {
+    fn number_array(&mut self, name: &'static str) -> Result<Option<Vec<f64>>, Error> {
         let Some(v) = self.table.take(name) else {
             return Ok(None);
         };
@@ -122,7 +111,7 @@ impl Params<'_, '_, '_> {
             span,
             format!(
                 "`{}`: invalid {} distribution: {}",
-                self.table.name, self.family, e.message
+                self.table.name, self.form.name, e.message
             ),
             "invalid parameter",
             None,
@@ -178,25 +167,20 @@ fn read_range(src: &Source, key: &str, v: &Spanned<DeValue>, text: &str) -> Resu
             help,
         ));
     }
-    Family::lognormal_from_p5_p95(a, b)
-        .map(Dist::new)
-        .map_err(|e| {
-            src.error(
-                v.span(),
-                format!("`{key}`: \"{text}\" is not a usable range: {}", e.message),
-                "invalid range",
-                help,
-            )
-        })
+    LogNormal::from_p5_p95(a, b).map(Dist::new).map_err(|e| {
+        src.error(
+            v.span(),
+            format!("`{key}`: \"{text}\" is not a usable range: {}", e.message),
+            "invalid range",
+            help,
+        )
+    })
 }
 
 fn read_table(src: &Source, mut table: Table) -> Result<Dist, Error> {
     let Some(dist_value) = table.take("dist") else {
-        let mut every_param: Vec<&str> = FAMILIES
-            .split(", ")
-            .flat_map(allowed_params)
-            .copied()
-            .collect();
+        let mut every_param: Vec<&str> =
+            Family::forms().into_iter().flat_map(allowed_keys).collect();
         every_param.sort_unstable();
         every_param.dedup();
         let what = format!("the distribution `{}`", table.name);
@@ -207,32 +191,31 @@ fn read_table(src: &Source, mut table: Table) -> Result<Dist, Error> {
             table.span.clone(),
             format!("`{}`: a distribution table needs a `dist` key", table.name),
             "no `dist` here",
-            Some(format!("dist is one of: {FAMILIES}")),
+            Some(format!("dist is one of: {}", families())),
         ));
     };
-    let family = reader::string(src, &table.key("dist"), dist_value)?.to_string();
-    if allowed_params(&family).is_empty() {
+    let name = reader::string(src, &table.key("dist"), dist_value)?;
+    let Some(form) = Family::form(name) else {
         return Err(src.error(
             dist_value.span(),
-            format!("`{}`: unknown distribution \"{family}\"", table.name),
+            format!("`{}`: unknown distribution \"{name}\"", table.name),
             "unknown family",
-            Some(format!("dist is one of: {FAMILIES}")),
+            Some(format!("dist is one of: {}", families())),
         ));
-    }
+    };
     let mut p = Params {
         src,
         table,
-        family,
+        form,
         spans: Vec::new(),
     };
-    let fam = read_family(&mut p).map_err(|e| match e {
+    let fam = Family::read(form, &mut p).map_err(|e| match e {
         Read::Param(e) => p.param_error(e),
         Read::Other(e) => e,
     })?;
     let lower = p.opt("lower")?;
     let upper = p.opt("upper")?;
-    let what = format!("a {} distribution", p.family);
-    let allowed = allowed_params(&p.family);
+    let what = format!("a {} distribution", form.name);
     let dist = match (lower, upper) {
         (None, None) => Ok(Dist::new(fam)),
         (l, u) => Dist::truncated(
@@ -243,10 +226,12 @@ fn read_table(src: &Source, mut table: Table) -> Result<Dist, Error> {
     }
     .map_err(|e| p.param_error(e))?;
     let Params { table, .. } = p;
-    table.finish(src, allowed, &what)?;
+    table.finish(src, &allowed_keys(form), &what)?;
     Ok(dist)
 }
 
+/// Why reading a family failed: a parameter that fails its check, which [`Params`] points at,
+/// or an error already located.
 enum Read {
     Param(ParamError),
     Other(Error),
@@ -264,83 +249,30 @@ impl From<ParamError> for Read {
     }
 }
 
-fn read_family(p: &mut Params) -> Result<Family, Read> {
-    let family = p.family.clone();
-    Ok(match family.as_str() {
-        "fixed" => Family::Fixed {
-            value: p.req("value")?,
-        },
-        "uniform" => Family::uniform(p.req("min")?, p.req("max")?)?,
-        "normal" => match (p.opt("mean")?, p.opt("sd")?, p.opt("p5")?, p.opt("p95")?) {
-            (Some(m), Some(s), None, None) => Family::normal(m, s)?,
-            (None, None, Some(a), Some(b)) => Family::normal_from_p5_p95(a, b)?,
-            _ => return Err(p.either(&["mean", "sd"], &["p5", "p95"]).into()),
-        },
-        "lognormal" => match (
-            p.opt("p5")?,
-            p.opt("p95")?,
-            p.opt("mu")?,
-            p.opt("sigma")?,
-            p.opt("median")?,
-        ) {
-            (Some(a), Some(b), None, None, None) => Family::lognormal_from_p5_p95(a, b)?,
-            (None, None, Some(mu), Some(s), None) => Family::lognormal(mu, s)?,
-            (None, None, None, Some(s), Some(m)) => Family::lognormal_from_median(m, s)?,
-            _ => return Err(p.either3().into()),
-        },
-        "triangular" => Family::triangular(p.req("min")?, p.req("mode")?, p.req("max")?)?,
-        "pert" => {
-            let (min, mode, max) = (p.req("min")?, p.req("mode")?, p.req("max")?);
-            Family::pert(min, mode, max, p.opt("lambda")?.unwrap_or(4.0))?
-        }
-        "beta" => {
-            let (a, b) = (p.req("alpha")?, p.req("beta")?);
-            Family::beta(
-                a,
-                b,
-                p.opt("min")?.unwrap_or(0.0),
-                p.opt("max")?.unwrap_or(1.0),
-            )?
-        }
-        "gamma" => Family::gamma(p.req("shape")?, p.req("scale")?)?,
-        "weibull" => Family::weibull(p.req("shape")?, p.req("scale")?)?,
-        "log_t" => Family::log_t(p.req("df")?, p.req("mu")?, p.req("sigma")?)?,
-        "discrete" => {
-            let values = p.numbers("values")?.ok_or_else(|| p.missing(&["values"]))?;
-            Family::discrete(values, p.numbers("weights")?)?
-        }
-        _ => unreachable!("family names are checked before"),
-    })
-}
+impl ParamReader for Params<'_, '_, '_> {
+    type Error = Read;
 
-impl Params<'_, '_, '_> {
-    fn either(&self, a: &[&str], b: &[&str]) -> Error {
-        if let Some(e) = self.typo_of(&[a, b].concat()) {
-            return e;
-        }
-        self.src.error(
-            self.table.span.clone(),
-            format!(
-                "`{}`: a {} distribution needs either {} or {}",
-                self.table.name,
-                self.family,
-                a.join(" and "),
-                b.join(" and ")
-            ),
-            "ambiguous or incomplete parameters",
-            None,
-        )
+    fn number(&mut self, key: &'static str) -> Result<Option<f64>, Read> {
+        Ok(self.opt(key)?)
     }
 
-    fn either3(&self) -> Error {
-        if let Some(e) = self.typo_of(&["p5", "p95", "mu", "sigma", "median"]) {
-            return e;
+    fn numbers(&mut self, key: &'static str) -> Result<Option<Vec<f64>>, Read> {
+        Ok(self.number_array(key)?)
+    }
+
+    fn missing(&self, keys: &[&str]) -> Read {
+        Read::Other(self.missing_keys(keys))
+    }
+
+    fn unclear(&self, keys: &[&str], needs: &str) -> Read {
+        if let Some(e) = self.typo_of(keys) {
+            return Read::Other(e);
         }
-        self.src.error(
+        Read::Other(self.src.error(
             self.table.span.clone(),
-            format!("`{}`: a lognormal needs exactly one of: p5 and p95; mu and sigma (log space); median and sigma", self.table.name),
+            format!("`{}`: {needs}", self.table.name),
             "ambiguous or incomplete parameters",
             None,
-        )
+        ))
     }
 }
