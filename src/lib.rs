@@ -34,6 +34,7 @@ pub mod cli;
 pub mod commands;
 pub mod dist;
 pub mod error;
+pub mod format;
 pub mod hardware;
 pub mod memory;
 pub mod model;

@@ -527,15 +527,14 @@ fn run_plots_are_svg_with_the_computed_percentiles_marked() {
                 .unwrap_or("")
                 .to_string()
         };
-        assert_eq!(
-            class("title"),
-            format!("Llama 3.1 405B pre-training: {metric}")
-        );
-        assert!(
-            class("xlabel").starts_with(metric.as_str()),
-            "{}",
-            class("xlabel")
-        );
+        // A plain name first, the key beside it in small type.
+        let title = class("title");
+        let plain = title
+            .strip_prefix("Llama 3.1 405B pre-training: ")
+            .unwrap_or_else(|| panic!("{title}"));
+        assert!(!plain.contains('_'), "{title}");
+        assert_eq!(class("xlabel"), plain, "{metric}");
+        assert_eq!(class("key"), metric.as_str());
         let marks: Vec<String> = doc
             .descendants()
             .filter_map(|n| n.attribute("data-value").map(str::to_string))
@@ -683,7 +682,10 @@ fn the_html_report_is_one_self_contained_file() {
     for attr in ["src=\"http", "href=\"http", "url(http", "@import"] {
         assert!(!page.contains(attr), "{attr}");
     }
-    assert!(page.contains("Within budget of $110.0M"));
+    assert!(page.contains("Within budget of $110M"));
+    // The scenario as written, collapsed, its markup escaped.
+    let scenario = page.split("<details class=\"scenario\">").nth(1).unwrap();
+    assert!(scenario.contains("name = &quot;Llama 3.1 405B pre-training&quot;"));
     let err = failure(&["report", LLAMA, "-o", dir.path().to_str().unwrap()]);
     assert!(err.contains("directory"), "{err}");
 }

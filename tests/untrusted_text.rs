@@ -152,6 +152,33 @@ fn the_html_report_escapes_a_hostile_name() {
 }
 
 #[test]
+fn the_scenario_file_shown_in_the_html_report_cannot_close_its_block() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("comment.toml");
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(LLAMA))
+        .unwrap()
+        .replacen(
+            "\n",
+            "\n# </pre></details><script>alert(1)</script>\u{202e}x\n",
+            1,
+        );
+    std::fs::write(&path, text).unwrap();
+    let html = dir.path().join("report.html");
+    flopcast()
+        .args(["report", path.to_str().unwrap(), "--runs", "2000"])
+        .args(["--sobol-n", "256", "-o", html.to_str().unwrap()])
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(!page.contains("<script>"));
+    assert!(
+        page.contains("# &lt;/pre&gt;&lt;/details&gt;&lt;script&gt;alert(1)&lt;/script&gt;x\n")
+    );
+    assert_eq!(page.matches("</pre>").count(), 1);
+    no_control_characters(&page, "the HTML");
+}
+
+#[test]
 fn an_error_quoting_the_file_shows_its_control_characters_without_sending_them() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("raw.toml");

@@ -4,25 +4,26 @@
 
 use std::fmt::Write;
 
-use super::svg::Canvas;
-use crate::report::calibration::{pit_counts, reliability};
+use super::svg::{Canvas, Label};
+use crate::format::group_thousands;
 
-const BINS: usize = 10;
 const BAND_FILL: &str = "#d6e4f0";
 const IDEAL: &str = "#c0392b";
 
-/// Ten bins of the PIT with the uniform count n/10 and its ±2 SE band (binomial).
-pub fn pit_histogram_svg(title: &str, pits: &[f64]) -> String {
-    let n = pits.len() as f64;
-    let counts = pit_counts(pits, BINS);
-    let expected = n / BINS as f64;
-    let se = (n * (1.0 / BINS as f64) * (1.0 - 1.0 / BINS as f64)).sqrt();
+/// Counts of the PIT in equal bins over [0, 1], with the uniform count n/bins and its ±2 SE
+/// band (binomial).
+pub fn pit_histogram_svg(title: &str, counts: &[usize]) -> String {
+    let runs: usize = counts.iter().sum();
+    let n = runs as f64;
+    let bins = counts.len().max(1);
+    let expected = n / bins as f64;
+    let se = (n * (1.0 / bins as f64) * (1.0 - 1.0 / bins as f64)).sqrt();
     let tallest = counts.iter().copied().max().unwrap_or(0) as f64;
     let top = tallest.max(expected + 2.0 * se).max(1.0) * 1.15;
     let mut c = Canvas::new(title, 0.0, 1.0, 0.0, top);
     c.axes(
-        "PIT: the forecast's probability of a value at or below the outcome",
-        "runs per bin",
+        &Label::plain("PIT: the forecast's probability of a value at or below the outcome"),
+        &Label::plain("runs per bin"),
         &|v| format!("{v:.1}"),
         &|v| format!("{v:.0}"),
     );
@@ -38,8 +39,8 @@ pub fn pit_histogram_svg(title: &str, pits: &[f64]) -> String {
     let mut bars = String::from(r##"<g class="bars" fill="#4a7ab8" fill-opacity="0.85">"##);
     for (i, &count) in counts.iter().enumerate() {
         let (left, right) = (
-            c.x.map(i as f64 / BINS as f64),
-            c.x.map((i + 1) as f64 / BINS as f64),
+            c.x.map(i as f64 / bins as f64),
+            c.x.map((i + 1) as f64 / bins as f64),
         );
         let (base, height) = (c.y.map(0.0), c.y.map(count as f64));
         let _ = write!(
@@ -57,20 +58,21 @@ pub fn pit_histogram_svg(title: &str, pits: &[f64]) -> String {
         r#"<line class="uniform" data-count="{expected}" x1="{x0:.2}" y1="{y:.2}" x2="{x1:.2}" y2="{y:.2}" stroke="{IDEAL}" stroke-width="1.5" stroke-dasharray="5 3"/>"#
     ));
     c.raw(&legend(&format!(
-        "{} runs; dashed: a calibrated forecast's n/10, shaded: ±2 SE",
-        pits.len()
+        "{} runs; dashed: a calibrated forecast's n/{bins}, shaded: ±2 SE",
+        group_thousands(runs as u64)
     )));
     c.finish()
 }
 
-/// Observed coverage of the central 10%…90% bands against their nominal level, with the
-/// diagonal and the ±2 SE a calibrated forecast's coverage shows over n runs.
-pub fn reliability_svg(title: &str, pits: &[f64]) -> String {
-    let n = pits.len().max(1) as f64;
+/// Observed coverage of central bands, (nominal level, share of outcomes inside), against
+/// their nominal level, with the diagonal and the ±2 SE a calibrated forecast's coverage shows
+/// over `runs` runs.
+pub fn reliability_svg(title: &str, points: &[(f64, f64)], runs: usize) -> String {
+    let n = runs.max(1) as f64;
     let mut c = Canvas::new(title, 0.0, 1.0, 0.0, 1.0);
     c.axes(
-        "nominal level of the central band",
-        "share of outcomes inside",
+        &Label::plain("nominal level of the central band"),
+        &Label::plain("share of outcomes inside"),
         &|v| format!("{:.0}%", 100.0 * v),
         &|v| format!("{:.0}%", 100.0 * v),
     );
@@ -97,7 +99,6 @@ pub fn reliability_svg(title: &str, pits: &[f64]) -> String {
         c.x.map(1.0),
         c.y.map(1.0)
     ));
-    let points = reliability(pits);
     let line: Vec<String> = points
         .iter()
         .map(|&(l, o)| format!("{:.2},{:.2}", c.x.map(l), c.y.map(o)))
@@ -107,7 +108,7 @@ pub fn reliability_svg(title: &str, pits: &[f64]) -> String {
         line.join(" ")
     ));
     let mut dots = String::from(r##"<g class="points" fill="#4a7ab8">"##);
-    for &(level, observed) in &points {
+    for &(level, observed) in points {
         let _ = write!(
             dots,
             r#"<circle data-level="{level}" data-observed="{observed}" cx="{:.2}" cy="{:.2}" r="4"/>"#,
@@ -119,7 +120,7 @@ pub fn reliability_svg(title: &str, pits: &[f64]) -> String {
     c.raw(&dots);
     c.raw(&legend(&format!(
         "{} runs; dashed: calibrated, shaded: ±2 SE of a calibrated forecast's coverage",
-        pits.len()
+        group_thousands(runs as u64)
     )));
     c.finish()
 }
@@ -146,11 +147,11 @@ mod tests {
     }
 
     #[test]
-    fn the_pit_histogram_counts_each_run_once_beside_the_uniform_line() {
-        let pits = [0.02, 0.05, 0.15, 0.55, 0.95, 0.99, 1.0, 0.5];
-        let svg = pit_histogram_svg("PIT", &pits);
-        let counts = numbers(&svg, "rect", "data-count");
-        assert_eq!(counts, [2.0, 1.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 3.0]);
+    fn the_pit_histogram_draws_each_bin_beside_the_uniform_line() {
+        let counts = [2, 1, 0, 0, 0, 2, 0, 0, 0, 3];
+        let svg = pit_histogram_svg("PIT", &counts);
+        let drawn = numbers(&svg, "rect", "data-count");
+        assert_eq!(drawn, [2.0, 1.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 3.0]);
         assert_eq!(numbers(&svg, "line", "data-count"), [0.8]);
         // ±2 SE of a bin count: 2√(8 × 0.1 × 0.9) = 1.697.
         let hi = numbers(&svg, "rect", "data-hi");
@@ -159,20 +160,15 @@ mod tests {
 
     #[test]
     fn the_reliability_chart_plots_observed_coverage_per_level() {
-        let pits: Vec<f64> = (0..40).map(|i| (i as f64 + 0.5) / 40.0).collect();
-        let svg = reliability_svg("reliability", &pits);
+        let points: Vec<(f64, f64)> = (1..=9)
+            .map(|i| (i as f64 / 10.0, 0.05 * i as f64))
+            .collect();
+        let svg = reliability_svg("reliability", &points, 40);
         let levels = numbers(&svg, "circle", "data-level");
         let observed = numbers(&svg, "circle", "data-observed");
         assert_eq!(levels.len(), 9);
-        for (l, o) in levels.iter().zip(&observed) {
-            assert!((l - o).abs() < 1e-9, "{l} {o}");
+        for ((l, o), (want_l, want_o)) in levels.iter().zip(&observed).zip(&points) {
+            assert_eq!((l, o), (want_l, want_o));
         }
-        // Every PIT at 1: no central band below 100% holds any.
-        let svg = reliability_svg("reliability", &[1.0; 5]);
-        assert!(
-            numbers(&svg, "circle", "data-observed")
-                .iter()
-                .all(|&o| o == 0.0)
-        );
     }
 }

@@ -12,9 +12,10 @@ const BOTTOM: f64 = 56.0;
 /// Height of the plot area between the axes.
 pub const PLOT_HEIGHT: f64 = HEIGHT - TOP - BOTTOM;
 /// Marker labels: font size, a generous width per character, and the step between label rows.
-const LABEL_FONT: f64 = 11.0;
-const LABEL_CHAR_WIDTH: f64 = 6.5;
+pub const LABEL_FONT: f64 = 11.0;
 const LABEL_ROW: f64 = 13.0;
+/// Baseline of the line between the title and the plot that holds legends and captions.
+pub const LEGEND_BASELINE: f64 = 43.0;
 
 /// A linear map from data to pixels.
 #[derive(Debug, Clone, Copy)]
@@ -61,12 +62,64 @@ pub struct Canvas {
     labels: Vec<(f64, f64, usize)>,
 }
 
+/// A name for people with, optionally, the code name it stands for (`total_cost_usd`), which
+/// is drawn after it in small grey type with the class `key`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub text: String,
+    pub key: String,
+}
+
+/// Small grey type for a key beside its plain name.
+const KEY_FONT: f64 = 9.5;
+const KEY_FILL: &str = "#777";
+
+impl Label {
+    pub fn new(text: &str, key: &str) -> Self {
+        Label {
+            text: text.to_string(),
+            key: key.to_string(),
+        }
+    }
+
+    pub fn plain(text: &str) -> Self {
+        Label::new(text, "")
+    }
+
+    /// The content of a `<text>` element: the name, then the key in a smaller `tspan`.
+    pub fn markup(&self) -> String {
+        if self.key.is_empty() {
+            return escape(&self.text);
+        }
+        format!(
+            r#"{}<tspan class="key" dx="6" font-size="{KEY_FONT}" fill="{KEY_FILL}">{}</tspan>"#,
+            escape(&self.text),
+            escape(&self.key)
+        )
+    }
+
+    /// Width in pixels of [`Label::markup`] with the name at `font` px, generously estimated.
+    pub fn width(&self, font: f64) -> f64 {
+        let key = if self.key.is_empty() {
+            0.0
+        } else {
+            6.0 + text_width(&self.key, KEY_FONT)
+        };
+        text_width(&self.text, font) + key
+    }
+}
+
+/// A generous estimate of a line's width: about 0.6 em a character.
+pub fn text_width(text: &str, font: f64) -> f64 {
+    0.6 * font * text.chars().count() as f64
+}
+
 /// Text for SVG and HTML, in element content or a quoted attribute: markup characters as
 /// entities, and the control characters that XML forbids (and that could rewrite a terminal
 /// the file is printed to) dropped; line breaks and tabs become spaces.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in crate::report::printable(text).chars() {
+    for c in crate::format::printable(text).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -96,9 +149,11 @@ impl Canvas {
         y_hi: f64,
     ) -> Self {
         let mut body = String::new();
+        // A long title (a long scenario name) shrinks to fit rather than run off the chart.
+        let font = (16.0 * (WIDTH - 40.0) / (1.1 * text_width(title, 16.0)).max(1.0)).min(16.0);
         let _ = write!(
             body,
-            r##"<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/><text class="title" x="{}" y="26" text-anchor="middle" font-size="16" font-weight="bold">{}</text>"##,
+            r##"<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/><text class="title" x="{}" y="26" text-anchor="middle" font-size="{font:.1}" font-weight="bold">{}</text>"##,
             WIDTH / 2.0,
             escape(title)
         );
@@ -140,8 +195,8 @@ impl Canvas {
     /// Axes with ticks, tick labels written by `x_label`/`y_label`, and axis titles.
     pub fn axes(
         &mut self,
-        x_title: &str,
-        y_title: &str,
+        x_title: &Label,
+        y_title: &Label,
         x_label: &dyn Fn(f64) -> String,
         y_label: &dyn Fn(f64) -> String,
     ) {
@@ -160,6 +215,11 @@ impl Canvas {
             );
         }
         for t in nice_ticks(self.y.lo, self.y.hi, 5) {
+            let label = y_label(t);
+            // Rows of a bar chart have no y scale: no ticks, no grid.
+            if label.is_empty() {
+                continue;
+            }
             let py = self.y.map(t);
             let _ = write!(
                 s,
@@ -167,18 +227,24 @@ impl Canvas {
                 x0 - 5.0,
                 x0 - 8.0,
                 py + 4.0,
-                escape(&y_label(t))
+                escape(&label)
             );
         }
         let _ = write!(
             s,
-            r##"<text class="xlabel" x="{:.1}" y="{:.1}" text-anchor="middle" font-size="13">{}</text><text class="ylabel" transform="translate(18 {:.1}) rotate(-90)" text-anchor="middle" font-size="13">{}</text>"##,
+            r##"<text class="xlabel" x="{:.1}" y="{:.1}" text-anchor="middle" font-size="13">{}</text>"##,
             (x0 + x1) / 2.0,
             HEIGHT - 14.0,
-            escape(x_title),
-            (y0 + y1) / 2.0,
-            escape(y_title)
+            x_title.markup(),
         );
+        if !y_title.text.is_empty() {
+            let _ = write!(
+                s,
+                r##"<text class="ylabel" transform="translate(18 {:.1}) rotate(-90)" text-anchor="middle" font-size="13">{}</text>"##,
+                (y0 + y1) / 2.0,
+                y_title.markup()
+            );
+        }
         self.body.push_str(&s);
     }
 
@@ -188,7 +254,7 @@ impl Canvas {
     /// it would otherwise overlap.
     pub fn vline(&mut self, x: f64, label: &str, colour: &str, data: &str) {
         let px = self.x.map(x);
-        let width = LABEL_CHAR_WIDTH * label.chars().count() as f64;
+        let width = text_width(label, LABEL_FONT);
         let (left, anchor, text_x) = if px + 3.0 + width <= self.x.to {
             (px + 3.0, "start", px + 3.0)
         } else {
@@ -212,6 +278,29 @@ impl Canvas {
             self.y.to + 12.0 + LABEL_ROW * row as f64,
             escape(label)
         );
+    }
+
+    /// Coloured squares with their names in a row above the plot, ending at its right edge.
+    pub fn legend(&mut self, items: &[(&str, &str)]) {
+        let widths: Vec<f64> = items
+            .iter()
+            .map(|(name, _)| 14.0 + text_width(name, LABEL_FONT) + 12.0)
+            .collect();
+        let mut x = self.x.to - widths.iter().sum::<f64>() + 12.0;
+        let mut out = String::from(r#"<g class="legend">"#);
+        for ((name, colour), width) in items.iter().zip(&widths) {
+            let _ = write!(
+                out,
+                r#"<rect x="{x:.1}" y="{:.1}" width="10" height="10" fill="{colour}"/><text x="{:.1}" y="{:.1}" font-size="{LABEL_FONT}">{}</text>"#,
+                LEGEND_BASELINE - 9.0,
+                x + 14.0,
+                LEGEND_BASELINE,
+                escape(name)
+            );
+            x += width;
+        }
+        out.push_str("</g>");
+        self.body.push_str(&out);
     }
 
     pub fn finish(self) -> String {
@@ -251,9 +340,15 @@ mod tests {
     #[test]
     fn text_is_escaped() {
         let mut c = Canvas::new("a < b & c", 0.0, 1.0, 0.0, 1.0);
-        c.axes("x", "y", &|v| v.to_string(), &|v| v.to_string());
+        c.axes(
+            &Label::plain("x"),
+            &Label::new("y", "k<"),
+            &|v| v.to_string(),
+            &|v| v.to_string(),
+        );
         let svg = c.finish();
         assert!(svg.contains("a &lt; b &amp; c"));
+        assert!(svg.contains(r#"<tspan class="key""#) && svg.contains("k&lt;</tspan>"));
         assert!(roxmltree::Document::parse(&svg).is_ok());
     }
 }

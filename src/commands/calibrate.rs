@@ -601,9 +601,16 @@ fn write_json_and_plots<T: Serialize>(
             "time-split" => "later reference runs, fitted on earlier ones",
             _ => "reference runs, each left out of its fit",
         };
-        let histogram = pit_histogram_svg(&format!("PIT of {what}"), &pits);
+        let histogram = pit_histogram_svg(
+            &format!("PIT of {what}"),
+            &calibration::pit_counts(&pits, 10),
+        );
         outputs.write(&dir.join(PIT_HISTOGRAM_FILE), histogram.as_bytes())?;
-        let reliability = reliability_svg(&format!("Reliability: {what}"), &pits);
+        let reliability = reliability_svg(
+            &format!("Reliability: {what}"),
+            &calibration::reliability(&pits),
+            pits.len(),
+        );
         outputs.write(&dir.join(RELIABILITY_FILE), reliability.as_bytes())?;
     }
     Ok(())

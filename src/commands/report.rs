@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::memory::{self, Flag, Knob, SensitivityPlan};
 use crate::model::Metric;
 use crate::output::OutputSet;
-use crate::report::html::{InputRow, render_html};
+use crate::report::html::{Figure, InputRow, Page, render_html};
 use crate::report::sensitivity::sensitivity_charts;
 use crate::report::{Goals, RunReport};
 use crate::sample::SamplingPlan;
@@ -62,7 +62,7 @@ pub fn report(opts: &ReportOptions) -> Result<String, Error> {
         let mut charts = Vec::new();
         for m in [Metric::TotalCostUsd, Metric::TrainDays] {
             charts.push((
-                format!("Distribution of {} over {} runs", m.name(), runs),
+                Figure::Histogram(m),
                 chart::histogram_svg(&scenario.name, m, sim.column(m)),
             ));
         }
@@ -71,18 +71,22 @@ pub fn report(opts: &ReportOptions) -> Result<String, Error> {
             (Metric::TrainDays, run.deadline),
         ];
         for (m, target) in curves {
+            let within = target.map(|t| (t.limit, t.chance));
             charts.push((
-                format!("Chance that {} exceeds each value", m.name()),
-                chart::exceedance_of_target(&scenario.name, m, sim.column(m), target),
+                Figure::Exceedance(m),
+                chart::exceedance_of_target(&scenario.name, m, sim.column(m), within),
             ));
         }
         Ok::<_, Error>((run, charts))
     })??;
     let sens = if scenario.uncertain_inputs().next().is_some() {
         let study = sensitivity(&study_options(opts, runs, seed))?;
+        let output = study.report.output;
         for (name, svg) in sensitivity_charts(&study.report) {
-            if name != "spearman_sq_share.svg" {
-                charts.push((caption(&name), svg));
+            match name.as_str() {
+                "tornado.svg" => charts.push((Figure::Tornado(output), svg)),
+                "sobol.svg" => charts.push((Figure::Sobol(output), svg)),
+                _ => {}
             }
         }
         Some(study.report)
@@ -95,13 +99,20 @@ pub fn report(opts: &ReportOptions) -> Result<String, Error> {
         .flat_map(|r| &r.outside)
         .map(|reason| format!("The utilisation prior is used outside the reference runs it was fitted to: {reason}."))
         .collect();
-    let html = render_html(
-        &run,
-        sens.as_ref(),
-        &input_rows(&scenario),
-        &charts,
-        &warnings,
-    );
+    // The file was read and parsed above: the report shows it as written.
+    let scenario_text =
+        std::fs::read_to_string(&opts.scenario).map_err(|source| Error::ReadScenario {
+            path: opts.scenario.clone(),
+            source,
+        })?;
+    let html = render_html(&Page {
+        run: &run,
+        sensitivity: sens.as_ref(),
+        inputs: &input_rows(&scenario),
+        charts: &charts,
+        warnings: &warnings,
+        scenario_text: &scenario_text,
+    });
     outputs.write(&opts.output, html.as_bytes())?;
     outputs.commit()?;
     Ok(format!("wrote {}\n", opts.output.display()))
@@ -164,23 +175,13 @@ fn check_memory(scenario: &Scenario, opts: &ReportOptions, runs: u64) -> Result<
     )
 }
 
-fn caption(chart_file: &str) -> String {
-    match chart_file {
-        "tornado.svg" => {
-            "Total cost with each input at its P10 and its P90, every other input at its median"
-                .into()
-        }
-        _ => "Sobol indices of total cost: S1 alone, ST with interactions (95% intervals)".into(),
-    }
-}
-
 fn input_rows(scenario: &Scenario) -> Vec<InputRow> {
     scenario
         .inputs
         .iter()
         .filter(|s| s.used && s.stream_key == s.input.key())
         .map(|s| InputRow {
-            key: s.input.key().to_string(),
+            input: s.input,
             written: s.written.clone().unwrap_or_else(|| "(default)".into()),
             resolved: s.dist.to_string(),
             p5: s.dist.quantile(0.05),

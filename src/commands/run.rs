@@ -176,7 +176,8 @@ fn write_plots(
         (Metric::TrainDays, report.deadline),
     ];
     for (metric, target) in curves {
-        let svg = chart::exceedance_of_target(name, metric, sim.column(metric), target);
+        let within = target.map(|t| (t.limit, t.chance));
+        let svg = chart::exceedance_of_target(name, metric, sim.column(metric), within);
         outputs.write(&dir.join(exceedance_file(metric)), svg.as_bytes())?;
     }
     Ok(())

@@ -11,15 +11,15 @@ pub mod sensitivity;
 pub mod sweep;
 pub(crate) mod table;
 
+pub use crate::format::{group_thousands, human, human_sig, printable, unit_label};
 pub use csv::{Cell, ChancesCsvExporter, CsvExporter, CsvSheet};
 pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
-pub use table::{group_thousands, render_table};
+pub use table::render_table;
 
 use crate::model::{Metric, Unit};
 use crate::simulate::Simulation;
 use crate::stats::{self, Probability, Summary};
-use crate::units;
 
 /// JSON layout version: bump on any incompatible change to the JSON export.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -189,68 +189,7 @@ pub fn interval_notes(report: &RunReport) -> Vec<String> {
     notes
 }
 
-/// User text (a scenario name, a file name, a source) made safe to print to a terminal: control
-/// characters, which could move the cursor, recolour or rewrite what was printed, are dropped,
-/// and line breaks and tabs become spaces so a name stays on its line. Bidirectional overrides,
-/// which reorder what the reader sees, are dropped too.
-pub fn printable(text: &str) -> String {
-    text.chars()
-        .filter_map(|c| match c {
-            '\n' | '\r' | '\t' => Some(' '),
-            c if c.is_control() || is_bidi_control(c) => None,
-            c => Some(c),
-        })
-        .collect()
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
-}
-
 /// The CSV/JSON column name of a percentile: p5, p2.5, p99.9.
 pub fn percentile_column(p: f64) -> String {
     format!("p{p}")
-}
-
-/// A value in the metric's unit, for people: $100.5M, 75.83, 29.84M, 3.79e25.
-pub fn human(unit: Unit, x: f64) -> String {
-    human_sig(unit, x, 4)
-}
-
-/// [`human`] with `sig` significant digits.
-pub fn human_sig(unit: Unit, x: f64, sig: usize) -> String {
-    match unit {
-        Unit::Usd => units::usd(x, sig),
-        Unit::Days => units::significant(x, sig),
-        Unit::Hours => units::si(x, sig),
-        Unit::Count => units::si(x, sig),
-        Unit::Ratio => format!("{}%", units::significant(100.0 * x, sig)),
-        Unit::Flop if x == 0.0 => "0".into(),
-        Unit::Flop => format!("{x:.prec$e}", prec = sig - 1),
-    }
-}
-
-pub fn unit_label(unit: Unit) -> &'static str {
-    match unit {
-        Unit::Usd => "USD",
-        Unit::Days => "days",
-        Unit::Hours => "GPU-hours",
-        Unit::Flop => "FLOP",
-        Unit::Count => "count",
-        Unit::Ratio => "ratio",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn user_text_for_the_terminal_loses_its_control_characters() {
-        assert_eq!(
-            printable("a\u{1b}[2J\u{0}b\nc\td\u{7f}\u{9b}e\u{202e}f"),
-            "a[2Jb c def"
-        );
-        assert_eq!(printable("Llama 3.1 405B – été"), "Llama 3.1 405B – été");
-    }
 }

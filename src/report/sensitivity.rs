@@ -40,12 +40,10 @@ pub const CHART_FILES: [&str; 3] = ["tornado.svg", "spearman_sq_share.svg", "sob
 
 /// The tornado, the squared rank correlations and the Sobol indices as SVG files, by name.
 pub fn sensitivity_charts(r: &SensitivityReport) -> Vec<(String, String)> {
-    use crate::chart::{BarSeries, bars_svg};
-    let labels: Vec<String> = r
-        .rows
-        .iter()
-        .map(|row| row.input.key().to_string())
-        .collect();
+    use crate::chart::{BarSeries, Label, TornadoRow, bars_svg, tornado_svg};
+    use crate::format::{Style, figure_sig, metric_label};
+    let labels: Vec<Label> = r.rows.iter().map(|row| Label::input(row.input)).collect();
+    let output = metric_label(r.output);
     let u = r.output.unit();
     let mut by_swing: Vec<&InputSensitivity> = r
         .rows
@@ -53,38 +51,33 @@ pub fn sensitivity_charts(r: &SensitivityReport) -> Vec<(String, String)> {
         .filter(|row| !row.tornado.at_low.is_nan())
         .collect();
     by_swing.sort_by(|a, b| b.tornado.width().total_cmp(&a.tornado.width()));
-    let tornado = bars_svg(
+    let tornado = tornado_svg(
         &format!(
-            "{}: {} with each input at its P10 and P90",
-            r.scenario_name,
-            r.output.name()
+            "{}: {output} with each input at its P10 and P90",
+            r.scenario_name
         ),
         &by_swing
             .iter()
-            .map(|row| row.input.key().to_string())
+            .map(|row| TornadoRow {
+                label: Label::input(row.input),
+                at_p10: row.tornado.at_low,
+                at_p90: row.tornado.at_high,
+            })
             .collect::<Vec<_>>(),
-        &[BarSeries {
-            name: "P10 to P90",
-            colour: "#4a7ab8",
-            spans: by_swing
-                .iter()
-                .map(|row| (row.tornado.at_low, row.tornado.at_high))
-                .collect(),
-            intervals: None,
-        }],
-        &format!("{} ({})", r.output.name(), crate::report::unit_label(u)),
-        &|v| crate::report::human_sig(u, v, 3),
-        Some((r.base_output, "all inputs at their medians")),
+        r.base_output,
+        &Label::metric(r.output),
+        &|v| figure_sig(Style::of(u), v, 4),
     );
+    let percent = |v: f64| figure_sig(Style::Percent, v, 3);
     let share = bars_svg(
         &format!(
-            "{}: squared rank correlation with {}, scaled to 100%",
-            r.scenario_name,
-            r.output.name()
+            "{}: squared rank correlation with {output}, scaled to 100%",
+            r.scenario_name
         ),
         &labels,
         &[BarSeries {
             name: "Spearman² share",
+            id: "spearman_sq_share",
             colour: "#4a7ab8",
             spans: r
                 .rows
@@ -93,20 +86,20 @@ pub fn sensitivity_charts(r: &SensitivityReport) -> Vec<(String, String)> {
                 .collect(),
             intervals: None,
         }],
-        "Spearman² share: a ranking, not a share of variance (see ST for that)",
-        &|v| format!("{:.0}%", 100.0 * v),
+        &Label::plain("Spearman² share: a ranking, not a share of variance (see ST for that)"),
+        &percent,
         None,
     );
     let sobol = bars_svg(
         &format!(
-            "{}: Sobol indices of {} (95% intervals)",
-            r.scenario_name,
-            r.output.name()
+            "{}: share of the variance of {output} (95% intervals)",
+            r.scenario_name
         ),
         &labels,
         &[
             BarSeries {
-                name: "S1",
+                name: "Share of variance, alone (S1)",
+                id: "S1",
                 colour: "#8fb3de",
                 spans: r.rows.iter().map(|row| (0.0, row.sobol.s1)).collect(),
                 intervals: (r.bootstrap > 0).then(|| {
@@ -117,7 +110,8 @@ pub fn sensitivity_charts(r: &SensitivityReport) -> Vec<(String, String)> {
                 }),
             },
             BarSeries {
-                name: "ST",
+                name: "Share of variance, total (ST)",
+                id: "ST",
                 colour: "#1f4e8c",
                 spans: r.rows.iter().map(|row| (0.0, row.sobol.st)).collect(),
                 intervals: (r.bootstrap > 0).then(|| {
@@ -128,8 +122,8 @@ pub fn sensitivity_charts(r: &SensitivityReport) -> Vec<(String, String)> {
                 }),
             },
         ],
-        "share of variance",
-        &|v| format!("{v:.2}"),
+        &Label::plain("Share of variance"),
+        &percent,
         None,
     );
     CHART_FILES

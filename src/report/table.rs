@@ -1,6 +1,6 @@
 //! The terminal report: a bands table in readable units, with how many digits to trust.
 
-use super::{RunReport, human, interval_notes, mean_cell, percentile_cell};
+use super::{RunReport, group_thousands, human, interval_notes, mean_cell, percentile_cell};
 use crate::model::Metric;
 use crate::units;
 
@@ -67,18 +67,6 @@ pub(super) fn goal_lines(report: &RunReport) -> Vec<String> {
     lines
 }
 
-pub fn group_thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// Aligned columns two spaces apart, a rule under the header row; the first column is
 /// left-aligned (names), the others right-aligned (numbers).
 pub(crate) fn text_table(rows: &[Vec<String>]) -> String {
@@ -108,16 +96,4 @@ pub(crate) fn text_table(rows: &[Vec<String>]) -> String {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands() {
-        assert_eq!(group_thousands(1_000_000), "1,000,000");
-        assert_eq!(group_thousands(999), "999");
-        assert_eq!(group_thousands(1234), "1,234");
-    }
 }
