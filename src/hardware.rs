@@ -38,6 +38,8 @@
 //! - Trainium1: AWS Neuron documentation, Trainium architecture (190 FP16/BF16/cFP8/TF32).
 //! - Trainium2: AWS Neuron documentation, Trainium2 architecture (667 BF16/FP16/TF32, 1299 FP8).
 
+use strsim::levenshtein as edit_distance;
+
 /// One accelerator: its dense peaks per number format and where they come from.
 #[derive(Debug, PartialEq)]
 pub struct Chip {
@@ -526,23 +528,6 @@ fn closest(wanted: &str) -> Option<&'static str> {
         .filter(|(d, _)| *d <= allowed)
         .min_by_key(|(d, _)| *d)
         .map(|(_, name)| name)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(above + 1);
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

@@ -30,6 +30,16 @@ pub struct Support {
     pub hi_open: bool,
 }
 
+impl Support {
+    /// (0, ∞): the support of the lognormal, log-t, gamma, Weibull and exponential.
+    pub const POSITIVE: Support = Support {
+        lo: 0.0,
+        hi: f64::INFINITY,
+        lo_open: true,
+        hi_open: true,
+    };
+}
+
 /// A truncation range and the family's probability at its ends, measured in the tail where
 /// that probability is small and so precise.
 #[derive(Debug, Clone, PartialEq)]

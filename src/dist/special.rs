@@ -73,6 +73,48 @@ pub(super) fn lower_quantile(
     x.clamp(lo, hi)
 }
 
+/// x ≥ 0 with sf(x) = s, for 0 < s < 1 on the upper side of a distribution whose survival
+/// function stays accurate in its tail (where an inverse may not be): a bracket doubled from
+/// `start` until it holds less than s, then Newton's method on ln sf (nearly linear in the
+/// tail, so it converges in a few steps), kept inside the bracket, which bisection narrows
+/// whenever a step would leave it.
+pub(super) fn upper_quantile(
+    s: f64,
+    start: f64,
+    sf: impl Fn(f64) -> f64,
+    pdf: impl Fn(f64) -> f64,
+) -> f64 {
+    let (mut lo, mut hi) = (0.0_f64, start);
+    while sf(hi) > s {
+        lo = hi;
+        hi *= 2.0;
+        if !hi.is_finite() {
+            return f64::MAX;
+        }
+    }
+    let target = s.ln();
+    let mut x = 0.5 * (lo + hi);
+    for _ in 0..200 {
+        let f = sf(x);
+        if f > s {
+            lo = x;
+        } else {
+            hi = x;
+        }
+        if f == s || hi - lo <= 4.0 * f64::EPSILON * hi {
+            break;
+        }
+        // d(ln sf)/dx = −pdf/sf
+        let next = x + (f.ln() - target) * f / pdf(x);
+        x = if next > lo && next < hi && next.is_finite() {
+            next
+        } else {
+            0.5 * (lo + hi)
+        };
+    }
+    x
+}
+
 /// Uniform on [0, 1) with 53 random bits.
 #[inline(always)]
 pub(super) fn unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {

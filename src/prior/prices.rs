@@ -382,37 +382,7 @@ mod tests {
     use rand::rngs::Xoshiro256PlusPlus;
     use rand_distr::{Distribution, LogNormal};
 
-    /// The names of flopcast's hardware catalog.
-    const CANONICAL: [&str; 25] = [
-        "V100",
-        "A100",
-        "A800",
-        "H100-SXM",
-        "H100-PCIe",
-        "H800",
-        "H200",
-        "GH200",
-        "B200",
-        "B300",
-        "GB200",
-        "GB300",
-        "TPU-v2",
-        "TPU-v3",
-        "TPU-v4",
-        "TPU-v5e",
-        "TPU-v5p",
-        "TPU-v6e",
-        "MI250X",
-        "MI300X",
-        "MI325X",
-        "Gaudi2",
-        "Gaudi3",
-        "Trainium1",
-        "Trainium2",
-    ];
-
-    /// z(0.95) of the standard normal.
-    const Z95: f64 = 1.6448536269514722;
+    use crate::dist::Z95;
 
     #[test]
     fn the_fit_recovers_a_known_lognormal() {
@@ -514,7 +484,8 @@ mod tests {
         let data = data();
         assert!(data.quotes.len() > 300, "{}", data.quotes.len());
         for q in &data.quotes {
-            assert!(CANONICAL.contains(&q.chip.as_str()), "{q:?}");
+            let catalog = crate::hardware::CATALOG.iter().any(|c| c.name == q.chip);
+            assert!(catalog, "{q:?}");
             assert!(
                 q.usd_per_chip_hour > 0.0 && q.usd_per_chip_hour < 50.0,
                 "{q:?}"

@@ -134,8 +134,9 @@ impl ReferenceSet {
             .cloned()
             .collect();
         Ok(ReferenceSet {
+            name: self.name.clone(),
+            path: self.path.clone(),
             runs,
-            ..self.clone()
         })
     }
 

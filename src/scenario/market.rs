@@ -80,9 +80,6 @@ pub fn resolve(
         "market: {chip} {commitment}, {} vendor quotes {} to {} (P5 ${:.2}, P50 ${:.2}, P95 ${:.2})",
         prior.quotes, prior.first_date, prior.last_date, prior.p5_usd, prior.p50_usd, prior.p95_usd
     );
-    b.set(Input::GpuHourUsd, Dist::new(family), Some(written));
-    let line = src.text[..span.start].matches('\n').count() + 1;
-    b.inputs[Input::GpuHourUsd.index()].as_mut().unwrap().line = Some(line);
-    b.spans[Input::GpuHourUsd.index()] = Some(span);
+    b.set_at(Input::GpuHourUsd, Dist::new(family), written, span);
     Ok(())
 }

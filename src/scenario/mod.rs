@@ -318,11 +318,17 @@ impl Builder<'_> {
     ) -> Result<(), Error> {
         let dist = value::read(self.src, input.key(), v)?;
         check_domain(self.src, input, v.span(), &dist)?;
-        self.set(input, dist, Some(self.src.text[v.span()].to_string()));
-        let line = self.src.text[..v.span().start].matches('\n').count() + 1;
-        self.inputs[input.index()].as_mut().unwrap().line = Some(line);
-        self.spans[input.index()] = Some(v.span());
+        let written = self.src.text[v.span()].to_string();
+        self.set_at(input, dist, written, v.span());
         Ok(())
+    }
+
+    /// Sets `input` as written at `span` of the file, so messages and `check` can point there.
+    fn set_at(&mut self, input: Input, dist: Dist, written: String, span: Range<usize>) {
+        self.set(input, dist, Some(written));
+        let line = self.src.text[..span.start].matches('\n').count() + 1;
+        self.inputs[input.index()].as_mut().unwrap().line = Some(line);
+        self.spans[input.index()] = Some(span);
     }
 
     fn require(&mut self, table: &mut Table, input: Input) -> Result<(), Error> {
@@ -1332,4 +1338,4 @@ fn check_pole(src: &Source, input: Input, span: Range<usize>, dist: &Dist) -> Re
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

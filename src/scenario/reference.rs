@@ -10,6 +10,7 @@
 //! The reference runs' hours are wall-clock, so their utilisation already includes time lost
 //! to failures and restarts: `downtime` and `[failures]` would count it twice and are refused.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -18,7 +19,6 @@ use toml::de::DeValue;
 
 use super::reader::{self, Source};
 use super::{Builder, Input};
-use crate::dist::Dist;
 use crate::error::Error;
 use crate::hardware;
 use crate::prior::fit::Predictive;
@@ -175,7 +175,8 @@ pub fn resolve(
             .as_ref()
             .map_or("bundled".to_string(), |p| p.display().to_string())
     );
-    set_mfu(b, dist, written, &request.span);
+    b.set_at(Input::Mfu, dist, written, request.span.clone());
+    let line = b.inputs[Input::Mfu.index()].as_ref().unwrap().line;
     let at_median = [Input::Params, Input::ActiveParams, Input::Tokens]
         .into_iter()
         .filter(|i| !b.inputs[i.index()].as_ref().unwrap().dist.is_fixed())
@@ -191,21 +192,16 @@ pub fn resolve(
         precision: chip.precision.clone(),
         predictive,
         at_median,
-        line: src.text[..request.span.start].matches('\n').count() + 1,
+        line: line.expect("set_at records the line"),
     })
 }
 
-fn set_mfu(b: &mut Builder, dist: Dist, written: String, span: &Range<usize>) {
-    b.set(Input::Mfu, dist, Some(written));
-    let line = b.src.text[..span.start].matches('\n').count() + 1;
-    b.inputs[Input::Mfu.index()].as_mut().unwrap().line = Some(line);
-    b.spans[Input::Mfu.index()] = Some(span.clone());
-}
-
-fn load_set(src: &Source, request: &Request) -> Result<ReferenceSet, Error> {
+/// The runs the prior is fitted to: the bundled ones borrowed as they are, or a copy with the
+/// exclusions taken out.
+fn load_set(src: &Source, request: &Request) -> Result<Cow<'static, ReferenceSet>, Error> {
     let set = match &request.file {
-        None => ReferenceSet::bundled().clone(),
-        Some(path) => ReferenceSet::load(path).map_err(|e| match e {
+        None => Cow::Borrowed(ReferenceSet::bundled()),
+        Some(path) => Cow::Owned(ReferenceSet::load(path).map_err(|e| match e {
             Error::Runtime(message) => src.error(
                 request.span.clone(),
                 message,
@@ -213,16 +209,20 @@ fn load_set(src: &Source, request: &Request) -> Result<ReferenceSet, Error> {
                 Some("the path is relative to the scenario file's folder".into()),
             ),
             other => other,
-        })?,
+        })?),
     };
-    set.without(&request.excluded).map_err(|message| {
+    if request.excluded.is_empty() {
+        return Ok(set);
+    }
+    let rest = set.without(&request.excluded).map_err(|message| {
         src.error(
             request.span.clone(),
             message,
             "not in the reference runs",
             Some("names are the `model` column, compared without regard to case".into()),
         )
-    })
+    })?;
+    Ok(Cow::Owned(rest))
 }
 
 /// The regression's inputs from the scenario. The chip count must be a number: the prior

@@ -4,7 +4,8 @@ use super::*;
 use crate::dist::Family;
 use crate::dist::families::Beta;
 
-const BASE: &str = r#"name = "t"
+/// The smallest valid scenario, every figure fixed; unit tests edit one line of it.
+pub(crate) const BASE: &str = r#"name = "t"
 [model]
 params = 405e9
 tokens = 15.6e12

@@ -19,7 +19,7 @@ use rand::distr::Distribution;
 use statrs::distribution::{Continuous, ContinuousCDF};
 
 use crate::dist::law::{End, Form, Law, ParamReader};
-use crate::dist::special::lower_quantile;
+use crate::dist::special::{lower_quantile, upper_quantile};
 use crate::dist::{ParamResult, Support, Truncation, check};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -59,12 +59,7 @@ impl Law for Gamma {
     }
 
     fn support(&self) -> Support {
-        Support {
-            lo: 0.0,
-            hi: f64::INFINITY,
-            lo_open: true,
-            hi_open: true,
-        }
+        Support::POSITIVE
     }
 
     fn cdf(&self, x: f64) -> f64 {
@@ -147,9 +142,7 @@ fn unit_gamma_quantile(d: &statrs::distribution::Gamma, p: f64) -> f64 {
     }
 }
 
-/// The x with P(X > x) = s for a gamma: statrs has no inverse survival function. Newton's
-/// method on ln sf (nearly linear in the tail, so it converges in a few steps), kept inside a
-/// bracket that bisection narrows whenever a step would leave it.
+/// The x with P(X > x) = s for a gamma: statrs has no inverse survival function.
 fn gamma_upper_quantile(d: &statrs::distribution::Gamma, s: f64) -> f64 {
     if s <= 0.0 {
         return f64::INFINITY;
@@ -157,39 +150,7 @@ fn gamma_upper_quantile(d: &statrs::distribution::Gamma, s: f64) -> f64 {
     if s >= 1.0 {
         return 0.0;
     }
-    let (mut lo, mut hi) = (0.0, d.shape().max(1.0) / d.rate());
-    while d.sf(hi) > s {
-        lo = hi;
-        hi *= 2.0;
-        if !hi.is_finite() {
-            return f64::MAX;
-        }
-    }
-    let target = s.ln();
-    let mut x = 0.5 * (lo + hi);
-    for _ in 0..200 {
-        let sf = d.sf(x);
-        if sf > s {
-            lo = x;
-        } else {
-            hi = x;
-        }
-        if sf == s || hi - lo <= 4.0 * f64::EPSILON * hi {
-            break;
-        }
-        // d(ln sf)/dx = −pdf/sf
-        let step = (sf.ln() - target) * sf / d.pdf(x);
-        let next = x + step;
-        if step.abs() <= 2.0 * f64::EPSILON * x {
-            return next;
-        }
-        x = if next > lo && next < hi && next.is_finite() {
-            next
-        } else {
-            0.5 * (lo + hi)
-        };
-    }
-    x
+    upper_quantile(s, d.shape().max(1.0) / d.rate(), |x| d.sf(x), |x| d.pdf(x))
 }
 
 impl fmt::Display for Gamma {

@@ -17,6 +17,7 @@ use rand::distr::Distribution;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::dist::law::{Form, Law, ParamReader};
+use crate::dist::special::upper_quantile;
 use crate::dist::{ParamError, ParamResult, Support, check};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,12 +66,7 @@ impl Law for LogT {
     }
 
     fn support(&self) -> Support {
-        Support {
-            lo: 0.0,
-            hi: f64::INFINITY,
-            lo_open: true,
-            hi_open: true,
-        }
+        Support::POSITIVE
     }
 
     fn cdf(&self, x: f64) -> f64 {
@@ -124,40 +120,10 @@ fn t_upper(t: &StudentsT, s: f64) -> f64 {
 
 /// The x ≥ 0 with P(T > x) = s ≤ ½. statrs's own inverse is far off in the tails of a t with
 /// few degrees of freedom (a Cauchy's 1e-10 quantile by a factor of 36) and never returns for
-/// some tiny s; its survival function is accurate there. So: Newton's method on ln sf, nearly
-/// linear in the tail, kept inside a bracket that bisection narrows whenever a step would
-/// leave it (as for the gamma's upper quantile).
+/// some tiny s; its survival function is accurate there, so the search runs on it.
 fn upper_tail(t: &StudentsT, s: f64) -> f64 {
     use statrs::distribution::Continuous;
-    let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
-    while t.sf(hi) > s {
-        lo = hi;
-        hi *= 2.0;
-        if !hi.is_finite() {
-            return f64::MAX;
-        }
-    }
-    let target = s.ln();
-    let mut x = 0.5 * (lo + hi);
-    for _ in 0..200 {
-        let sf = t.sf(x);
-        if sf > s {
-            lo = x;
-        } else {
-            hi = x;
-        }
-        if sf == s || hi - lo <= 4.0 * f64::EPSILON * hi {
-            break;
-        }
-        // d(ln sf)/dx = −pdf/sf
-        let next = x + (sf.ln() - target) * sf / t.pdf(x);
-        x = if next > lo && next < hi && next.is_finite() {
-            next
-        } else {
-            0.5 * (lo + hi)
-        };
-    }
-    x
+    upper_quantile(s, 1.0, |x| t.sf(x), |x| t.pdf(x))
 }
 
 impl fmt::Display for LogT {

@@ -92,12 +92,7 @@ impl Law for LogNormal {
     }
 
     fn support(&self) -> Support {
-        Support {
-            lo: 0.0,
-            hi: f64::INFINITY,
-            lo_open: true,
-            hi_open: true,
-        }
+        Support::POSITIVE
     }
 
     fn cdf(&self, x: f64) -> f64 {

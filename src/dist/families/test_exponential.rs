@@ -38,12 +38,7 @@ impl Law for TestExponential {
     }
 
     fn support(&self) -> Support {
-        Support {
-            lo: 0.0,
-            hi: f64::INFINITY,
-            lo_open: true,
-            hi_open: true,
-        }
+        Support::POSITIVE
     }
 
     fn cdf(&self, x: f64) -> f64 {
@@ -85,21 +80,16 @@ mod tests {
     use crate::model::Input;
     use crate::scenario::Scenario;
 
-    const SCENARIO: &str = r#"name = "t"
-[model]
-params = 405e9
-tokens = 15.6e12
-[cluster]
-gpus = 16384
-peak_tflops = 989
-mfu = 0.4
-[cost]
-gpu_hour_usd = { dist = "test_exponential", rate = 2, upper = 3 }
-"#;
+    fn scenario() -> String {
+        crate::scenario::tests::BASE.replace(
+            "gpu_hour_usd = 2",
+            r#"gpu_hour_usd = { dist = "test_exponential", rate = 2, upper = 3 }"#,
+        )
+    }
 
     #[test]
     fn a_scenario_can_use_a_family_registered_with_one_line() {
-        let s = Scenario::parse(Path::new("plan.toml"), SCENARIO).unwrap();
+        let s = Scenario::parse(Path::new("plan.toml"), &scenario()).unwrap();
         let d = &s.spec(Input::GpuHourUsd).dist;
         assert_eq!(d.family().name(), "test_exponential");
         assert_eq!(d.to_string(), "test_exponential(rate 2) truncated to [-inf, 3]");
@@ -110,7 +100,7 @@ gpu_hour_usd = { dist = "test_exponential", rate = 2, upper = 3 }
 
     #[test]
     fn its_parameters_are_checked_and_located_like_any_family() {
-        let text = SCENARIO.replace("rate = 2", "rate = -2");
+        let text = scenario().replace("rate = 2", "rate = -2");
         let msg = Scenario::parse(Path::new("plan.toml"), &text)
             .unwrap_err()
             .to_string();
@@ -118,7 +108,7 @@ gpu_hour_usd = { dist = "test_exponential", rate = 2, upper = 3 }
             msg.contains("invalid test_exponential distribution: rate must be a finite number"),
             "{msg}"
         );
-        let text = SCENARIO.replace("rate = 2", "rat = 2");
+        let text = scenario().replace("rate = 2", "rat = 2");
         let msg = Scenario::parse(Path::new("plan.toml"), &text)
             .unwrap_err()
             .to_string();
