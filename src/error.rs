@@ -3,6 +3,9 @@
 use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::model::{self, Fault, Input, Inputs};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -36,7 +39,7 @@ pub enum Error {
     OutputClash(String),
 
     #[error("{0}")]
-    Unsound(Box<crate::simulate::Unsound>),
+    Unsound(Box<Unsound>),
 
     #[error(
         "{what} would need about {needed} of memory, but only {available} is available; {advice}"
@@ -76,6 +79,92 @@ impl Error {
             },
             (other, _) => other,
         }
+    }
+}
+
+/// Where a scenario gave each of its inputs, indexed by [`Input`], to name them in errors found
+/// after loading (see [`Unsound`]).
+#[derive(Debug, Clone)]
+pub struct InputOrigins {
+    pub path: PathBuf,
+    pub inputs: Vec<GivenAt>,
+}
+
+/// Where and how one input was given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GivenAt {
+    /// False for inputs the model ignores in this scenario.
+    pub used: bool,
+    /// The 1-based line of the file; None for defaults and overrides.
+    pub line: Option<usize>,
+    /// The value as written; None for defaults.
+    pub written: Option<String>,
+    /// Whether the value is a single number rather than a distribution.
+    pub fixed: bool,
+}
+
+/// One evaluation of the model whose arithmetic failed, and how many more did.
+#[derive(Debug, Clone)]
+pub struct Unsound {
+    /// Which evaluation: "run 17 of 1000".
+    pub what: String,
+    pub count: u64,
+    pub total: u64,
+    /// Where it failed; None if no single step is to blame (it cannot happen with the model as
+    /// written, but the message must not depend on that).
+    pub fault: Option<Fault>,
+    pub inputs: Inputs,
+    pub origins: Arc<InputOrigins>,
+}
+
+impl fmt::Display for Unsound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.origins.path.display();
+        let Some(fault) = self.fault else {
+            return write!(
+                f,
+                "{} of {} evaluations gave an output that is infinite, undefined or beyond {} \
+                 (the first: {}); look for extreme inputs in {path}",
+                self.count,
+                self.total,
+                crate::units::general(model::LARGEST),
+                self.what,
+            );
+        };
+        write!(f, "{}: {}", self.what, fault.describe())?;
+        if self.count > 1 {
+            write!(f, "; {} of {} evaluations fail", self.count, self.total)?;
+        }
+        for &input in fault.inputs() {
+            let given = &self.origins.inputs[input.index()];
+            if given.used {
+                write!(f, "\n  --> {}", self.given_line(input, given))?;
+            }
+        }
+        write!(
+            f,
+            "\n  = help: the values are this evaluation's; bring the extreme one back to a \
+             physical range, or bound its distribution (`lower` / `upper`) so that no draw reaches it"
+        )
+    }
+}
+
+impl Unsound {
+    /// "s.toml:7: `mfu` = 1e-300, drawn from uniform(…)".
+    fn given_line(&self, input: Input, given: &GivenAt) -> String {
+        let path = self.origins.path.display();
+        let v = crate::units::general(self.inputs[input.index()]);
+        let place = match given.line {
+            Some(line) => format!("{path}:{line}"),
+            None => format!("{path}"),
+        };
+        let how = match (&given.written, given.fixed) {
+            (None, _) => " (default)".to_string(),
+            (Some(_), true) if given.line.is_some() => String::new(),
+            (Some(w), true) => format!(" (given as {w})"),
+            (Some(w), false) => format!(", drawn from {w}"),
+        };
+        format!("{place}: `{}` = {v}{how}", input.key())
     }
 }
 

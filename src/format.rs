@@ -1,12 +1,23 @@
-//! Numbers and names for people, shared by the reports and the charts (a leaf: it knows the
-//! model's outputs and inputs, nothing of who prints them).
+//! Numbers for people, shared by the reports and the charts: a leaf that knows units and number
+//! styles, nothing of the model or of who prints them (the plain names of outputs and inputs
+//! are the model's, in `model/names.rs`).
 //!
 //! Two number styles: [`human`] for the terminal and the text exports, four significant digits
 //! that line up in a table; [`figure`] for documents (the HTML report, the SVG charts), three
 //! significant digits with no trailing zeros, counts grouped by thousands and shares as %.
 
-use crate::model::{Input, Metric, Unit};
 use crate::units;
+
+/// What a metric counts, and so how it is shown to a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Flop,
+    Days,
+    Hours,
+    Usd,
+    Count,
+    Ratio,
+}
 
 /// A value in the metric's unit, for people: $100.5M, 75.83, 29.84M, 3.79e25.
 pub fn human(unit: Unit, x: f64) -> String {
@@ -175,59 +186,6 @@ fn trim_zeros(s: &str) -> String {
     }
 }
 
-/// What an output is called in a document; its key (`total_cost_usd`) goes beside in small type.
-pub fn metric_label(metric: Metric) -> &'static str {
-    match metric {
-        Metric::TrainFlops => "Training compute (FLOP)",
-        Metric::TrainDays => "Training days",
-        Metric::GpuHours => "GPU-hours",
-        Metric::ComputeCostUsd => "Compute cost",
-        Metric::LaborCostUsd => "Labor cost",
-        Metric::TotalCostUsd => "Total cost",
-        Metric::Interruptions => "Interruptions",
-        Metric::EffectiveTimeRatio => "Share of time spent computing",
-        Metric::EnergyCostUsd => "Energy cost",
-        Metric::StorageNetworkCostUsd => "Storage and network cost",
-        Metric::ExperimentsCostUsd => "Experiments cost",
-        Metric::FixedCostUsd => "Fixed costs",
-    }
-}
-
-/// What an input is called in a document, and how its values are written.
-pub fn input_label(input: Input) -> (&'static str, Style) {
-    use Style::*;
-    match input {
-        Input::Params => ("Parameters", Count),
-        Input::ActiveParams => ("Active parameters", Count),
-        Input::Tokens => ("Training tokens", Count),
-        Input::FlopsPerParamToken => ("FLOP per parameter per token", Number),
-        Input::Gpus => ("GPUs", Count),
-        Input::PeakTflops => ("Peak TFLOPS per GPU", Number),
-        Input::Mfu => ("Utilisation (MFU)", Percent),
-        Input::Downtime => ("Downtime", Percent),
-        Input::GpuHourUsd => ("GPU-hour price", Money),
-        Input::TeamSize => ("Team size", Count),
-        Input::SalaryUsd => ("Yearly cost per person", Money),
-        Input::Months => ("Team months", Number),
-        Input::MonthsBefore => ("Team months before the run", Number),
-        Input::MonthsAfter => ("Team months after the run", Number),
-        Input::FailureRate => ("Failures per GPU-hour", Number),
-        Input::GpuMtbfHours => ("Hours between failures per GPU", Number),
-        Input::RestartHours => ("Restart time (hours)", Number),
-        Input::CheckpointIntervalHours => ("Checkpoint interval (hours)", Number),
-        Input::CheckpointWriteHours => ("Checkpoint write time (hours)", Number),
-        Input::FailureLuck => ("Failure luck (quantile)", Number),
-        Input::GpuKw => ("Power per GPU (kW)", Number),
-        Input::Pue => ("Power usage effectiveness (PUE)", Number),
-        Input::UsdPerKwh => ("Electricity price per kWh", Money),
-        Input::StorageNetworkUsdPerGpuHour => ("Storage and network per GPU-hour", Money),
-        Input::ExperimentsFraction => ("Experiments, share of compute cost", Percent),
-        Input::DataUsd => ("Data cost", Money),
-        Input::EvaluationUsd => ("Evaluation cost", Money),
-        Input::OtherUsd => ("Other costs", Money),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,15 +247,5 @@ mod tests {
         assert_eq!(group_thousands(0), "0");
         assert_eq!(group_thousands(999), "999");
         assert_eq!(group_thousands(1_000_000), "1,000,000");
-    }
-
-    #[test]
-    fn every_output_and_input_has_a_plain_label() {
-        for m in Metric::ALL {
-            assert!(!metric_label(m).contains('_'), "{}", m.name());
-        }
-        for i in Input::ALL {
-            assert!(!input_label(i).0.contains('_'), "{}", i.key());
-        }
     }
 }

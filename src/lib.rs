@@ -1,9 +1,10 @@
 //! flopcast: Monte Carlo forecasts of how long an LLM training run takes and what it costs.
 //!
-//! Data flows one way, one module per step:
-//! [`scenario`] (TOML file) → [`dist`] (validated distributions) → [`sample`] (reproducible
-//! parallel draws) → [`model`] (one run's arithmetic) → [`stats`] (bands and probabilities)
-//! → [`report`] (terminal, CSV, JSON).
+//! Data flows one way, one module per step: [`scenario`] (TOML file → validated inputs, each a
+//! [`dist`]) → [`sample`] (reproducible parallel draws) → [`simulate`] (each draw through
+//! [`model`], one run's arithmetic) → [`stats`] (bands and probabilities) → [`analyze`]
+//! (sensitivity) → [`report`] (terminal, CSV, JSON, Markdown, HTML, with [`chart`]s). A module
+//! uses only the modules before it; [`units`], [`format`](mod@format) and [`copula`] are leaves.
 //!
 //! ```
 //! use std::path::Path;
@@ -24,7 +25,8 @@
 //! let sim = simulate::simulate(&plan, scenario.options, &|_| {});
 //! let days = stats::summarize(sim.column(Metric::TrainDays), &[50.0]);
 //! // 68.55 days at full utilisation; a utilisation between 90% and 100% stretches it.
-//! assert!(days.percentiles[0].value > 68.55 && days.percentiles[0].value < 68.55 / 0.9);
+//! let p50 = days.percentiles[0].estimate.value;
+//! assert!(p50 > 68.55 && p50 < 68.55 / 0.9);
 //! # Ok::<(), flopcast::Error>(())
 //! ```
 
@@ -32,6 +34,7 @@ pub mod analyze;
 pub mod chart;
 pub mod cli;
 pub mod commands;
+pub mod copula;
 pub mod dist;
 pub mod error;
 pub mod format;

@@ -1,15 +1,12 @@
 //! Runs the model over every draw of a sampling plan, in parallel, into one column per metric.
 
-use std::fmt;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::error::Error;
-use crate::model::{self, Fault, Inputs, Metric, ModelOptions};
+use crate::error::{Error, InputOrigins, Unsound};
+use crate::model::{self, Inputs, Metric, ModelOptions};
 use crate::sample::{CHUNK_RUNS, SamplingPlan};
-use crate::scenario::{InputSpec, Scenario};
 
 /// Every run's outputs, one column per [`Metric`], in run order.
 #[derive(Debug, Clone)]
@@ -24,7 +21,8 @@ pub struct Simulation {
     pub unsound: u64,
     /// The first of them, in run order: its 0-based index and inputs.
     pub first_unsound: Option<(u64, Inputs)>,
-    pub origin: Arc<Origin>,
+    pub options: ModelOptions,
+    pub origins: Arc<InputOrigins>,
 }
 
 impl Simulation {
@@ -43,88 +41,11 @@ impl Simulation {
                 what: format!("run {} of {}", run + 1, self.runs),
                 count: self.unsound,
                 total: self.runs,
-                fault: model::diagnose(&x, self.origin.options),
+                fault: model::diagnose(&x, self.options),
                 inputs: x,
-                origin: self.origin.clone(),
+                origins: self.origins.clone(),
             }))),
         }
-    }
-}
-
-/// Where a scenario's inputs were given, to name them in errors found after loading.
-#[derive(Debug, Clone)]
-pub struct Origin {
-    pub path: PathBuf,
-    pub specs: Vec<InputSpec>,
-    pub options: ModelOptions,
-}
-
-impl Origin {
-    pub fn of(scenario: &Scenario) -> Self {
-        Origin {
-            path: scenario.path.clone(),
-            specs: scenario.inputs.clone(),
-            options: scenario.options,
-        }
-    }
-}
-
-/// One evaluation of the model whose arithmetic failed, and how many more did.
-#[derive(Debug, Clone)]
-pub struct Unsound {
-    /// Which evaluation: "run 17 of 1000".
-    pub what: String,
-    pub count: u64,
-    pub total: u64,
-    /// Where it failed; None if no single step is to blame (it cannot happen with the model as
-    /// written, but the message must not depend on that).
-    pub fault: Option<Fault>,
-    pub inputs: Inputs,
-    pub origin: Arc<Origin>,
-}
-
-impl fmt::Display for Unsound {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Some(fault) = self.fault else {
-            return write!(
-                f,
-                "{} of {} evaluations gave an output that is infinite, undefined or beyond {} \
-                 (the first: {}); look for extreme inputs in {}",
-                self.count,
-                self.total,
-                crate::units::general(model::LARGEST),
-                self.what,
-                self.origin.path.display()
-            );
-        };
-        write!(f, "{}: {}", self.what, fault.describe())?;
-        if self.count > 1 {
-            write!(f, "; {} of {} evaluations fail", self.count, self.total)?;
-        }
-        let path = self.origin.path.display();
-        for &input in fault.inputs() {
-            let spec = &self.origin.specs[input.index()];
-            if !spec.used {
-                continue;
-            }
-            let v = crate::units::general(self.inputs[input.index()]);
-            let place = match spec.line {
-                Some(line) => format!("{path}:{line}"),
-                None => format!("{path}"),
-            };
-            let given = match (&spec.written, spec.dist.is_fixed()) {
-                (None, _) => " (default)".to_string(),
-                (Some(_), true) if spec.line.is_some() => String::new(),
-                (Some(w), true) => format!(" (given as {w})"),
-                (Some(w), false) => format!(", drawn from {w}"),
-            };
-            write!(f, "\n  --> {place}: `{}` = {v}{given}", input.key())?;
-        }
-        write!(
-            f,
-            "\n  = help: the values are this evaluation's; bring the extreme one back to a \
-             physical range, or bound its distribution (`lower` / `upper`) so that no draw reaches it"
-        )
     }
 }
 
@@ -193,6 +114,7 @@ pub fn simulate(
         metrics,
         unsound: counts.iter().map(|c| c.0).sum(),
         first_unsound: counts.iter().find_map(|c| c.1),
-        origin: plan.origin.clone(),
+        options,
+        origins: plan.origins.clone(),
     }
 }

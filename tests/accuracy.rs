@@ -24,25 +24,25 @@ fn simulate_file(path: &str, text: Option<&str>, runs: u64, seed: u64) -> Simula
 }
 
 fn assert_mean(s: &Summary, exact: f64, what: &str) {
-    let err = (s.mean - exact).abs();
+    let err = (s.mean.value - exact).abs();
     assert!(
-        err < Z * s.mean_se(),
+        err < Z * s.mean.se,
         "{what} mean {} vs exact {exact}: {:.2} SE",
-        s.mean,
-        err / s.mean_se()
+        s.mean.value,
+        err / s.mean.se
     );
 }
 
 fn assert_percentiles(s: &Summary, exact: impl Fn(f64) -> f64, what: &str) {
     for p in &s.percentiles {
         let truth = exact(p.percent / 100.0);
-        let err = (p.value - truth).abs();
+        let err = (p.estimate.value - truth).abs();
         assert!(
-            err < Z * p.se(),
+            err < Z * p.estimate.se,
             "{what} P{} = {} vs exact {truth}: {:.2} SE",
             p.percent,
-            p.value,
-            err / p.se()
+            p.estimate.value,
+            err / p.estimate.se
         );
     }
 }
@@ -172,9 +172,9 @@ fn the_accuracy_check_detects_a_biased_estimate() {
     let s = summarize(sim.column(Metric::TrainDays), &[50.0]);
     let p50 = s.percentiles[0];
     assert!(
-        p50.value * 0.005 > Z * p50.se(),
+        p50.estimate.value * 0.005 > Z * p50.estimate.se,
         "P50 {} has SE {}",
-        p50.value,
-        p50.se()
+        p50.estimate.value,
+        p50.estimate.se
     );
 }

@@ -328,6 +328,17 @@ fn num(v: &serde_json::Value, what: &str) -> f64 {
         .unwrap_or_else(|| panic!("{what} is a number, got {v}"))
 }
 
+/// An estimate's value, standard error and interval, checking it has every field of one.
+fn estimate(v: &serde_json::Value, what: &str) -> (f64, f64, f64, f64) {
+    assert!(v["reliable"].is_boolean(), "{what}: `reliable` in {v}");
+    (
+        num(&v["value"], what),
+        num(&v["se"], what),
+        num(&v["ci95_lo"], what),
+        num(&v["ci95_hi"], what),
+    )
+}
+
 #[test]
 fn json_has_the_documented_fields() {
     let dir = TempDir::new().unwrap();
@@ -343,7 +354,7 @@ fn json_has_the_documented_fields() {
         path_str(&path),
     ]);
     let doc = read_json(&path);
-    assert_eq!(doc["schema_version"], 2);
+    assert_eq!(doc["schema_version"], 3);
     assert_eq!(doc["flopcast_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(doc["scenario"]["name"], "Llama 3.1 405B pre-training");
     assert_eq!(doc["scenario"]["file"], LLAMA);
@@ -362,8 +373,8 @@ fn json_has_the_documented_fields() {
     assert_eq!(units, ["FLOP", "days", "GPU-hours", "USD", "USD", "USD"]);
     for m in metrics {
         let name = m["name"].as_str().unwrap();
-        let mean = num(&m["mean"], "mean");
-        let mean_se = num(&m["mean_se"], "mean_se");
+        let (mean, mean_se, mean_lo, mean_hi) = estimate(&m["mean"], "mean");
+        assert!(mean_lo <= mean && mean <= mean_hi, "{name}: {m}");
         let sd = num(&m["sd"], "sd");
         assert!(mean > 0.0 && mean_se >= 0.0 && sd >= 0.0, "{name}: {m}");
         assert!(
@@ -377,10 +388,7 @@ fn json_has_the_documented_fields() {
             .collect();
         assert_eq!(ps, [5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0], "{name}");
         for p in pcts {
-            let value = num(&p["value"], "value");
-            let se = num(&p["se"], "se");
-            let lo = num(&p["ci95_lo"], "ci95_lo");
-            let hi = num(&p["ci95_hi"], "ci95_hi");
+            let (value, se, lo, hi) = estimate(p, "percentile");
             assert!(se >= 0.0, "{name}: {p}");
             assert!(
                 lo <= value && value <= hi,
@@ -412,12 +420,10 @@ fn json_reports_budget_and_deadline_probabilities() {
     let doc = read_json(&path);
     assert_eq!(num(&doc["budget"]["limit"], "budget.limit"), 110e6);
     assert_eq!(num(&doc["deadline"]["limit"], "deadline.limit"), 80.0);
-    let budget = num(&doc["budget"]["probability"], "budget.probability");
-    let deadline = num(&doc["deadline"]["probability"], "deadline.probability");
-    let joint = num(
-        &doc["within_budget_and_deadline"]["probability"],
-        "joint probability",
-    );
+    let budget = estimate(&doc["budget"]["chance"], "budget.chance").0;
+    let deadline = estimate(&doc["deadline"]["chance"], "deadline.chance").0;
+    let joint = estimate(&doc["within_budget_and_deadline"], "joint chance").0;
+    assert_eq!(doc["within_budget_and_deadline"]["runs"], 100_000);
     for p in [budget, deadline, joint] {
         assert!(
             p > 0.0 && p < 1.0,
@@ -445,6 +451,85 @@ fn json_reports_budget_and_deadline_probabilities() {
         )),
         "{out}"
     );
+}
+
+/// Every object with an interval, found anywhere in a JSON document.
+fn intervals_in(v: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
+    match v {
+        serde_json::Value::Object(o) => {
+            // `calibrated_lo`/`_hi` bound the counts a calibrated forecast gives, not an estimate.
+            let old_shape = |k: &str| {
+                (k.ends_with("_lo") && !k.starts_with("calibrated_"))
+                    || k.ends_with("_se")
+                    || k == "probability"
+            };
+            if o.keys().any(|k| old_shape(k) || k.ends_with("_short")) {
+                out.push(v.clone());
+            }
+            o.values().for_each(|x| intervals_in(x, out));
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| intervals_in(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_interval_in_every_json_document_is_one_estimate() {
+    let dir = TempDir::new().unwrap();
+    let json = |name: &str| dir.path().join(name);
+    let goals = ["--budget", "110M", "--deadline", "80"];
+    let small = ["--runs", "3000", "--seed", "1"];
+    let run = json("run.json");
+    let mut args = vec!["run", LLAMA, "--json", path_str(&run)];
+    args.extend(small.iter().chain(&goals));
+    stdout_of(&args);
+    let compare = json("compare.json");
+    let mut args = vec!["compare", LLAMA, ARTICLE, "--json", path_str(&compare)];
+    args.extend(small.iter().chain(&goals));
+    stdout_of(&args);
+    let sweep = json("sweep.json");
+    let mut args = vec!["sweep", LLAMA, "--set", "cluster.gpus=8192,16384", "--json"];
+    args.extend([path_str(&sweep)].iter().chain(&small));
+    stdout_of(&args);
+    let study = json("sensitivity.json");
+    let mut args = vec![
+        "sensitivity",
+        LLAMA,
+        "--sobol-n",
+        "256",
+        "--json",
+        path_str(&study),
+    ];
+    args.extend(small.iter().chain(&goals));
+    stdout_of(&args);
+    let check = json("check.json");
+    let mut args = vec!["check", LLAMA, "--json", path_str(&check)];
+    args.extend(small);
+    stdout_of(&args);
+    let calibrate = json("calibrate.json");
+    let mut args = vec!["calibrate", LLAMA, "--json", path_str(&calibrate)];
+    args.extend(small);
+    stdout_of(&args);
+    for path in [run, compare, sweep, study, check, calibrate] {
+        let mut found = Vec::new();
+        intervals_in(&read_json(&path), &mut found);
+        assert!(!found.is_empty(), "{}: no estimate", path.display());
+        for e in &found {
+            let what = format!("{} {e}", path.display());
+            let (value, se, lo, hi) = estimate(e, &what);
+            assert!(se >= 0.0 && lo <= value && value <= hi, "{what}");
+            let extra: Vec<&String> = e
+                .as_object()
+                .unwrap()
+                .keys()
+                .filter(|k| {
+                    !["value", "se", "ci95_lo", "ci95_hi", "reliable"].contains(&k.as_str())
+                        && !["percentile", "ci_coverage", "hits", "runs"].contains(&k.as_str())
+                })
+                .collect();
+            assert!(extra.is_empty(), "{what}: keys of another shape {extra:?}");
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,10 +5,14 @@
 //! standard error; the exact coverage of each percentile interval is checked to be at least 95%
 //! as well. Samples are drawn directly and handed to the interval code: percentiles of uniform
 //! and exponential draws, whose true quantiles are known exactly, and binomial counts of known
-//! probability.
+//! probability. Sobol indices' bootstrap intervals are checked on the Ishigami function, whose
+//! indices are known exactly.
 
 use std::collections::HashMap;
 
+use flopcast::analyze::sobol::{evaluate, indices};
+use flopcast::analyze::textbook::{ishigami, ishigami_indices};
+use flopcast::sample::saltelli::{PointSet, SaltelliPlan};
 use flopcast::stats::{Probability, summarize};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, RngExt, SeedableRng};
@@ -51,8 +55,8 @@ fn percentile_coverage(n: usize, d: &Known, seed_base: u64) -> Vec<(u64, bool, f
         let s = summarize(&draw(&mut rng, n, d), &PERCENTILES);
         for (i, p) in s.percentiles.iter().enumerate() {
             let truth = (d.quantile)(p.percent / 100.0);
-            held[i] += u64::from(p.ci_lo <= truth && truth <= p.ci_hi);
-            short[i] = !p.ci_is_95();
+            held[i] += u64::from(p.estimate.covers(truth));
+            short[i] = !p.estimate.reliable;
             exact[i] = p.ci_coverage;
         }
     }
@@ -121,9 +125,9 @@ fn mean_coverage(truth: f64, sample: impl Fn(u64) -> Vec<f64>) -> (f64, f64) {
     let (mut trusted, mut held) = (0u64, 0u64);
     for seed in 0..SEEDS {
         let s = summarize(&sample(seed), &[50.0]);
-        if s.mean_ci_is_95 {
+        if s.mean.reliable {
             trusted += 1;
-            held += u64::from((s.mean - truth).abs() <= s.mean_half_width());
+            held += u64::from(s.mean.covers(truth));
         }
     }
     (
@@ -176,7 +180,7 @@ fn probability_intervals_cover_95_percent_for_rare_and_common_events() {
                     let hits = binomial.sample(&mut rng);
                     *covers.entry(hits).or_insert_with(|| {
                         let c = Probability::from_count(hits, n);
-                        c.ci95_lo <= p && p <= c.ci95_hi
+                        c.estimate.covers(p)
                     })
                 })
                 .count();
@@ -184,4 +188,33 @@ fn probability_intervals_cover_95_percent_for_rare_and_common_events() {
             assert!(coverage >= FLOOR, "n {n}, p {p}: {coverage}");
         }
     }
+}
+
+#[test]
+fn sobol_intervals_on_sobol_points_cover_95_percent_and_on_random_points_say_they_may_not() {
+    let truth = ishigami_indices();
+    let mut held = [0u64; 6];
+    for seed in 0..SEEDS {
+        let plan = SaltelliPlan::new(256, 3, PointSet::Sobol, seed);
+        let out = evaluate(&plan, 1, |u, y| y[0] = ishigami(u));
+        for (i, g) in indices(&out[0], 100, seed).iter().enumerate() {
+            assert!(g.s1.reliable && g.st.reliable, "{g:?}");
+            held[i] += u64::from(g.s1.covers(truth.s1[i]));
+            held[3 + i] += u64::from(g.st.covers(truth.st[i]));
+        }
+    }
+    for (i, h) in held.iter().enumerate() {
+        let coverage = *h as f64 / SEEDS as f64;
+        assert!(
+            coverage >= FLOOR,
+            "index {i} (S1 x1..x3, ST x1..x3): {coverage}"
+        );
+    }
+    let plan = SaltelliPlan::new(256, 3, PointSet::Random, 1);
+    let out = evaluate(&plan, 1, |u, y| y[0] = ishigami(u));
+    assert!(
+        indices(&out[0], 100, 1)
+            .iter()
+            .all(|g| !g.s1.reliable && !g.st.reliable)
+    );
 }

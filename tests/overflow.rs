@@ -177,7 +177,10 @@ fn costs_near_the_largest_float_have_a_finite_mean_and_sd() {
         .iter()
         .find(|m| m["name"] == "compute_cost_usd")
         .expect("compute_cost_usd");
-    let (mean, sd) = (cost["mean"].as_f64().unwrap(), cost["sd"].as_f64().unwrap());
+    let (mean, sd) = (
+        cost["mean"]["value"].as_f64().unwrap(),
+        cost["sd"].as_f64().unwrap(),
+    );
     let gpu_hours = 6.0 * 405e9 * 15.6e12 / (989e12 * 0.4) / 3600.0;
     let true_mean = gpu_hours * 1.25e299;
     let true_sd = gpu_hours * 0.5e299 / 12f64.sqrt();

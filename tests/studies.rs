@@ -136,8 +136,10 @@ fn sensitivity_files_have_their_columns_and_do_not_depend_on_threads() {
     let json: serde_json::Value = serde_json::from_slice(&one.2).unwrap();
     assert_eq!(json["inputs"].as_array().unwrap().len(), 5);
     let top = &json["inputs"][0];
-    assert!(top["st_lo"].as_f64().unwrap() <= top["st"].as_f64().unwrap());
-    assert!(top["st"].as_f64().unwrap() <= top["st_hi"].as_f64().unwrap());
+    let st = &top["st"];
+    assert!(st["ci95_lo"].as_f64().unwrap() <= st["value"].as_f64().unwrap());
+    assert!(st["value"].as_f64().unwrap() <= st["ci95_hi"].as_f64().unwrap());
+    assert!(st["se"].as_f64().unwrap() > 0.0 && st["reliable"] == true);
     assert!(json["budget"]["p_exceed"].as_f64().unwrap() > 0.0);
     assert!(one.0.contains("What drives P(total_cost_usd > $110.0M)"));
 }
@@ -309,16 +311,17 @@ fn compare_pairs_runs_on_shared_inputs() {
         "{out}"
     );
     let doc: serde_json::Value = serde_json::from_slice(&fs::read(json).unwrap()).unwrap();
-    assert_eq!(doc["p_b_cheaper"]["probability"].as_f64(), Some(0.0));
-    assert_eq!(doc["p_b_faster"]["probability"].as_f64(), Some(0.0));
+    assert_eq!(doc["p_b_cheaper"]["value"].as_f64(), Some(0.0));
+    assert_eq!(doc["p_b_faster"]["value"].as_f64(), Some(0.0));
     let compute = doc["difference"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|d| d["metric"] == "compute_cost_usd")
+        .find(|d| d["name"] == "compute_cost_usd")
         .unwrap();
+    assert_eq!(compute["percentiles"][0]["percentile"].as_f64(), Some(5.0));
     assert!(
-        compute["percentiles"][0][1].as_f64().unwrap() > 0.0,
+        compute["percentiles"][0]["value"].as_f64().unwrap() > 0.0,
         "B − A > 0 even at P5"
     );
 }

@@ -4,6 +4,7 @@
 pub mod rank;
 pub mod sobol;
 pub mod tail;
+pub mod textbook;
 pub mod tornado;
 
 /// The value at quantile q of an already sorted slice, interpolating linearly.

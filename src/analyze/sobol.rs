@@ -15,25 +15,27 @@
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use rayon::prelude::*;
+use serde::Serialize;
 
 use super::sorted_quantile;
-use crate::sample::saltelli::SaltelliPlan;
+use crate::sample::saltelli::{PointSet, SaltelliPlan};
+use crate::stats::Estimate;
 
 /// Indices of one input for one output, each with its bootstrap 95% interval (NaN bounds when
 /// the study drew no bootstrap replicates: a point estimate is not an interval of zero width).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct SobolIndex {
-    pub s1: f64,
-    pub s1_lo: f64,
-    pub s1_hi: f64,
-    pub st: f64,
-    pub st_lo: f64,
-    pub st_hi: f64,
+    /// First-order index: the share of the output's variance due to this input alone.
+    pub s1: Estimate,
+    /// Total index: the share that would vanish were this input known.
+    pub st: Estimate,
 }
 
 /// One output evaluated on A, B and every AB_i.
 #[derive(Debug, Clone)]
 pub struct SaltelliOutputs {
+    /// The points the model was evaluated on: the intervals' reliability depends on them.
+    pub points: PointSet,
     pub fa: Vec<f64>,
     pub fb: Vec<f64>,
     /// `fab[i][r]` = f(AB_i row r).
@@ -70,6 +72,7 @@ where
                     .collect()
             };
             SaltelliOutputs {
+                points: plan.points,
                 fa: column(0),
                 fb: column(1),
                 fab: (0..k).map(|i| column(2 + i)).collect(),
@@ -93,7 +96,7 @@ pub fn indices_of_every_output(
 ) -> Vec<Vec<SobolIndex>> {
     let centred: Vec<Centred> = outs.iter().map(Centred::new).collect();
     let n = outs.first().map_or(0, |o| o.fa.len());
-    let replicates: Vec<Vec<Estimate>> = (0..bootstrap)
+    let replicates: Vec<Vec<Indices>> = (0..bootstrap)
         .into_par_iter()
         .map(|b| {
             let weights = poisson_weights(n, seed, b as u64);
@@ -105,39 +108,49 @@ pub fn indices_of_every_output(
         .enumerate()
         .map(|(m, c)| {
             let point = c.estimate(None);
-            let of_output: Vec<&Estimate> = replicates.iter().map(|r| &r[m]).collect();
-            combine(&point, &of_output)
+            let of_output: Vec<&Indices> = replicates.iter().map(|r| &r[m]).collect();
+            combine(&point, &of_output, outs[m].points)
         })
         .collect()
 }
 
-/// Point estimates with percentile intervals from the replicates.
-fn combine(point: &Estimate, replicates: &[&Estimate]) -> Vec<SobolIndex> {
-    let interval = |pick: &dyn Fn(&Estimate) -> f64| {
+/// Point estimates with percentile intervals from the replicates. Their coverage was measured
+/// on the Ishigami function (300 seeds, 256 to 4,096 base points, 200 replicates): on
+/// Owen-scrambled Sobol points every interval covered every index (the bootstrap treats the
+/// points as independent, so it overstates their error), and `tests/coverage.rs` checks at
+/// least 95%; on independent random points they covered 91–95%, so they are not called reliable.
+fn combine(point: &Indices, replicates: &[&Indices], points: PointSet) -> Vec<SobolIndex> {
+    let estimate = |value: f64, pick: &dyn Fn(&Indices) -> f64| {
         if replicates.is_empty() {
-            return (f64::NAN, f64::NAN);
+            return Estimate {
+                value,
+                se: f64::NAN,
+                ci95_lo: f64::NAN,
+                ci95_hi: f64::NAN,
+                reliable: false,
+            };
         }
         let mut v: Vec<f64> = replicates.iter().map(|e| pick(e)).collect();
+        // The bootstrap standard error; the interval is the replicates' own 2.5–97.5% range.
+        let (_, sd) = crate::stats::mean_and_sd(&v);
         v.sort_by(f64::total_cmp);
-        (sorted_quantile(&v, 0.025), sorted_quantile(&v, 0.975))
+        Estimate {
+            value,
+            se: sd,
+            ci95_lo: sorted_quantile(&v, 0.025),
+            ci95_hi: sorted_quantile(&v, 0.975),
+            reliable: points == PointSet::Sobol,
+        }
     };
     (0..point.s1.len())
-        .map(|i| {
-            let (s1_lo, s1_hi) = interval(&|e| e.s1[i]);
-            let (st_lo, st_hi) = interval(&|e| e.st[i]);
-            SobolIndex {
-                s1: point.s1[i],
-                s1_lo,
-                s1_hi,
-                st: point.st[i],
-                st_lo,
-                st_hi,
-            }
+        .map(|i| SobolIndex {
+            s1: estimate(point.s1[i], &|e| e.s1[i]),
+            st: estimate(point.st[i], &|e| e.st[i]),
         })
         .collect()
 }
 
-struct Estimate {
+struct Indices {
     s1: Vec<f64>,
     st: Vec<f64>,
 }
@@ -162,7 +175,7 @@ impl Centred {
     }
 
     /// Weighted estimates; `None` weighs every row 1. Sums run in row order.
-    fn estimate(&self, weights: Option<&[u32]>) -> Estimate {
+    fn estimate(&self, weights: Option<&[u32]>) -> Indices {
         let k = self.ab.len();
         let (mut w_sum, mut f_sum, mut f2_sum) = (0.0, 0.0, 0.0);
         let mut s1 = vec![0.0; k];
@@ -187,12 +200,12 @@ impl Centred {
         // A constant output has no variance to share: every index is 0, never NaN.
         let scale = f2_sum / (2.0 * w_sum);
         if w_sum == 0.0 || variance.is_nan() || variance <= 1e-12 * scale {
-            return Estimate {
+            return Indices {
                 s1: vec![0.0; k],
                 st: vec![0.0; k],
             };
         }
-        Estimate {
+        Indices {
             s1: s1.iter().map(|x| x / w_sum / variance).collect(),
             st: st.iter().map(|x| x / (2.0 * w_sum) / variance).collect(),
         }

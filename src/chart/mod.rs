@@ -6,8 +6,8 @@ mod svg;
 
 use std::fmt::Write;
 
-use crate::format::{Style, figure, figure_sig, group_thousands, human, metric_label};
-use crate::model::{Input, Metric, Unit};
+use crate::format::{Style, Unit, figure, figure_sig, group_thousands, human};
+use crate::model::{Input, Metric};
 use crate::stats::{self, Probability, quantile::order_statistics};
 use svg::Canvas;
 
@@ -16,12 +16,12 @@ pub use svg::{Label, escape, nice_ticks};
 impl Label {
     /// An output's plain name with its key: "Total cost" and `total_cost_usd`.
     pub fn metric(metric: Metric) -> Self {
-        Label::new(metric_label(metric), metric.name())
+        Label::new(metric.label(), metric.name())
     }
 
     /// An input's plain name with its key: "GPU-hour price" and `cost.gpu_hour_usd`.
     pub fn input(input: Input) -> Self {
-        Label::new(crate::format::input_label(input).0, input.key())
+        Label::new(input.label(), input.key())
     }
 }
 
@@ -117,7 +117,7 @@ fn constant_svg(title: &str, metric: Metric, value: f64, runs: usize) -> String 
 
 /// A histogram of one output with P5, P50 and P95 marked.
 pub fn histogram_svg(scenario: &str, metric: Metric, data: &[f64]) -> String {
-    let title = format!("{scenario}: {}", metric_label(metric));
+    let title = format!("{scenario}: {}", metric.label());
     if let Some(value) = constant_value(data) {
         return constant_svg(&title, metric, value, data.len());
     }
@@ -157,12 +157,12 @@ pub fn histogram_svg(scenario: &str, metric: Metric, data: &[f64]) -> String {
     bars.push_str("</g>");
     c.raw(&bars);
     for p in &marks {
-        let label = format!("P{} {}", p.percent, value(unit, p.value));
+        let label = format!("P{} {}", p.percent, value(unit, p.estimate.value));
         let data = format!(
             r#"data-percentile="{}" data-value="{}""#,
-            p.percent, p.value
+            p.percent, p.estimate.value
         );
-        c.vline(p.value, &label, "#c0392b", &data);
+        c.vline(p.estimate.value, &label, "#c0392b", &data);
     }
     c.raw(&caption(&h, data.len()));
     c.finish()
@@ -194,7 +194,7 @@ pub fn exceedance_svg(
 ) -> String {
     let title = format!(
         "{scenario}: {}, chance of exceeding each value",
-        metric_label(metric)
+        metric.label()
     );
     if let Some(value) = constant_value(data) {
         return constant_svg(&title, metric, value, data.len());
@@ -237,9 +237,12 @@ pub fn exceedance_svg(
         let label = format!(
             "Chance over {}: {}",
             with_unit(unit, x),
-            figure(Style::Percent, over.p)
+            figure(Style::Percent, over.estimate.value)
         );
-        let data = format!(r#"data-limit="{x}" data-probability="{}""#, over.p);
+        let data = format!(
+            r#"data-limit="{x}" data-probability="{}""#,
+            over.estimate.value
+        );
         c.vline(x.clamp(lo, hi), &label, "#c0392b", &data);
     }
     c.finish()
@@ -288,9 +291,12 @@ pub fn text_histogram(metric: Metric, data: &[f64], width: usize) -> String {
     let mut marks = vec![' '; width];
     let mut labels = Vec::new();
     for p in stats::summarize(data, &[5.0, 50.0, 95.0]).percentiles {
-        let at = column(p.value);
+        let at = column(p.estimate.value);
         marks[at] = if p.percent == 50.0 { '▲' } else { '△' };
-        labels.push((at, format!("P{} {}", p.percent, human(unit, p.value))));
+        labels.push((
+            at,
+            format!("P{} {}", p.percent, human(unit, p.estimate.value)),
+        ));
     }
     let (lo, hi) = (human(unit, h.lo), human(unit, h.hi));
     format!(
@@ -788,7 +794,7 @@ mod tests {
         assert_eq!(
             marks,
             want.iter()
-                .map(|p| (p.percent, p.value))
+                .map(|p| (p.percent, p.estimate.value))
                 .collect::<Vec<_>>()
         );
         let title = doc
@@ -927,13 +933,15 @@ mod tests {
         let column = |x: f64| ((x - h.lo) / (h.hi - h.lo) * 60.0) as usize;
         assert_eq!(
             marks.iter().map(|m| m.0).collect::<Vec<_>>(),
-            p.iter().map(|p| column(p.value)).collect::<Vec<_>>()
+            p.iter()
+                .map(|p| column(p.estimate.value))
+                .collect::<Vec<_>>()
         );
         for p in &p {
             let label = format!(
                 "P{} {}",
                 p.percent,
-                human(Metric::TrainDays.unit(), p.value)
+                human(Metric::TrainDays.unit(), p.estimate.value)
             );
             assert!(lines[3].contains(&label), "{label} in {t}");
         }

@@ -89,9 +89,9 @@ pub struct Check {
     pub scenario: String,
     pub file: String,
     pub metric: &'static str,
-    /// 95% interval of the PIT from the Monte Carlo sample alone.
-    pub pit_ci95_lo: f64,
-    pub pit_ci95_hi: f64,
+    /// The PIT as the share of runs at or below the published figure, with its Monte Carlo
+    /// interval.
+    pub pit_sample: Probability,
     #[serde(flatten)]
     pub verdict: Verdict,
     pub source: String,
@@ -201,8 +201,7 @@ fn check_scenario(
                 scenario: scenario.name.clone(),
                 file: path.display().to_string(),
                 metric: p.metric.name(),
-                pit_ci95_lo: share.ci95_lo,
-                pit_ci95_hi: share.ci95_hi,
+                pit_sample: share,
                 verdict: sample_verdict(column, p.value),
                 source: p.source.clone(),
             }
@@ -219,7 +218,11 @@ fn sample_verdict(column: &[f64], published: f64) -> Verdict {
     sorted.sort_unstable_by(f64::total_cmp);
     let mut v = Verdict::new(
         published,
-        [band[0].value, band[1].value, band[2].value],
+        [
+            band[0].estimate.value,
+            band[1].estimate.value,
+            band[2].estimate.value,
+        ],
         sample_pit(&sorted, published),
     );
     // ln keeps the order, so the sorted sample stays sorted; a metric that can be 0 (labour
@@ -486,7 +489,7 @@ fn header_row(first: &str) -> Vec<String> {
 
 /// published, P5, P50, P95, PIT, published/P50, ln(P50/published), and the narrowest band
 /// holding the figure, or how far outside P5–P95 it lies.
-fn verdict_cells(v: &Verdict, unit: Option<crate::model::Unit>) -> Vec<String> {
+fn verdict_cells(v: &Verdict, unit: Option<crate::format::Unit>) -> Vec<String> {
     let value = |x: f64| match unit {
         Some(u) => human(u, x),
         None => crate::units::general(x),
@@ -678,8 +681,8 @@ fn checks_csv(checks: &[Check]) -> Vec<u8> {
             Cell::text(&c.scenario),
             Cell::text(&c.file),
             Cell::text(c.metric),
-            Cell::Number(c.pit_ci95_lo),
-            Cell::Number(c.pit_ci95_hi),
+            Cell::Number(c.pit_sample.estimate.ci95_lo),
+            Cell::Number(c.pit_sample.estimate.ci95_hi),
         ];
         row.extend(verdict_row(&c.verdict));
         row.push(Cell::text(&c.source));

@@ -15,6 +15,7 @@ use crate::sample::SamplingPlan;
 use crate::scenario::{NEAREST_RUNS, ReferenceUse, Scenario};
 use crate::simulate;
 use crate::stats;
+use crate::stats::Estimate;
 use crate::units::compact;
 
 pub const DEFAULT_CHECK_RUNS: u64 = 200_000;
@@ -226,11 +227,8 @@ const FLAW_METRICS: [Metric; 5] = [
 pub struct Flaw {
     pub metric: Metric,
     pub at_means: f64,
-    pub mc_mean: f64,
-    /// Half-width of the 95% interval of the Monte Carlo mean, and so of the gap.
-    pub mc_mean_half_width: f64,
-    /// Whether that interval can be trusted as 95% (see `stats::mean_interval_holds`).
-    pub mc_mean_ci_is_95: bool,
+    /// The Monte Carlo mean, with its interval.
+    pub mc_mean: Estimate,
     pub at_medians: f64,
     pub mc_median: f64,
 }
@@ -251,10 +249,8 @@ fn flaws(scenario: &Scenario, sim: &simulate::Simulation) -> Vec<Flaw> {
                 metric: m,
                 at_means: at_means[m.index()],
                 mc_mean: s.mean,
-                mc_mean_half_width: s.mean_half_width(),
-                mc_mean_ci_is_95: s.mean_ci_is_95,
                 at_medians: at_medians[m.index()],
-                mc_median: s.percentiles[0].value,
+                mc_median: s.percentiles[0].estimate.value,
             }
         })
         .collect()
@@ -292,17 +288,17 @@ fn flaw_of_averages(scenario: &Scenario, flaws: &[Flaw], runs: u64) -> String {
     let mut rows = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
     for &f in flaws {
         let u = f.metric.unit();
-        let gap = f.mc_mean - f.at_means;
+        let gap = f.mc_mean.value - f.at_means;
         rows.push(vec![
             f.metric.name().to_string(),
             human(u, f.at_means),
-            human(u, f.mc_mean),
+            human(u, f.mc_mean.value),
             format!(
                 "{}{} ±{}{}",
                 if gap > 0.0 { "+" } else { "" },
                 human_sig(u, gap, 3),
-                human_sig(u, f.mc_mean_half_width, 2),
-                if f.mc_mean_ci_is_95 { "" } else { "*" }
+                human_sig(u, f.mc_mean.half_width(), 2),
+                if f.mc_mean.reliable { "" } else { "*" }
             ),
             human(u, f.at_medians),
             human(u, f.mc_median),
@@ -318,7 +314,7 @@ fn flaw_of_averages(scenario: &Scenario, flaws: &[Flaw], runs: u64) -> String {
          Monte Carlo noise. at medians: the model with every input at its median (skewed inputs\n\
          move it further from the mean than the model's nonlinearity does).\n",
     );
-    if flaws.iter().any(|f| !f.mc_mean_ci_is_95) {
+    if flaws.iter().any(|f| !f.mc_mean.reliable) {
         out.push_str(&format!(
             "*: this ± cannot be trusted as 95%: fewer than {} runs, or tails too heavy for the\n\
              normal interval of a mean; more runs narrow it, but a gap inside it proves nothing.\n",
@@ -363,10 +359,10 @@ mod tests {
             &flaws_of("scenarios/llama-3.1-405b.toml", 200_000),
             Metric::LaborCostUsd,
         );
-        let gap = f.mc_mean - f.at_means;
-        assert!(gap.abs() < 1.5 * f.mc_mean_half_width, "{f:?}");
+        let gap = f.mc_mean.value - f.at_means;
+        assert!(gap.abs() < 1.5 * f.mc_mean.half_width(), "{f:?}");
         assert!(
-            (f.mc_mean - f.at_medians).abs() > 5.0 * f.mc_mean_half_width,
+            (f.mc_mean.value - f.at_medians).abs() > 5.0 * f.mc_mean.half_width(),
             "{f:?}"
         );
     }
@@ -381,8 +377,11 @@ mod tests {
         );
         assert!((f.at_means / 101.7e6 - 1.0).abs() < 0.002, "{f:?}");
         assert!((f.at_medians / 99.13e6 - 1.0).abs() < 0.002, "{f:?}");
-        let gap = f.mc_mean - f.at_means;
-        assert!((gap - 0.4e6).abs() < 0.2e6 + f.mc_mean_half_width, "{f:?}");
+        let gap = f.mc_mean.value - f.at_means;
+        assert!(
+            (gap - 0.4e6).abs() < 0.2e6 + f.mc_mean.half_width(),
+            "{f:?}"
+        );
     }
 
     #[test]

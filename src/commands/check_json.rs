@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::check::Flaw;
 use crate::report::SCHEMA_VERSION;
 use crate::scenario::{NEAREST_RUNS, ReferenceUse, Scenario};
+use crate::stats::Estimate;
 
 #[derive(Serialize)]
 struct CheckJson<'a> {
@@ -75,9 +76,7 @@ struct NeighbourJson {
 struct FlawJson {
     metric: &'static str,
     at_means: f64,
-    mc_mean: f64,
-    mc_mean_ci95_half_width: f64,
-    mc_mean_ci_is_95: bool,
+    mc_mean: Estimate,
     at_medians: f64,
     mc_median: f64,
 }
@@ -161,8 +160,6 @@ fn flaw_json(f: &Flaw) -> FlawJson {
         metric: f.metric.name(),
         at_means: f.at_means,
         mc_mean: f.mc_mean,
-        mc_mean_ci95_half_width: f.mc_mean_half_width,
-        mc_mean_ci_is_95: f.mc_mean_ci_is_95,
         at_medians: f.at_medians,
         mc_median: f.mc_median,
     }

@@ -9,13 +9,13 @@ use crate::memory::{self, Flag, Knob, SensitivityPlan};
 use crate::model::Metric;
 use crate::output::OutputSet;
 use crate::report::html::{Figure, InputRow, Page, render_html};
-use crate::report::sensitivity::sensitivity_charts;
+use crate::report::sensitivity::{SensitivityChart, sensitivity_charts};
 use crate::report::{Goals, RunReport};
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
 use crate::simulate::simulate;
 
-use super::sensitivity::{SensitivityOptions, sensitivity};
+use super::sensitivity::{SensitivityOptions, analyse};
 
 #[derive(Debug, Clone)]
 pub struct ReportOptions {
@@ -80,16 +80,16 @@ pub fn report(opts: &ReportOptions) -> Result<String, Error> {
         Ok::<_, Error>((run, charts))
     })??;
     let sens = if scenario.uncertain_inputs().next().is_some() {
-        let study = sensitivity(&study_options(opts, runs, seed))?;
-        let output = study.report.output;
-        for (name, svg) in sensitivity_charts(&study.report) {
-            match name.as_str() {
-                "tornado.svg" => charts.push((Figure::Tornado(output), svg)),
-                "sobol.svg" => charts.push((Figure::Sobol(output), svg)),
-                _ => {}
+        let study = analyse(&scenario, &study_options(opts, runs, seed))?;
+        let output = study.output;
+        for (chart, svg) in sensitivity_charts(&study) {
+            match chart {
+                SensitivityChart::Tornado => charts.push((Figure::Tornado(output), svg)),
+                SensitivityChart::Sobol => charts.push((Figure::Sobol(output), svg)),
+                SensitivityChart::SpearmanShare => {}
             }
         }
-        Some(study.report)
+        Some(study)
     } else {
         None
     };

@@ -10,19 +10,19 @@ use crate::analyze::rank::{ranks, spearman, spearman_sq_shares};
 use crate::analyze::sobol;
 use crate::analyze::tail::tail_measure;
 use crate::analyze::tornado::{Swing, swings};
-use crate::error::Error;
+use crate::error::{Error, Unsound};
 use crate::memory::{self, Flag, Knob, SensitivityPlan};
 use crate::model::{self, Input, Metric, Outputs};
 use crate::output::OutputSet;
 use crate::report::sensitivity::{
-    CHART_FILES, InputSensitivity, Pinned, SensitivityReport, TailSummary, render_sensitivity,
+    InputSensitivity, Pinned, SensitivityChart, SensitivityReport, TailSummary, render_sensitivity,
     sensitivity_charts,
 };
 use crate::report::{CsvExporter, Exporter, JsonExporter, group_thousands};
 use crate::sample::SamplingPlan;
 use crate::sample::saltelli::{PointSet, SaltelliPlan};
 use crate::scenario::Scenario;
-use crate::simulate::{Origin, Simulation, Unsound, simulate};
+use crate::simulate::{Simulation, simulate};
 use crate::stats::summarize;
 use crate::study::ScenarioFunction;
 
@@ -76,36 +76,17 @@ pub struct SensitivityOutcome {
 
 pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
-    let f = ScenarioFunction::new(&scenario);
-    if f.inputs().is_empty() {
-        return Err(Error::Runtime(format!(
-            "{}: every input is a point value, so there is nothing to analyse; \
-             make at least one input a distribution",
-            opts.scenario.display()
-        )));
-    }
-    if !scenario.options.metrics().contains(&opts.metric) {
-        let names: Vec<&str> = scenario
-            .options
-            .metrics()
-            .iter()
-            .map(|m| m.name())
-            .collect();
-        return Err(Error::Runtime(format!(
-            "{} has no output `{}`; it has: {}",
-            opts.scenario.display(),
-            opts.metric.name(),
-            names.join(", ")
-        )));
-    }
     let mut outputs = OutputSet::new(&scenario.input_files());
     outputs.file("--csv", opts.csv.as_deref())?;
     outputs.file("--json", opts.json.as_deref())?;
-    let charts: Vec<String> = CHART_FILES.into_iter().map(String::from).collect();
+    let charts: Vec<String> = SensitivityChart::ALL
+        .iter()
+        .map(|c| c.file_name().to_string())
+        .collect();
     outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
+    check_analysable(&scenario, opts.metric)?;
     check_memory(memory_plan(&scenario, opts))?;
-    let (_, seed) = super::runs_and_seed(&scenario, None, opts.seed);
-    let report = super::with_threads(opts.threads, || study(&scenario, &f, opts, seed))??;
+    let report = analyse(&scenario, opts)?;
     if let Some(path) = &opts.csv {
         outputs.write(path, &CsvExporter.export(&report))?;
     }
@@ -113,8 +94,8 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Erro
         outputs.write(path, &JsonExporter.export(&report))?;
     }
     if let Some(dir) = &opts.plots {
-        for (name, svg) in sensitivity_charts(&report) {
-            outputs.write(&dir.join(name), svg.as_bytes())?;
+        for (chart, svg) in sensitivity_charts(&report) {
+            outputs.write(&dir.join(chart.file_name()), svg.as_bytes())?;
         }
     }
     outputs.commit()?;
@@ -122,6 +103,37 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Erro
         text: render_sensitivity(&report),
         report,
     })
+}
+
+/// The study of a loaded scenario, whose memory the caller has checked. `opts.scenario` is
+/// not read again.
+pub fn analyse(scenario: &Scenario, opts: &SensitivityOptions) -> Result<SensitivityReport, Error> {
+    check_analysable(scenario, opts.metric)?;
+    let f = ScenarioFunction::new(scenario);
+    let (_, seed) = super::runs_and_seed(scenario, None, opts.seed);
+    super::with_threads(opts.threads, || study(scenario, &f, opts, seed))?
+}
+
+/// Refuses a scenario with nothing uncertain, or without the output asked for.
+fn check_analysable(scenario: &Scenario, metric: Metric) -> Result<(), Error> {
+    if scenario.uncertain_inputs().next().is_none() {
+        return Err(Error::Runtime(format!(
+            "{}: every input is a point value, so there is nothing to analyse; \
+             make at least one input a distribution",
+            scenario.path.display()
+        )));
+    }
+    let metrics = scenario.options.metrics();
+    if !metrics.contains(&metric) {
+        let names: Vec<&str> = metrics.iter().map(|m| m.name()).collect();
+        return Err(Error::Runtime(format!(
+            "{} has no output `{}`; it has: {}",
+            scenario.path.display(),
+            metric.name(),
+            names.join(", ")
+        )));
+    }
+    Ok(())
 }
 
 fn study(
@@ -198,7 +210,8 @@ fn study(
     rows.sort_by(|a, b| {
         b.sobol
             .st
-            .total_cmp(&a.sobol.st)
+            .value
+            .total_cmp(&a.sobol.st.value)
             .then(b.tornado.width().total_cmp(&a.tornado.width()))
     });
     let share = |e: &Vec<bool>| e.iter().filter(|x| **x).count() as f64 / e.len() as f64;
@@ -218,7 +231,7 @@ fn study(
             .map(|&m| {
                 let (i, st) = sobol_by_metric[m.index()]
                     .iter()
-                    .map(|s| s.st)
+                    .map(|s| s.st.value)
                     .enumerate()
                     .max_by(|a, b| a.1.total_cmp(&b.1))
                     .expect("at least one input");
@@ -321,7 +334,7 @@ fn first_unsound_point(
         total: (plan.n * per_row) as u64,
         fault: model::diagnose(&x, scenario.options),
         inputs: x,
-        origin: Arc::new(Origin::of(scenario)),
+        origins: Arc::new(scenario.origins()),
     }))
 }
 
@@ -382,8 +395,8 @@ fn pinned(
     );
     let s = summarize(sim.column(metric), &[50.0]);
     Pinned {
-        mean: s.mean,
-        p50: s.percentiles[0].value,
+        mean: s.mean.value,
+        p50: s.percentiles[0].estimate.value,
     }
 }
 

@@ -18,8 +18,11 @@
 //! New terms add an [`Input`] and a [`Metric`] each.
 
 mod failures;
+mod names;
 
 pub use failures::{FailureOptions, expected_interruptions};
+
+use crate::format::Unit;
 
 /// Average Gregorian month, in days.
 pub const DAYS_PER_MONTH: f64 = 365.2425 / 12.0;
@@ -207,17 +210,6 @@ pub enum Metric {
     StorageNetworkCostUsd,
     ExperimentsCostUsd,
     FixedCostUsd,
-}
-
-/// How a metric is shown to a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    Flop,
-    Days,
-    Hours,
-    Usd,
-    Count,
-    Ratio,
 }
 
 impl Metric {

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::json::{MetricJson, RunJson, metric_json, run_json, to_bytes};
 use super::{
     Cell, CsvExporter, CsvSheet, Exporter, JsonExporter, RunReport, SCHEMA_VERSION,
     group_thousands, human, percentile_column,
@@ -49,7 +50,7 @@ pub fn render_compare(r: &CompareReport) -> String {
         s.percentiles
             .iter()
             .find(|x| x.percent == p)
-            .map(|x| x.value)
+            .map(|x| x.estimate.value)
     };
     for (m, diff) in &r.difference {
         let u = m.unit();
@@ -58,7 +59,7 @@ pub fn render_compare(r: &CompareReport) -> String {
             m.name().to_string(),
             cell(at(r.a.summary(*m), 50.0)),
             cell(at(r.b.summary(*m), 50.0)),
-            signed(human(u, diff.mean), diff.mean),
+            signed(human(u, diff.mean.value), diff.mean.value),
             signed(cell(at(diff, 5.0)), at(diff, 5.0).unwrap_or(0.0)),
             signed(cell(at(diff, 50.0)), at(diff, 50.0).unwrap_or(0.0)),
             signed(cell(at(diff, 95.0)), at(diff, 95.0).unwrap_or(0.0)),
@@ -69,9 +70,13 @@ pub fn render_compare(r: &CompareReport) -> String {
         if same.hits == same.n {
             "none: identical in every run".to_string()
         } else if same.hits > 0 {
-            format!("{}; equal in {:.2}% of runs", p.describe(), 100.0 * same.p)
+            format!(
+                "{}; equal in {:.2}% of runs",
+                super::table::describe_chance(&p),
+                100.0 * same.estimate.value
+            )
         } else {
-            p.describe()
+            super::table::describe_chance(&p)
         }
     };
     out.push_str(&format!(
@@ -120,10 +125,10 @@ impl Exporter<CompareReport> for CsvExporter {
                 let mut row = vec![
                     Cell::text(m.name()),
                     Cell::text(label),
-                    Cell::Number(s.mean),
+                    Cell::Number(s.mean.value),
                     Cell::Number(s.sd),
                 ];
-                row.extend(s.percentiles.iter().map(|p| Cell::Number(p.value)));
+                row.extend(s.percentiles.iter().map(|p| Cell::Number(p.estimate.value)));
                 w.row(&row).expect("writing to memory");
             }
         }
@@ -132,66 +137,35 @@ impl Exporter<CompareReport> for CsvExporter {
 }
 
 #[derive(Serialize)]
-struct CompareJson {
+struct CompareJson<'a> {
     schema_version: u32,
     flopcast_version: &'static str,
     seed: u64,
     runs: u64,
-    a: serde_json::Value,
-    b: serde_json::Value,
-    difference: Vec<DiffJson>,
-    p_b_cheaper: ChanceJson,
-    p_b_faster: ChanceJson,
-}
-
-#[derive(Serialize)]
-struct DiffJson {
-    metric: &'static str,
-    mean: f64,
-    mean_se: f64,
-    sd: f64,
-    percentiles: Vec<(f64, f64)>,
-}
-
-#[derive(Serialize)]
-struct ChanceJson {
-    probability: f64,
-    se: f64,
-    ci95_lo: f64,
-    ci95_hi: f64,
+    a: RunJson<'a>,
+    b: RunJson<'a>,
+    /// B − A run by run.
+    difference: Vec<MetricJson<'a>>,
+    p_b_cheaper: Probability,
+    p_b_faster: Probability,
 }
 
 impl Exporter<CompareReport> for JsonExporter {
     fn export(&self, r: &CompareReport) -> Vec<u8> {
-        let chance = |p: Probability| ChanceJson {
-            probability: p.p,
-            se: p.se,
-            ci95_lo: p.ci95_lo,
-            ci95_hi: p.ci95_hi,
-        };
-        let doc = CompareJson {
+        to_bytes(&CompareJson {
             schema_version: SCHEMA_VERSION,
             flopcast_version: env!("CARGO_PKG_VERSION"),
             seed: r.seed,
             runs: r.runs,
-            a: serde_json::from_slice(&JsonExporter.export(&r.a)).expect("our own JSON parses"),
-            b: serde_json::from_slice(&JsonExporter.export(&r.b)).expect("our own JSON parses"),
+            a: run_json(&r.a),
+            b: run_json(&r.b),
             difference: r
                 .difference
                 .iter()
-                .map(|(m, s)| DiffJson {
-                    metric: m.name(),
-                    mean: s.mean,
-                    mean_se: s.mean_se(),
-                    sd: s.sd,
-                    percentiles: s.percentiles.iter().map(|p| (p.percent, p.value)).collect(),
-                })
+                .map(|(m, s)| metric_json(*m, s))
                 .collect(),
-            p_b_cheaper: chance(r.b_cheaper),
-            p_b_faster: chance(r.b_faster),
-        };
-        let mut bytes = serde_json::to_vec_pretty(&doc).expect("plain data serialises");
-        bytes.push(b'\n');
-        bytes
+            p_b_cheaper: r.b_cheaper,
+            p_b_faster: r.b_faster,
+        })
     }
 }

@@ -112,10 +112,10 @@ impl Exporter<RunReport> for CsvExporter {
         for (metric, s) in &report.metrics {
             let mut row = vec![
                 Cell::text(metric.name()),
-                Cell::Number(s.mean),
+                Cell::Number(s.mean.value),
                 Cell::Number(s.sd),
             ];
-            row.extend(s.percentiles.iter().map(|p| Cell::Number(p.value)));
+            row.extend(s.percentiles.iter().map(|p| Cell::Number(p.estimate.value)));
             row.push(s.max_half_width().map_or(Cell::Empty, Cell::Number));
             let coverage = s
                 .percentiles
@@ -172,10 +172,10 @@ impl Exporter<RunReport> for ChancesCsvExporter {
                     Cell::text(name),
                     Cell::text(metric),
                     limit,
-                    Cell::Number(p.p),
-                    Cell::Number(p.se),
-                    Cell::Number(p.ci95_lo),
-                    Cell::Number(p.ci95_hi),
+                    Cell::Number(p.estimate.value),
+                    Cell::Number(p.estimate.se),
+                    Cell::Number(p.estimate.ci95_lo),
+                    Cell::Number(p.estimate.ci95_hi),
                     Cell::Count(p.hits),
                     Cell::Count(p.n),
                 ])

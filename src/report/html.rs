@@ -10,8 +10,9 @@ use std::fmt::Write;
 use super::RunReport;
 use super::sensitivity::SensitivityReport;
 use crate::chart::escape;
-use crate::format::{Style, figure, figure_sig, group_thousands, input_label, metric_label};
-use crate::model::{Input, Metric, Unit};
+use crate::format::{Style, Unit, figure, figure_sig, group_thousands};
+use crate::model::{Input, Metric};
+use crate::stats::Estimate;
 
 /// One uncertain or fixed input as the report lists it.
 pub struct InputRow {
@@ -131,7 +132,7 @@ fn labelled(text: &str, key: &str) -> String {
 }
 
 fn metric_cell(m: Metric) -> String {
-    labelled(metric_label(m), m.name())
+    labelled(m.label(), m.name())
 }
 
 /// A value of an output with its unit when the number alone does not say it: "75.8 days".
@@ -153,7 +154,7 @@ fn caption(figure: Figure, run: &RunReport) -> String {
     match figure {
         Figure::Histogram(m) => format!(
             "{} over {} runs: the share of runs in each bin, with P5, the median (P50) and P95 marked.",
-            metric_label(m),
+            m.label(),
             group_thousands(run.runs)
         ),
         Figure::Exceedance(m) => {
@@ -168,18 +169,15 @@ fn caption(figure: Figure, run: &RunReport) -> String {
                     with_unit(m.unit(), limit)
                 )
             });
-            format!(
-                "{}: the chance of exceeding each value{marked}.",
-                metric_label(m)
-            )
+            format!("{}: the chance of exceeding each value{marked}.", m.label())
         }
         Figure::Tornado(m) => format!(
             "{} with one input at a time at its P10 (orange) or its P90 (blue), every other input at its median. A bar right of the centre line means that end of the input raises it.",
-            metric_label(m)
+            m.label()
         ),
         Figure::Sobol(m) => format!(
             "Share of the variance of {} due to each input: alone (S1), and alone or with others (ST); the whiskers are 95% intervals.",
-            metric_label(m)
+            m.label()
         ),
     }
 }
@@ -188,7 +186,7 @@ fn caption(figure: Figure, run: &RunReport) -> String {
 fn interval_notes(run: &RunReport) -> String {
     let mut notes = super::interval_notes(run).join(" ");
     for (m, _) in &run.metrics {
-        notes = notes.replace(m.name(), metric_label(*m));
+        notes = notes.replace(m.name(), m.label());
     }
     notes
 }
@@ -200,7 +198,7 @@ fn answer_cards(run: &RunReport) -> String {
             s.percentiles
                 .iter()
                 .find(|x| x.percent == p)
-                .map(|x| x.value)
+                .map(|x| x.estimate.value)
         };
         (at(5.0), at(50.0), at(95.0))
     };
@@ -211,7 +209,7 @@ fn answer_cards(run: &RunReport) -> String {
         let _ = write!(
             out,
             "<div class=\"card\"><div class=\"small\">{}, median</div><div class=\"big\" data-metric=\"{}\">{}</div><div class=\"small\">90% between {} and {}</div></div>",
-            escape(metric_label(m)),
+            escape(m.label()),
             m.name(),
             f(p50),
             f(p5),
@@ -242,9 +240,9 @@ fn answer_cards(run: &RunReport) -> String {
             out,
             "<div class=\"card\"><div class=\"small\">{}</div><div class=\"big\">{}</div><div class=\"small\">95% CI {}–{}</div></div>",
             escape(&label),
-            percent(p.p),
-            percent(p.ci95_lo),
-            percent(p.ci95_hi)
+            percent(p.estimate.value),
+            percent(p.estimate.ci95_lo),
+            percent(p.estimate.ci95_hi)
         );
     }
     out.push_str("</div>");
@@ -269,11 +267,11 @@ fn bands_table(run: &RunReport) -> String {
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td>",
             metric_cell(*m),
-            escape(&marked(figure(style, s.mean), s.mean_ci_is_95)),
+            escape(&marked(figure(style, s.mean.value), s.mean.reliable)),
             escape(&figure(style, s.sd))
         );
         for p in &s.percentiles {
-            let cell = marked(figure(style, p.value), p.ci_is_95());
+            let cell = marked(figure(style, p.estimate.value), p.estimate.reliable);
             let _ = write!(out, "<td>{}</td>", escape(&cell));
         }
         let half_width = s.max_half_width().map_or("n/a".to_string(), |h| {
@@ -296,16 +294,16 @@ fn correlation(r: f64) -> String {
 }
 
 /// A share with its 95% interval: 77.1% [75.6%, 78.6%].
-fn share_cell(value: f64, lo: f64, hi: f64) -> String {
-    if lo.is_finite() && hi.is_finite() {
+fn share_cell(share: &Estimate) -> String {
+    if share.ci95_lo.is_finite() && share.ci95_hi.is_finite() {
         format!(
             "{} <span class=\"ci\">[{}, {}]</span>",
-            percent(value),
-            percent(lo),
-            percent(hi)
+            percent(share.value),
+            percent(share.ci95_lo),
+            percent(share.ci95_hi)
         )
     } else {
-        percent(value)
+        percent(share.value)
     }
 }
 
@@ -320,9 +318,9 @@ fn sensitivity_table(r: &SensitivityReport) -> String {
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            labelled(input_label(row.input).0, row.input.key()),
-            share_cell(s.st, s.st_lo, s.st_hi),
-            share_cell(s.s1, s.s1_lo, s.s1_hi),
+            labelled(row.input.label(), row.input.key()),
+            share_cell(&s.st),
+            share_cell(&s.s1),
             correlation(row.spearman),
             percent(row.spearman_sq_share)
         );
@@ -336,7 +334,7 @@ fn inputs_table(inputs: &[InputRow]) -> String {
         "<table class=\"inputs\"><tr><th>Input</th><th>Low (P5)</th><th>Median</th><th>High (P95)</th><th>As written</th></tr>",
     );
     for i in inputs {
-        let (label, style) = input_label(i.input);
+        let (label, style) = (i.input.label(), i.input.style());
         let g = |v: f64| escape(&figure(style, v));
         let _ = write!(
             out,

@@ -4,25 +4,28 @@
 use serde::Serialize;
 
 use super::{Exporter, RunReport, SCHEMA_VERSION, Target, unit_label};
-use crate::stats::Probability;
+use crate::model::Metric;
+use crate::stats::{Probability, Summary};
 
 pub struct JsonExporter;
 
+/// A run's document: the whole of `run --json`, and each scenario of `compare --json` and each
+/// point of `sweep --json`. Borrowed, so it costs nothing to build.
 #[derive(Serialize)]
-struct Document<'a> {
+pub(super) struct RunJson<'a> {
     schema_version: u32,
     flopcast_version: &'static str,
     scenario: ScenarioRef<'a>,
     seed: u64,
     runs: u64,
     percentiles: &'a [f64],
-    metrics: Vec<MetricJson>,
+    metrics: Vec<MetricJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    budget: Option<GoalJson>,
+    budget: Option<&'a Target>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    deadline: Option<GoalJson>,
+    deadline: Option<&'a Target>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    within_budget_and_deadline: Option<ChanceJson>,
+    within_budget_and_deadline: Option<&'a Probability>,
 }
 
 #[derive(Serialize)]
@@ -31,120 +34,58 @@ pub(super) struct ScenarioRef<'a> {
     pub(super) file: &'a str,
 }
 
+/// One output's summary: its mean and percentiles, each an [`Estimate`](crate::stats::Estimate).
 #[derive(Serialize)]
-struct MetricJson {
+pub(super) struct MetricJson<'a> {
     name: &'static str,
     unit: &'static str,
-    mean: f64,
-    mean_se: f64,
-    mean_ci95_lo: f64,
-    mean_ci95_hi: f64,
-    /// True when the mean's normal interval cannot be trusted as 95% (too few runs, or heavy
-    /// tails); it is then left out of `ci95_half_width`.
-    mean_ci95_short: bool,
-    sd: f64,
-    /// The table's ±95%: the widest 95% half-width of the mean and the percentiles whose
-    /// intervals reach 95%.
-    /// None (null) when no interval of the row reaches 95%.
+    #[serde(flatten)]
+    summary: &'a Summary,
+    /// The table's ±95%: the widest half-width among the reliable intervals of the row; None
+    /// (null) when none is reliable.
     ci95_half_width: Option<f64>,
-    percentiles: Vec<PercentileJson>,
 }
 
-#[derive(Serialize)]
-struct PercentileJson {
-    percentile: f64,
-    value: f64,
-    se: f64,
-    ci95_lo: f64,
-    ci95_hi: f64,
-    /// The interval's exact coverage (distribution-free); below 0.95 when too few runs fall
-    /// beyond the percentile, and then `ci95_short` is true.
-    ci_coverage: f64,
-    ci95_short: bool,
-}
-
-#[derive(Serialize)]
-struct GoalJson {
-    limit: f64,
-    probability: f64,
-    se: f64,
-    ci95_lo: f64,
-    ci95_hi: f64,
-}
-
-#[derive(Serialize)]
-struct ChanceJson {
-    probability: f64,
-    se: f64,
-    ci95_lo: f64,
-    ci95_hi: f64,
-}
-
-fn goal(t: &Target) -> GoalJson {
-    GoalJson {
-        limit: t.limit,
-        probability: t.chance.p,
-        se: t.chance.se,
-        ci95_lo: t.chance.ci95_lo,
-        ci95_hi: t.chance.ci95_hi,
+pub(super) fn metric_json(metric: Metric, summary: &Summary) -> MetricJson<'_> {
+    MetricJson {
+        name: metric.name(),
+        unit: unit_label(metric.unit()),
+        summary,
+        ci95_half_width: summary.max_half_width(),
     }
 }
 
-fn chance(p: &Probability) -> ChanceJson {
-    ChanceJson {
-        probability: p.p,
-        se: p.se,
-        ci95_lo: p.ci95_lo,
-        ci95_hi: p.ci95_hi,
+pub(super) fn run_json(report: &RunReport) -> RunJson<'_> {
+    RunJson {
+        schema_version: SCHEMA_VERSION,
+        flopcast_version: env!("CARGO_PKG_VERSION"),
+        scenario: ScenarioRef {
+            name: &report.scenario_name,
+            file: &report.scenario_file,
+        },
+        seed: report.seed,
+        runs: report.runs,
+        percentiles: &report.percentiles,
+        metrics: report
+            .metrics
+            .iter()
+            .map(|(m, s)| metric_json(*m, s))
+            .collect(),
+        budget: report.budget.as_ref(),
+        deadline: report.deadline.as_ref(),
+        within_budget_and_deadline: report.joint.as_ref(),
     }
+}
+
+/// Pretty JSON with a final newline.
+pub(super) fn to_bytes<T: Serialize>(doc: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(doc).expect("plain data serialises");
+    bytes.push(b'\n');
+    bytes
 }
 
 impl Exporter<RunReport> for JsonExporter {
     fn export(&self, report: &RunReport) -> Vec<u8> {
-        let doc = Document {
-            schema_version: SCHEMA_VERSION,
-            flopcast_version: env!("CARGO_PKG_VERSION"),
-            scenario: ScenarioRef {
-                name: &report.scenario_name,
-                file: &report.scenario_file,
-            },
-            seed: report.seed,
-            runs: report.runs,
-            percentiles: &report.percentiles,
-            metrics: report
-                .metrics
-                .iter()
-                .map(|(m, s)| MetricJson {
-                    name: m.name(),
-                    unit: unit_label(m.unit()),
-                    mean: s.mean,
-                    mean_se: s.mean_se(),
-                    mean_ci95_lo: s.mean - s.mean_half_width(),
-                    mean_ci95_hi: s.mean + s.mean_half_width(),
-                    mean_ci95_short: !s.mean_ci_is_95,
-                    sd: s.sd,
-                    ci95_half_width: s.max_half_width(),
-                    percentiles: s
-                        .percentiles
-                        .iter()
-                        .map(|p| PercentileJson {
-                            percentile: p.percent,
-                            value: p.value,
-                            se: p.se(),
-                            ci95_lo: p.ci_lo,
-                            ci95_hi: p.ci_hi,
-                            ci_coverage: p.ci_coverage,
-                            ci95_short: !p.ci_is_95(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-            budget: report.budget.as_ref().map(goal),
-            deadline: report.deadline.as_ref().map(goal),
-            within_budget_and_deadline: report.joint.as_ref().map(chance),
-        };
-        let mut bytes = serde_json::to_vec_pretty(&doc).expect("plain data serialises");
-        bytes.push(b'\n');
-        bytes
+        to_bytes(&run_json(report))
     }
 }

@@ -1,6 +1,6 @@
 //! The summary as a Markdown table, for issues, wikis and design docs.
 
-use super::{Exporter, RunReport, human, interval_notes, percentile_cell};
+use super::{Exporter, RunReport, estimate_cell, human, interval_notes};
 
 pub struct MarkdownExporter;
 
@@ -23,11 +23,14 @@ impl Exporter<RunReport> for MarkdownExporter {
             out.push_str(&format!(
                 "| {} | {} | {} |",
                 markdown_text(metric.name()),
-                markdown_text(&super::mean_cell(u, s)),
+                markdown_text(&estimate_cell(u, &s.mean)),
                 markdown_text(&human(u, s.sd))
             ));
             for p in &s.percentiles {
-                out.push_str(&format!(" {} |", markdown_text(&percentile_cell(u, p))));
+                out.push_str(&format!(
+                    " {} |",
+                    markdown_text(&estimate_cell(u, &p.estimate))
+                ));
             }
             out.push_str(&format!(
                 " {} |\n",

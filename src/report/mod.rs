@@ -17,12 +17,13 @@ pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
 pub use table::render_table;
 
-use crate::model::{Metric, Unit};
+use crate::format::Unit;
+use crate::model::Metric;
 use crate::simulate::Simulation;
 use crate::stats::{self, Probability, Summary};
 
 /// JSON layout version: bump on any incompatible change to the JSON export.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Everything a `run` reports, computed once and handed to every exporter.
 #[derive(Debug, Clone)]
@@ -40,7 +41,7 @@ pub struct RunReport {
 }
 
 /// A threshold and the chance of staying at or under it.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Target {
     pub limit: f64,
     pub chance: Probability,
@@ -116,21 +117,12 @@ pub fn half_width_cell(unit: Unit, s: &stats::Summary) -> String {
     }
 }
 
-/// The mean as the tables show it: marked `*` when its normal interval cannot be trusted as 95%
-/// (too few runs, or tails too heavy: see [`stats::mean_interval_holds`]).
-pub fn mean_cell(unit: Unit, s: &stats::Summary) -> String {
-    let value = human(unit, s.mean);
-    if s.mean_ci_is_95 {
-        value
-    } else {
-        format!("{value}*")
-    }
-}
-
-/// A percentile's value as the tables show it: marked `*` when its interval falls short of 95%.
-pub fn percentile_cell(unit: Unit, p: &stats::Percentile) -> String {
-    let value = human(unit, p.value);
-    if p.ci_is_95() {
+/// A mean or percentile as the tables show it: marked `*` when its interval cannot be trusted
+/// to cover 95% (a percentile with too few runs beyond it; a mean of too few runs or too heavy
+/// tails: see [`stats::mean_interval_holds`]).
+pub fn estimate_cell(unit: Unit, e: &stats::Estimate) -> String {
+    let value = human(unit, e.value);
+    if e.reliable {
         value
     } else {
         format!("{value}*")
@@ -149,7 +141,7 @@ pub fn interval_notes(report: &RunReport) -> Vec<String> {
     let flagged_means: Vec<&str> = report
         .metrics
         .iter()
-        .filter(|(_, s)| !s.mean_ci_is_95)
+        .filter(|(_, s)| !s.mean.reliable)
         .map(|(m, _)| m.name())
         .collect();
     if !flagged_means.is_empty() {

@@ -11,6 +11,7 @@ use crate::analyze::tail::TailMeasure;
 use crate::analyze::tornado::Swing;
 use crate::model::{Input, Metric};
 use crate::sample::saltelli::PointSet;
+use crate::stats::Estimate;
 use crate::units;
 
 #[derive(Debug, Clone)]
@@ -35,15 +36,37 @@ pub struct SensitivityReport {
     pub base_output: f64,
 }
 
-/// The files of [`sensitivity_charts`], known before the study runs.
-pub const CHART_FILES: [&str; 3] = ["tornado.svg", "spearman_sq_share.svg", "sobol.svg"];
+/// The charts of a sensitivity study.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SensitivityChart {
+    Tornado,
+    SpearmanShare,
+    Sobol,
+}
 
-/// The tornado, the squared rank correlations and the Sobol indices as SVG files, by name.
-pub fn sensitivity_charts(r: &SensitivityReport) -> Vec<(String, String)> {
+impl SensitivityChart {
+    pub const ALL: [SensitivityChart; 3] = [
+        SensitivityChart::Tornado,
+        SensitivityChart::SpearmanShare,
+        SensitivityChart::Sobol,
+    ];
+
+    /// Its file in a `--plots` directory.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            SensitivityChart::Tornado => "tornado.svg",
+            SensitivityChart::SpearmanShare => "spearman_sq_share.svg",
+            SensitivityChart::Sobol => "sobol.svg",
+        }
+    }
+}
+
+/// The tornado, the squared rank correlations and the Sobol indices as SVG.
+pub fn sensitivity_charts(r: &SensitivityReport) -> Vec<(SensitivityChart, String)> {
     use crate::chart::{BarSeries, Label, TornadoRow, bars_svg, tornado_svg};
-    use crate::format::{Style, figure_sig, metric_label};
+    use crate::format::{Style, figure_sig};
     let labels: Vec<Label> = r.rows.iter().map(|row| Label::input(row.input)).collect();
-    let output = metric_label(r.output);
+    let output = r.output.label();
     let u = r.output.unit();
     let mut by_swing: Vec<&InputSensitivity> = r
         .rows
@@ -101,11 +124,11 @@ pub fn sensitivity_charts(r: &SensitivityReport) -> Vec<(String, String)> {
                 name: "Share of variance, alone (S1)",
                 id: "S1",
                 colour: "#8fb3de",
-                spans: r.rows.iter().map(|row| (0.0, row.sobol.s1)).collect(),
+                spans: r.rows.iter().map(|row| (0.0, row.sobol.s1.value)).collect(),
                 intervals: (r.bootstrap > 0).then(|| {
                     r.rows
                         .iter()
-                        .map(|row| (row.sobol.s1_lo, row.sobol.s1_hi))
+                        .map(|row| (row.sobol.s1.ci95_lo, row.sobol.s1.ci95_hi))
                         .collect()
                 }),
             },
@@ -113,11 +136,11 @@ pub fn sensitivity_charts(r: &SensitivityReport) -> Vec<(String, String)> {
                 name: "Share of variance, total (ST)",
                 id: "ST",
                 colour: "#1f4e8c",
-                spans: r.rows.iter().map(|row| (0.0, row.sobol.st)).collect(),
+                spans: r.rows.iter().map(|row| (0.0, row.sobol.st.value)).collect(),
                 intervals: (r.bootstrap > 0).then(|| {
                     r.rows
                         .iter()
-                        .map(|row| (row.sobol.st_lo, row.sobol.st_hi))
+                        .map(|row| (row.sobol.st.ci95_lo, row.sobol.st.ci95_hi))
                         .collect()
                 }),
             },
@@ -126,9 +149,8 @@ pub fn sensitivity_charts(r: &SensitivityReport) -> Vec<(String, String)> {
         &percent,
         None,
     );
-    CHART_FILES
+    SensitivityChart::ALL
         .into_iter()
-        .map(String::from)
         .zip([tornado, share, sobol])
         .collect()
 }
@@ -195,9 +217,10 @@ pub fn render_sensitivity(r: &SensitivityReport) -> String {
         r.seed
     );
     let intervals = r.bootstrap > 0;
-    let interval = |v: f64, lo: f64, hi: f64| match intervals {
-        true => format!("{v:.3} [{lo:.3}, {hi:.3}]"),
-        false => format!("{v:.3}"),
+    let interval = |e: &Estimate| match (intervals, e.reliable) {
+        (true, true) => format!("{:.3} [{:.3}, {:.3}]", e.value, e.ci95_lo, e.ci95_hi),
+        (true, false) => format!("{:.3} [{:.3}, {:.3}]*", e.value, e.ci95_lo, e.ci95_hi),
+        (false, _) => format!("{:.3}", e.value),
     };
     let bracket = if intervals { " [95%]" } else { "" };
     let mut rows = vec![vec![
@@ -213,8 +236,8 @@ pub fn render_sensitivity(r: &SensitivityReport) -> String {
         let s = &row.sobol;
         rows.push(vec![
             row.input.key().to_string(),
-            interval(s.st, s.st_lo, s.st_hi),
-            interval(s.s1, s.s1_lo, s.s1_hi),
+            interval(&s.st),
+            interval(&s.s1),
             format!("{:+.3}", row.spearman),
             format!("{:.1}%", 100.0 * row.spearman_sq_share),
             format!(
@@ -241,6 +264,12 @@ pub fn render_sensitivity(r: &SensitivityReport) -> String {
          inputs each claim what they move together, so it counts that twice.\n\
          output at P10 → P90: the input at its P10, then its P90, every other input at its median.\n",
     );
+    if intervals && r.rows.iter().any(|row| !row.sobol.st.reliable) {
+        out.push_str(
+            "* bootstrap intervals on independent random points cover about 91–95%, short of\n\
+             95%; --points sobol (the default) gives intervals that cover at least 95%.\n",
+        );
+    }
     if r.correlated {
         out.push_str(
             "Note: this scenario correlates inputs. Sobol indices and the tornado treat inputs as\n\
@@ -374,12 +403,12 @@ impl Exporter<SensitivityReport> for CsvExporter {
             let mut cells: Vec<Cell> = vec![Cell::text(row.input.key())];
             cells.extend(
                 [
-                    s.s1,
-                    s.s1_lo,
-                    s.s1_hi,
-                    s.st,
-                    s.st_lo,
-                    s.st_hi,
+                    s.s1.value,
+                    s.s1.ci95_lo,
+                    s.s1.ci95_hi,
+                    s.st.value,
+                    s.st.ci95_lo,
+                    s.st.ci95_hi,
                     row.spearman,
                     row.spearman_sq_share,
                     row.tornado.at_low,
@@ -446,12 +475,8 @@ struct SensitivityJson<'a> {
 #[derive(Serialize)]
 struct InputJson {
     input: &'static str,
-    s1: f64,
-    s1_lo: f64,
-    s1_hi: f64,
-    st: f64,
-    st_lo: f64,
-    st_hi: f64,
+    s1: Estimate,
+    st: Estimate,
     spearman: f64,
     spearman_sq_share: f64,
     input_p10: f64,
@@ -516,11 +541,7 @@ impl Exporter<SensitivityReport> for JsonExporter {
                 .map(|row| InputJson {
                     input: row.input.key(),
                     s1: row.sobol.s1,
-                    s1_lo: row.sobol.s1_lo,
-                    s1_hi: row.sobol.s1_hi,
                     st: row.sobol.st,
-                    st_lo: row.sobol.st_lo,
-                    st_hi: row.sobol.st_hi,
                     spearman: row.spearman,
                     spearman_sq_share: row.spearman_sq_share,
                     input_p10: row.input_p10,
@@ -551,8 +572,6 @@ impl Exporter<SensitivityReport> for JsonExporter {
                 p_exceed: t.p_exceed,
             }),
         };
-        let mut bytes = serde_json::to_vec_pretty(&doc).expect("plain data serialises");
-        bytes.push(b'\n');
-        bytes
+        super::json::to_bytes(&doc)
     }
 }

@@ -82,15 +82,15 @@ pub fn render_sweep(r: &SweepReport) -> String {
                     .percentiles
                     .iter()
                     .find(|x| x.percent == *p)
-                    .map_or(f64::NAN, |x| x.value);
+                    .map_or(f64::NAN, |x| x.estimate.value);
                 row.push(human(m.unit(), v));
             }
         }
         let rep = &point.report;
         let chances = [
-            rep.budget.map(|t| t.chance.p),
-            rep.deadline.map(|t| t.chance.p),
-            rep.joint.map(|j| j.p),
+            rep.budget.map(|t| t.chance.estimate.value),
+            rep.deadline.map(|t| t.chance.estimate.value),
+            rep.joint.map(|j| j.estimate.value),
         ];
         row.extend(
             chances
@@ -141,7 +141,7 @@ pub fn fan_charts(r: &SweepReport) -> Vec<(String, String)> {
                         .summary(*m)
                         .percentiles
                         .iter()
-                        .map(|q| (q.percent, q.value))
+                        .map(|q| (q.percent, q.estimate.value))
                         .collect()
                 })
                 .collect();
@@ -191,15 +191,15 @@ impl Exporter<SweepReport> for CsvExporter {
             let mut row: Vec<Cell> = point.values.iter().map(Cell::text).collect();
             for &m in &metrics {
                 let s = point.report.summary(m);
-                row.push(Cell::Number(s.mean));
+                row.push(Cell::Number(s.mean.value));
                 row.push(Cell::Number(s.sd));
-                row.extend(s.percentiles.iter().map(|p| Cell::Number(p.value)));
+                row.extend(s.percentiles.iter().map(|p| Cell::Number(p.estimate.value)));
             }
             let rep = &point.report;
             let chances = [
-                rep.budget.map(|t| t.chance.p),
-                rep.deadline.map(|t| t.chance.p),
-                rep.joint.map(|j| j.p),
+                rep.budget.map(|t| t.chance.estimate.value),
+                rep.deadline.map(|t| t.chance.estimate.value),
+                rep.joint.map(|j| j.estimate.value),
             ];
             row.extend(chances.iter().flatten().map(|&p| Cell::Number(p)));
             w.row(&row).expect("writing to memory");
@@ -225,20 +225,17 @@ struct PointsJson<'a>(&'a [SweepPoint]);
 
 impl Serialize for PointsJson<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|p| {
-            PointJson {
-                values: p.values.clone(),
-                report: serde_json::from_slice(&JsonExporter.export(&p.report))
-                    .expect("our own JSON parses"),
-            }
+        serializer.collect_seq(self.0.iter().map(|p| PointJson {
+            values: &p.values,
+            report: super::json::run_json(&p.report),
         }))
     }
 }
 
 #[derive(Serialize)]
-struct PointJson {
-    values: Vec<String>,
-    report: serde_json::Value,
+struct PointJson<'a> {
+    values: &'a [String],
+    report: super::json::RunJson<'a>,
 }
 
 impl Exporter<SweepReport> for JsonExporter {
@@ -255,8 +252,6 @@ impl Exporter<SweepReport> for JsonExporter {
             runs: r.runs,
             points: PointsJson(&r.points),
         };
-        let mut bytes = serde_json::to_vec_pretty(&doc).expect("plain data serialises");
-        bytes.push(b'\n');
-        bytes
+        super::json::to_bytes(&doc)
     }
 }

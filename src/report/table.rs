@@ -1,7 +1,8 @@
 //! The terminal report: a bands table in readable units, with how many digits to trust.
 
-use super::{RunReport, group_thousands, human, interval_notes, mean_cell, percentile_cell};
+use super::{RunReport, estimate_cell, group_thousands, human, interval_notes};
 use crate::model::Metric;
+use crate::stats::Probability;
 use crate::units;
 
 /// Renders the report as aligned text for a terminal.
@@ -12,8 +13,12 @@ pub fn render_table(report: &RunReport) -> String {
     let mut rows = vec![header];
     for (metric, s) in &report.metrics {
         let u = metric.unit();
-        let mut row = vec![metric.name().to_string(), mean_cell(u, s), human(u, s.sd)];
-        row.extend(s.percentiles.iter().map(|p| percentile_cell(u, p)));
+        let mut row = vec![
+            metric.name().to_string(),
+            estimate_cell(u, &s.mean),
+            human(u, s.sd),
+        ];
+        row.extend(s.percentiles.iter().map(|p| estimate_cell(u, &p.estimate)));
         row.push(super::half_width_cell(u, s));
         rows.push(row);
     }
@@ -56,13 +61,13 @@ pub(super) fn goal_lines(report: &RunReport) -> Vec<String> {
         )
     });
     if let (Some(b), Some(text)) = (report.budget, &budget_text) {
-        lines.push(format!("P({text}) = {}", b.chance.describe()));
+        lines.push(format!("P({text}) = {}", describe_chance(&b.chance)));
     }
     if let (Some(d), Some(text)) = (report.deadline, &deadline_text) {
-        lines.push(format!("P({text}) = {}", d.chance.describe()));
+        lines.push(format!("P({text}) = {}", describe_chance(&d.chance)));
     }
     if let (Some(j), Some(b), Some(d)) = (report.joint, &budget_text, &deadline_text) {
-        lines.push(format!("P({b} and {d}) = {}", j.describe()));
+        lines.push(format!("P({b} and {d}) = {}", describe_chance(&j)));
     }
     lines
 }
@@ -96,4 +101,52 @@ pub(crate) fn text_table(rows: &[Vec<String>]) -> String {
         }
     }
     out
+}
+
+/// "69.91% (95% CI 69.82–70.00%)"; at 0 or 100% it says how many runs that is.
+pub fn describe_chance(p: &Probability) -> String {
+    let pct = |x: f64| crate::units::significant(100.0 * x, 2);
+    if p.hits == 0 {
+        format!(
+            "0% (none of {} runs; 95% CI up to {}%)",
+            p.n,
+            pct(p.estimate.ci95_hi)
+        )
+    } else if p.hits == p.n {
+        format!(
+            "100% (all {} runs; 95% CI down to {:.4}%)",
+            p.n,
+            100.0 * p.estimate.ci95_lo
+        )
+    } else {
+        format!(
+            "{:.2}% (95% CI {:.2}–{:.2}%)",
+            100.0 * p.estimate.value,
+            100.0 * p.estimate.ci95_lo,
+            100.0 * p.estimate.ci95_hi
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probabilities_describe_their_clopper_pearson_interval() {
+        // 1 of 10: 0.25–44.50% (statsmodels proportion_confint, method="beta").
+        assert_eq!(
+            describe_chance(&Probability::from_count(1, 10)),
+            "10.00% (95% CI 0.25–44.50%)"
+        );
+        // 0 of n: up to 1 − 0.025^(1/n); n of n: down to 0.025^(1/n).
+        assert_eq!(
+            describe_chance(&Probability::from_count(0, 100)),
+            "0% (none of 100 runs; 95% CI up to 3.6%)"
+        );
+        assert_eq!(
+            describe_chance(&Probability::from_count(50, 50)),
+            "100% (all 50 runs; 95% CI down to 92.8878%)"
+        );
+    }
 }

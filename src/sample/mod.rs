@@ -6,7 +6,6 @@
 //! any thread, with the same result; two scenarios that share an input draw the same values for it
 //! (common random numbers).
 
-pub mod copula;
 pub mod saltelli;
 
 use std::sync::Arc;
@@ -17,12 +16,12 @@ use rand_distr::StandardNormal;
 use rayon::prelude::*;
 use statrs::function::erf::erfc;
 
-use copula::Copula;
+use crate::copula::Copula;
 
 use crate::dist::Dist;
+use crate::error::InputOrigins;
 use crate::model::{Input, Inputs};
 use crate::scenario::Scenario;
-use crate::simulate::Origin;
 
 /// Runs per chunk. Part of the reproducibility contract: changing it changes every result.
 pub const CHUNK_RUNS: usize = 1 << 16;
@@ -38,7 +37,7 @@ pub struct SamplingPlan {
     streams: Vec<u64>,
     correlated: Option<Correlated>,
     /// Where the inputs were given, to name them when a run's arithmetic fails.
-    pub origin: Arc<Origin>,
+    pub origins: Arc<InputOrigins>,
 }
 
 /// Inputs drawn together through a Gaussian copula, from one stream of their own.
@@ -63,7 +62,7 @@ impl SamplingPlan {
                 .map(|s| fnv1a(s.stream_key))
                 .collect(),
             correlated: correlated(scenario),
-            origin: Arc::new(Origin::of(scenario)),
+            origins: Arc::new(scenario.origins()),
         }
     }
 

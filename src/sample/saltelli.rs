@@ -30,6 +30,7 @@ pub struct SaltelliPlan {
     /// Row-major n × k, every coordinate strictly inside (0, 1).
     pub a: Vec<f64>,
     pub b: Vec<f64>,
+    pub points: PointSet,
 }
 
 impl SaltelliPlan {
@@ -38,7 +39,7 @@ impl SaltelliPlan {
             PointSet::Random => random_matrices(n, k, seed),
             PointSet::Sobol => sobol_matrices(n, k, seed),
         };
-        SaltelliPlan { n, k, a, b }
+        SaltelliPlan { n, k, a, b, points }
     }
 
     pub fn row_a(&self, r: usize) -> &[f64] {

@@ -17,7 +17,7 @@ use toml::de::DeTable;
 
 use crate::dist::families::Uniform;
 use crate::dist::{Dist, End};
-use crate::error::Error;
+use crate::error::{Error, GivenAt, InputOrigins};
 use crate::hardware::{self, Lookup};
 use crate::model::{CostLines, Domain, FailureOptions, Input, ModelOptions};
 pub use overrides::{Override, parse_set};
@@ -82,6 +82,23 @@ pub struct Correlation {
 }
 
 impl Scenario {
+    /// Where each input was given, for errors found after loading.
+    pub fn origins(&self) -> InputOrigins {
+        InputOrigins {
+            path: self.path.clone(),
+            inputs: self
+                .inputs
+                .iter()
+                .map(|s| GivenAt {
+                    used: s.used,
+                    line: s.line,
+                    written: s.written.clone(),
+                    fixed: s.dist.is_fixed(),
+                })
+                .collect(),
+        }
+    }
+
     pub fn load(path: &Path) -> Result<Scenario, Error> {
         let unreadable = |source| Error::ReadScenario {
             path: path.to_path_buf(),
@@ -774,7 +791,7 @@ fn read_correlations(
                 None,
             ));
         }
-        let usable = crate::sample::copula::max_abs_spearman();
+        let usable = crate::copula::max_abs_spearman();
         if spearman.abs() > usable {
             // Shown rounded toward 0, so that the figure suggested is itself usable.
             let shown = (usable * 1e11).floor() / 1e11;
@@ -806,7 +823,7 @@ fn read_correlations(
         spans.push(item.span());
     }
     let (members, pairs) = copula_layout(&out);
-    if crate::sample::copula::Copula::new(members.len(), &pairs).is_err() {
+    if crate::copula::Copula::new(members.len(), &pairs).is_err() {
         return Err(src.error(
             spans[0].start..spans[spans.len() - 1].end,
             "these correlations cannot all hold at once (their matrix is not positive definite)",

@@ -11,38 +11,31 @@
 pub mod quantile;
 
 use rayon::prelude::*;
+use serde::Serialize;
 
 use statrs::distribution::{Binomial, DiscreteCDF};
 use statrs::function::beta::beta_reg;
 
-use crate::sample::CHUNK_RUNS;
+/// Values per part of every parallel sum: the parts are added in order, so a sum has the same
+/// bits for any thread count. Changing it changes the last bits of every mean and sd reported.
+pub const SUM_PART: usize = 1 << 16;
 
-const Z975: f64 = 1.959_963_984_540_054;
+mod estimate;
+pub use estimate::{Estimate, Z975};
 
-/// One percentile's estimate and its Monte Carlo confidence interval, meant to be 95%.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// One percentile's estimate and its distribution-free interval (order statistics), reliable
+/// when its exact coverage reaches 95%.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Percentile {
     /// Which percentile, in percent: 5 for P5.
+    #[serde(rename = "percentile")]
     pub percent: f64,
-    pub value: f64,
-    pub ci_lo: f64,
-    pub ci_hi: f64,
+    #[serde(flatten)]
+    pub estimate: Estimate,
     /// The interval's exact coverage for a continuous output (at least this for a discrete one).
     /// Below 95% when fewer than about 4 runs are expected beyond the percentile: one end is then
     /// the sample's extreme, which the true percentile lies beyond more often than 2.5%.
     pub ci_coverage: f64,
-}
-
-impl Percentile {
-    /// Standard error implied by the interval's width.
-    pub fn se(&self) -> f64 {
-        (self.ci_hi - self.ci_lo) / (2.0 * Z975)
-    }
-
-    /// Whether [ci_lo, ci_hi] really is a 95% interval.
-    pub fn ci_is_95(&self) -> bool {
-        self.ci_coverage >= 0.95
-    }
 }
 
 /// A run count that bounds the `percent` percentile on both sides at 95%: the chance that no run
@@ -54,44 +47,34 @@ pub fn runs_for_95_interval(percent: f64) -> u64 {
     (0.025f64.ln() / (-m).ln_1p()).ceil() as u64
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
+    #[serde(skip)]
     pub n: u64,
-    pub mean: f64,
+    /// The normal interval sd / √n each side, reliable as [`mean_interval_holds`] says.
+    pub mean: Estimate,
     pub sd: f64,
     pub percentiles: Vec<Percentile>,
-    /// Whether mean ± 1.96·sd/√n can be trusted as a 95% interval: see [`mean_interval_holds`].
-    pub mean_ci_is_95: bool,
 }
 
 impl Summary {
-    /// Standard error of the mean.
-    pub fn mean_se(&self) -> f64 {
-        self.sd / (self.n as f64).sqrt()
-    }
-
-    /// Half-width of the mean's 95% interval (normal approximation: sd / √n each side).
-    pub fn mean_half_width(&self) -> f64 {
-        Z975 * self.mean_se()
-    }
-
     /// The widest 95% half-width of the row, the mean's and every percentile's whose interval
     /// reaches 95%: how far the last shown digit can be trusted. Intervals that cannot reach
     /// 95% are flagged where they are shown, not folded in here; None when none reaches it (a
     /// handful of runs), as a "±0" would claim a precision nothing supports.
     pub fn max_half_width(&self) -> Option<f64> {
-        let mean = self.mean_ci_is_95.then(|| self.mean_half_width());
         self.percentiles
             .iter()
-            .filter(|p| p.ci_is_95())
-            .map(|p| (p.ci_hi - p.ci_lo) / 2.0)
-            .chain(mean)
+            .map(|p| &p.estimate)
+            .chain([&self.mean])
+            .filter(|e| e.reliable)
+            .map(Estimate::half_width)
             .reduce(f64::max)
     }
 
     /// The percentiles whose intervals fall short of 95%.
     pub fn short_intervals(&self) -> impl Iterator<Item = &Percentile> {
-        self.percentiles.iter().filter(|p| !p.ci_is_95())
+        self.percentiles.iter().filter(|p| !p.estimate.reliable)
     }
 }
 
@@ -112,21 +95,22 @@ pub fn summarize(data: &[f64], percentiles: &[f64]) -> Summary {
         .map(|((&p, v), r)| {
             let h = interpolation_index(n, p / 100.0);
             let frac = h - h.floor();
+            let ci_coverage = interval_coverage(n, p / 100.0, r[2], r[3]);
+            let value = v[0] + frac * (v[1] - v[0]);
             Percentile {
                 percent: p,
-                value: v[0] + frac * (v[1] - v[0]),
-                ci_lo: v[2],
-                ci_hi: v[3],
-                ci_coverage: interval_coverage(n, p / 100.0, r[2], r[3]),
+                estimate: Estimate::from_interval(value, v[2], v[3], ci_coverage >= 0.95),
+                ci_coverage,
             }
         })
         .collect();
+    let mean_se = sd / (n as f64).sqrt();
+    let mean_reliable = mean_interval_holds(n as u64, skewness, excess_kurtosis);
     Summary {
         n: n as u64,
-        mean,
+        mean: Estimate::normal(mean, mean_se, mean_reliable),
         sd,
         percentiles,
-        mean_ci_is_95: mean_interval_holds(n as u64, skewness, excess_kurtosis),
     }
 }
 
@@ -164,7 +148,7 @@ fn shape(data: &[f64], mean: f64, sd: f64) -> (f64, f64) {
     let inv_sd = 1.0 / sd;
     // Both sums in one pass, per chunk then in chunk order: the same bits for any thread count.
     let partial: Vec<(f64, f64)> = data
-        .par_chunks(CHUNK_RUNS)
+        .par_chunks(SUM_PART)
         .map(|c| {
             c.iter().fold((0.0, 0.0), |(t, f), &x| {
                 let z = (x - mean) * inv_sd;
@@ -183,7 +167,7 @@ fn shape(data: &[f64], mean: f64, sd: f64) -> (f64, f64) {
 /// power of two that brings the largest magnitude near 1, so no sum of values or of squares
 /// overflows (or underflows for tiny data); power-of-two scaling is exact, so for data that
 /// never came near the limits the figures are bit for bit those of the unscaled sums.
-fn mean_and_sd(data: &[f64]) -> (f64, f64) {
+pub fn mean_and_sd(data: &[f64]) -> (f64, f64) {
     let n = data.len();
     let largest = chunked_max_abs(data);
     if largest == 0.0 || !largest.is_finite() {
@@ -264,7 +248,7 @@ fn interval_coverage(n: usize, q: f64, lo: usize, hi: usize) -> f64 {
 /// Σ f(x) in fixed chunks added in chunk order: the same bits for any thread count.
 fn chunked_sum(data: &[f64], f: impl Fn(f64) -> f64 + Sync) -> f64 {
     let partial: Vec<f64> = data
-        .par_chunks(CHUNK_RUNS)
+        .par_chunks(SUM_PART)
         .map(|c| c.iter().map(|&x| f(x)).sum())
         .collect();
     partial.iter().sum()
@@ -272,7 +256,7 @@ fn chunked_sum(data: &[f64], f: impl Fn(f64) -> f64 + Sync) -> f64 {
 
 /// The largest |x|, per chunk then across chunks (max is exact in any order).
 fn chunked_max_abs(data: &[f64]) -> f64 {
-    data.par_chunks(CHUNK_RUNS)
+    data.par_chunks(SUM_PART)
         .map(|c| c.iter().fold(0.0, |m: f64, &x| m.max(x.abs())))
         .reduce(|| 0.0, f64::max)
 }
@@ -281,13 +265,14 @@ fn chunked_max_abs(data: &[f64]) -> f64 {
 /// interval. Exact (it inverts the binomial tests), so it covers at least 95% for every true
 /// probability, however rare the event; Wilson's interval covers as little as 84% when about
 /// 0.2 events are expected.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Probability {
-    pub p: f64,
-    pub se: f64,
-    pub ci95_lo: f64,
-    pub ci95_hi: f64,
+    /// Always reliable: the interval covers at least 95%.
+    #[serde(flatten)]
+    pub estimate: Estimate,
     pub hits: u64,
+    /// Of this many runs.
+    #[serde(rename = "runs")]
     pub n: u64,
 }
 
@@ -297,37 +282,15 @@ impl Probability {
         let p = hits as f64 / nf;
         let (ci95_lo, ci95_hi) = clopper_pearson(hits, n);
         Probability {
-            p,
-            se: (p * (1.0 - p) / nf).sqrt(),
-            ci95_lo,
-            ci95_hi,
+            estimate: Estimate {
+                value: p,
+                se: (p * (1.0 - p) / nf).sqrt(),
+                ci95_lo,
+                ci95_hi,
+                reliable: true,
+            },
             hits,
             n,
-        }
-    }
-
-    /// "69.91% (95% CI 69.82–70.00%)"; at 0 or 100% it says how many runs that is.
-    pub fn describe(&self) -> String {
-        let pct = |x: f64| crate::units::significant(100.0 * x, 2);
-        if self.hits == 0 {
-            format!(
-                "0% (none of {} runs; 95% CI up to {}%)",
-                self.n,
-                pct(self.ci95_hi)
-            )
-        } else if self.hits == self.n {
-            format!(
-                "100% (all {} runs; 95% CI down to {:.4}%)",
-                self.n,
-                100.0 * self.ci95_lo
-            )
-        } else {
-            format!(
-                "{:.2}% (95% CI {:.2}–{:.2}%)",
-                100.0 * self.p,
-                100.0 * self.ci95_lo,
-                100.0 * self.ci95_hi
-            )
         }
     }
 }
@@ -377,8 +340,8 @@ fn beta_lower_quantile(a: f64, b: f64, target: f64) -> f64 {
 
 /// Counts runs where `pred` holds for the pair (`a[i]`, `b[i]`).
 pub fn count_pairs(a: &[f64], b: &[f64], pred: impl Fn(f64, f64) -> bool + Sync) -> u64 {
-    a.par_chunks(CHUNK_RUNS)
-        .zip(b.par_chunks(CHUNK_RUNS))
+    a.par_chunks(SUM_PART)
+        .zip(b.par_chunks(SUM_PART))
         .map(|(x, y)| x.iter().zip(y).filter(|(u, v)| pred(**u, **v)).count() as u64)
         .sum()
 }
@@ -426,11 +389,11 @@ mod tests {
     fn interpolates_like_numpy() {
         // numpy.percentile([1, 2, 3, 4], [5, 50, 95]) = [1.15, 2.5, 3.85]
         let s = summarize(&[4.0, 1.0, 3.0, 2.0], &[5.0, 50.0, 95.0]);
-        let v: Vec<f64> = s.percentiles.iter().map(|p| p.value).collect();
+        let v: Vec<f64> = s.percentiles.iter().map(|p| p.estimate.value).collect();
         for (got, want) in v.iter().zip([1.15, 2.5, 3.85]) {
             assert!((got - want).abs() < 1e-12, "{got} vs {want}");
         }
-        assert!((s.mean - 2.5).abs() < 1e-12);
+        assert!((s.mean.value - 2.5).abs() < 1e-12);
         assert!((s.sd - (5.0f64 / 3.0).sqrt()).abs() < 1e-12);
     }
 
@@ -440,24 +403,24 @@ mod tests {
         let large: Vec<f64> = (0..100_000).map(|i| i as f64 / 100.0).collect();
         let a = summarize(&small, &[50.0]).percentiles[0];
         let b = summarize(&large, &[50.0]).percentiles[0];
-        assert!(a.ci_lo <= a.value && a.value <= a.ci_hi);
+        assert!(a.estimate.ci95_lo <= a.estimate.value && a.estimate.value <= a.estimate.ci95_hi);
         // Uniform on [0, 1000): SE of the median = 1000·√(0.25/n).
         assert!(
-            (a.se() / (1000.0 * (0.25f64 / 1e3).sqrt()) - 1.0).abs() < 0.1,
+            (a.estimate.se / (1000.0 * (0.25f64 / 1e3).sqrt()) - 1.0).abs() < 0.1,
             "{}",
-            a.se()
+            a.estimate.se
         );
         assert!(
-            (b.se() / (1000.0 * (0.25f64 / 1e5).sqrt()) - 1.0).abs() < 0.1,
+            (b.estimate.se / (1000.0 * (0.25f64 / 1e5).sqrt()) - 1.0).abs() < 0.1,
             "{}",
-            b.se()
+            b.estimate.se
         );
     }
 
     #[test]
     fn a_constant_sample_has_its_value_as_mean_and_zero_sd() {
         let s = summarize(&vec![3.7908e25; 100_000], &[50.0]);
-        assert_eq!((s.mean, s.sd), (3.7908e25, 0.0));
+        assert_eq!((s.mean.value, s.sd), (3.7908e25, 0.0));
     }
 
     #[test]
@@ -465,7 +428,7 @@ mod tests {
         // (101 − 1) · 0.29 is 28.999999999999996 in floating point: the value must be x[29]
         // (up to rounding), as numpy gives, not x[28].
         let data: Vec<f64> = (0..=100).map(f64::from).collect();
-        let v = summarize(&data, &[29.0]).percentiles[0].value;
+        let v = summarize(&data, &[29.0]).percentiles[0].estimate.value;
         assert!((v - 29.0).abs() < 1e-9, "{v}");
     }
 
@@ -493,7 +456,7 @@ mod tests {
     #[test]
     fn single_value_sample() {
         let s = summarize(&[7.0], &[5.0, 95.0]);
-        assert_eq!(s.percentiles[1].value, 7.0);
+        assert_eq!(s.percentiles[1].estimate.value, 7.0);
         assert_eq!(s.sd, 0.0);
     }
 
@@ -503,7 +466,7 @@ mod tests {
         let b = [4.0, 3.0, 2.0, 1.0];
         assert_eq!(count_pairs(&a, &b, |x, y| x <= 2.0 && y <= 3.0), 1);
         let p = Probability::from_count(1, 4);
-        assert_eq!(p.p, 0.25);
+        assert_eq!(p.estimate.value, 0.25);
     }
 
     #[test]
@@ -517,14 +480,14 @@ mod tests {
         ] {
             let p = Probability::from_count(hits, n);
             assert!(
-                (p.ci95_lo / lo - 1.0).abs() < 1e-5,
+                (p.estimate.ci95_lo / lo - 1.0).abs() < 1e-5,
                 "{hits}/{n}: {}",
-                p.ci95_lo
+                p.estimate.ci95_lo
             );
             assert!(
-                (p.ci95_hi / hi - 1.0).abs() < 1e-5,
+                (p.estimate.ci95_hi / hi - 1.0).abs() < 1e-5,
                 "{hits}/{n}: {}",
-                p.ci95_hi
+                p.estimate.ci95_hi
             );
         }
     }
@@ -535,7 +498,10 @@ mod tests {
         for hits in [1, 7, 500_000_000, 700_000_000, 999_999_999] {
             let p = Probability::from_count(hits, 1_000_000_000);
             assert!(
-                0.0 < p.ci95_lo && p.ci95_lo < p.p && p.p < p.ci95_hi && p.ci95_hi < 1.0,
+                0.0 < p.estimate.ci95_lo
+                    && p.estimate.ci95_lo < p.estimate.value
+                    && p.estimate.value < p.estimate.ci95_hi
+                    && p.estimate.ci95_hi < 1.0,
                 "{p:?}"
             );
         }
@@ -545,22 +511,25 @@ mod tests {
     #[test]
     fn probability_intervals_stay_honest_at_the_edges() {
         let none = Probability::from_count(0, 1_000_000);
-        assert_eq!(none.ci95_lo, 0.0);
+        assert_eq!(none.estimate.ci95_lo, 0.0);
         // 1 − 0.025^(1/n) ≈ 3.6889e-6.
         assert!(
-            (none.ci95_hi - 3.688_879e-6).abs() < 1e-11,
+            (none.estimate.ci95_hi - 3.688_879e-6).abs() < 1e-11,
             "{}",
-            none.ci95_hi
+            none.estimate.ci95_hi
         );
-        assert!(none.describe().starts_with("0% (none of 1000000 runs"));
         let all = Probability::from_count(50, 50);
-        assert_eq!(all.ci95_hi, 1.0);
-        assert!((all.ci95_lo - 0.928_878_3).abs() < 1e-6, "{}", all.ci95_lo);
+        assert_eq!(all.estimate.ci95_hi, 1.0);
+        assert!(
+            (all.estimate.ci95_lo - 0.928_878_3).abs() < 1e-6,
+            "{}",
+            all.estimate.ci95_lo
+        );
         let mid = Probability::from_count(500_000, 1_000_000);
         assert!(
-            (mid.ci95_hi - 0.5 - 1.96 * mid.se).abs() < 1e-5,
+            (mid.estimate.ci95_hi - 0.5 - 1.96 * mid.estimate.se).abs() < 1e-5,
             "{}",
-            mid.ci95_hi
+            mid.estimate.ci95_hi
         );
     }
 
@@ -570,7 +539,7 @@ mod tests {
         (0..=n)
             .map(|k| {
                 let c = Probability::from_count(k, n);
-                if c.ci95_lo <= p && p <= c.ci95_hi {
+                if c.estimate.ci95_lo <= p && p <= c.estimate.ci95_hi {
                     statrs::distribution::Discrete::pmf(&b, k)
                 } else {
                     0.0
@@ -600,18 +569,25 @@ mod tests {
         let short: Vec<f64> = s.short_intervals().map(|p| p.percent).collect();
         assert_eq!(short, vec![0.5, 1.0, 99.0, 99.5]);
         let p05 = s.percentiles[0];
-        assert!(p05.ci_coverage < 0.64 && p05.ci_lo == 0.0, "{p05:?}");
+        assert!(
+            p05.ci_coverage < 0.64 && p05.estimate.ci95_lo == 0.0,
+            "{p05:?}"
+        );
         assert!(s.percentiles[2].ci_coverage >= 0.95);
         // At the run count that rule gives, the interval is 95% on both sides.
         for percent in [0.1, 0.5, 1.0, 2.5, 5.0, 50.0, 99.0, 99.9] {
             let n = runs_for_95_interval(percent) as usize;
             let data: Vec<f64> = (0..n).map(|i| i as f64).collect();
             let p = summarize(&data, &[percent]).percentiles[0];
-            assert!(p.ci_is_95(), "P{percent} at {n} runs: {}", p.ci_coverage);
+            assert!(
+                p.estimate.reliable,
+                "P{percent} at {n} runs: {}",
+                p.ci_coverage
+            );
             let half: Vec<f64> = (0..n / 2).map(|i| i as f64).collect();
             let p = summarize(&half, &[percent]).percentiles[0];
             assert!(
-                !p.ci_is_95(),
+                !p.estimate.reliable,
                 "P{percent} at {} runs: {}",
                 n / 2,
                 p.ci_coverage
@@ -624,14 +600,14 @@ mod tests {
         // Half zeros, half ones: P5 and P95 are pinned at 0 and 1 (zero width), the mean is not.
         let data: Vec<f64> = (0..10_000).map(|i| f64::from(i % 2)).collect();
         let s = summarize(&data, &[5.0, 95.0]);
-        assert!(s.mean_ci_is_95);
+        assert!(s.mean.reliable);
         assert!(s.max_half_width() > Some(0.0));
-        assert_eq!(s.max_half_width(), Some(s.mean_half_width()));
+        assert_eq!(s.max_half_width(), Some(s.mean.half_width()));
         // A rare huge value: the sample sd cannot be trusted, so the mean's ± is left out.
         let mut data = vec![1.0; 9_990];
         data.extend([1e4; 10]);
         let s = summarize(&data, &[5.0, 50.0, 95.0]);
-        assert!(!s.mean_ci_is_95);
+        assert!(!s.mean.reliable);
         assert_eq!(s.max_half_width(), Some(0.0));
         // One run: nothing is known about the error.
         assert_eq!(summarize(&[3.0], &[50.0]).max_half_width(), None);
@@ -661,8 +637,8 @@ mod tests {
         // the second value, and covers P(X = 1) = 20 · 0.001 · 0.999^19.
         let data: Vec<f64> = (0..20).map(f64::from).collect();
         let p = summarize(&data, &[0.1]).percentiles[0];
-        assert!((p.value - 0.019).abs() < 1e-12, "{p:?}");
-        assert_eq!((p.ci_lo, p.ci_hi), (0.0, 1.0));
+        assert!((p.estimate.value - 0.019).abs() < 1e-12, "{p:?}");
+        assert_eq!((p.estimate.ci95_lo, p.estimate.ci95_hi), (0.0, 1.0));
         let exact = 20.0 * 0.001 * 0.999f64.powi(19);
         assert!((p.ci_coverage - exact).abs() < 1e-12, "{p:?}");
     }
@@ -670,37 +646,17 @@ mod tests {
     #[test]
     fn pairs_are_counted_across_chunks() {
         // i < n − i for i = 0..n with n = 2 chunks + 7 runs: exactly the i ≤ (n − 1) / 2.
-        let n = 2 * CHUNK_RUNS + 7;
+        let n = 2 * SUM_PART + 7;
         let a: Vec<f64> = (0..n).map(|i| i as f64).collect();
         let b: Vec<f64> = (0..n).map(|i| (n - i) as f64).collect();
         assert_eq!(count_pairs(&a, &b, |x, y| x < y), (n as u64 - 1) / 2 + 1);
         assert_eq!(count_pairs(&a, &b, |_, _| false), 0);
     }
 
-    #[test]
-    fn probabilities_describe_their_clopper_pearson_interval() {
-        // 1 of 10: 0.25–44.50% (statsmodels proportion_confint, method="beta").
-        assert_eq!(
-            Probability::from_count(1, 10).describe(),
-            "10.00% (95% CI 0.25–44.50%)"
-        );
-        // 0 of n: up to 1 − 0.025^(1/n); n of n: down to 0.025^(1/n).
-        assert_eq!(
-            Probability::from_count(0, 100).describe(),
-            "0% (none of 100 runs; 95% CI up to 3.6%)"
-        );
-        assert_eq!(
-            Probability::from_count(50, 50).describe(),
-            "100% (all 50 runs; 95% CI down to 92.8878%)"
-        );
-    }
-
     fn interval(lo: f64, hi: f64, coverage: f64) -> Percentile {
         Percentile {
             percent: 50.0,
-            value: 0.5 * (lo + hi),
-            ci_lo: lo,
-            ci_hi: hi,
+            estimate: Estimate::from_interval(0.5 * (lo + hi), lo, hi, coverage >= 0.95),
             ci_coverage: coverage,
         }
     }
@@ -709,20 +665,19 @@ mod tests {
     fn half_widths_are_the_normal_975_quantile_times_the_standard_error() {
         // Φ⁻¹(0.975) = 1.959963984540054: an interval of ±1.96 is one standard error each side.
         let z = 1.959_963_984_540_054;
-        assert!((interval(-z, z, 0.95).se() - 1.0).abs() < 1e-15);
-        assert!((interval(10.0, 10.0 + 4.0 * z, 0.95).se() - 2.0).abs() < 1e-14);
+        assert!((interval(-z, z, 0.95).estimate.se - 1.0).abs() < 1e-15);
+        assert!((interval(10.0, 10.0 + 4.0 * z, 0.95).estimate.se - 2.0).abs() < 1e-14);
         // sd 10 over 100 runs: standard error 1.
         let row = |percentiles| Summary {
             n: 100,
-            mean: 0.0,
+            mean: Estimate::normal(0.0, 10.0 / 10.0, true),
             sd: 10.0,
             percentiles,
-            mean_ci_is_95: true,
         };
         let s = row(vec![]);
-        assert!((s.mean_se() - 1.0).abs() < 1e-15);
-        assert!((s.mean_half_width() - z).abs() < 1e-15);
-        assert_eq!(s.max_half_width(), Some(s.mean_half_width()));
+        assert!((s.mean.se - 1.0).abs() < 1e-15);
+        assert!((s.mean.half_width() - z).abs() < 1e-15);
+        assert_eq!(s.max_half_width(), Some(s.mean.half_width()));
         // The widest 95% interval wins; one that falls short of 95% is left out however wide.
         let s = row(vec![
             interval(-1.0, 1.0, 0.96),
@@ -730,7 +685,7 @@ mod tests {
             interval(-50.0, 50.0, 0.6),
         ]);
         assert_eq!(s.max_half_width(), Some(5.0));
-        let short: Vec<f64> = s.short_intervals().map(|p| p.ci_hi).collect();
+        let short: Vec<f64> = s.short_intervals().map(|p| p.estimate.ci95_hi).collect();
         assert_eq!(short, vec![50.0]);
     }
 
@@ -759,7 +714,11 @@ mod tests {
         let data = [1e306, 2e306, 3e306, 4e306];
         assert!(!unscaled(&data).1.is_finite());
         let s = summarize(&data, &[50.0]);
-        assert!((s.mean / 2.5e306 - 1.0).abs() < 1e-12, "{}", s.mean);
+        assert!(
+            (s.mean.value / 2.5e306 - 1.0).abs() < 1e-12,
+            "{}",
+            s.mean.value
+        );
         assert!(
             (s.sd / ((5.0f64 / 3.0).sqrt() * 1e306) - 1.0).abs() < 1e-12,
             "{}",
@@ -768,7 +727,7 @@ mod tests {
         // Opposite signs at the model's largest figure: mean 0, sd √(4/3) · LARGEST.
         let big = crate::model::LARGEST;
         let s = summarize(&[big, -big, big, -big], &[50.0]);
-        assert_eq!(s.mean, 0.0);
+        assert_eq!(s.mean.value, 0.0);
         assert!(
             (s.sd / ((4.0f64 / 3.0).sqrt() * big) - 1.0).abs() < 1e-12,
             "{}",
@@ -780,21 +739,26 @@ mod tests {
     fn the_sd_of_tiny_figures_does_not_underflow_to_zero() {
         // Unscaled, (1e-200)² underflows and the sd would be 0.
         let s = summarize(&[1e-200, 3e-200], &[50.0]);
-        assert!((s.mean / 2e-200 - 1.0).abs() < 1e-12);
+        assert!((s.mean.value / 2e-200 - 1.0).abs() < 1e-12);
         assert!(
             (s.sd / (2f64.sqrt() * 1e-200) - 1.0).abs() < 1e-12,
             "{}",
             s.sd
         );
         let zeros = summarize(&[0.0; 10], &[50.0]);
-        assert_eq!((zeros.mean, zeros.sd), (0.0, 0.0));
+        assert_eq!((zeros.mean.value, zeros.sd), (0.0, 0.0));
     }
 
     #[test]
     fn a_column_of_negative_zeros_summarises_as_plain_zero() {
         let s = summarize(&[-0.0; 1000], &[50.0]);
         let half_width = s.max_half_width().expect("a trusted interval");
-        for figure in [s.mean, s.sd, half_width, s.percentiles[0].value] {
+        for figure in [
+            s.mean.value,
+            s.sd,
+            half_width,
+            s.percentiles[0].estimate.value,
+        ] {
             assert!(figure == 0.0 && figure.is_sign_positive(), "{s:?}");
         }
     }
