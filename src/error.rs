@@ -5,6 +5,8 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+
 use crate::model::{self, Fault, Input, Inputs};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -215,41 +217,35 @@ fn visible(text: &str) -> String {
 }
 
 impl fmt::Display for Diagnostic {
+    /// As rustc shows a compile error (annotate-snippets, rustc's own renderer): the message, the
+    /// file, line and column, the lines of the span underlined with the label, and the help. It
+    /// measures columns in display width, so the underline stays under its text past a tab or a
+    /// wide character, and shows control characters as visible pictures rather than sending
+    /// them to the terminal. `main` adds the `error: ` in front, as for every error.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (line, col) = self.line_col();
-        writeln!(f, "{}", visible(&self.message))?;
-        writeln!(
-            f,
-            "  --> {}:{}:{}",
-            visible(&self.path.display().to_string()),
-            line,
-            col
-        )?;
-        let text = visible(self.source.lines().nth(line - 1).unwrap_or(""));
-        let text = text.as_str();
-        let gutter = line.to_string().len();
-        let pad = " ".repeat(gutter);
-        writeln!(f, "{pad} |")?;
-        writeln!(f, "{line} | {text}")?;
-        let line_len = text.chars().count();
-        let span_chars =
-            self.source[floor_char_boundary(&self.source, self.span.start.min(self.source.len()))
-                ..floor_char_boundary(&self.source, self.span.end.min(self.source.len()))]
-                .chars()
-                .take_while(|&c| c != '\n')
-                .count();
-        let width = span_chars.clamp(1, (line_len + 1).saturating_sub(col - 1).max(1));
-        write!(
-            f,
-            "{pad} | {}{} {}",
-            " ".repeat(col - 1),
-            "^".repeat(width),
-            visible(&self.label)
-        )?;
-        if let Some(help) = &self.help {
-            write!(f, "\n{pad} |\n{pad} = help: {}", visible(help))?;
+        let len = self.source.len();
+        let start = floor_char_boundary(&self.source, self.span.start.min(len));
+        let end = floor_char_boundary(&self.source, self.span.end.min(len)).max(start);
+        let path = visible(&self.path.display().to_string());
+        let label = visible(&self.label);
+        let snippet = Snippet::source(self.source.as_str())
+            .path(path.as_str())
+            .annotation(
+                AnnotationKind::Primary
+                    .span(start..end)
+                    .label(label.as_str()),
+            );
+        let mut group = Level::ERROR
+            .no_name()
+            .primary_title(self.message.as_str())
+            .element(snippet);
+        let help = self.help.as_deref().map(visible);
+        if let Some(help) = &help {
+            group = group.element(Level::HELP.message(help.as_str()));
         }
-        Ok(())
+        let text = Renderer::plain().render(&[group]);
+        // The title keeps the place a level name would take: drop that leading ": ".
+        f.write_str(text.strip_prefix(": ").unwrap_or(&text))
     }
 }
 
@@ -296,6 +292,27 @@ mod tests {
         );
         // The caret stays under the character it points at.
         assert!(text.contains("  |             ^ here"), "{text}");
+    }
+
+    /// The underline stays under its text past a tab (shown as four spaces) and past wide
+    /// characters (two columns each).
+    #[test]
+    fn the_caret_stays_under_its_text_past_tabs_and_wide_characters() {
+        for (src, shown) in [
+            ("\tb = 1.5\n", "    b = 1.5"),
+            ("a = \"計画\"; b = 1.5\n", "a = \"計画\"; b = 1.5"),
+        ] {
+            let start = src.find("1.5").unwrap();
+            let text = diag(src, start..start + 3).to_string();
+            assert!(text.contains(&format!("1 | {shown}\n")), "{text}");
+            let before = shown.find("1.5").unwrap();
+            let columns = shown[..before]
+                .chars()
+                .map(|c| if c > '\u{2e80}' { 2 } else { 1 })
+                .sum::<usize>();
+            let caret = format!("  | {}^^^ here", " ".repeat(columns));
+            assert!(text.contains(&caret), "{text}\nwanted: {caret}");
+        }
     }
 
     #[test]

@@ -399,6 +399,95 @@ mod tests {
         assert!(loo[7].cdf(y[7]) > 0.999 && with.location > without.location + 0.1);
     }
 
+    /// Five cases, where the priors still weigh: the posterior of the stated model computed
+    /// independently (numpy, from β ~ N(0, σ² diag(1e6, 10, 10)) on standardised covariates
+    /// and σ² ~ inverse-gamma(1, 0.09)) must match to rounding.
+    #[test]
+    fn a_small_fit_is_the_exact_conjugate_posterior() {
+        let x = [[1.0, 0.0], [2.0, 1.0], [4.0, 0.0], [7.0, 1.0], [3.0, 1.0]].map(Vec::from);
+        let y = [0.1, 0.9, -0.4, 0.2, 0.5];
+        let fit = Regression::fit(&x, &y).unwrap();
+        let close = |got: f64, want: f64| (got - want).abs() < 1e-12 * want.abs().max(1.0);
+        let p = fit.predict(&[5.0, 0.0]);
+        assert!(close(p.location, -0.459_287_856_394_177), "{p:?}");
+        assert!(close(p.scale, 0.256_163_348_085_203_1), "{p:?}");
+        assert_eq!(p.df, 7.0);
+        let c = fit.coefficients();
+        let want = [
+            (0.179_877_942_346_089_78, 0.204_519_262_607_821_47),
+            (-0.127_833_159_748_053_37, 0.051_590_729_811_257_695),
+            (0.857_924_581_328_836_6, 0.216_844_783_451_423_4),
+        ];
+        for (got, (estimate, sd)) in c.iter().zip(want) {
+            assert!(
+                close(got.estimate, estimate) && close(got.sd, sd),
+                "{got:?}"
+            );
+        }
+        assert!(close(fit.residual_sd(), 0.224_742_277_294_555_98));
+        assert_eq!(fit.cases(), 5);
+    }
+
+    #[test]
+    fn the_predictive_is_the_students_t_it_describes() {
+        let p = Predictive {
+            location: -0.459_287_856_394_177,
+            scale: 0.256_163_348_085_203_1,
+            df: 7.0,
+        };
+        // t₇'s 97.5% point, 2.364624251592785 (tables); the median is the location.
+        let upper = p.location + 2.364_624_251_592_785 * p.scale;
+        assert!(
+            (p.quantile(0.975) - upper).abs() < 1e-9,
+            "{}",
+            p.quantile(0.975)
+        );
+        assert!((p.cdf(upper) - 0.975).abs() < 1e-12);
+        assert!((p.quantile(0.5) - p.location).abs() < 1e-12);
+        // ln Γ(4) − ln Γ(3.5) − ½ ln 7π − ln scale − 4 ln(1 + z²/7) at y = 0.7.
+        assert!((p.ln_density(0.7) + 5.062_915_407_622_585).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_fewest_cases_a_fit_takes_and_every_kind_of_bad_value() {
+        let (x, y) = synthetic(4, 6);
+        assert!(Regression::fit(&x, &y).is_ok(), "k + 2 cases suffice");
+        let (x, mut y) = synthetic(10, 6);
+        y[3] = f64::INFINITY;
+        assert_eq!(
+            Regression::fit(&x, &y).unwrap_err(),
+            FitError::NotFinite { case: 3 }
+        );
+        let (mut x, y) = synthetic(10, 6);
+        x[4].pop();
+        assert_eq!(
+            Regression::fit(&x, &y).unwrap_err(),
+            FitError::NotFinite { case: 4 }
+        );
+        let messages = [
+            FitError::TooFewCases {
+                cases: 3,
+                needed: 4,
+            }
+            .to_string(),
+            FitError::NotFinite { case: 2 }.to_string(),
+            FitError::MissingFact {
+                run: "GPT-x".into(),
+                line: 7,
+                column: "chips",
+            }
+            .to_string(),
+        ];
+        assert_eq!(
+            messages,
+            [
+                "3 usable runs; the fit needs at least 4 (one more than its covariates plus an intercept)",
+                "run 3 has a value that is not a finite number",
+                "GPT-x (line 7) has no `chips`, which the fit needs",
+            ]
+        );
+    }
+
     #[test]
     fn too_few_cases_and_non_finite_values_are_refused() {
         let (x, y) = synthetic(3, 6);
