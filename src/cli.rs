@@ -263,6 +263,9 @@ pub struct SweepArgs {
     /// Write every point's bands as JSON.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Write the sweep's table as Markdown.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
     /// Write a fan chart of every output over the swept values into this directory.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
@@ -289,6 +292,9 @@ pub struct CompareArgs {
     /// Write the comparison as JSON.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Write the comparison's table and chances as Markdown.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
     /// Write both distributions overlaid and the distribution of B − A into this directory.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
@@ -353,6 +359,9 @@ pub struct SensitivityArgs {
     /// Write the study as JSON.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Write the study's tables as Markdown.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
     /// Write SVG charts (tornado, contribution to variance, Sobol indices) into this directory.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
@@ -378,6 +387,7 @@ impl SensitivityArgs {
             deadline_days: self.goals.deadline,
             csv: self.csv.clone(),
             json: self.json.clone(),
+            markdown: self.markdown.clone(),
             plots: self.plots.clone(),
             progress: self.progress.wanted(),
             ..SensitivityOptions::new(self.scenario.clone())
@@ -525,6 +535,7 @@ impl SweepArgs {
             deadline_days: self.goals.deadline,
             csv: self.csv.clone(),
             json: self.json.clone(),
+            markdown: self.markdown.clone(),
             plots: self.plots.clone(),
             progress: self.progress.wanted(),
         }
@@ -544,6 +555,7 @@ impl CompareArgs {
             deadline_days: self.goals.deadline,
             csv: self.csv.clone(),
             json: self.json.clone(),
+            markdown: self.markdown.clone(),
             plots: self.plots.clone(),
             progress: self.progress.wanted(),
         }

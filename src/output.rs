@@ -16,6 +16,7 @@ use std::sync::{Mutex, MutexGuard};
 use tempfile::TempPath;
 
 use crate::error::Error;
+use crate::report::Exporter;
 
 /// The names temporaries take, for anyone cleaning up after a hard kill.
 pub const TEMPORARY_PATTERN: &str = ".flopcast-*.tmp";
@@ -241,6 +242,15 @@ impl OutputSet {
         self.write_with(path, |w| w.write_all(bytes))
     }
 
+    /// Stages what an encoder made for `path`, or names the file it could not make.
+    pub fn write_encoded(&mut self, path: &Path, bytes: io::Result<Vec<u8>>) -> Result<(), Error> {
+        let bytes = bytes.map_err(|source| Error::WriteOutput {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        self.write(path, &bytes)
+    }
+
     /// Streams the next content of `path` into its temporary.
     pub fn write_with(
         &mut self,
@@ -438,6 +448,48 @@ fn keep_owner_and_mode(file: &File, target: &Path) -> io::Result<()> {
         let _ = (file, target);
     }
     Ok(())
+}
+
+/// The report files of one command, one per format flag given: each declared in the output set
+/// when added (so a clash or an unwritable directory stops the command before its work), and
+/// all encoded and staged by [`Exports::write`] once the report exists.
+pub struct Exports<'a, R> {
+    files: Vec<(PathBuf, &'a dyn Exporter<R>)>,
+}
+
+impl<'a, R> Exports<'a, R> {
+    pub fn new() -> Self {
+        Exports { files: Vec::new() }
+    }
+
+    /// Declares the file `flag` names (nothing if `None`), to be written by `exporter`.
+    pub fn add(
+        &mut self,
+        outputs: &mut OutputSet,
+        flag: &str,
+        path: Option<&Path>,
+        exporter: &'a dyn Exporter<R>,
+    ) -> Result<(), Error> {
+        outputs.file(flag, path)?;
+        if let Some(path) = path {
+            self.files.push((path.to_path_buf(), exporter));
+        }
+        Ok(())
+    }
+
+    /// Encodes the report in every format asked for and stages each file.
+    pub fn write(&self, outputs: &mut OutputSet, report: &R) -> Result<(), Error> {
+        for (path, exporter) in &self.files {
+            outputs.write_encoded(path, exporter.export(report))?;
+        }
+        Ok(())
+    }
+}
+
+impl<R> Default for Exports<'_, R> {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// Writes one file atomically, with the checks of a one-output [`OutputSet`].

@@ -219,6 +219,46 @@ fn every_command_that_prints_a_report_writes_it_as_json_too() {
     }
 }
 
+/// The Markdown says what the terminal says: every cell of the printed tables is in it.
+#[test]
+fn run_sweep_compare_and_sensitivity_write_their_report_as_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in working_commands(dir.path()) {
+        if !["run", "sweep", "compare", "sensitivity"].contains(&args[0].as_str()) {
+            continue;
+        }
+        let md = dir.path().join(format!("{}.md", args[0]));
+        let out = flopcast()
+            .args(&args)
+            .args(["--markdown", md.to_str().unwrap(), "--no-progress"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", args[0]);
+        let printed = String::from_utf8(out.stdout).unwrap();
+        let text = std::fs::read_to_string(&md).unwrap();
+        assert!(text.starts_with("## "), "{}: {text}", args[0]);
+        assert!(text.contains("|---|"), "{}: {text}", args[0]);
+        // The first table row under the terminal's rule, cell by cell.
+        let lines: Vec<&str> = printed.lines().collect();
+        let rule = lines.iter().position(|l| l.starts_with("----")).unwrap();
+        for cell in lines[rule + 1]
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            let escaped = cell
+                .replace('_', "\\_")
+                .replace('*', "\\*")
+                .replace('$', "\\$");
+            assert!(
+                text.contains(&escaped),
+                "{}: `{escaped}` not in\n{text}",
+                args[0]
+            );
+        }
+    }
+}
+
 #[test]
 fn check_json_carries_the_inputs_the_prior_and_the_flaw_of_averages() {
     let dir = tempfile::tempdir().unwrap();

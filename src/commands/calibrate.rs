@@ -7,6 +7,7 @@
 //! the summary says which, and how wide the bands were (a band can be honest by being useless).
 
 use super::progress::Progress;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -157,7 +158,7 @@ fn verify_scenarios(opts: &CalibrateOptions) -> Result<CalibrateOutcome, Error> 
     let summary = summarise(&verdicts);
     text.push_str(&summary_block(&summary, "published figures"));
     if let Some(path) = &opts.csv {
-        outputs.write(path, &checks_csv(&checks))?;
+        outputs.write_encoded(path, checks_csv(&checks))?;
     }
     let header = JsonHeader::scenarios();
     write_json_and_plots(&mut outputs, opts, &header, &checks, &summary, &verdicts)?;
@@ -300,7 +301,7 @@ fn verify_reference(
     text.push('\n');
     text.push_str(&summary_block(&summary, "reference runs"));
     if let Some(path) = &opts.csv {
-        outputs.write(path, &run_checks_csv(&run_checks))?;
+        outputs.write_encoded(path, run_checks_csv(&run_checks))?;
     }
     let header = JsonHeader::reference(&set, check.split.as_ref());
     write_json_and_plots(
@@ -593,9 +594,11 @@ fn write_json_and_plots<T: Serialize>(
             forecasts: rows,
             summary,
         };
-        let mut bytes = serde_json::to_vec_pretty(&doc).expect("plain data serialises");
-        bytes.push(b'\n');
-        outputs.write(path, &bytes)?;
+        let bytes = serde_json::to_vec_pretty(&doc).map(|mut b| {
+            b.push(b'\n');
+            b
+        });
+        outputs.write_encoded(path, bytes.map_err(io::Error::from))?;
     }
     if let Some(dir) = &opts.plots {
         let pits: Vec<f64> = verdicts.iter().map(|v| v.pit).collect();
@@ -658,7 +661,11 @@ fn verdict_row(v: &Verdict) -> Vec<Cell> {
 }
 
 /// A CSV whose columns are `first`, the verdict's, then `last`.
-fn sheet(first: &[&str], last: &[&str], rows: impl Iterator<Item = Vec<Cell>>) -> Vec<u8> {
+fn sheet(
+    first: &[&str],
+    last: &[&str],
+    rows: impl Iterator<Item = Vec<Cell>>,
+) -> io::Result<Vec<u8>> {
     let mut sheet = CsvSheet::in_memory();
     let header: Vec<&str> = first
         .iter()
@@ -666,15 +673,15 @@ fn sheet(first: &[&str], last: &[&str], rows: impl Iterator<Item = Vec<Cell>>) -
         .chain(last)
         .copied()
         .collect();
-    sheet.header(&header).expect("writing to memory");
+    sheet.header(&header)?;
     for row in rows {
-        sheet.row(&row).expect("writing to memory");
+        sheet.row(&row)?;
     }
     sheet.into_bytes()
 }
 
 /// One row per published figure. The scenario name, file and source are the user's text.
-fn checks_csv(checks: &[Check]) -> Vec<u8> {
+fn checks_csv(checks: &[Check]) -> io::Result<Vec<u8>> {
     let first = ["scenario", "file", "metric", "pit_ci95_lo", "pit_ci95_hi"];
     let rows = checks.iter().map(|c| {
         let mut row = vec![
@@ -692,7 +699,7 @@ fn checks_csv(checks: &[Check]) -> Vec<u8> {
 }
 
 /// One row per reference run verified; names are the CSV's text.
-fn run_checks_csv(checks: &[RunCheck]) -> Vec<u8> {
+fn run_checks_csv(checks: &[RunCheck]) -> io::Result<Vec<u8>> {
     let first = [
         "model",
         "organisation",

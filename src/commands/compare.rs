@@ -8,9 +8,9 @@ use super::progress::Progress;
 use crate::error::Error;
 use crate::memory;
 use crate::model::Metric;
-use crate::output::OutputSet;
+use crate::output::{Exports, OutputSet};
 use crate::report::compare::{CompareReport, render_compare};
-use crate::report::{CsvExporter, Exporter, Goals, JsonExporter, RunReport};
+use crate::report::{CsvExporter, Goals, JsonExporter, MarkdownExporter, RunReport};
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
 use crate::simulate::{Simulation, simulate};
@@ -28,6 +28,7 @@ pub struct CompareOptions {
     pub deadline_days: Option<f64>,
     pub csv: Option<PathBuf>,
     pub json: Option<PathBuf>,
+    pub markdown: Option<PathBuf>,
     pub plots: Option<PathBuf>,
     pub progress: bool,
 }
@@ -43,8 +44,15 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
     // A's settings rule: both scenarios must run the same draws.
     let (runs, seed) = super::runs_and_seed(&a, opts.runs, opts.seed);
     let mut outputs = OutputSet::new(&[a.input_files(), b.input_files()].concat());
-    outputs.file("--csv", opts.csv.as_deref())?;
-    outputs.file("--json", opts.json.as_deref())?;
+    let mut exports = Exports::new();
+    exports.add(&mut outputs, "--csv", opts.csv.as_deref(), &CsvExporter)?;
+    exports.add(&mut outputs, "--json", opts.json.as_deref(), &JsonExporter)?;
+    exports.add(
+        &mut outputs,
+        "--markdown",
+        opts.markdown.as_deref(),
+        &MarkdownExporter,
+    )?;
     let charts: Vec<String> = PLOTTED
         .iter()
         .flat_map(|&m| [overlay_file(m), difference_file(m)])
@@ -109,12 +117,7 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
             percentiles: percentiles.clone(),
         })
     })??;
-    if let Some(path) = &opts.csv {
-        outputs.write(path, &CsvExporter.export(&report))?;
-    }
-    if let Some(path) = &opts.json {
-        outputs.write(path, &JsonExporter.export(&report))?;
-    }
+    exports.write(&mut outputs, &report)?;
     outputs.commit()?;
     Ok(CompareOutcome {
         text: render_compare(&report),

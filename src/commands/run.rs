@@ -8,10 +8,9 @@ use crate::chart;
 use crate::error::Error;
 use crate::memory;
 use crate::model::Metric;
-use crate::output::OutputSet;
+use crate::output::{Exports, OutputSet};
 use crate::report::{
-    self, ChancesCsvExporter, CsvExporter, Exporter, Goals, JsonExporter, MarkdownExporter,
-    RunReport,
+    self, ChancesCsvExporter, CsvExporter, Goals, JsonExporter, MarkdownExporter, RunReport,
 };
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
@@ -55,16 +54,23 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let (runs, seed) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
     let mut outputs = OutputSet::new(&scenario.input_files());
-    outputs.file("--csv", opts.csv.as_deref())?;
+    let mut exports = Exports::new();
+    exports.add(&mut outputs, "--csv", opts.csv.as_deref(), &CsvExporter)?;
     outputs.file("--samples-csv", opts.samples_csv.as_deref())?;
-    outputs.file("--chances-csv", opts.chances_csv.as_deref())?;
+    let chances = opts.chances_csv.as_deref();
+    exports.add(&mut outputs, "--chances-csv", chances, &ChancesCsvExporter)?;
     if opts.chances_csv.is_some() && opts.budget_usd.is_none() && opts.deadline_days.is_none() {
         return Err(Error::Usage(
             "--chances-csv writes the chances of --budget and --deadline: give one or both".into(),
         ));
     }
-    outputs.file("--json", opts.json.as_deref())?;
-    outputs.file("--markdown", opts.markdown.as_deref())?;
+    exports.add(&mut outputs, "--json", opts.json.as_deref(), &JsonExporter)?;
+    exports.add(
+        &mut outputs,
+        "--markdown",
+        opts.markdown.as_deref(),
+        &MarkdownExporter,
+    )?;
     outputs.dir(
         "--plots",
         opts.plots.as_deref(),
@@ -95,7 +101,12 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         (sim, report)
     })?;
     sim.ensure_finite()?;
-    write_files(&mut outputs, opts, &scenario, &plan, &sim, &report)?;
+    exports.write(&mut outputs, &report)?;
+    if let Some(path) = &opts.samples_csv {
+        outputs.write_with(path, |w| {
+            report::samples::write_samples(w, &scenario, &plan, &sim)
+        })?;
+    }
     if let Some(dir) = &opts.plots {
         write_plots(&mut outputs, dir, &report, &sim)?;
     }
@@ -127,35 +138,6 @@ pub fn peak_bytes(opts: &RunOptions) -> Result<u64, Error> {
 fn peak(scenario: &Scenario, runs: u64, threads: usize) -> u64 {
     let metrics = scenario.options.metrics().len() as u64;
     memory::run(runs, metrics, memory::threads(threads))
-}
-
-/// Everything is computed before the first file is staged; none replaces its target until
-/// all are staged.
-fn write_files(
-    outputs: &mut OutputSet,
-    opts: &RunOptions,
-    scenario: &Scenario,
-    plan: &SamplingPlan,
-    sim: &Simulation,
-    report: &RunReport,
-) -> Result<(), Error> {
-    let exports: [(&Option<PathBuf>, &dyn Exporter<RunReport>); 4] = [
-        (&opts.csv, &CsvExporter),
-        (&opts.chances_csv, &ChancesCsvExporter),
-        (&opts.json, &JsonExporter),
-        (&opts.markdown, &MarkdownExporter),
-    ];
-    for (path, exporter) in exports {
-        if let Some(path) = path {
-            outputs.write(path, &exporter.export(report))?;
-        }
-    }
-    if let Some(path) = &opts.samples_csv {
-        outputs.write_with(path, |w| {
-            report::samples::write_samples(w, scenario, plan, sim)
-        })?;
-    }
-    Ok(())
 }
 
 /// One histogram per output, and the exceedance curves of total cost and of days with the

@@ -13,12 +13,12 @@ use crate::analyze::tornado::{Swing, swings};
 use crate::error::{Error, Unsound};
 use crate::memory::{self, Flag, Knob, SensitivityPlan};
 use crate::model::{self, Input, Metric, Outputs};
-use crate::output::OutputSet;
+use crate::output::{Exports, OutputSet};
 use crate::report::sensitivity::{
     InputSensitivity, Pinned, SensitivityChart, SensitivityReport, TailSummary, render_sensitivity,
     sensitivity_charts,
 };
-use crate::report::{CsvExporter, Exporter, JsonExporter, group_thousands};
+use crate::report::{CsvExporter, JsonExporter, MarkdownExporter, group_thousands};
 use crate::sample::SamplingPlan;
 use crate::sample::saltelli::{PointSet, SaltelliPlan};
 use crate::scenario::Scenario;
@@ -44,6 +44,7 @@ pub struct SensitivityOptions {
     pub deadline_days: Option<f64>,
     pub csv: Option<PathBuf>,
     pub json: Option<PathBuf>,
+    pub markdown: Option<PathBuf>,
     pub plots: Option<PathBuf>,
     pub progress: bool,
 }
@@ -63,6 +64,7 @@ impl SensitivityOptions {
             deadline_days: None,
             csv: None,
             json: None,
+            markdown: None,
             plots: None,
             progress: false,
         }
@@ -77,8 +79,15 @@ pub struct SensitivityOutcome {
 pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let mut outputs = OutputSet::new(&scenario.input_files());
-    outputs.file("--csv", opts.csv.as_deref())?;
-    outputs.file("--json", opts.json.as_deref())?;
+    let mut exports = Exports::new();
+    exports.add(&mut outputs, "--csv", opts.csv.as_deref(), &CsvExporter)?;
+    exports.add(&mut outputs, "--json", opts.json.as_deref(), &JsonExporter)?;
+    exports.add(
+        &mut outputs,
+        "--markdown",
+        opts.markdown.as_deref(),
+        &MarkdownExporter,
+    )?;
     let charts: Vec<String> = SensitivityChart::ALL
         .iter()
         .map(|c| c.file_name().to_string())
@@ -87,12 +96,7 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Erro
     check_analysable(&scenario, opts.metric)?;
     check_memory(memory_plan(&scenario, opts))?;
     let report = analyse(&scenario, opts)?;
-    if let Some(path) = &opts.csv {
-        outputs.write(path, &CsvExporter.export(&report))?;
-    }
-    if let Some(path) = &opts.json {
-        outputs.write(path, &JsonExporter.export(&report))?;
-    }
+    exports.write(&mut outputs, &report)?;
     if let Some(dir) = &opts.plots {
         for (chart, svg) in sensitivity_charts(&report) {
             outputs.write(&dir.join(chart.file_name()), svg.as_bytes())?;

@@ -8,9 +8,9 @@ use super::progress::Progress;
 use crate::error::Error;
 use crate::memory::{self, Flag, Knob};
 use crate::model::Metric;
-use crate::output::OutputSet;
+use crate::output::{Exports, OutputSet};
 use crate::report::sweep::{SweepPoint, SweepReport, fan_charts, fan_file, render_sweep};
-use crate::report::{CsvExporter, Exporter, Goals, JsonExporter, RunReport};
+use crate::report::{CsvExporter, Exporter, Goals, JsonExporter, MarkdownExporter, RunReport};
 use crate::sample::SamplingPlan;
 use crate::scenario::{Override, Scenario};
 use crate::simulate::simulate;
@@ -29,6 +29,7 @@ pub struct SweepOptions {
     pub deadline_days: Option<f64>,
     pub csv: Option<PathBuf>,
     pub json: Option<PathBuf>,
+    pub markdown: Option<PathBuf>,
     pub plots: Option<PathBuf>,
     pub progress: bool,
 }
@@ -54,8 +55,15 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     let base = Scenario::load(&opts.scenario)?;
     let (runs, seed) = super::runs_and_seed(&base, opts.runs, opts.seed);
     let mut outputs = OutputSet::new(&base.input_files());
-    outputs.file("--csv", opts.csv.as_deref())?;
-    outputs.file("--json", opts.json.as_deref())?;
+    let mut exports = Exports::new();
+    exports.add(&mut outputs, "--csv", opts.csv.as_deref(), &CsvExporter)?;
+    exports.add(&mut outputs, "--json", opts.json.as_deref(), &JsonExporter)?;
+    exports.add(
+        &mut outputs,
+        "--markdown",
+        opts.markdown.as_deref(),
+        &MarkdownExporter,
+    )?;
     let charts: Vec<String> = base.options.metrics().into_iter().map(fan_file).collect();
     outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
     let (percentiles, goals) = percentiles_and_goals(opts);
@@ -91,12 +99,7 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
         percentiles,
         points,
     };
-    if let Some(path) = &opts.csv {
-        outputs.write(path, &CsvExporter.export(&report))?;
-    }
-    if let Some(path) = &opts.json {
-        outputs.write(path, &JsonExporter.export(&report))?;
-    }
+    exports.write(&mut outputs, &report)?;
     if let Some(dir) = &opts.plots {
         for (name, svg) in fan_charts(&report) {
             outputs.write(&dir.join(name), svg.as_bytes())?;
@@ -210,10 +213,13 @@ fn bytes_per_point(
     let mut bytes = kept_bytes(&sample) + table_row_bytes(&sample, percentiles, goals);
     bytes += 2 * grows(&|r| render_sweep(r).len());
     if opts.csv.is_some() {
-        bytes += grows(&|r| CsvExporter.export(r).len());
+        bytes += grows(&|r| CsvExporter.export(r).map_or(0, |b| b.len()));
     }
     if opts.json.is_some() {
-        bytes += grows(&|r| JsonExporter.export(r).len());
+        bytes += grows(&|r| JsonExporter.export(r).map_or(0, |b| b.len()));
+    }
+    if opts.markdown.is_some() {
+        bytes += grows(&|r| MarkdownExporter.export(r).map_or(0, |b| b.len()));
     }
     if opts.plots.is_some() {
         let svg = grows(&|r| fan_charts(r).iter().map(|(_, svg)| svg.len()).sum());

@@ -1,5 +1,9 @@
 //! The comparison report: both scenarios' bands, the bands of B − A, and who wins how often.
 
+use std::io;
+
+use super::document::{AsDocument, Document};
+
 use serde::Serialize;
 
 use super::json::{MetricJson, RunJson, metric_json, run_json, to_bytes};
@@ -27,8 +31,8 @@ pub struct CompareReport {
     pub percentiles: Vec<f64>,
 }
 
-pub fn render_compare(r: &CompareReport) -> String {
-    let mut out = format!(
+fn compare_document(r: &CompareReport) -> Document {
+    let mut out = Document::new(format!(
         "A: {} ({})\nB: {} ({})\n{} runs each on common random numbers, seed {}\n\n",
         super::printable(&r.a.scenario_name),
         super::printable(&r.a.scenario_file),
@@ -36,7 +40,7 @@ pub fn render_compare(r: &CompareReport) -> String {
         super::printable(&r.b.scenario_file),
         group_thousands(r.runs),
         r.seed
-    );
+    ));
     let mut rows = vec![vec![
         "metric".to_string(),
         "A P50".into(),
@@ -65,7 +69,7 @@ pub fn render_compare(r: &CompareReport) -> String {
             signed(cell(at(diff, 95.0)), at(diff, 95.0).unwrap_or(0.0)),
         ]);
     }
-    out.push_str(&super::table::text_table(&rows));
+    out.table(rows);
     let with_ties = |p: Probability, same: Probability| {
         if same.hits == same.n {
             "none: identical in every run".to_string()
@@ -96,6 +100,17 @@ pub fn render_compare(r: &CompareReport) -> String {
     out
 }
 
+/// The terminal view.
+pub fn render_compare(r: &CompareReport) -> String {
+    compare_document(r).to_text()
+}
+
+impl AsDocument for CompareReport {
+    fn document(&self) -> Document {
+        compare_document(self)
+    }
+}
+
 fn signed(text: String, value: f64) -> String {
     if value > 0.0 {
         format!("+{text}")
@@ -106,7 +121,7 @@ fn signed(text: String, value: f64) -> String {
 
 impl Exporter<CompareReport> for CsvExporter {
     /// One row per (metric, scenario) with scenario A, B or B-A.
-    fn export(&self, r: &CompareReport) -> Vec<u8> {
+    fn export(&self, r: &CompareReport) -> io::Result<Vec<u8>> {
         let mut header = vec![
             "metric".to_string(),
             "scenario".into(),
@@ -115,7 +130,7 @@ impl Exporter<CompareReport> for CsvExporter {
         ];
         header.extend(r.percentiles.iter().map(|&p| percentile_column(p)));
         let mut w = CsvSheet::in_memory();
-        w.header(&header).expect("writing to memory");
+        w.header(&header)?;
         for (m, diff) in &r.difference {
             for (label, s) in [
                 ("A", r.a.summary(*m)),
@@ -129,7 +144,7 @@ impl Exporter<CompareReport> for CsvExporter {
                     Cell::Number(s.sd),
                 ];
                 row.extend(s.percentiles.iter().map(|p| Cell::Number(p.estimate.value)));
-                w.row(&row).expect("writing to memory");
+                w.row(&row)?;
             }
         }
         w.into_bytes()
@@ -151,7 +166,7 @@ struct CompareJson<'a> {
 }
 
 impl Exporter<CompareReport> for JsonExporter {
-    fn export(&self, r: &CompareReport) -> Vec<u8> {
+    fn export(&self, r: &CompareReport) -> io::Result<Vec<u8>> {
         to_bytes(&CompareJson {
             schema_version: SCHEMA_VERSION,
             flopcast_version: env!("CARGO_PKG_VERSION"),

@@ -69,8 +69,8 @@ impl CsvSheet<Vec<u8>> {
         CsvSheet::new(Vec::new())
     }
 
-    pub fn into_bytes(self) -> Vec<u8> {
-        self.w.into_inner().expect("writing to memory")
+    pub fn into_bytes(self) -> io::Result<Vec<u8>> {
+        self.w.into_inner().map_err(|e| e.into_error())
     }
 }
 
@@ -102,13 +102,13 @@ impl<W: Write> CsvSheet<W> {
 pub struct CsvExporter;
 
 impl Exporter<RunReport> for CsvExporter {
-    fn export(&self, report: &RunReport) -> Vec<u8> {
+    fn export(&self, report: &RunReport) -> io::Result<Vec<u8>> {
         let mut sheet = CsvSheet::in_memory();
         let mut header = vec!["metric".to_string(), "mean".into(), "sd".into()];
         header.extend(report.percentiles.iter().map(|&p| percentile_column(p)));
         header.push("ci95_half_width".into());
         header.push("percentile_ci_min_coverage".into());
-        sheet.header(&header).expect("writing to memory");
+        sheet.header(&header)?;
         for (metric, s) in &report.metrics {
             let mut row = vec![
                 Cell::text(metric.name()),
@@ -123,7 +123,7 @@ impl Exporter<RunReport> for CsvExporter {
                 .map(|p| p.ci_coverage)
                 .fold(1.0, f64::min);
             row.push(Cell::Number(coverage));
-            sheet.row(&row).expect("writing to memory");
+            sheet.row(&row)?;
         }
         sheet.into_bytes()
     }
@@ -134,21 +134,19 @@ impl Exporter<RunReport> for CsvExporter {
 pub struct ChancesCsvExporter;
 
 impl Exporter<RunReport> for ChancesCsvExporter {
-    fn export(&self, report: &RunReport) -> Vec<u8> {
+    fn export(&self, report: &RunReport) -> io::Result<Vec<u8>> {
         let mut sheet = CsvSheet::in_memory();
-        sheet
-            .header(&[
-                "chance",
-                "metric",
-                "limit",
-                "p",
-                "se",
-                "ci95_lo",
-                "ci95_hi",
-                "runs_within",
-                "runs",
-            ])
-            .expect("writing to memory");
+        sheet.header(&[
+            "chance",
+            "metric",
+            "limit",
+            "p",
+            "se",
+            "ci95_lo",
+            "ci95_hi",
+            "runs_within",
+            "runs",
+        ])?;
         let targets = [
             ("within_budget", "total_cost_usd", report.budget),
             ("within_deadline", "train_days", report.deadline),
@@ -167,19 +165,17 @@ impl Exporter<RunReport> for ChancesCsvExporter {
                 )
             }));
         for (name, metric, limit, p) in rows {
-            sheet
-                .row(&[
-                    Cell::text(name),
-                    Cell::text(metric),
-                    limit,
-                    Cell::Number(p.estimate.value),
-                    Cell::Number(p.estimate.se),
-                    Cell::Number(p.estimate.ci95_lo),
-                    Cell::Number(p.estimate.ci95_hi),
-                    Cell::Count(p.hits),
-                    Cell::Count(p.n),
-                ])
-                .expect("writing to memory");
+            sheet.row(&[
+                Cell::text(name),
+                Cell::text(metric),
+                limit,
+                Cell::Number(p.estimate.value),
+                Cell::Number(p.estimate.se),
+                Cell::Number(p.estimate.ci95_lo),
+                Cell::Number(p.estimate.ci95_hi),
+                Cell::Count(p.hits),
+                Cell::Count(p.n),
+            ])?;
         }
         sheet.into_bytes()
     }
@@ -192,7 +188,7 @@ mod tests {
     fn written(cells: &[Cell]) -> String {
         let mut sheet = CsvSheet::in_memory();
         sheet.row(cells).unwrap();
-        String::from_utf8(sheet.into_bytes()).unwrap()
+        String::from_utf8(sheet.into_bytes().unwrap()).unwrap()
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The summary as JSON, with everything needed to reproduce it and the Monte Carlo error of
 //! every figure.
 
+use std::io;
+
 use serde::Serialize;
 
 use super::{Exporter, RunReport, SCHEMA_VERSION, Target, unit_label};
@@ -78,14 +80,14 @@ pub(super) fn run_json(report: &RunReport) -> RunJson<'_> {
 }
 
 /// Pretty JSON with a final newline.
-pub(super) fn to_bytes<T: Serialize>(doc: &T) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(doc).expect("plain data serialises");
+pub(super) fn to_bytes<T: Serialize>(doc: &T) -> io::Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(doc)?;
     bytes.push(b'\n');
-    bytes
+    Ok(bytes)
 }
 
 impl Exporter<RunReport> for JsonExporter {
-    fn export(&self, report: &RunReport) -> Vec<u8> {
+    fn export(&self, report: &RunReport) -> io::Result<Vec<u8>> {
         to_bytes(&run_json(report))
     }
 }

@@ -1,11 +1,13 @@
 //! The summary as a Markdown table, for issues, wikis and design docs.
 
+use std::io;
+
 use super::{Exporter, RunReport, estimate_cell, human, interval_notes};
 
 pub struct MarkdownExporter;
 
 impl Exporter<RunReport> for MarkdownExporter {
-    fn export(&self, report: &RunReport) -> Vec<u8> {
+    fn export(&self, report: &RunReport) -> io::Result<Vec<u8>> {
         let mut out = format!(
             "## {}\n\n{} runs, seed {}\n\n| metric | mean | sd |",
             markdown_text(&report.scenario_name),
@@ -43,7 +45,7 @@ impl Exporter<RunReport> for MarkdownExporter {
         for line in super::table::goal_lines(report) {
             out.push_str(&format!("\n{}\n", markdown_text(&line)));
         }
-        out.into_bytes()
+        Ok(out.into_bytes())
     }
 }
 

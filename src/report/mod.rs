@@ -3,6 +3,7 @@
 pub mod calibration;
 pub mod compare;
 mod csv;
+pub mod document;
 pub mod html;
 mod json;
 mod markdown;
@@ -16,6 +17,8 @@ pub use csv::{Cell, ChancesCsvExporter, CsvExporter, CsvSheet};
 pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
 pub use table::render_table;
+
+use std::io;
 
 use crate::format::Unit;
 use crate::model::Metric;
@@ -106,7 +109,9 @@ impl RunReport {
 
 /// Serialises a report of kind `R` (a run, a sensitivity study, ...) to bytes for a file.
 pub trait Exporter<R> {
-    fn export(&self, report: &R) -> Vec<u8>;
+    /// Fails only if the report cannot be encoded (a writer or serialiser error), never by
+    /// panicking.
+    fn export(&self, report: &R) -> io::Result<Vec<u8>>;
 }
 
 /// The row's ±95% as the tables show it; "n/a" when no interval of the row reaches 95%.

@@ -1,6 +1,10 @@
 //! The sensitivity report: one row per uncertain input, ranked by total-order Sobol index,
 //! shown in the terminal and exported as CSV and JSON.
 
+use std::io;
+
+use super::document::{AsDocument, Document};
+
 use serde::Serialize;
 
 use super::{
@@ -201,9 +205,9 @@ fn points_name(p: PointSet) -> &'static str {
 }
 
 /// The terminal view: the ranked table, then the leader of every output, then the tails.
-pub fn render_sensitivity(r: &SensitivityReport) -> String {
+fn sensitivity_document(r: &SensitivityReport) -> Document {
     let u = r.output.unit();
-    let mut out = format!(
+    let mut out = Document::new(format!(
         "Sensitivity of {}: {}\nSobol: {} base points ({}), {} bootstrap replicates; Monte Carlo: {} runs; seed {}\n\n",
         r.output.name(),
         super::printable(&r.scenario_name),
@@ -215,7 +219,7 @@ pub fn render_sensitivity(r: &SensitivityReport) -> String {
         r.bootstrap,
         group_thousands(r.runs),
         r.seed
-    );
+    ));
     let intervals = r.bootstrap > 0;
     let interval = |e: &Estimate| match (intervals, e.reliable) {
         (true, true) => format!("{:.3} [{:.3}, {:.3}]", e.value, e.ci95_lo, e.ci95_hi),
@@ -256,7 +260,7 @@ pub fn render_sensitivity(r: &SensitivityReport) -> String {
             },
         ]);
     }
-    out.push_str(&super::table::text_table(&rows));
+    out.table(rows);
     out.push_str(
         "\nST: share of the output's variance due to the input, alone or with others; S1: alone.\n\
          Spearman: rank correlation with the output. Spearman² share: its square, scaled so the\n\
@@ -339,13 +343,24 @@ pub fn render_sensitivity(r: &SensitivityReport) -> String {
                 format!("{:.1}%", 100.0 * m.p_exceed_high_quartile),
             ]);
         }
-        out.push_str(&super::table::text_table(&rows));
+        out.table(rows);
         out.push_str(
             "\nKS: how differently the input is distributed in runs that exceed and runs that don't\n\
              (0: not at all, 1: completely); median pct above 50: high values of the input drive it.\n",
         );
     }
     out
+}
+
+/// The terminal view.
+pub fn render_sensitivity(r: &SensitivityReport) -> String {
+    sensitivity_document(r).to_text()
+}
+
+impl AsDocument for SensitivityReport {
+    fn document(&self) -> Document {
+        sensitivity_document(self)
+    }
 }
 
 /// An input's value for people: money as money, other values with three digits.
@@ -365,7 +380,7 @@ const TAIL_FIELDS: [&str; 4] = [
 ];
 
 impl Exporter<SensitivityReport> for CsvExporter {
-    fn export(&self, r: &SensitivityReport) -> Vec<u8> {
+    fn export(&self, r: &SensitivityReport) -> io::Result<Vec<u8>> {
         let mut header: Vec<String> = [
             "input",
             "s1",
@@ -397,7 +412,7 @@ impl Exporter<SensitivityReport> for CsvExporter {
             }
         }
         let mut w = CsvSheet::in_memory();
-        w.header(&header).expect("writing to memory");
+        w.header(&header)?;
         for row in &r.rows {
             let s = &row.sobol;
             let mut cells: Vec<Cell> = vec![Cell::text(row.input.key())];
@@ -431,7 +446,7 @@ impl Exporter<SensitivityReport> for CsvExporter {
                     cells.extend(tail_cells(tail));
                 }
             }
-            w.row(&cells).expect("writing to memory");
+            w.row(&cells)?;
         }
         w.into_bytes()
     }
@@ -513,7 +528,7 @@ struct TailJson {
 }
 
 impl Exporter<SensitivityReport> for JsonExporter {
-    fn export(&self, r: &SensitivityReport) -> Vec<u8> {
+    fn export(&self, r: &SensitivityReport) -> io::Result<Vec<u8>> {
         let tail = |m: Option<TailMeasure>| {
             m.map(|m| TailMeasureJson {
                 ks: m.ks,

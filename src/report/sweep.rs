@@ -1,6 +1,10 @@
 //! The sweep report: the bands of every output at each point, as a table and as CSV laid out for
 //! a spreadsheet chart (one row per point, one column per statistic).
 
+use std::io;
+
+use super::document::{AsDocument, Document};
+
 use serde::Serialize;
 
 use super::{
@@ -31,8 +35,8 @@ pub struct SweepPoint {
 /// The metrics the terminal table shows; files carry every metric.
 const SHOWN: [Metric; 2] = [Metric::TrainDays, Metric::TotalCostUsd];
 
-pub fn render_sweep(r: &SweepReport) -> String {
-    let mut out = format!(
+fn sweep_document(r: &SweepReport) -> Document {
+    let mut out = Document::new(format!(
         "{}: sweep of {}\n{} runs per point on common random numbers, seed {}\n\n",
         super::printable(&r.scenario_name),
         r.keys
@@ -42,7 +46,7 @@ pub fn render_sweep(r: &SweepReport) -> String {
             .join(" × "),
         group_thousands(r.runs),
         r.seed
-    );
+    ));
     let shown_p: Vec<f64> = [5.0, 50.0, 95.0]
         .into_iter()
         .filter(|p| r.percentiles.contains(p))
@@ -100,7 +104,7 @@ pub fn render_sweep(r: &SweepReport) -> String {
         );
         rows.push(row);
     }
-    out.push_str(&super::table::text_table(&rows));
+    out.table(rows);
     if let Some(b) = first.budget {
         out.push_str(&format!(
             "\nP(budget): P(total_cost_usd <= {})",
@@ -117,6 +121,17 @@ pub fn render_sweep(r: &SweepReport) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The terminal view.
+pub fn render_sweep(r: &SweepReport) -> String {
+    sweep_document(r).to_text()
+}
+
+impl AsDocument for SweepReport {
+    fn document(&self) -> Document {
+        sweep_document(self)
+    }
 }
 
 /// A fan chart of every output over the swept points, by file name.
@@ -168,7 +183,7 @@ fn short(m: Metric) -> &'static str {
 }
 
 impl Exporter<SweepReport> for CsvExporter {
-    fn export(&self, r: &SweepReport) -> Vec<u8> {
+    fn export(&self, r: &SweepReport) -> io::Result<Vec<u8>> {
         let mut header: Vec<String> = r.keys.iter().map(|k| k.key().to_string()).collect();
         let metrics: Vec<Metric> = r.points[0].report.metrics.iter().map(|(m, _)| *m).collect();
         for &m in &metrics {
@@ -186,7 +201,7 @@ impl Exporter<SweepReport> for CsvExporter {
         ];
         header.extend(goals.iter().filter(|g| g.0).map(|g| g.1.to_string()));
         let mut w = CsvSheet::in_memory();
-        w.header(&header).expect("writing to memory");
+        w.header(&header)?;
         for point in &r.points {
             let mut row: Vec<Cell> = point.values.iter().map(Cell::text).collect();
             for &m in &metrics {
@@ -202,7 +217,7 @@ impl Exporter<SweepReport> for CsvExporter {
                 rep.joint.map(|j| j.estimate.value),
             ];
             row.extend(chances.iter().flatten().map(|&p| Cell::Number(p)));
-            w.row(&row).expect("writing to memory");
+            w.row(&row)?;
         }
         w.into_bytes()
     }
@@ -239,7 +254,7 @@ struct PointJson<'a> {
 }
 
 impl Exporter<SweepReport> for JsonExporter {
-    fn export(&self, r: &SweepReport) -> Vec<u8> {
+    fn export(&self, r: &SweepReport) -> io::Result<Vec<u8>> {
         let doc = SweepJson {
             schema_version: SCHEMA_VERSION,
             flopcast_version: env!("CARGO_PKG_VERSION"),
