@@ -16,7 +16,7 @@ use std::sync::{Mutex, MutexGuard};
 use tempfile::TempPath;
 
 use crate::error::Error;
-use crate::report::Exporter;
+use crate::report::{CsvExporter, Exporter, JsonExporter, MarkdownExporter};
 
 /// The names temporaries take, for anyone cleaning up after a hard kill.
 pub const TEMPORARY_PATTERN: &str = ".flopcast-*.tmp";
@@ -483,6 +483,27 @@ impl<'a, R> Exports<'a, R> {
             outputs.write_encoded(path, exporter.export(report))?;
         }
         Ok(())
+    }
+}
+
+impl<R> Exports<'static, R>
+where
+    CsvExporter: Exporter<R>,
+    JsonExporter: Exporter<R>,
+    MarkdownExporter: Exporter<R>,
+{
+    /// The formats every report command offers: `--csv`, `--json`, `--markdown`, in that order.
+    pub fn tables(
+        outputs: &mut OutputSet,
+        csv: Option<&Path>,
+        json: Option<&Path>,
+        markdown: Option<&Path>,
+    ) -> Result<Self, Error> {
+        let mut exports = Exports::new();
+        exports.add(outputs, "--csv", csv, &CsvExporter)?;
+        exports.add(outputs, "--json", json, &JsonExporter)?;
+        exports.add(outputs, "--markdown", markdown, &MarkdownExporter)?;
+        Ok(exports)
     }
 }
 

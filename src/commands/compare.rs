@@ -10,7 +10,7 @@ use crate::memory;
 use crate::model::Metric;
 use crate::output::{Exports, OutputSet};
 use crate::report::compare::{CompareReport, render_compare};
-use crate::report::{CsvExporter, Goals, JsonExporter, MarkdownExporter, RunReport};
+use crate::report::{Goals, RunReport};
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
 use crate::simulate::{Simulation, simulate};
@@ -44,14 +44,11 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
     // A's settings rule: both scenarios must run the same draws.
     let (runs, seed) = super::runs_and_seed(&a, opts.runs, opts.seed);
     let mut outputs = OutputSet::new(&[a.input_files(), b.input_files()].concat());
-    let mut exports = Exports::new();
-    exports.add(&mut outputs, "--csv", opts.csv.as_deref(), &CsvExporter)?;
-    exports.add(&mut outputs, "--json", opts.json.as_deref(), &JsonExporter)?;
-    exports.add(
+    let exports = Exports::tables(
         &mut outputs,
-        "--markdown",
+        opts.csv.as_deref(),
+        opts.json.as_deref(),
         opts.markdown.as_deref(),
-        &MarkdownExporter,
     )?;
     let charts: Vec<String> = PLOTTED
         .iter()

@@ -9,9 +9,7 @@ use crate::error::Error;
 use crate::memory;
 use crate::model::Metric;
 use crate::output::{Exports, OutputSet};
-use crate::report::{
-    self, ChancesCsvExporter, CsvExporter, Goals, JsonExporter, MarkdownExporter, RunReport,
-};
+use crate::report::{self, ChancesCsvExporter, Goals, RunReport};
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
 use crate::simulate::{self, Simulation};
@@ -54,8 +52,12 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let (runs, seed) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
     let mut outputs = OutputSet::new(&scenario.input_files());
-    let mut exports = Exports::new();
-    exports.add(&mut outputs, "--csv", opts.csv.as_deref(), &CsvExporter)?;
+    let mut exports = Exports::tables(
+        &mut outputs,
+        opts.csv.as_deref(),
+        opts.json.as_deref(),
+        opts.markdown.as_deref(),
+    )?;
     outputs.file("--samples-csv", opts.samples_csv.as_deref())?;
     let chances = opts.chances_csv.as_deref();
     exports.add(&mut outputs, "--chances-csv", chances, &ChancesCsvExporter)?;
@@ -64,13 +66,6 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
             "--chances-csv writes the chances of --budget and --deadline: give one or both".into(),
         ));
     }
-    exports.add(&mut outputs, "--json", opts.json.as_deref(), &JsonExporter)?;
-    exports.add(
-        &mut outputs,
-        "--markdown",
-        opts.markdown.as_deref(),
-        &MarkdownExporter,
-    )?;
     outputs.dir(
         "--plots",
         opts.plots.as_deref(),

@@ -14,11 +14,11 @@ use crate::error::{Error, Unsound};
 use crate::memory::{self, Flag, Knob, SensitivityPlan};
 use crate::model::{self, Input, Metric, Outputs};
 use crate::output::{Exports, OutputSet};
+use crate::report::group_thousands;
 use crate::report::sensitivity::{
     InputSensitivity, Pinned, SensitivityChart, SensitivityReport, TailSummary, render_sensitivity,
     sensitivity_charts,
 };
-use crate::report::{CsvExporter, JsonExporter, MarkdownExporter, group_thousands};
 use crate::sample::SamplingPlan;
 use crate::sample::saltelli::{PointSet, SaltelliPlan};
 use crate::scenario::Scenario;
@@ -79,14 +79,11 @@ pub struct SensitivityOutcome {
 pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let mut outputs = OutputSet::new(&scenario.input_files());
-    let mut exports = Exports::new();
-    exports.add(&mut outputs, "--csv", opts.csv.as_deref(), &CsvExporter)?;
-    exports.add(&mut outputs, "--json", opts.json.as_deref(), &JsonExporter)?;
-    exports.add(
+    let exports = Exports::tables(
         &mut outputs,
-        "--markdown",
+        opts.csv.as_deref(),
+        opts.json.as_deref(),
         opts.markdown.as_deref(),
-        &MarkdownExporter,
     )?;
     let charts: Vec<String> = SensitivityChart::ALL
         .iter()

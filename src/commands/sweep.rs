@@ -55,14 +55,11 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     let base = Scenario::load(&opts.scenario)?;
     let (runs, seed) = super::runs_and_seed(&base, opts.runs, opts.seed);
     let mut outputs = OutputSet::new(&base.input_files());
-    let mut exports = Exports::new();
-    exports.add(&mut outputs, "--csv", opts.csv.as_deref(), &CsvExporter)?;
-    exports.add(&mut outputs, "--json", opts.json.as_deref(), &JsonExporter)?;
-    exports.add(
+    let exports = Exports::tables(
         &mut outputs,
-        "--markdown",
+        opts.csv.as_deref(),
+        opts.json.as_deref(),
         opts.markdown.as_deref(),
-        &MarkdownExporter,
     )?;
     let charts: Vec<String> = base.options.metrics().into_iter().map(fan_file).collect();
     outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
