@@ -448,6 +448,7 @@ mod tests {
             ("2025-02-30", 2.0),
             ("2025-1-01", 2.0),
             ("2025-01-01", -1.0),
+            ("2025-01-01", 0.0),
         ];
         assert_eq!(fit_recent(&quotes), Err(0));
         let quotes = [
@@ -475,6 +476,13 @@ mod tests {
             1
         );
         assert_eq!(day_number("2025-02-29"), None);
+        // Leap years: every fourth, but not centuries, except every fourth century.
+        assert_eq!(day_number("1900-02-29"), None);
+        assert_eq!(
+            day_number("2000-03-01").unwrap() - day_number("2000-02-29").unwrap(),
+            1
+        );
+        assert_eq!(day_number("2100-02-29"), None);
         assert_eq!(day_number("2025-13-01"), None);
         assert_eq!(day_number("2025-03-03x"), None);
     }
@@ -590,6 +598,43 @@ mod tests {
                 chip: "H200".into(),
                 known: vec![Commitment::OnDemand]
             })
+        );
+    }
+
+    #[test]
+    fn a_failed_lookup_says_what_is_known() {
+        let messages = [
+            PriceLookup::NoChip {
+                known: vec!["A100".into(), "H100".into()],
+            },
+            PriceLookup::NoCommitment {
+                chip: "H200".into(),
+                known: vec![Commitment::OnDemand],
+            },
+            PriceLookup::TooFewQuotes {
+                chip: "L4".into(),
+                commitment: Commitment::OnDemand,
+                quotes: 1,
+            },
+        ]
+        .map(|e| e.to_string());
+        assert_eq!(
+            messages[0],
+            "no price quotes for this chip; quoted: A100, H100"
+        );
+        assert_eq!(
+            messages[1],
+            format!(
+                "no H200 quotes for this commitment; quoted: {}",
+                Commitment::OnDemand.name()
+            )
+        );
+        assert_eq!(
+            messages[2],
+            format!(
+                "1 current {} quote(s) for L4; a price prior needs {MIN_QUOTES}",
+                Commitment::OnDemand
+            )
         );
     }
 

@@ -210,3 +210,87 @@ fn vm_hwm(pid: libc::pid_t) -> Option<u64> {
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
 }
+
+// Summaries and documents the commands write.
+
+pub const METRICS: [&str; 6] = [
+    "train_flops",
+    "train_days",
+    "gpu_hours",
+    "compute_cost_usd",
+    "labor_cost_usd",
+    "total_cost_usd",
+];
+
+/// A parsed summary CSV: the header and one (metric, values) row per line.
+pub struct SummaryCsv {
+    pub header: String,
+    pub rows: Vec<(String, Vec<f64>)>,
+}
+
+pub fn read_summary_csv(path: &Path) -> SummaryCsv {
+    let text = fs::read_to_string(path).expect("CSV written");
+    let mut lines = text.lines();
+    let header = lines.next().expect("a header").to_string();
+    let columns = header.split(',').count();
+    let rows = lines
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            assert_eq!(
+                cells.len(),
+                columns,
+                "row {line:?} has as many cells as the header {header:?}"
+            );
+            let values = cells[1..]
+                .iter()
+                .map(|c| {
+                    let x: f64 = c
+                        .parse()
+                        .unwrap_or_else(|_| panic!("`{c}` in {line:?} is a number"));
+                    assert!(x.is_finite(), "`{c}` in {line:?} is finite");
+                    x
+                })
+                .collect();
+            (cells[0].to_string(), values)
+        })
+        .collect();
+    SummaryCsv { header, rows }
+}
+
+impl SummaryCsv {
+    pub fn row(&self, metric: &str) -> &[f64] {
+        &self
+            .rows
+            .iter()
+            .find(|(m, _)| m == metric)
+            .unwrap_or_else(|| panic!("row {metric}"))
+            .1
+    }
+}
+
+pub fn assert_close(what: &str, got: f64, want: f64, rel: f64) {
+    assert!(
+        (got - want).abs() <= rel * want.abs(),
+        "{what}: got {got}, want {want} (relative tolerance {rel})"
+    );
+}
+
+pub fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(path).expect("JSON written")).expect("valid JSON")
+}
+
+pub fn num(v: &serde_json::Value, what: &str) -> f64 {
+    v.as_f64()
+        .unwrap_or_else(|| panic!("{what} is a number, got {v}"))
+}
+
+/// An estimate's value, standard error and interval, checking it has every field of one.
+pub fn estimate(v: &serde_json::Value, what: &str) -> (f64, f64, f64, f64) {
+    assert!(v["reliable"].is_boolean(), "{what}: `reliable` in {v}");
+    (
+        num(&v["value"], what),
+        num(&v["se"], what),
+        num(&v["ci95_lo"], what),
+        num(&v["ci95_hi"], what),
+    )
+}
