@@ -10,7 +10,9 @@ use crate::commands::check::CheckOptions;
 use crate::commands::compare::CompareOptions;
 use crate::commands::report::ReportOptions;
 use crate::commands::run::RunOptions;
-use crate::commands::sensitivity::SensitivityOptions;
+use crate::commands::sensitivity::{
+    DEFAULT_BOOTSTRAP, DEFAULT_SENSITIVITY_RUNS, DEFAULT_SOBOL_N, SensitivityOptions,
+};
 use crate::commands::sweep::SweepOptions;
 use crate::model::Metric;
 use crate::sample::saltelli::PointSet;
@@ -154,6 +156,16 @@ pub fn man_page(subcommand: Option<&str>) -> Result<String, crate::Error> {
     let mut out = Vec::new();
     man.render(&mut out).expect("writing to memory cannot fail");
     Ok(String::from_utf8(out).expect("roff is text"))
+}
+
+/// The points a Sobol study evaluates the model on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Points {
+    /// Owen-scrambled Sobol points (quasi-random): lower error for smooth models, and
+    /// bootstrap intervals that cover at least 95%.
+    Sobol,
+    /// Independent random points; their bootstrap intervals cover about 91–95%.
+    Random,
 }
 
 /// How many runs, from which seed, on how many threads.
@@ -333,17 +345,17 @@ pub struct SensitivityArgs {
     #[arg(long, alias = "output", default_value = "total_cost_usd", value_parser = parse_metric)]
     pub metric: Metric,
     /// Monte Carlo runs for rank correlations, pinned inputs and tails, at least 1000.
-    #[arg(long, default_value = "200k", value_parser = parse_sensitivity_runs)]
+    #[arg(long, default_value_t = DEFAULT_SENSITIVITY_RUNS, value_parser = parse_sensitivity_runs)]
     pub runs: u64,
     /// Base points of the Sobol study; it evaluates the model (inputs + 2) times this many.
-    #[arg(long, default_value = "32768", value_parser = parse_sobol_n)]
+    #[arg(long, default_value_t = DEFAULT_SOBOL_N as u64, value_parser = parse_sobol_n)]
     pub sobol_n: u64,
     /// Bootstrap replicates for the Sobol intervals: 0 (no intervals) or 20 to 10000.
-    #[arg(long, default_value_t = 200, value_parser = parse_bootstrap)]
+    #[arg(long, default_value_t = DEFAULT_BOOTSTRAP as u32, value_parser = parse_bootstrap)]
     pub bootstrap: u32,
-    /// Points of the Sobol study: `sobol` (Owen-scrambled, quasi-random) or `random`.
-    #[arg(long, default_value = "sobol", value_parser = ["sobol", "random"])]
-    pub points: String,
+    /// Points of the Sobol study.
+    #[arg(long, value_enum, default_value_t = Points::Sobol)]
+    pub points: Points,
     /// Random seed [default: 42, or the scenario's].
     #[arg(long)]
     pub seed: Option<u64>,
@@ -376,10 +388,9 @@ impl SensitivityArgs {
             runs: self.runs,
             sobol_n: self.sobol_n as usize,
             bootstrap: self.bootstrap as usize,
-            points: if self.points == "random" {
-                PointSet::Random
-            } else {
-                PointSet::Sobol
+            points: match self.points {
+                Points::Sobol => PointSet::Sobol,
+                Points::Random => PointSet::Random,
             },
             seed: self.seed,
             threads: usize::from(self.threads),
