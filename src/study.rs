@@ -22,7 +22,7 @@ impl ScenarioFunction {
         let uncertain: Vec<_> = scenario.uncertain_inputs().collect();
         let targets = uncertain
             .iter()
-            .map(|u| scenario.slots_of(u.stream_key))
+            .map(|u| scenario.slots_of(u.stream))
             .collect();
         ScenarioFunction {
             base,

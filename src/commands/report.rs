@@ -179,7 +179,7 @@ fn input_rows(scenario: &Scenario) -> Vec<InputRow> {
     scenario
         .inputs
         .iter()
-        .filter(|s| s.used && s.stream_key == s.input.key())
+        .filter(|s| s.used && s.stream == s.input)
         .map(|s| InputRow {
             input: s.input,
             written: s.written.clone().unwrap_or_else(|| "(default)".into()),

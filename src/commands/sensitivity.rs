@@ -389,11 +389,7 @@ fn pinned(
     value: f64,
     metric: Metric,
 ) -> Pinned {
-    let sim = simulate(
-        &plan.with_fixed(input.key(), value),
-        scenario.options,
-        &|_| {},
-    );
+    let sim = simulate(&plan.with_fixed(input, value), scenario.options, &|_| {});
     let s = summarize(sim.column(metric), &[50.0]);
     Pinned {
         mean: s.mean.value,

@@ -59,7 +59,7 @@ impl SamplingPlan {
             streams: scenario
                 .inputs
                 .iter()
-                .map(|s| fnv1a(s.stream_key))
+                .map(|s| fnv1a(s.stream.key()))
                 .collect(),
             correlated: correlated(scenario),
             origins: Arc::new(scenario.origins()),
@@ -108,8 +108,8 @@ impl SamplingPlan {
 
     /// The same plan with one input (and every input drawn from its stream) held at `value`:
     /// every other input keeps its draws, so the two plans differ only by that input.
-    pub fn with_fixed(&self, stream_key: &str, value: f64) -> SamplingPlan {
-        let stream = fnv1a(stream_key);
+    pub fn with_fixed(&self, input: Input, value: f64) -> SamplingPlan {
+        let stream = fnv1a(input.key());
         let mut plan = self.clone();
         for (d, s) in plan.dists.iter_mut().zip(&plan.streams) {
             if *s == stream {
@@ -271,7 +271,7 @@ fn correlated(scenario: &Scenario) -> Option<Correlated> {
     let copula = Copula::new(members.len(), &pairs).expect("checked when the scenario was read");
     let targets = members
         .iter()
-        .map(|m| scenario.slots_of(scenario.inputs[m.index()].stream_key))
+        .map(|m| scenario.slots_of(scenario.inputs[m.index()].stream))
         .collect();
     let members = members.iter().map(|m| m.index()).collect();
     Some(Correlated {
@@ -390,7 +390,7 @@ mod tests {
     #[test]
     fn fixing_an_input_keeps_every_other_draw() {
         let p = plan(BASE, 5000);
-        let pinned = p.with_fixed("cluster.mfu", 0.35);
+        let pinned = p.with_fixed(Input::Mfu, 0.35);
         assert!(draws(&pinned, Input::Mfu).iter().all(|x| *x == 0.35));
         assert_eq!(
             draws(&pinned, Input::GpuHourUsd),

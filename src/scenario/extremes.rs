@@ -27,7 +27,7 @@ pub(super) fn check(
     for spec in scenario.uncertain_inputs() {
         for (end, value) in reach(&spec.dist) {
             let mut x = base;
-            for slot in scenario.slots_of(spec.stream_key) {
+            for slot in scenario.slots_of(spec.stream) {
                 x[slot] = value;
             }
             if let Some(fault) = model::diagnose(&x, scenario.options) {

@@ -29,10 +29,10 @@ pub use reference::{NEAREST_RUNS, ReferenceUse};
 pub struct InputSpec {
     pub input: Input,
     pub dist: Dist,
-    /// Draws come from the stream named by this key, so inputs that must be equal
+    /// Draws come from this input's stream (seeded by its key), so inputs that must be equal
     /// (active_params defaulting to params) share one stream, and two scenarios that share
     /// an input draw the same values for it.
-    pub stream_key: &'static str,
+    pub stream: Input,
     /// False for inputs the model ignores in this scenario (e.g. months when labor follows the run).
     pub used: bool,
     /// The value as written in the file; None for defaults.
@@ -131,11 +131,11 @@ impl Scenario {
         read_document(&src, Table::new("", span, doc.get_ref()))
     }
 
-    /// Every input slot the model reads from the stream `stream_key` (an input and its aliases).
-    pub fn slots_of(&self, stream_key: &str) -> Vec<usize> {
+    /// Every input slot the model reads from `stream` (an input and its aliases).
+    pub fn slots_of(&self, stream: Input) -> Vec<usize> {
         self.inputs
             .iter()
-            .filter(|s| s.used && s.stream_key == stream_key)
+            .filter(|s| s.used && s.stream == stream)
             .map(|s| s.input.index())
             .collect()
     }
@@ -157,7 +157,7 @@ impl Scenario {
     pub fn uncertain_inputs(&self) -> impl Iterator<Item = &InputSpec> {
         self.inputs
             .iter()
-            .filter(|s| s.used && !s.dist.is_fixed() && s.stream_key == s.input.key())
+            .filter(|s| s.used && !s.dist.is_fixed() && s.stream == s.input)
     }
 }
 
@@ -372,7 +372,7 @@ impl Builder<'_> {
         self.inputs[input.index()] = Some(InputSpec {
             input,
             dist,
-            stream_key: input.key(),
+            stream: input,
             used: true,
             written,
             line: None,
@@ -871,7 +871,7 @@ fn correlation_pair(
                 "`{name}` is discrete: its ties keep any rank correlation below its target; use a continuous distribution to correlate it"
             )));
         }
-        if !spec.used || spec.dist.is_fixed() || spec.stream_key != input.key() {
+        if !spec.used || spec.dist.is_fixed() || spec.stream != input {
             return Err(bad(format!(
                 "`{name}` is not an uncertain input of this scenario: only distributions can be correlated"
             )));

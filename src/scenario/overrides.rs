@@ -132,8 +132,8 @@ impl Scenario {
             )));
         }
         let mut out = self.clone();
-        let stream = target.stream_key;
-        for spec in out.inputs.iter_mut().filter(|s| s.stream_key == stream) {
+        let stream = target.stream;
+        for spec in out.inputs.iter_mut().filter(|s| s.stream == stream) {
             spec.dist = dist.clone();
             if spec.input == input {
                 spec.written = Some(text.to_string());

@@ -43,7 +43,7 @@ fn defaults_fill_what_is_left_out() {
     let s = parse(BASE).unwrap();
     assert_eq!(s.name, "t");
     assert_eq!(s.spec(Input::ActiveParams).dist.median(), 405e9);
-    assert_eq!(s.spec(Input::ActiveParams).stream_key, "model.params");
+    assert_eq!(s.spec(Input::ActiveParams).stream, Input::Params);
     assert_eq!(s.spec(Input::FlopsPerParamToken).dist.median(), 6.0);
     assert_eq!(s.spec(Input::Downtime).dist.median(), 0.0);
     assert!(!s.spec(Input::TeamSize).used, "no [team]: no labor");
