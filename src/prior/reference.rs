@@ -265,6 +265,154 @@ pub fn utilisation_dist(pred: &Predictive, peak16_over_peak: f64) -> Result<Dist
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
+
+    /// Five dense runs on two chips over two and a half years.
+    fn five_runs() -> ReferenceSet {
+        let text = "model,hardware,chips,params_active,tokens,chip_hours,published
+R1,A100,1024,7e9,1e12,2e5,2022-01-01
+R2,A100,2048,70e9,2e12,3e6,2023-01-01
+R3,H100,4096,70e9,15e12,6e6,2024-01-01
+R4,H100,16384,405e9,15e12,3e7,2024-07-01
+R5,A100,512,13e9,1e12,3e5,2022-07-01
+";
+        super::super::runs::parse(Path::new("runs.csv"), text).unwrap()
+    }
+
+    fn h100_run(chips: f64, params_active: f64, params_total: f64, year: f64) -> Facts {
+        Facts {
+            peak16_tflops: 989.0,
+            chips,
+            params_active,
+            params_total,
+            tokens: 15e12,
+            tpu: false,
+            year,
+        }
+    }
+
+    #[test]
+    fn a_trend_over_time_needs_every_run_dated() {
+        let mut set = five_runs();
+        set.runs[2].published = None;
+        let line = set.runs[2].line;
+        assert_eq!(
+            UtilisationPrior::fit(&set, DEFAULT_COVARIATES).unwrap_err(),
+            FitError::MissingFact {
+                run: "R3".into(),
+                line,
+                column: "published"
+            }
+        );
+        assert!(UtilisationPrior::fit(&set, &[Covariate::LnPeak16]).is_ok());
+    }
+
+    #[test]
+    fn each_covariate_reads_its_fact() {
+        let moe = h100_run(2048.0, 37e9, 671e9, 2024.5);
+        let want = [
+            (Covariate::LnPeak16, 989f64.ln()),
+            (Covariate::LnChips, 2048f64.ln()),
+            (Covariate::LnActiveParams, 37e9f64.ln()),
+            (Covariate::Moe, 1.0),
+            (Covariate::Tpu, 0.0),
+            (Covariate::LnParamsPerChip, (37e9f64 / 2048.0).ln()),
+            (Covariate::Year, 2024.5),
+        ];
+        for (c, v) in want {
+            assert!((c.value(&moe) - v).abs() < 1e-12, "{}", c.name());
+        }
+        let dense = h100_run(2048.0, 70e9, 70e9, 2024.5);
+        assert_eq!(Covariate::Moe.value(&dense), 0.0);
+        let tpu = Facts { tpu: true, ..dense };
+        assert_eq!(Covariate::Tpu.value(&tpu), 1.0);
+        let names: std::collections::BTreeSet<&str> = want.iter().map(|(c, _)| c.name()).collect();
+        assert_eq!(names.len(), want.len(), "names are distinct");
+        assert!(names.iter().all(|n| !n.is_empty()));
+    }
+
+    #[test]
+    fn the_prior_is_the_regression_on_its_covariates() {
+        let set = five_runs();
+        let prior = UtilisationPrior::fit(&set, DEFAULT_COVARIATES).unwrap();
+        let (x, y) = design(&set.runs, DEFAULT_COVARIATES);
+        let direct = Regression::fit(&x, &y).unwrap();
+        let labels: Vec<&str> = prior.coefficients().iter().map(|c| c.0).collect();
+        assert_eq!(labels, ["intercept", "ln peak16_tflops", "year"]);
+        let values: Vec<Coefficient> = prior.coefficients().iter().map(|c| c.1).collect();
+        assert_eq!(values, direct.coefficients());
+        let facts = h100_run(8192.0, 70e9, 70e9, 2024.25);
+        assert_eq!(
+            prior.predict(&facts),
+            direct.predict(&[989f64.ln(), 2024.25])
+        );
+    }
+
+    #[test]
+    fn nearest_runs_by_distance_in_units_of_the_class_spread() {
+        // Distances computed independently: population sds of ln peak, year, ln chips and
+        // ln active parameters over the five runs; Euclidean distance in those units.
+        let prior = UtilisationPrior::fit(&five_runs(), DEFAULT_COVARIATES).unwrap();
+        let near = prior.nearest(&h100_run(8192.0, 70e9, 70e9, 2024.25), 3);
+        let got: Vec<(&str, f64)> = near.iter().map(|(r, d)| (r.model.as_str(), *d)).collect();
+        let want = [
+            ("R3", 0.640_712_303_957_469_8),
+            ("R4", 1.384_808_605_048_296_6),
+            ("R2", 2.708_298_078_708_157_4),
+        ];
+        for ((name, d), (want_name, want_d)) in got.iter().zip(want) {
+            assert_eq!(*name, want_name);
+            assert!((d - want_d).abs() < 1e-12, "{name}: {d}");
+        }
+        assert_eq!(got.len(), 3);
+    }
+
+    #[test]
+    fn a_covariate_every_run_shares_counts_in_units_of_one() {
+        let prior = UtilisationPrior::fit(&five_runs(), DEFAULT_COVARIATES).unwrap();
+        let same = UtilisationPrior {
+            runs: prior
+                .runs
+                .iter()
+                .map(|r| ReferenceRun {
+                    chips: 1000.0,
+                    ..r.clone()
+                })
+                .collect(),
+            ..prior.clone()
+        };
+        assert_eq!(same.spreads(&[Covariate::LnChips]), [1.0]);
+        let spread = prior.spreads(&[Covariate::Year])[0];
+        assert!((spread - 0.927_361_849_549_570_3).abs() < 1e-12, "{spread}");
+    }
+
+    #[test]
+    fn a_run_outside_the_class_is_named_for_each_reason_and_one_inside_for_none() {
+        let prior = UtilisationPrior::fit(&five_runs(), DEFAULT_COVARIATES).unwrap();
+        let inside = h100_run(8192.0, 70e9, 70e9, 2024.25);
+        assert!(prior.outside(&inside, "H100-SXM").is_empty());
+        // At the edges: half the fewest chips, twice the most, a year past the last run.
+        let edge = h100_run(256.0, 810e9, 810e9, 2025.5);
+        assert!(
+            prior.outside(&edge, "H100-SXM").is_empty(),
+            "{:?}",
+            prior.outside(&edge, "H100-SXM")
+        );
+        let reasons = prior.outside(&inside, "H200");
+        assert_eq!(reasons.len(), 1);
+        assert!(
+            reasons[0].starts_with("no reference run used H200 (the runs used A100, H100-SXM)")
+        );
+        let far = h100_run(255.0, 811e9, 900e9, 2025.6);
+        let reasons = prior.outside(&far, "H100-SXM");
+        assert_eq!(reasons.len(), 4, "{reasons:?}");
+        assert!(reasons[0].starts_with("255 chips lies outside the reference runs' 512 to"));
+        assert!(reasons[1].contains("active parameters lies outside"));
+        assert!(reasons[2].starts_with("the year 2025.6 lies more than a year outside"));
+        assert_eq!(reasons[3], "no reference run is a mixture of experts");
+        let early = h100_run(8192.0, 70e9, 70e9, 2020.9);
+        assert_eq!(prior.outside(&early, "H100-SXM").len(), 1);
+    }
 
     #[test]
     fn the_cut_keeps_almost_all_the_mass_and_stays_below_one() {

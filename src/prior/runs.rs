@@ -262,7 +262,7 @@ fn field_span(text: &str, start: usize, i: usize) -> Range<usize> {
     at..end_of_field(at).max(at + 1)
 }
 
-fn parse(path: &Path, text: &str) -> Result<ReferenceSet, Error> {
+pub(super) fn parse(path: &Path, text: &str) -> Result<ReferenceSet, Error> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
