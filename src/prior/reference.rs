@@ -410,6 +410,8 @@ R5,A100,512,13e9,1e12,3e5,2022-07-01
         assert!(reasons[1].contains("active parameters lies outside"));
         assert!(reasons[2].starts_with("the year 2025.6 lies more than a year outside"));
         assert_eq!(reasons[3], "no reference run is a mixture of experts");
+        let first_edge = h100_run(8192.0, 70e9, 70e9, 2021.0);
+        assert!(prior.outside(&first_edge, "H100-SXM").is_empty());
         let early = h100_run(8192.0, 70e9, 70e9, 2020.9);
         assert_eq!(prior.outside(&early, "H100-SXM").len(), 1);
     }
