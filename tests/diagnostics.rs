@@ -85,7 +85,7 @@ fn unknown_key_in_cluster_misspelling_a_required_key() {
         &[
             "unknown key `cluster.mfuu`",
             "did you mean `mfu`",
-            "allowed here: gpus, gpu, precision, peak_tflops, mfu, year, downtime",
+            "allowed here: gpus, peak_tflops, mfu, downtime, gpu, precision, year",
         ],
     );
 }
@@ -99,7 +99,7 @@ fn unknown_key_in_cluster_misspelling_an_optional_key() {
         &[
             "unknown key `cluster.downtme` in [cluster]",
             "did you mean `downtime`",
-            "allowed here: gpus, gpu, precision, peak_tflops, mfu, year, downtime",
+            "allowed here: gpus, peak_tflops, mfu, downtime, gpu, precision, year",
         ],
     );
 }

@@ -183,12 +183,12 @@ const TOP_KEYS: &[&str] = &[
 
 fn section_keys(section: &str) -> &'static [&'static str] {
     match section {
-        "model" => MODEL_KEYS,
-        "cluster" => CLUSTER_KEYS,
-        "cost" => COST_KEYS,
-        "team" => TEAM_KEYS,
+        "model" => &MODEL_KEYS,
+        "cluster" => &CLUSTER_KEYS,
+        "cost" => &COST_KEYS,
+        "team" => &TEAM_KEYS,
         "simulation" => SIMULATION_KEYS,
-        "failures" => FAILURE_KEYS,
+        "failures" => &FAILURE_KEYS,
         _ => TOP_KEYS,
     }
 }

@@ -1,16 +1,11 @@
 //! `[cluster]`: the chips, their peak (given or from the catalog), utilisation and downtime.
 
+use std::sync::LazyLock;
+
 use crate::scenario::*;
 
-pub(in crate::scenario) const CLUSTER_KEYS: &[&str] = &[
-    "gpus",
-    "gpu",
-    "precision",
-    "peak_tflops",
-    "mfu",
-    "year",
-    "downtime",
-];
+pub(in crate::scenario) static CLUSTER_KEYS: LazyLock<Vec<&str>> =
+    LazyLock::new(|| super::keys_of("cluster", &["gpu", "precision", "year"]));
 
 pub(in crate::scenario) fn read_cluster(
     b: &mut Builder,
@@ -55,7 +50,7 @@ pub(in crate::scenario) fn read_cluster(
         ));
     }
     b.default(Input::Downtime, 0.0);
-    cluster.finish(b.src, CLUSTER_KEYS, "[cluster]")?;
+    cluster.finish(b.src, &CLUSTER_KEYS, "[cluster]")?;
     Ok(reference)
 }
 

@@ -1,18 +1,11 @@
 //! `[cost]`: the GPU-hour price (given or from the market) and every other cost line.
 
+use std::sync::LazyLock;
+
 use crate::scenario::*;
 
-pub(in crate::scenario) const COST_KEYS: &[&str] = &[
-    "gpu_hour_usd",
-    "gpu_kw",
-    "pue",
-    "usd_per_kwh",
-    "storage_network_usd_per_gpu_hour",
-    "experiments_fraction",
-    "data_usd",
-    "evaluation_usd",
-    "other_usd",
-];
+pub(in crate::scenario) static COST_KEYS: LazyLock<Vec<&str>> =
+    LazyLock::new(|| super::keys_of("cost", &[]));
 
 /// `[cost]`: the GPU-hour price, and the optional cost lines, each all-or-nothing.
 pub(in crate::scenario) fn read_cost(b: &mut Builder, doc: &mut Table) -> Result<CostLines, Error> {
@@ -37,7 +30,7 @@ pub(in crate::scenario) fn read_cost(b: &mut Builder, doc: &mut Table) -> Result
         }
         if let Some(missing) = inputs.iter().find(|i| !given.contains(i)) {
             let short = missing.key().rsplit('.').next().unwrap();
-            if let Some(e) = cost.unknown_key(b.src, COST_KEYS, &[short], "[cost]") {
+            if let Some(e) = cost.unknown_key(b.src, &COST_KEYS, &[short], "[cost]") {
                 return Err(e);
             }
             let names: Vec<&str> = inputs.iter().map(|i| i.key()).collect();
@@ -69,7 +62,7 @@ pub(in crate::scenario) fn read_cost(b: &mut Builder, doc: &mut Table) -> Result
             b.unused(input);
         }
     }
-    cost.finish(b.src, COST_KEYS, "[cost]")?;
+    cost.finish(b.src, &COST_KEYS, "[cost]")?;
     Ok(CostLines {
         energy,
         storage_network,

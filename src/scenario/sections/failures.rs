@@ -1,14 +1,11 @@
 //! `[failures]`: interruptions simulated run by run, in place of `cluster.downtime`.
 
+use std::sync::LazyLock;
+
 use crate::scenario::*;
 
-pub(in crate::scenario) const FAILURE_KEYS: &[&str] = &[
-    "rate_per_gpu_hour",
-    "gpu_mtbf_hours",
-    "restart_hours",
-    "checkpoint_interval_hours",
-    "checkpoint_write_hours",
-];
+pub(in crate::scenario) static FAILURE_KEYS: LazyLock<Vec<&str>> =
+    LazyLock::new(|| super::keys_of("failures", &[]));
 
 pub(in crate::scenario) const FAILURE_INPUTS: [Input; 6] = [
     Input::FailureRate,
@@ -62,7 +59,7 @@ pub(in crate::scenario) fn read_failures(
         }
         (false, false) => {
             let rates = ["rate_per_gpu_hour", "gpu_mtbf_hours"];
-            if let Some(e) = t.unknown_key(b.src, FAILURE_KEYS, &rates, "[failures]") {
+            if let Some(e) = t.unknown_key(b.src, &FAILURE_KEYS, &rates, "[failures]") {
                 return Err(e);
             }
             return Err(b.src.error(
@@ -94,7 +91,7 @@ pub(in crate::scenario) fn read_failures(
     let luck = Uniform::new(0.0, 1.0).expect("0 < 1");
     b.set(Input::FailureLuck, Dist::new(luck), None);
     b.unused(Input::Downtime);
-    t.finish(b.src, FAILURE_KEYS, "[failures]")?;
+    t.finish(b.src, &FAILURE_KEYS, "[failures]")?;
     Ok(Some(FailureOptions {
         from_mtbf: has_mtbf,
         optimal_interval,

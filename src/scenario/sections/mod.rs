@@ -1,5 +1,7 @@
 //! One file per section of a scenario file, each with its keys and its reader.
 
+use crate::model::Input;
+
 mod cluster;
 mod correlation;
 mod cost;
@@ -18,3 +20,55 @@ pub(super) use model::*;
 pub(super) use published::*;
 pub(super) use simulation::*;
 pub(super) use team::*;
+
+/// The keys a section takes: its inputs' keys (in the model's order, from the typed inputs),
+/// then the settings of that section that are not inputs. `failures.luck` is the run's own
+/// luck, set by the analyses and never written in a file.
+fn keys_of(section: &str, settings: &[&'static str]) -> Vec<&'static str> {
+    Input::ALL
+        .iter()
+        .filter(|&&i| i != Input::FailureLuck)
+        .filter_map(|i| i.key().split_once('.'))
+        .filter(|(s, _)| *s == section)
+        .map(|(_, key)| key)
+        .chain(settings.iter().copied())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sections_keys_are_its_inputs_then_its_settings() {
+        assert_eq!(
+            *CLUSTER_KEYS,
+            [
+                "gpus",
+                "peak_tflops",
+                "mfu",
+                "downtime",
+                "gpu",
+                "precision",
+                "year"
+            ]
+        );
+        assert_eq!(
+            *MODEL_KEYS,
+            ["params", "active_params", "tokens", "flops_per_param_token"]
+        );
+        assert_eq!(
+            *TEAM_KEYS,
+            [
+                "size",
+                "salary_usd",
+                "months",
+                "months_before",
+                "months_after"
+            ]
+        );
+        assert!(!FAILURE_KEYS.contains(&"luck"));
+        assert_eq!(FAILURE_KEYS.len(), 5);
+        assert_eq!(COST_KEYS.len(), 9);
+    }
+}

@@ -1,9 +1,11 @@
 //! `[model]`: parameters, active parameters, tokens and FLOPs per parameter-token.
 
+use std::sync::LazyLock;
+
 use crate::scenario::*;
 
-pub(in crate::scenario) const MODEL_KEYS: &[&str] =
-    &["params", "active_params", "tokens", "flops_per_param_token"];
+pub(in crate::scenario) static MODEL_KEYS: LazyLock<Vec<&str>> =
+    LazyLock::new(|| super::keys_of("model", &[]));
 
 pub(in crate::scenario) fn read_model(b: &mut Builder, doc: &mut Table) -> Result<(), Error> {
     let mut model = required_section(b.src, doc, "model")?;
@@ -20,7 +22,7 @@ pub(in crate::scenario) fn read_model(b: &mut Builder, doc: &mut Table) -> Resul
     }
     b.read(&mut model, Input::FlopsPerParamToken)?;
     b.default(Input::FlopsPerParamToken, 6.0);
-    model.finish(b.src, MODEL_KEYS, "[model]")
+    model.finish(b.src, &MODEL_KEYS, "[model]")
 }
 
 /// Active parameters above the total are a typo (e.g. the two swapped), not a model.

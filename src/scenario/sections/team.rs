@@ -1,14 +1,11 @@
 //! `[team]`: the people, their cost and the months they are paid.
 
+use std::sync::LazyLock;
+
 use crate::scenario::*;
 
-pub(in crate::scenario) const TEAM_KEYS: &[&str] = &[
-    "size",
-    "salary_usd",
-    "months",
-    "months_before",
-    "months_after",
-];
+pub(in crate::scenario) static TEAM_KEYS: LazyLock<Vec<&str>> =
+    LazyLock::new(|| super::keys_of("team", &[]));
 
 /// Reads [team]; true when labor follows the run.
 pub(in crate::scenario) fn read_team(b: &mut Builder, doc: &mut Table) -> Result<bool, Error> {
@@ -42,7 +39,7 @@ pub(in crate::scenario) fn read_team(b: &mut Builder, doc: &mut Table) -> Result
     }
     if !fixed && !follows {
         let months = ["months", "months_before", "months_after"];
-        if let Some(e) = team.unknown_key(b.src, TEAM_KEYS, &months, "[team]") {
+        if let Some(e) = team.unknown_key(b.src, &TEAM_KEYS, &months, "[team]") {
             return Err(e);
         }
         return Err(b.src.error(
@@ -60,6 +57,6 @@ pub(in crate::scenario) fn read_team(b: &mut Builder, doc: &mut Table) -> Result
         b.unused(Input::MonthsBefore);
         b.unused(Input::MonthsAfter);
     }
-    team.finish(b.src, TEAM_KEYS, "[team]")?;
+    team.finish(b.src, &TEAM_KEYS, "[team]")?;
     Ok(follows)
 }
