@@ -308,6 +308,20 @@ R5,A100,512,13e9,1e12,3e5,2022-07-01
     }
 
     #[test]
+    fn the_design_is_each_runs_covariates_and_ln_utilisation() {
+        let set = five_runs();
+        let (x, y) = design(&set.runs, DEFAULT_COVARIATES);
+        assert_eq!(x.len(), 5);
+        assert_eq!(x[0], [312f64.ln(), 2022.0]);
+        assert_eq!(x[3], [989f64.ln(), 2024.5]);
+        // R1: 6 × 7e9 × 1e12 over 2e5 chip-hours at 312 TFLOP/s.
+        let u: f64 = 6.0 * 7e9 * 1e12 / (2e5 * 3600.0 * 312e12);
+        assert!((y[0] - u.ln()).abs() < 1e-12, "{}", y[0]);
+        assert!((u - 0.186_965_811_965_811_97).abs() < 1e-12);
+        assert_eq!(y.len(), 5);
+    }
+
+    #[test]
     fn each_covariate_reads_its_fact() {
         let moe = h100_run(2048.0, 37e9, 671e9, 2024.5);
         let want = [
