@@ -450,6 +450,18 @@ R5,A100,512,13e9,1e12,3e5,2022-07-01
     }
 
     #[test]
+    fn the_cut_lies_six_scales_either_side() {
+        let pred = Predictive {
+            location: (0.2f64).ln(),
+            scale: 0.1,
+            df: 15.0,
+        };
+        let s = utilisation_dist(&pred, 1.0).unwrap().support();
+        assert!((s.lo - 0.2 * (-0.6f64).exp()).abs() < 1e-15, "{}", s.lo);
+        assert!((s.hi - 0.2 * 0.6f64.exp()).abs() < 1e-15, "{}", s.hi);
+    }
+
+    #[test]
     fn a_prediction_above_full_utilisation_is_refused_not_cut() {
         let pred = Predictive {
             location: 0.3,
