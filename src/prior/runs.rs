@@ -504,6 +504,45 @@ mod tests {
     }
 
     #[test]
+    fn a_number_must_be_finite_and_positive() {
+        for bad in ["0", "-1", "inf", "NaN", "1,5"] {
+            let cell = if bad.contains(',') {
+                format!("\"{bad}\"")
+            } else {
+                bad.to_string()
+            };
+            let text = format!("{HEADER}A,A100,{cell},1e9,,1e12,2,,2023\n");
+            let e = message(parse_text(&text).unwrap_err());
+            assert!(e.contains("`chips` must be a number > 0"), "{bad}: {e}");
+        }
+        let set = parse_text(&format!("{HEADER}A,A100,1_000,1e9,,1e12,2,,2023\n")).unwrap();
+        assert_eq!(set.runs[0].chips, 1000.0);
+    }
+
+    #[test]
+    fn a_missing_cell_points_at_its_row_and_text_cells_are_read() {
+        let text = format!("{HEADER}A,A100,1000,1e9,,1e12,2,,2023\n,A100,1000,1e9,,1e12,2,,2023\n");
+        let e = message(parse_text(&text).unwrap_err());
+        assert!(
+            e.contains("row 3 has no `model`") && e.contains("runs.csv:3:1"),
+            "{e}"
+        );
+        let text = "model,organisation,hardware,chips,params_active,tokens,chip_hours,source\n\
+                    A,Lab \"X\",A100,1000,1e9,1e12,1e5,https://example.org/a\n";
+        let run = &parse_text(text).unwrap().runs[0];
+        assert_eq!(run.organisation, "Lab \"X\"");
+        assert_eq!(run.source, "https://example.org/a");
+    }
+
+    #[test]
+    fn a_comma_inside_a_quoted_cell_after_a_doubled_quote_does_not_move_the_caret() {
+        let line = "\"A \"\"x,y\"\" B\",A100,1000,1e9,,oops,2,,2023";
+        let e = message(parse_text(&format!("{HEADER}{line}\n")).unwrap_err());
+        let column = line.find(",oops").unwrap() + 2;
+        assert!(e.contains(&format!("runs.csv:2:{column}")), "{e}");
+    }
+
+    #[test]
     fn unknown_hardware_and_missing_columns_are_named() {
         let e = message(parse_text(&format!("{HEADER}A,Z80,1,1e9,,1e12,2,,2023\n")).unwrap_err());
         assert!(e.contains("unknown hardware \"Z80\""), "{e}");
