@@ -562,6 +562,9 @@ mod tests {
         // 6e21 FLOP in one A100-hour is 17,000 times its peak.
         let e = message(parse_text(&format!("{HEADER}A,A100,1,1e9,,1e12,,1,2023\n")).unwrap_err());
         assert!(e.contains("above 100%"), "{e}");
+        // Exactly 100%: 6 × 1.872e8 × 1e9 FLOP in one A100-hour at 312 TFLOP/s is possible.
+        let set = parse_text(&format!("{HEADER}A,A100,1,1.872e8,,1e9,,1,2023\n")).unwrap();
+        assert_eq!(set.runs[0].utilisation(), 1.0);
         let e =
             message(parse_text(&format!("{HEADER}A,A100,1,2e9,1e9,1e12,2,,2023\n")).unwrap_err());
         assert!(e.contains("exceeds params_total"), "{e}");
