@@ -570,6 +570,12 @@ mod tests {
         assert!(e.contains("exceeds params_total"), "{e}");
         let e = message(parse_text(&format!("{HEADER}A,A100,1,1e9,,1e12,2,,July\n")).unwrap_err());
         assert!(e.contains("`published` must be a date"), "{e}");
+        // The last cell of a file with no final line break is located too.
+        let e = message(parse_text(&format!("{HEADER}A,A100,1,1e9,,1e12,2,,July")).unwrap_err());
+        assert!(
+            e.contains("`published` must be a date") && e.contains("runs.csv:2:20"),
+            "{e}"
+        );
     }
 
     #[test]
