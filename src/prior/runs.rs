@@ -573,7 +573,7 @@ mod tests {
         // The last cell of a file with no final line break is located too.
         let e = message(parse_text(&format!("{HEADER}A,A100,1,1e9,,1e12,2,,July")).unwrap_err());
         assert!(
-            e.contains("`published` must be a date") && e.contains("runs.csv:2:20"),
+            e.contains("`published` must be a date") && e.contains("runs.csv:2:23"),
             "{e}"
         );
     }
