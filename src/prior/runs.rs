@@ -605,6 +605,13 @@ mod tests {
     fn dates_become_fractional_years() {
         assert_eq!(fractional_year("2024-01-01"), Some(2024.0));
         assert_eq!(fractional_year("2024"), Some(2024.5));
+        // Month and day: 2024 + (2 + 15/31)/12 for the 16th of March.
+        let march = fractional_year("2024-03-16").unwrap();
+        assert!(
+            (march - (2024.0 + (2.0 + 15.0 / 31.0) / 12.0)).abs() < 1e-12,
+            "{march}"
+        );
+        assert_eq!(fractional_year("2024-07"), Some(2024.5));
         assert!(fractional_year("2024-13-01").is_none());
         assert!(fractional_year("soon").is_none());
     }
