@@ -517,5 +517,35 @@ mod tests {
                 assert!((inv[i][j] - want[i][j]).abs() < 1e-12);
             }
         }
+        // A dense 4 × 4 (the Lehmer matrix, min(i, j) / max(i, j)): A · A⁻¹ = I.
+        let a: Vec<Vec<f64>> = (1..=4)
+            .map(|i| {
+                (1..=4)
+                    .map(|j| f64::from(i.min(j)) / f64::from(i.max(j)))
+                    .collect()
+            })
+            .collect();
+        let inv = inverse_spd(&a);
+        for i in 0..4 {
+            for j in 0..4 {
+                let product: f64 = (0..4).map(|k| a[i][k] * inv[k][j]).sum();
+                let identity = if i == j { 1.0 } else { 0.0 };
+                assert!((product - identity).abs() < 1e-12, "({i}, {j}): {product}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_fit_needs_two_more_cases_than_covariates() {
+        let x: Vec<Vec<f64>> = (0..3).map(|i| vec![f64::from(i)]).collect();
+        let y = [0.1, 0.5, 0.2];
+        assert_eq!(
+            Regression::fit(&x[..2], &y[..2]).unwrap_err(),
+            FitError::TooFewCases {
+                cases: 2,
+                needed: 3
+            }
+        );
+        assert!(Regression::fit(&x, &y).is_ok());
     }
 }

@@ -485,6 +485,7 @@ mod tests {
         assert_eq!(day_number("2100-02-29"), None);
         assert_eq!(day_number("2025-13-01"), None);
         assert_eq!(day_number("2025-03-03x"), None);
+        assert_eq!(day_number("2025-03-03-01"), None);
     }
 
     #[test]
