@@ -540,6 +540,11 @@ mod tests {
         let e = message(parse_text(&format!("{HEADER}{line}\n")).unwrap_err());
         let column = line.find(",oops").unwrap() + 2;
         assert!(e.contains(&format!("runs.csv:2:{column}")), "{e}");
+        // A quoted cell that ends with a comma.
+        let line = "\"A,\",A100,1000,1e9,,oops,2,,2023";
+        let e = message(parse_text(&format!("{HEADER}{line}\n")).unwrap_err());
+        let column = line.find(",oops").unwrap() + 2;
+        assert!(e.contains(&format!("runs.csv:2:{column}")), "{e}");
     }
 
     #[test]
