@@ -526,9 +526,9 @@ mod tests {
             })
             .collect();
         let inv = inverse_spd(&a);
-        for i in 0..4 {
+        for (i, row) in a.iter().enumerate() {
             for j in 0..4 {
-                let product: f64 = (0..4).map(|k| a[i][k] * inv[k][j]).sum();
+                let product: f64 = row.iter().zip(&inv).map(|(x, r)| x * r[j]).sum();
                 let identity = if i == j { 1.0 } else { 0.0 };
                 assert!((product - identity).abs() < 1e-12, "({i}, {j}): {product}");
             }
