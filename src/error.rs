@@ -243,9 +243,7 @@ impl fmt::Display for Diagnostic {
         if let Some(help) = &help {
             group = group.element(Level::HELP.message(help.as_str()));
         }
-        let text = Renderer::plain().render(&[group]);
-        // The title keeps the place a level name would take: drop that leading ": ".
-        f.write_str(text.strip_prefix(": ").unwrap_or(&text))
+        f.write_str(&Renderer::plain().render(&[group]))
     }
 }
 

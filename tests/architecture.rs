@@ -49,25 +49,22 @@ fn modules_used(code: &str) -> BTreeSet<String> {
     for (i, _) in code.match_indices("crate::") {
         let rest = &code[i + "crate::".len()..];
         if let Some(group) = rest.strip_prefix('{') {
+            // The first word of each top-level item names a module: `a::B`, `d::{e, f}`.
             let mut depth = 0;
-            let mut item = String::new();
-            let mut items = Vec::new();
-            for c in group.chars() {
+            let mut at_item_start = true;
+            for (i, c) in group.char_indices() {
                 match c {
                     '{' => depth += 1,
                     '}' if depth == 0 => break,
                     '}' => depth -= 1,
-                    ',' if depth == 0 => items.push(std::mem::take(&mut item)),
+                    ',' if depth == 0 => at_item_start = true,
+                    c if at_item_start && !c.is_whitespace() => {
+                        used.extend(first_word(&group[i..]));
+                        at_item_start = false;
+                    }
                     _ => {}
                 }
-                item.push(c);
             }
-            items.push(item);
-            used.extend(
-                items
-                    .iter()
-                    .filter_map(|it| first_word(it.trim_start_matches(','))),
-            );
         } else if let Some(word) = first_word(rest) {
             used.insert(word);
         }

@@ -594,11 +594,7 @@ fn write_json_and_plots<T: Serialize>(
             forecasts: rows,
             summary,
         };
-        let bytes = serde_json::to_vec_pretty(&doc).map(|mut b| {
-            b.push(b'\n');
-            b
-        });
-        outputs.write_encoded(path, bytes.map_err(io::Error::from))?;
+        outputs.write_encoded(path, crate::report::json_bytes(&doc))?;
     }
     if let Some(dir) = &opts.plots {
         let pits: Vec<f64> = verdicts.iter().map(|v| v.pit).collect();

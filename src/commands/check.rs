@@ -57,7 +57,7 @@ pub fn check(opts: &CheckOptions) -> Result<String, Error> {
     let flaws = flaws(&scenario, &sim);
     out.push_str(&flaw_of_averages(&scenario, &flaws, runs));
     if let Some(path) = &opts.json {
-        outputs.write(path, &check_json(&scenario, runs, seed, &flaws))?;
+        outputs.write_encoded(path, check_json(&scenario, runs, seed, &flaws))?;
     }
     outputs.commit()?;
     Ok(out)

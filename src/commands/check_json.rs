@@ -81,7 +81,12 @@ struct FlawJson {
     mc_median: f64,
 }
 
-pub fn check_json(scenario: &Scenario, runs: u64, seed: u64, flaws: &[Flaw]) -> Vec<u8> {
+pub fn check_json(
+    scenario: &Scenario,
+    runs: u64,
+    seed: u64,
+    flaws: &[Flaw],
+) -> std::io::Result<Vec<u8>> {
     let inputs = scenario
         .inputs
         .iter()
@@ -108,9 +113,7 @@ pub fn check_json(scenario: &Scenario, runs: u64, seed: u64, flaws: &[Flaw]) -> 
         reference: scenario.reference.as_deref().map(reference_json),
         flaw_of_averages: flaws.iter().map(flaw_json).collect(),
     };
-    let mut out = serde_json::to_vec_pretty(&doc).expect("plain data serialises");
-    out.push(b'\n');
-    out
+    crate::report::json_bytes(&doc)
 }
 
 fn reference_json(r: &ReferenceUse) -> ReferenceJson {

@@ -79,8 +79,8 @@ pub(super) fn run_json(report: &RunReport) -> RunJson<'_> {
     }
 }
 
-/// Pretty JSON with a final newline.
-pub(super) fn to_bytes<T: Serialize>(doc: &T) -> io::Result<Vec<u8>> {
+/// Pretty JSON with a final newline: every JSON file flopcast writes.
+pub fn to_bytes<T: Serialize>(doc: &T) -> io::Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(doc)?;
     bytes.push(b'\n');
     Ok(bytes)

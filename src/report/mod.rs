@@ -14,7 +14,7 @@ pub(crate) mod table;
 
 pub use crate::format::{group_thousands, human, human_sig, printable, unit_label};
 pub use csv::{Cell, ChancesCsvExporter, CsvExporter, CsvSheet};
-pub use json::JsonExporter;
+pub use json::{JsonExporter, to_bytes as json_bytes};
 pub use markdown::MarkdownExporter;
 pub use table::render_table;
 

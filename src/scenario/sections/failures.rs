@@ -7,15 +7,6 @@ use crate::scenario::*;
 pub(in crate::scenario) static FAILURE_KEYS: LazyLock<Vec<&str>> =
     LazyLock::new(|| super::keys_of("failures", &[]));
 
-pub(in crate::scenario) const FAILURE_INPUTS: [Input; 6] = [
-    Input::FailureRate,
-    Input::GpuMtbfHours,
-    Input::RestartHours,
-    Input::CheckpointIntervalHours,
-    Input::CheckpointWriteHours,
-    Input::FailureLuck,
-];
-
 /// `[failures]`: interruptions simulated run by run, in place of `cluster.downtime`.
 pub(in crate::scenario) fn read_failures(
     b: &mut Builder,
@@ -23,7 +14,10 @@ pub(in crate::scenario) fn read_failures(
     reference: Option<&ReferenceUse>,
 ) -> Result<Option<FailureOptions>, Error> {
     let Some(v) = doc.take("failures") else {
-        FAILURE_INPUTS.iter().for_each(|&i| b.unused(i));
+        Input::ALL
+            .into_iter()
+            .filter(|i| i.key().starts_with("failures."))
+            .for_each(|i| b.unused(i));
         return Ok(None);
     };
     if let Some(r) = reference {
