@@ -15,6 +15,7 @@ use crate::commands::sensitivity::{
 };
 use crate::commands::sweep::SweepOptions;
 use crate::model::Metric;
+use crate::output::TableFiles;
 use crate::sample::saltelli::PointSet;
 use crate::scenario::{Override, parse_set};
 use crate::units::{parse_amount, parse_number};
@@ -26,6 +27,11 @@ Examples:
   flopcast check scenarios/deepseek-v3.toml";
 
 const RUN_EXAMPLES: &str = "\
+Files:
+  --csv       one row per metric: mean, sd, each percentile, ±95%, the intervals' least coverage
+  --json      every figure with its standard error and 95% interval, the seed and the runs
+  --markdown  the bands table, its notes and the chances, as the terminal shows them
+
 Examples:
   flopcast run scenarios/llama-3.1-405b.toml
   flopcast run scenarios/llama-3.1-405b.toml --runs 10M --seed 7 --threads 2
@@ -34,6 +40,11 @@ Examples:
   flopcast run scenarios/llama-3.1-405b.toml --runs 100k --samples-csv runs.csv";
 
 const SENSITIVITY_EXAMPLES: &str = "\
+Files:
+  --csv       one row per input: S1 and ST with intervals, rank correlation, swing, pinned runs
+  --json      the same, with the design of the study (points, bootstrap, runs, seed)
+  --markdown  the ranking and the tables, as the terminal shows them
+
 Examples:
   flopcast sensitivity scenarios/llama-3.1-405b.toml
   flopcast sensitivity scenarios/llama-3.1-405b.toml --metric train_days --deadline 80
@@ -41,17 +52,32 @@ Examples:
   flopcast sensitivity scenarios/llama-3.1-405b.toml --sobol-n 262144 --points random";
 
 const SWEEP_EXAMPLES: &str = "\
+Files:
+  --csv       one row per point: every metric's mean, sd and percentiles, and the chances
+  --json      every point's full run summary
+  --markdown  the sweep's table, as the terminal shows it
+
 Examples:
   flopcast sweep scenarios/llama-3.1-405b.toml --set cluster.gpus=8192,16384,24576,32768
   flopcast sweep scenarios/llama-3.1-405b.toml --set cluster.gpus=8192,16384 --set cost.gpu_hour_usd=2,3 --csv grid.csv
   flopcast sweep scenarios/llama-3.1-405b.toml --set 'cost.gpu_hour_usd=2,1.5 to 3' --budget 110M";
 
 const COMPARE_EXAMPLES: &str = "\
+Files:
+  --csv       one row per metric and scenario: A, B and the paired B − A bands
+  --json      both run summaries, the paired differences and P(B cheaper)
+  --markdown  the comparison's table and chances, as the terminal shows them
+
 Examples:
   flopcast compare scenarios/llama-3.1-405b.toml my-plan.toml
   flopcast compare a.toml b.toml --runs 2M --csv diff.csv --json diff.json";
 
 const CALIBRATE_EXAMPLES: &str = "\
+Files:
+  --csv       one row per published figure (or reference run): band, PIT, scores
+  --json      the same rows, how the forecasts were made, and the summary
+  --markdown  the tables and the summary, as the terminal shows them
+
 Examples:
   flopcast calibrate scenarios/*.toml
   flopcast calibrate scenarios/llama-3.1-405b-failures.toml --csv calibration.csv
@@ -64,6 +90,11 @@ Examples:
   flopcast report scenarios/llama-3.1-405b.toml -o report.html --budget 110M --deadline 80";
 
 const CHECK_EXAMPLES: &str = "\
+Files:
+  --csv       one row per input: as written, as resolved, mean, P5, P50, P95
+  --json      the inputs, the utilisation prior's fit and the flaw of averages
+  --markdown  the findings, as the terminal shows them
+
 Examples:
   flopcast check scenarios/llama-3.1-405b.toml
   flopcast check my-plan.toml --runs 1M";
@@ -196,6 +227,30 @@ impl ProgressArgs {
     }
 }
 
+/// The files every command that reports can write; each holds what the terminal shows.
+#[derive(Debug, clap::Args)]
+pub struct TableArgs {
+    /// Write the results as CSV, for spreadsheets (Files, below, says which rows).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write the results as JSON, every figure with its Monte Carlo error.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write the results as Markdown: the terminal's text and tables, for issues and wikis.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+}
+
+impl TableArgs {
+    fn files(&self) -> TableFiles {
+        TableFiles {
+            csv: self.csv.clone(),
+            json: self.json.clone(),
+            markdown: self.markdown.clone(),
+        }
+    }
+}
+
 /// Which percentiles to report.
 #[derive(Debug, clap::Args)]
 pub struct PercentileArgs {
@@ -226,9 +281,6 @@ pub struct RunArgs {
     /// Report P(total_cost_usd <= budget), P(train_days <= deadline) and both.
     #[command(flatten)]
     pub goals: GoalArgs,
-    /// Write the summary as CSV (one row per metric).
-    #[arg(long, value_name = "FILE")]
-    pub csv: Option<PathBuf>,
     /// Write one row per run with every uncertain input and every output. Like every output,
     /// it grows in a hidden .flopcast-*.tmp beside it until complete; an interrupt removes
     /// that file, but a hard kill (kill -9, power loss) leaves it: delete any such file.
@@ -238,12 +290,8 @@ pub struct RunArgs {
     /// chance,metric,limit,p,se,ci95_lo,ci95_hi,runs_within,runs.
     #[arg(long, value_name = "FILE")]
     pub chances_csv: Option<PathBuf>,
-    /// Write the summary as JSON, with Monte Carlo errors.
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-    /// Write the summary as a Markdown table.
-    #[arg(long, value_name = "FILE")]
-    pub markdown: Option<PathBuf>,
+    #[command(flatten)]
+    pub tables: TableArgs,
     /// Write SVG charts into this directory (created if missing): a histogram of every output,
     /// exceedance curves of total cost and of days.
     #[arg(long, value_name = "DIR")]
@@ -269,15 +317,8 @@ pub struct SweepArgs {
     pub percentiles: PercentileArgs,
     #[command(flatten)]
     pub goals: GoalArgs,
-    /// Write one row per point, one column per metric and statistic, as CSV.
-    #[arg(long, value_name = "FILE")]
-    pub csv: Option<PathBuf>,
-    /// Write every point's bands as JSON.
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-    /// Write the sweep's table as Markdown.
-    #[arg(long, value_name = "FILE")]
-    pub markdown: Option<PathBuf>,
+    #[command(flatten)]
+    pub tables: TableArgs,
     /// Write a fan chart of every output over the swept values into this directory.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
@@ -298,15 +339,8 @@ pub struct CompareArgs {
     /// Report P(within budget) and P(within deadline) for A and for B.
     #[command(flatten)]
     pub goals: GoalArgs,
-    /// Write A, B and B − A bands of every metric as CSV.
-    #[arg(long, value_name = "FILE")]
-    pub csv: Option<PathBuf>,
-    /// Write the comparison as JSON.
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-    /// Write the comparison's table and chances as Markdown.
-    #[arg(long, value_name = "FILE")]
-    pub markdown: Option<PathBuf>,
+    #[command(flatten)]
+    pub tables: TableArgs,
     /// Write both distributions overlaid and the distribution of B − A into this directory.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
@@ -328,10 +362,8 @@ pub struct CheckArgs {
     /// Worker threads [default: one per core].
     #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::value_parser!(u16).range(0..=256))]
     pub threads: u16,
-    /// Write the findings as JSON: each input's resolved distribution, the utilisation prior's
-    /// fit, and the flaw of averages.
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
+    #[command(flatten)]
+    pub tables: TableArgs,
     #[command(flatten)]
     pub progress: ProgressArgs,
 }
@@ -365,15 +397,8 @@ pub struct SensitivityArgs {
     /// Which inputs drive P(total_cost_usd > budget) and P(train_days > deadline).
     #[command(flatten)]
     pub goals: GoalArgs,
-    /// Write one row per input with every measure and interval as CSV.
-    #[arg(long, value_name = "FILE")]
-    pub csv: Option<PathBuf>,
-    /// Write the study as JSON.
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-    /// Write the study's tables as Markdown.
-    #[arg(long, value_name = "FILE")]
-    pub markdown: Option<PathBuf>,
+    #[command(flatten)]
+    pub tables: TableArgs,
     /// Write SVG charts (tornado, contribution to variance, Sobol indices) into this directory.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
@@ -396,9 +421,7 @@ impl SensitivityArgs {
             threads: usize::from(self.threads),
             budget_usd: self.goals.budget,
             deadline_days: self.goals.deadline,
-            csv: self.csv.clone(),
-            json: self.json.clone(),
-            markdown: self.markdown.clone(),
+            tables: self.tables.files(),
             plots: self.plots.clone(),
             progress: self.progress.wanted(),
             ..SensitivityOptions::new(self.scenario.clone())
@@ -437,12 +460,8 @@ pub struct CalibrateArgs {
     /// The reference runs --split-date uses [default: the bundled reference runs].
     #[arg(long, value_name = "REFERENCE.csv", requires = "split_date")]
     pub reference: Option<PathBuf>,
-    /// Write one row per published figure (or reference run) as CSV.
-    #[arg(long, value_name = "FILE")]
-    pub csv: Option<PathBuf>,
-    /// Write the rows and the summary as JSON.
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
+    #[command(flatten)]
+    pub tables: TableArgs,
     /// Write a PIT histogram and a reliability chart (SVG) into this directory.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
@@ -468,8 +487,7 @@ impl CalibrateArgs {
             runs: self.sampling.runs,
             seed: self.sampling.seed,
             threads: usize::from(self.sampling.threads),
-            csv: self.csv.clone(),
-            json: self.json.clone(),
+            tables: self.tables.files(),
             plots: self.plots.clone(),
             reference,
             progress: self.progress.wanted(),
@@ -521,11 +539,9 @@ impl RunArgs {
             percentiles: Some(self.percentiles.percentiles.0.clone()),
             budget_usd: self.goals.budget,
             deadline_days: self.goals.deadline,
-            csv: self.csv.clone(),
             samples_csv: self.samples_csv.clone(),
             chances_csv: self.chances_csv.clone(),
-            json: self.json.clone(),
-            markdown: self.markdown.clone(),
+            tables: self.tables.files(),
             plots: self.plots.clone(),
             text_chart: !self.no_chart && std::io::stdout().is_terminal(),
             progress: self.progress.wanted(),
@@ -544,9 +560,7 @@ impl SweepArgs {
             percentiles: Some(self.percentiles.percentiles.0.clone()),
             budget_usd: self.goals.budget,
             deadline_days: self.goals.deadline,
-            csv: self.csv.clone(),
-            json: self.json.clone(),
-            markdown: self.markdown.clone(),
+            tables: self.tables.files(),
             plots: self.plots.clone(),
             progress: self.progress.wanted(),
         }
@@ -564,9 +578,7 @@ impl CompareArgs {
             percentiles: Some(self.percentiles.percentiles.0.clone()),
             budget_usd: self.goals.budget,
             deadline_days: self.goals.deadline,
-            csv: self.csv.clone(),
-            json: self.json.clone(),
-            markdown: self.markdown.clone(),
+            tables: self.tables.files(),
             plots: self.plots.clone(),
             progress: self.progress.wanted(),
         }
@@ -581,7 +593,7 @@ impl CheckArgs {
             seed: self.seed,
             threads: usize::from(self.threads),
             progress: self.progress.wanted(),
-            json: self.json.clone(),
+            tables: self.tables.files(),
         }
     }
 }

@@ -450,6 +450,15 @@ fn keep_owner_and_mode(file: &File, target: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Where to write the formats every report command offers (`--csv`, `--json`, `--markdown`);
+/// `None` for a format not asked for.
+#[derive(Debug, Clone, Default)]
+pub struct TableFiles {
+    pub csv: Option<PathBuf>,
+    pub json: Option<PathBuf>,
+    pub markdown: Option<PathBuf>,
+}
+
 /// The report files of one command, one per format flag given: each declared in the output set
 /// when added (so a clash or an unwritable directory stops the command before its work), and
 /// all encoded and staged by [`Exports::write`] once the report exists.
@@ -486,22 +495,18 @@ impl<'a, R> Exports<'a, R> {
     }
 }
 
-impl<R> Exports<'static, R>
+impl<R> Exports<'_, R>
 where
     CsvExporter: Exporter<R>,
     JsonExporter: Exporter<R>,
     MarkdownExporter: Exporter<R>,
 {
     /// The formats every report command offers: `--csv`, `--json`, `--markdown`, in that order.
-    pub fn tables(
-        outputs: &mut OutputSet,
-        csv: Option<&Path>,
-        json: Option<&Path>,
-        markdown: Option<&Path>,
-    ) -> Result<Self, Error> {
+    pub fn tables(outputs: &mut OutputSet, files: &TableFiles) -> Result<Self, Error> {
         let mut exports = Exports::new();
-        exports.add(outputs, "--csv", csv, &CsvExporter)?;
-        exports.add(outputs, "--json", json, &JsonExporter)?;
+        exports.add(outputs, "--csv", files.csv.as_deref(), &CsvExporter)?;
+        exports.add(outputs, "--json", files.json.as_deref(), &JsonExporter)?;
+        let markdown = files.markdown.as_deref();
         exports.add(outputs, "--markdown", markdown, &MarkdownExporter)?;
         Ok(exports)
     }

@@ -175,3 +175,21 @@ fn the_layout_in_the_readme_names_every_module_and_nothing_else() {
     let pipeline: BTreeSet<String> = LAYERS.iter().chain(&ROOTS).map(|m| m.to_string()).collect();
     assert_eq!(pipeline, present, "tests/architecture.rs LAYERS vs src/");
 }
+
+/// Commands compute reports; laying out their tables belongs to `report/`, where the terminal
+/// text and the Markdown are one document and so cannot disagree.
+#[test]
+fn no_command_lays_out_a_table() {
+    let mut files = Vec::new();
+    rust_files(Path::new("src/commands"), &mut files);
+    for path in files {
+        let code = code_of(&path);
+        for needle in ["text_table(", "Document::", ".table("] {
+            assert!(
+                !code.contains(needle),
+                "{} uses `{needle}`: build the table in src/report/",
+                path.display()
+            );
+        }
+    }
+}

@@ -219,12 +219,33 @@ fn every_command_that_prints_a_report_writes_it_as_json_too() {
     }
 }
 
-/// The Markdown says what the terminal says: every cell of the printed tables is in it.
 #[test]
-fn run_sweep_compare_and_sensitivity_write_their_report_as_markdown() {
+fn every_command_that_prints_a_report_writes_it_as_csv_too() {
     let dir = tempfile::tempdir().unwrap();
     for args in working_commands(dir.path()) {
-        if !["run", "sweep", "compare", "sensitivity"].contains(&args[0].as_str()) {
+        if args[0] == "report" {
+            continue;
+        }
+        let csv = dir.path().join(format!("{}.csv", args[0]));
+        flopcast()
+            .args(&args)
+            .args(["--csv", csv.to_str().unwrap()])
+            .assert()
+            .success();
+        let text = std::fs::read_to_string(&csv).unwrap();
+        let mut rows = text.lines().map(|l| l.split(',').count());
+        let columns = rows.next().unwrap();
+        assert!(columns > 1, "{}: {text}", args[0]);
+        assert!(rows.next().is_some(), "{}: no rows in {text}", args[0]);
+    }
+}
+
+/// The Markdown says what the terminal says: every cell of the printed tables is in it.
+#[test]
+fn every_command_that_prints_a_report_writes_it_as_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in working_commands(dir.path()) {
+        if args[0] == "report" {
             continue;
         }
         let md = dir.path().join(format!("{}.md", args[0]));

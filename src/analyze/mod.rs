@@ -1,6 +1,8 @@
-//! Analyses of model outputs: which inputs drive them. Each analysis consumes plain data
-//! (sampling plans, input and output columns) and knows nothing of scenarios.
+//! Analyses of model outputs: which inputs drive them, and how well forecasts met outcomes.
+//! Each analysis consumes plain data (sampling plans, input and output columns, forecasts and
+//! outcomes) and knows nothing of scenarios.
 
+pub mod calibration;
 pub mod rank;
 pub mod sobol;
 pub mod tail;

@@ -6,24 +6,23 @@
 //! A forecast whose published outcomes keep landing outside P5–P95 is overconfident or biased;
 //! the summary says which, and how wide the bands were (a band can be honest by being useless).
 
-use super::progress::Progress;
-use std::io;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
+use super::progress::Progress;
+use crate::analyze::calibration::{
+    self, Verdict, crps_from_cdf, crps_sorted_sample, sample_pit, summarise,
+};
 use crate::chart::calibration::{pit_histogram_svg, reliability_svg};
 use crate::error::Error;
 use crate::memory;
-use crate::model::Metric;
-use crate::output::OutputSet;
+use crate::output::{Exports, OutputSet, TableFiles};
 use crate::prior::fit::Predictive;
 use crate::prior::reference::{DEFAULT_COVARIATES, Facts, UtilisationPrior, utilisation_dist};
 use crate::prior::runs::{ReferenceRun, ReferenceSet, fractional_year};
+use crate::report::AsDocument;
 use crate::report::calibration::{
-    self, Summary, Verdict, crps_from_cdf, crps_sorted_sample, sample_pit, summarise,
+    CalibrationReport, Check, ReferenceChecks, RunCheck, ScenarioChecks, Split, Verification,
 };
-use crate::report::{Cell, CsvSheet, SCHEMA_VERSION, group_thousands, human, printable};
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
 use crate::simulate::simulate;
@@ -42,8 +41,7 @@ pub struct CalibrateOptions {
     pub runs: Option<u64>,
     pub seed: Option<u64>,
     pub threads: usize,
-    pub csv: Option<PathBuf>,
-    pub json: Option<PathBuf>,
+    pub tables: TableFiles,
     pub plots: Option<PathBuf>,
     /// Verify the utilisation prior on reference runs instead of scenarios.
     pub reference: Option<ReferenceCheck>,
@@ -84,41 +82,8 @@ pub fn parse_split_date(text: &str) -> Result<SplitDate, String> {
     }
 }
 
-/// One published figure of a scenario against the scenario's band.
-#[derive(Debug, Clone, Serialize)]
-pub struct Check {
-    pub scenario: String,
-    pub file: String,
-    pub metric: &'static str,
-    /// The PIT as the share of runs at or below the published figure, with its Monte Carlo
-    /// interval.
-    pub pit_sample: Probability,
-    #[serde(flatten)]
-    pub verdict: Verdict,
-    pub source: String,
-}
-
-/// One reference run's chip-hours against the prior's forecast made without it.
-#[derive(Debug, Clone, Serialize)]
-pub struct RunCheck {
-    pub model: String,
-    pub organisation: String,
-    pub hardware: &'static str,
-    pub chips: f64,
-    pub published_date: String,
-    /// The run's line in its CSV.
-    pub line: usize,
-    /// How many runs the fit that forecast it used.
-    pub fitted_on: usize,
-    pub metric: &'static str,
-    #[serde(flatten)]
-    pub verdict: Verdict,
-}
-
 pub struct CalibrateOutcome {
-    pub checks: Vec<Check>,
-    pub run_checks: Vec<RunCheck>,
-    pub summary: Summary,
+    pub report: CalibrationReport,
     pub text: String,
 }
 
@@ -129,14 +94,38 @@ pub fn calibrate(opts: &CalibrateOptions) -> Result<CalibrateOutcome, Error> {
     }
 }
 
-fn declare_outputs(outputs: &mut OutputSet, opts: &CalibrateOptions) -> Result<(), Error> {
-    outputs.file("--csv", opts.csv.as_deref())?;
-    outputs.file("--json", opts.json.as_deref())?;
+fn declare_outputs(
+    outputs: &mut OutputSet,
+    opts: &CalibrateOptions,
+) -> Result<Exports<'static, CalibrationReport>, Error> {
+    let exports = Exports::tables(outputs, &opts.tables)?;
     outputs.dir(
         "--plots",
         opts.plots.as_deref(),
         &[PIT_HISTOGRAM_FILE.into(), RELIABILITY_FILE.into()],
-    )
+    )?;
+    Ok(exports)
+}
+
+/// Summarises the verdicts, then writes every file asked for and the text.
+fn finish(
+    mut outputs: OutputSet,
+    exports: &Exports<CalibrationReport>,
+    opts: &CalibrateOptions,
+    verification: Verification,
+) -> Result<CalibrateOutcome, Error> {
+    let verdicts = verification.verdicts();
+    let report = CalibrationReport {
+        summary: summarise(&verdicts),
+        verification,
+    };
+    exports.write(&mut outputs, &report)?;
+    if let Some(dir) = &opts.plots {
+        write_plots(&mut outputs, dir, &report, &verdicts)?;
+    }
+    outputs.commit()?;
+    let text = report.document().to_text();
+    Ok(CalibrateOutcome { report, text })
 }
 
 // Scenarios ------------------------------------------------------------------------------------
@@ -144,31 +133,21 @@ fn declare_outputs(outputs: &mut OutputSet, opts: &CalibrateOptions) -> Result<(
 fn verify_scenarios(opts: &CalibrateOptions) -> Result<CalibrateOutcome, Error> {
     let inputs: Vec<&Path> = opts.scenarios.iter().map(PathBuf::as_path).collect();
     let mut outputs = OutputSet::new(&inputs);
-    declare_outputs(&mut outputs, opts)?;
+    let exports = declare_outputs(&mut outputs, opts)?;
     let scenarios = load_all(&opts.scenarios)?;
     check_memory(&scenarios, opts)?;
-    let mut checks = Vec::new();
-    let mut text = String::new();
+    let mut sections = Vec::new();
     for (path, scenario) in &scenarios {
-        let found = check_scenario(path, scenario, opts)?;
-        text.push_str(&scenario_text(path, scenario, opts, &found));
-        checks.extend(found);
+        let (runs, seed) = super::runs_and_seed(scenario, opts.runs, opts.seed);
+        sections.push(ScenarioChecks {
+            name: scenario.name.clone(),
+            file: path.display().to_string(),
+            runs,
+            seed,
+            checks: check_scenario(path, scenario, opts)?,
+        });
     }
-    let verdicts: Vec<Verdict> = checks.iter().map(|c| c.verdict.clone()).collect();
-    let summary = summarise(&verdicts);
-    text.push_str(&summary_block(&summary, "published figures"));
-    if let Some(path) = &opts.csv {
-        outputs.write_encoded(path, checks_csv(&checks))?;
-    }
-    let header = JsonHeader::scenarios();
-    write_json_and_plots(&mut outputs, opts, &header, &checks, &summary, &verdicts)?;
-    outputs.commit()?;
-    Ok(CalibrateOutcome {
-        checks,
-        run_checks: Vec::new(),
-        summary,
-        text,
-    })
+    finish(outputs, &exports, opts, Verification::Scenarios(sections))
 }
 
 fn check_scenario(
@@ -235,44 +214,6 @@ fn sample_verdict(column: &[f64], published: f64) -> Verdict {
     v
 }
 
-fn scenario_text(
-    path: &Path,
-    scenario: &Scenario,
-    opts: &CalibrateOptions,
-    checks: &[Check],
-) -> String {
-    let shown = printable(&path.display().to_string());
-    if checks.is_empty() {
-        return format!("{shown}: no [[published]] figures to check\n\n");
-    }
-    let (runs, seed) = super::runs_and_seed(scenario, opts.runs, opts.seed);
-    let mut out = format!(
-        "{} ({shown})\n{} runs, seed {seed}\n\n",
-        printable(&scenario.name),
-        group_thousands(runs),
-    );
-    let mut rows = vec![header_row("metric")];
-    for c in checks {
-        let unit = Metric::ALL
-            .iter()
-            .find(|m| m.name() == c.metric)
-            .map(|m| m.unit());
-        let mut row = vec![c.metric.to_string()];
-        row.extend(verdict_cells(&c.verdict, unit));
-        rows.push(row);
-    }
-    out.push_str(&indent(&crate::report::table::text_table(&rows)));
-    for c in checks.iter().filter(|c| !c.source.is_empty()) {
-        out.push_str(&format!(
-            "  {} source: {}\n",
-            c.metric,
-            printable(&c.source)
-        ));
-    }
-    out.push('\n');
-    out
-}
-
 fn load_all(paths: &[PathBuf]) -> Result<Vec<(&PathBuf, Scenario)>, Error> {
     paths.iter().map(|p| Ok((p, Scenario::load(p)?))).collect()
 }
@@ -285,53 +226,34 @@ fn verify_reference(
 ) -> Result<CalibrateOutcome, Error> {
     let inputs: Vec<&Path> = check.file.iter().map(PathBuf::as_path).collect();
     let mut outputs = OutputSet::new(&inputs);
-    declare_outputs(&mut outputs, opts)?;
+    let exports = declare_outputs(&mut outputs, opts)?;
     let set = match &check.file {
         Some(path) => ReferenceSet::load(path)?,
         None => ReferenceSet::bundled().clone(),
     };
-    let (run_checks, intro) = match &check.split {
+    let (checks, split) = match &check.split {
         Some(split) => time_split(&set, split)?,
-        None => leave_one_out(&set)?,
+        None => (leave_one_out(&set)?, None),
     };
-    let verdicts: Vec<Verdict> = run_checks.iter().map(|c| c.verdict.clone()).collect();
-    let summary = summarise(&verdicts);
-    let mut text = intro;
-    text.push_str(&runs_table(&run_checks));
-    text.push('\n');
-    text.push_str(&summary_block(&summary, "reference runs"));
-    if let Some(path) = &opts.csv {
-        outputs.write_encoded(path, run_checks_csv(&run_checks))?;
-    }
-    let header = JsonHeader::reference(&set, check.split.as_ref());
-    write_json_and_plots(
-        &mut outputs,
-        opts,
-        &header,
-        &run_checks,
-        &summary,
-        &verdicts,
-    )?;
-    outputs.commit()?;
-    Ok(CalibrateOutcome {
-        checks: Vec::new(),
-        run_checks,
-        summary,
-        text,
-    })
+    let reference = ReferenceChecks {
+        set_name: set.name.clone(),
+        terms: DEFAULT_COVARIATES.iter().map(|c| c.name()).collect(),
+        split,
+        checks,
+    };
+    finish(outputs, &exports, opts, Verification::Reference(reference))
 }
 
 /// Each run forecast by a fit on all runs but those of its name (a run listed twice must not
 /// vouch for itself).
-fn leave_one_out(set: &ReferenceSet) -> Result<(Vec<RunCheck>, String), Error> {
+fn leave_one_out(set: &ReferenceSet) -> Result<Vec<RunCheck>, Error> {
     if let Some(run) = set.runs.iter().find(|r| r.published.is_none()) {
         return Err(Error::Runtime(format!(
             "{}: {} (line {}) has no `published` date, which the prior's year term needs; add the date or remove the row",
             set.name, run.model, run.line
         )));
     }
-    let checks = set
-        .runs
+    set.runs
         .iter()
         .map(|run| {
             let rest = set
@@ -340,17 +262,13 @@ fn leave_one_out(set: &ReferenceSet) -> Result<(Vec<RunCheck>, String), Error> {
             let prior = fit(&rest, "leave one out of")?;
             run_check(run, &prior)
         })
-        .collect::<Result<Vec<_>, Error>>()?;
-    let intro = format!(
-        "Leave-one-out verification of the utilisation prior on {}\n\
-         Each run's chip-hours forecast from its facts by a fit on the other runs (terms: {}).\n\n",
-        printable(&set.name),
-        covariate_names()
-    );
-    Ok((checks, intro))
+        .collect()
 }
 
-fn time_split(set: &ReferenceSet, split: &SplitDate) -> Result<(Vec<RunCheck>, String), Error> {
+fn time_split(
+    set: &ReferenceSet,
+    split: &SplitDate,
+) -> Result<(Vec<RunCheck>, Option<Split>), Error> {
     if let Some(run) = set.runs.iter().find(|r| r.published.is_none()) {
         return Err(Error::Runtime(format!(
             "{}: {} (line {}) has no `published` date, so it cannot be placed before or after {}; add the date or remove the row",
@@ -381,29 +299,16 @@ fn time_split(set: &ReferenceSet, split: &SplitDate) -> Result<(Vec<RunCheck>, S
         .iter()
         .map(|r| run_check(r, &prior))
         .collect::<Result<Vec<_>, Error>>()?;
-    let intro = format!(
-        "Time-split verification of the utilisation prior on {}\n\
-         Fitted on the {} runs published before {}; each of the {} published on or after it forecast from its facts (terms: {}).\n\n",
-        printable(&set.name),
-        train.runs.len(),
-        split.text,
-        after.len(),
-        covariate_names()
-    );
-    Ok((checks, intro))
+    let split = Split {
+        date: split.text.clone(),
+        fitted_on: train.runs.len(),
+    };
+    Ok((checks, Some(split)))
 }
 
 fn fit(set: &ReferenceSet, doing: &str) -> Result<UtilisationPrior, Error> {
     UtilisationPrior::fit(set, DEFAULT_COVARIATES)
         .map_err(|e| Error::Runtime(format!("cannot {doing} {}: {e}", set.name)))
-}
-
-fn covariate_names() -> String {
-    DEFAULT_COVARIATES
-        .iter()
-        .map(|c| c.name())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn run_check(run: &ReferenceRun, prior: &UtilisationPrior) -> Result<RunCheck, Error> {
@@ -448,282 +353,27 @@ pub fn chip_hours_verdict(run: &ReferenceRun, pred: &Predictive) -> Result<Verdi
     Ok(v)
 }
 
-fn runs_table(checks: &[RunCheck]) -> String {
-    let mut header = vec![
-        "model".to_string(),
-        "hardware".into(),
-        "chips".into(),
-        "date".into(),
-    ];
-    header.extend(header_row("chip-hours").into_iter().skip(1));
-    let mut rows = vec![header];
-    for c in checks {
-        let mut row = vec![
-            printable(&c.model),
-            c.hardware.to_string(),
-            crate::units::general(c.chips),
-            printable(&c.published_date),
-        ];
-        row.extend(verdict_cells(&c.verdict, Some(Metric::GpuHours.unit())));
-        rows.push(row);
-    }
-    crate::report::table::text_table(&rows)
-}
-
-// Text -----------------------------------------------------------------------------------------
-
-fn header_row(first: &str) -> Vec<String> {
-    [
-        first,
-        "published",
-        "P5",
-        "P50",
-        "P95",
-        "PIT",
-        "pub/P50",
-        "ln(P50/pub)",
-        "band",
-    ]
-    .map(String::from)
-    .to_vec()
-}
-
-/// published, P5, P50, P95, PIT, published/P50, ln(P50/published), and the narrowest band
-/// holding the figure, or how far outside P5–P95 it lies.
-fn verdict_cells(v: &Verdict, unit: Option<crate::format::Unit>) -> Vec<String> {
-    let value = |x: f64| match unit {
-        Some(u) => human(u, x),
-        None => crate::units::general(x),
-    };
-    vec![
-        value(v.published),
-        value(v.p5),
-        value(v.p50),
-        value(v.p95),
-        format!("{:.2}", v.pit),
-        v.ratio.map_or("n/a".into(), |r| format!("{r:.2}")),
-        v.ln_error.map_or("n/a".into(), |e| format!("{e:+.2}")),
-        v.beyond_band().unwrap_or_else(|| v.band().to_string()),
-    ]
-}
-
-fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("  {l}\n")).collect()
-}
-
-fn summary_block(summary: &Summary, what: &str) -> String {
-    if summary.n == 0 {
-        return format!("No {what} to verify\n");
-    }
-    let mut out = String::from(
-        "band: the narrowest central band (50, 80 or 90%) holding the published figure; PIT: the forecast's chance of a value at or below it\n\n",
-    );
-    out.push_str(&calibration::summary_text(summary).replacen("published figures", what, 1));
-    let scores = if summary.mean_log_score.is_some() {
-        "CRPS and log score are"
-    } else {
-        "CRPS is"
-    };
-    out.push_str(&format!(
-        "  ({scores} of ln of the metric, so runs of any size weigh alike)\n"
-    ));
-    out
-}
-
 // Files ----------------------------------------------------------------------------------------
 
-/// What the JSON says about how the forecasts were made.
-#[derive(Serialize)]
-struct JsonHeader {
-    verification: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reference: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    split_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    terms: Option<Vec<&'static str>>,
-}
-
-impl JsonHeader {
-    fn scenarios() -> JsonHeader {
-        JsonHeader {
-            verification: "scenarios",
-            reference: None,
-            split_date: None,
-            terms: None,
-        }
-    }
-
-    fn reference(set: &ReferenceSet, split: Option<&SplitDate>) -> JsonHeader {
-        JsonHeader {
-            verification: if split.is_some() {
-                "time-split"
-            } else {
-                "leave-one-out"
-            },
-            reference: Some(set.name.clone()),
-            split_date: split.map(|s| s.text.clone()),
-            terms: Some(DEFAULT_COVARIATES.iter().map(|c| c.name()).collect()),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct JsonDocument<'a, T: Serialize> {
-    schema_version: u32,
-    flopcast_version: &'static str,
-    #[serde(flatten)]
-    header: &'a JsonHeader,
-    forecasts: &'a [T],
-    summary: &'a Summary,
-}
-
-fn write_json_and_plots<T: Serialize>(
+fn write_plots(
     outputs: &mut OutputSet,
-    opts: &CalibrateOptions,
-    header: &JsonHeader,
-    rows: &[T],
-    summary: &Summary,
+    dir: &Path,
+    report: &CalibrationReport,
     verdicts: &[Verdict],
 ) -> Result<(), Error> {
-    if let Some(path) = &opts.json {
-        let doc = JsonDocument {
-            schema_version: SCHEMA_VERSION,
-            flopcast_version: env!("CARGO_PKG_VERSION"),
-            header,
-            forecasts: rows,
-            summary,
-        };
-        outputs.write_encoded(path, crate::report::json_bytes(&doc))?;
-    }
-    if let Some(dir) = &opts.plots {
-        let pits: Vec<f64> = verdicts.iter().map(|v| v.pit).collect();
-        let what = match header.verification {
-            "scenarios" => "published figures against their scenarios",
-            "time-split" => "later reference runs, fitted on earlier ones",
-            _ => "reference runs, each left out of its fit",
-        };
-        let histogram = pit_histogram_svg(
-            &format!("PIT of {what}"),
-            &calibration::pit_counts(&pits, 10),
-        );
-        outputs.write(&dir.join(PIT_HISTOGRAM_FILE), histogram.as_bytes())?;
-        let reliability = reliability_svg(
-            &format!("Reliability: {what}"),
-            &calibration::reliability(&pits),
-            pits.len(),
-        );
-        outputs.write(&dir.join(RELIABILITY_FILE), reliability.as_bytes())?;
-    }
-    Ok(())
-}
-
-/// The columns every row of either CSV ends with.
-const VERDICT_COLUMNS: [&str; 14] = [
-    "published",
-    "p5",
-    "p50",
-    "p95",
-    "pit",
-    "published_over_p50",
-    "ln_p50_over_published",
-    "inside_50",
-    "inside_80",
-    "inside_90",
-    "beyond_p5_p95",
-    "crps_ln",
-    "log_score",
-    "band",
-];
-
-fn verdict_row(v: &Verdict) -> Vec<Cell> {
-    let opt = |x: Option<f64>| x.map_or(Cell::Empty, Cell::Number);
-    vec![
-        Cell::Number(v.published),
-        Cell::Number(v.p5),
-        Cell::Number(v.p50),
-        Cell::Number(v.p95),
-        Cell::Number(v.pit),
-        opt(v.ratio),
-        opt(v.ln_error),
-        Cell::Flag(v.inside_50),
-        Cell::Flag(v.inside_80),
-        Cell::Flag(v.inside_90),
-        v.beyond_band().map_or(Cell::Empty, Cell::text),
-        opt(v.crps_ln),
-        opt(v.log_score),
-        Cell::text(v.band()),
-    ]
-}
-
-/// A CSV whose columns are `first`, the verdict's, then `last`.
-fn sheet(
-    first: &[&str],
-    last: &[&str],
-    rows: impl Iterator<Item = Vec<Cell>>,
-) -> io::Result<Vec<u8>> {
-    let mut sheet = CsvSheet::in_memory();
-    let header: Vec<&str> = first
-        .iter()
-        .chain(&VERDICT_COLUMNS)
-        .chain(last)
-        .copied()
-        .collect();
-    sheet.header(&header)?;
-    for row in rows {
-        sheet.row(&row)?;
-    }
-    sheet.into_bytes()
-}
-
-/// One row per published figure. The scenario name, file and source are the user's text.
-fn checks_csv(checks: &[Check]) -> io::Result<Vec<u8>> {
-    let first = ["scenario", "file", "metric", "pit_ci95_lo", "pit_ci95_hi"];
-    let rows = checks.iter().map(|c| {
-        let mut row = vec![
-            Cell::text(&c.scenario),
-            Cell::text(&c.file),
-            Cell::text(c.metric),
-            Cell::Number(c.pit_sample.estimate.ci95_lo),
-            Cell::Number(c.pit_sample.estimate.ci95_hi),
-        ];
-        row.extend(verdict_row(&c.verdict));
-        row.push(Cell::text(&c.source));
-        row
-    });
-    sheet(&first, &["source"], rows)
-}
-
-/// One row per reference run verified; names are the CSV's text.
-fn run_checks_csv(checks: &[RunCheck]) -> io::Result<Vec<u8>> {
-    let first = [
-        "model",
-        "organisation",
-        "hardware",
-        "chips",
-        "published_date",
-        "line",
-        "fitted_on",
-        "metric",
-    ];
-    sheet(
-        &first,
-        &[],
-        checks.iter().map(|c| {
-            let mut row = vec![
-                Cell::text(&c.model),
-                Cell::text(&c.organisation),
-                Cell::text(c.hardware),
-                Cell::Number(c.chips),
-                Cell::text(&c.published_date),
-                Cell::Count(c.line as u64),
-                Cell::Count(c.fitted_on as u64),
-                Cell::text(c.metric),
-            ];
-            row.extend(verdict_row(&c.verdict));
-            row
-        }),
-    )
+    let pits: Vec<f64> = verdicts.iter().map(|v| v.pit).collect();
+    let what = report.verification.describe();
+    let histogram = pit_histogram_svg(
+        &format!("PIT of {what}"),
+        &calibration::pit_counts(&pits, 10),
+    );
+    outputs.write(&dir.join(PIT_HISTOGRAM_FILE), histogram.as_bytes())?;
+    let reliability = reliability_svg(
+        &format!("Reliability: {what}"),
+        &calibration::reliability(&pits),
+        pits.len(),
+    );
+    outputs.write(&dir.join(RELIABILITY_FILE), reliability.as_bytes())
 }
 
 // Memory ---------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ use super::progress::Progress;
 use crate::error::Error;
 use crate::memory;
 use crate::model::Metric;
-use crate::output::{Exports, OutputSet};
+use crate::output::{Exports, OutputSet, TableFiles};
 use crate::report::compare::{CompareReport, render_compare};
 use crate::report::{Goals, RunReport};
 use crate::sample::SamplingPlan;
@@ -26,9 +26,7 @@ pub struct CompareOptions {
     pub percentiles: Option<Vec<f64>>,
     pub budget_usd: Option<f64>,
     pub deadline_days: Option<f64>,
-    pub csv: Option<PathBuf>,
-    pub json: Option<PathBuf>,
-    pub markdown: Option<PathBuf>,
+    pub tables: TableFiles,
     pub plots: Option<PathBuf>,
     pub progress: bool,
 }
@@ -44,12 +42,7 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
     // A's settings rule: both scenarios must run the same draws.
     let (runs, seed) = super::runs_and_seed(&a, opts.runs, opts.seed);
     let mut outputs = OutputSet::new(&[a.input_files(), b.input_files()].concat());
-    let exports = Exports::tables(
-        &mut outputs,
-        opts.csv.as_deref(),
-        opts.json.as_deref(),
-        opts.markdown.as_deref(),
-    )?;
+    let exports = Exports::tables(&mut outputs, &opts.tables)?;
     let charts: Vec<String> = PLOTTED
         .iter()
         .flat_map(|&m| [overlay_file(m), difference_file(m)])

@@ -3,7 +3,6 @@
 
 pub mod calibrate;
 pub mod check;
-mod check_json;
 pub mod compare;
 pub mod progress;
 pub mod report;

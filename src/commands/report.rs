@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::memory::{self, Flag, Knob, SensitivityPlan};
 use crate::model::Metric;
 use crate::output::OutputSet;
-use crate::report::html::{Figure, InputRow, Page, render_html};
+use crate::report::run::html::{Figure, InputRow, Page, render_html};
 use crate::report::sensitivity::{SensitivityChart, sensitivity_charts};
 use crate::report::{Goals, RunReport};
 use crate::sample::SamplingPlan;

@@ -8,7 +8,7 @@ use crate::chart;
 use crate::error::Error;
 use crate::memory;
 use crate::model::Metric;
-use crate::output::{Exports, OutputSet};
+use crate::output::{Exports, OutputSet, TableFiles};
 use crate::report::{self, ChancesCsvExporter, Goals, RunReport};
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
@@ -28,12 +28,10 @@ pub struct RunOptions {
     pub percentiles: Option<Vec<f64>>,
     pub budget_usd: Option<f64>,
     pub deadline_days: Option<f64>,
-    pub csv: Option<PathBuf>,
+    pub tables: TableFiles,
     pub samples_csv: Option<PathBuf>,
     /// The chances of the budget and deadline, one row each (and both).
     pub chances_csv: Option<PathBuf>,
-    pub json: Option<PathBuf>,
-    pub markdown: Option<PathBuf>,
     /// A directory for SVG charts (created if missing).
     pub plots: Option<PathBuf>,
     /// Append a Unicode histogram of total cost to the text (for a terminal).
@@ -52,12 +50,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let (runs, seed) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
     let mut outputs = OutputSet::new(&scenario.input_files());
-    let mut exports = Exports::tables(
-        &mut outputs,
-        opts.csv.as_deref(),
-        opts.json.as_deref(),
-        opts.markdown.as_deref(),
-    )?;
+    let mut exports = Exports::tables(&mut outputs, &opts.tables)?;
     outputs.file("--samples-csv", opts.samples_csv.as_deref())?;
     let chances = opts.chances_csv.as_deref();
     exports.add(&mut outputs, "--chances-csv", chances, &ChancesCsvExporter)?;
@@ -99,7 +92,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     exports.write(&mut outputs, &report)?;
     if let Some(path) = &opts.samples_csv {
         outputs.write_with(path, |w| {
-            report::samples::write_samples(w, &scenario, &plan, &sim)
+            report::run::samples::write_samples(w, &scenario, &plan, &sim)
         })?;
     }
     if let Some(dir) = &opts.plots {

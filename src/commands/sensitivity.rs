@@ -13,7 +13,7 @@ use crate::analyze::tornado::{Swing, swings};
 use crate::error::{Error, Unsound};
 use crate::memory::{self, Flag, Knob, SensitivityPlan};
 use crate::model::{self, Input, Metric, Outputs};
-use crate::output::{Exports, OutputSet};
+use crate::output::{Exports, OutputSet, TableFiles};
 use crate::report::group_thousands;
 use crate::report::sensitivity::{
     InputSensitivity, Pinned, SensitivityChart, SensitivityReport, TailSummary, render_sensitivity,
@@ -42,9 +42,7 @@ pub struct SensitivityOptions {
     pub threads: usize,
     pub budget_usd: Option<f64>,
     pub deadline_days: Option<f64>,
-    pub csv: Option<PathBuf>,
-    pub json: Option<PathBuf>,
-    pub markdown: Option<PathBuf>,
+    pub tables: TableFiles,
     pub plots: Option<PathBuf>,
     pub progress: bool,
 }
@@ -62,9 +60,7 @@ impl SensitivityOptions {
             threads: 0,
             budget_usd: None,
             deadline_days: None,
-            csv: None,
-            json: None,
-            markdown: None,
+            tables: TableFiles::default(),
             plots: None,
             progress: false,
         }
@@ -79,12 +75,7 @@ pub struct SensitivityOutcome {
 pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let mut outputs = OutputSet::new(&scenario.input_files());
-    let exports = Exports::tables(
-        &mut outputs,
-        opts.csv.as_deref(),
-        opts.json.as_deref(),
-        opts.markdown.as_deref(),
-    )?;
+    let exports = Exports::tables(&mut outputs, &opts.tables)?;
     let charts: Vec<String> = SensitivityChart::ALL
         .iter()
         .map(|c| c.file_name().to_string())

@@ -8,7 +8,7 @@ use super::progress::Progress;
 use crate::error::Error;
 use crate::memory::{self, Flag, Knob};
 use crate::model::Metric;
-use crate::output::{Exports, OutputSet};
+use crate::output::{Exports, OutputSet, TableFiles};
 use crate::report::sweep::{SweepPoint, SweepReport, fan_charts, fan_file, render_sweep};
 use crate::report::{CsvExporter, Exporter, Goals, JsonExporter, MarkdownExporter, RunReport};
 use crate::sample::SamplingPlan;
@@ -27,9 +27,7 @@ pub struct SweepOptions {
     pub percentiles: Option<Vec<f64>>,
     pub budget_usd: Option<f64>,
     pub deadline_days: Option<f64>,
-    pub csv: Option<PathBuf>,
-    pub json: Option<PathBuf>,
-    pub markdown: Option<PathBuf>,
+    pub tables: TableFiles,
     pub plots: Option<PathBuf>,
     pub progress: bool,
 }
@@ -55,12 +53,7 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     let base = Scenario::load(&opts.scenario)?;
     let (runs, seed) = super::runs_and_seed(&base, opts.runs, opts.seed);
     let mut outputs = OutputSet::new(&base.input_files());
-    let exports = Exports::tables(
-        &mut outputs,
-        opts.csv.as_deref(),
-        opts.json.as_deref(),
-        opts.markdown.as_deref(),
-    )?;
+    let exports = Exports::tables(&mut outputs, &opts.tables)?;
     let charts: Vec<String> = base.options.metrics().into_iter().map(fan_file).collect();
     outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
     let (percentiles, goals) = percentiles_and_goals(opts);
@@ -209,13 +202,13 @@ fn bytes_per_point(
     // The table's text is built, then copied into the text printed.
     let mut bytes = kept_bytes(&sample) + table_row_bytes(&sample, percentiles, goals);
     bytes += 2 * grows(&|r| render_sweep(r).len());
-    if opts.csv.is_some() {
+    if opts.tables.csv.is_some() {
         bytes += grows(&|r| CsvExporter.export(r).map_or(0, |b| b.len()));
     }
-    if opts.json.is_some() {
+    if opts.tables.json.is_some() {
         bytes += grows(&|r| JsonExporter.export(r).map_or(0, |b| b.len()));
     }
-    if opts.markdown.is_some() {
+    if opts.tables.markdown.is_some() {
         bytes += grows(&|r| MarkdownExporter.export(r).map_or(0, |b| b.len()));
     }
     if opts.plots.is_some() {

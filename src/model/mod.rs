@@ -24,42 +24,61 @@ pub use failures::{FailureOptions, expected_interruptions};
 
 use crate::format::Unit;
 
+/// Declares a fieldless enum with `COUNT`, the number of its variants, and `ALL`, every variant
+/// in declaration order (which is also `index()` order): written once, so a new variant cannot
+/// be left out of either.
+macro_rules! listed {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident,)+ }) => {
+        $(#[$meta])*
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            pub const COUNT: usize = [$($name::$variant),+].len();
+            pub const ALL: [$name; $name::COUNT] = [$($name::$variant),+];
+        }
+    };
+}
+
 /// Average Gregorian month, in days.
 pub const DAYS_PER_MONTH: f64 = 365.2425 / 12.0;
 const SECONDS_PER_DAY: f64 = 86_400.0;
 
-/// Every input a scenario can set, in the order reports list them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(usize)]
-pub enum Input {
-    Params,
-    ActiveParams,
-    Tokens,
-    FlopsPerParamToken,
-    Gpus,
-    PeakTflops,
-    Mfu,
-    Downtime,
-    GpuHourUsd,
-    TeamSize,
-    SalaryUsd,
-    Months,
-    MonthsBefore,
-    MonthsAfter,
-    FailureRate,
-    GpuMtbfHours,
-    RestartHours,
-    CheckpointIntervalHours,
-    CheckpointWriteHours,
-    FailureLuck,
-    GpuKw,
-    Pue,
-    UsdPerKwh,
-    StorageNetworkUsdPerGpuHour,
-    ExperimentsFraction,
-    DataUsd,
-    EvaluationUsd,
-    OtherUsd,
+listed! {
+    /// Every input a scenario can set, in the order reports list them.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[repr(usize)]
+    pub enum Input {
+        Params,
+        ActiveParams,
+        Tokens,
+        FlopsPerParamToken,
+        Gpus,
+        PeakTflops,
+        Mfu,
+        Downtime,
+        GpuHourUsd,
+        TeamSize,
+        SalaryUsd,
+        Months,
+        MonthsBefore,
+        MonthsAfter,
+        FailureRate,
+        GpuMtbfHours,
+        RestartHours,
+        CheckpointIntervalHours,
+        CheckpointWriteHours,
+        FailureLuck,
+        GpuKw,
+        Pue,
+        UsdPerKwh,
+        StorageNetworkUsdPerGpuHour,
+        ExperimentsFraction,
+        DataUsd,
+        EvaluationUsd,
+        OtherUsd,
+    }
 }
 
 /// The set of values an input may take: draws outside it would make the arithmetic meaningless.
@@ -100,38 +119,6 @@ impl Domain {
 }
 
 impl Input {
-    pub const COUNT: usize = 28;
-    pub const ALL: [Input; Input::COUNT] = [
-        Input::Params,
-        Input::ActiveParams,
-        Input::Tokens,
-        Input::FlopsPerParamToken,
-        Input::Gpus,
-        Input::PeakTflops,
-        Input::Mfu,
-        Input::Downtime,
-        Input::GpuHourUsd,
-        Input::TeamSize,
-        Input::SalaryUsd,
-        Input::Months,
-        Input::MonthsBefore,
-        Input::MonthsAfter,
-        Input::FailureRate,
-        Input::GpuMtbfHours,
-        Input::RestartHours,
-        Input::CheckpointIntervalHours,
-        Input::CheckpointWriteHours,
-        Input::FailureLuck,
-        Input::GpuKw,
-        Input::Pue,
-        Input::UsdPerKwh,
-        Input::StorageNetworkUsdPerGpuHour,
-        Input::ExperimentsFraction,
-        Input::DataUsd,
-        Input::EvaluationUsd,
-        Input::OtherUsd,
-    ];
-
     /// The key as written in a scenario file and used for CSV columns.
     pub fn key(self) -> &'static str {
         match self {
@@ -194,41 +181,27 @@ impl Input {
     }
 }
 
-/// Every output of one run, in report order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(usize)]
-pub enum Metric {
-    TrainFlops,
-    TrainDays,
-    GpuHours,
-    ComputeCostUsd,
-    LaborCostUsd,
-    TotalCostUsd,
-    Interruptions,
-    EffectiveTimeRatio,
-    EnergyCostUsd,
-    StorageNetworkCostUsd,
-    ExperimentsCostUsd,
-    FixedCostUsd,
+listed! {
+    /// Every output of one run, in report order.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[repr(usize)]
+    pub enum Metric {
+        TrainFlops,
+        TrainDays,
+        GpuHours,
+        ComputeCostUsd,
+        LaborCostUsd,
+        TotalCostUsd,
+        Interruptions,
+        EffectiveTimeRatio,
+        EnergyCostUsd,
+        StorageNetworkCostUsd,
+        ExperimentsCostUsd,
+        FixedCostUsd,
+    }
 }
 
 impl Metric {
-    pub const COUNT: usize = 12;
-    pub const ALL: [Metric; Metric::COUNT] = [
-        Metric::TrainFlops,
-        Metric::TrainDays,
-        Metric::GpuHours,
-        Metric::ComputeCostUsd,
-        Metric::LaborCostUsd,
-        Metric::TotalCostUsd,
-        Metric::Interruptions,
-        Metric::EffectiveTimeRatio,
-        Metric::EnergyCostUsd,
-        Metric::StorageNetworkCostUsd,
-        Metric::ExperimentsCostUsd,
-        Metric::FixedCostUsd,
-    ];
-
     pub fn name(self) -> &'static str {
         match self {
             Metric::TrainFlops => "train_flops",
@@ -520,7 +493,7 @@ macro_rules! time_inputs {
             I::CheckpointWriteHours,
         ]
     };
-}
+    }
 const GPU_HOURS: Step = Step {
     formula: "gpu_hours = gpus × train_days × 24",
     inputs: time_inputs!(),

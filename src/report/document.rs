@@ -4,8 +4,6 @@
 
 use std::io;
 
-use super::markdown::markdown_text;
-use super::table::text_table;
 use super::{Exporter, MarkdownExporter};
 
 enum Block {
@@ -110,6 +108,61 @@ fn pipe_table(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// Aligned columns two spaces apart, a rule under the header row; the first column is
+/// left-aligned (names), the others right-aligned (numbers).
+pub fn text_table(rows: &[Vec<String>]) -> String {
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(c, (cell, w))| {
+                let pad = " ".repeat(w - cell.chars().count());
+                if c == 0 {
+                    format!("{cell}{pad}")
+                } else {
+                    format!("{pad}{cell}")
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+        if i == 0 {
+            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1)));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Punctuation that Markdown reads as itself anywhere inside a line.
+const PLAIN: &str = ",./:;%?'\"=+-()";
+
+/// Text shown as itself in Markdown: control characters dropped, line breaks made spaces (a
+/// name must not end its heading), every other ASCII punctuation character, which Markdown or
+/// its extensions could read as syntax, backslash-escaped (CommonMark allows it before any of them), and
+/// `<`, `>` and `&` written as entities so no renderer can take them for a tag.
+pub fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in super::printable(text).chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            c if c.is_ascii_punctuation() && !PLAIN.contains(c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Any report that is a document is written as Markdown by it.
 pub trait AsDocument {
     fn document(&self) -> Document;
@@ -149,5 +202,19 @@ mod tests {
             sample().to_markdown(),
             "## Sensitivity of cost: \\*plan\\*\n\n1,000 runs\n\n| input | ST |\n|---|---:|\n| cluster.mfu | 0.5\\|0.6 |\n\nST: share of variance.\n"
         );
+    }
+
+    #[test]
+    fn markdown_text_cannot_open_a_tag_or_break_the_layout() {
+        assert_eq!(
+            markdown_text("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        assert_eq!(markdown_text("a\u{0}b\u{1b}[31m\nc|d"), "ab\\[31m c\\|d");
+        assert_eq!(
+            markdown_text("*x* _y_ `z` [l](u) # $5"),
+            "\\*x\\* \\_y\\_ \\`z\\` \\[l\\](u) \\# \\$5"
+        );
+        assert_eq!(markdown_text("Llama 3.1 405B, v2"), "Llama 3.1 405B, v2");
     }
 }

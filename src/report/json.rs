@@ -1,83 +1,10 @@
-//! The summary as JSON, with everything needed to reproduce it and the Monte Carlo error of
-//! every figure.
+//! JSON: every file flopcast writes is encoded here, pretty and newline-terminated.
 
 use std::io;
 
 use serde::Serialize;
 
-use super::{Exporter, RunReport, SCHEMA_VERSION, Target, unit_label};
-use crate::model::Metric;
-use crate::stats::{Probability, Summary};
-
 pub struct JsonExporter;
-
-/// A run's document: the whole of `run --json`, and each scenario of `compare --json` and each
-/// point of `sweep --json`. Borrowed, so it costs nothing to build.
-#[derive(Serialize)]
-pub(super) struct RunJson<'a> {
-    schema_version: u32,
-    flopcast_version: &'static str,
-    scenario: ScenarioRef<'a>,
-    seed: u64,
-    runs: u64,
-    percentiles: &'a [f64],
-    metrics: Vec<MetricJson<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    budget: Option<&'a Target>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    deadline: Option<&'a Target>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    within_budget_and_deadline: Option<&'a Probability>,
-}
-
-#[derive(Serialize)]
-pub(super) struct ScenarioRef<'a> {
-    pub(super) name: &'a str,
-    pub(super) file: &'a str,
-}
-
-/// One output's summary: its mean and percentiles, each an [`Estimate`](crate::stats::Estimate).
-#[derive(Serialize)]
-pub(super) struct MetricJson<'a> {
-    name: &'static str,
-    unit: &'static str,
-    #[serde(flatten)]
-    summary: &'a Summary,
-    /// The table's ±95%: the widest half-width among the reliable intervals of the row; None
-    /// (null) when none is reliable.
-    ci95_half_width: Option<f64>,
-}
-
-pub(super) fn metric_json(metric: Metric, summary: &Summary) -> MetricJson<'_> {
-    MetricJson {
-        name: metric.name(),
-        unit: unit_label(metric.unit()),
-        summary,
-        ci95_half_width: summary.max_half_width(),
-    }
-}
-
-pub(super) fn run_json(report: &RunReport) -> RunJson<'_> {
-    RunJson {
-        schema_version: SCHEMA_VERSION,
-        flopcast_version: env!("CARGO_PKG_VERSION"),
-        scenario: ScenarioRef {
-            name: &report.scenario_name,
-            file: &report.scenario_file,
-        },
-        seed: report.seed,
-        runs: report.runs,
-        percentiles: &report.percentiles,
-        metrics: report
-            .metrics
-            .iter()
-            .map(|(m, s)| metric_json(*m, s))
-            .collect(),
-        budget: report.budget.as_ref(),
-        deadline: report.deadline.as_ref(),
-        within_budget_and_deadline: report.joint.as_ref(),
-    }
-}
 
 /// Pretty JSON with a final newline: every JSON file flopcast writes.
 pub fn to_bytes<T: Serialize>(doc: &T) -> io::Result<Vec<u8>> {
@@ -86,8 +13,9 @@ pub fn to_bytes<T: Serialize>(doc: &T) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-impl Exporter<RunReport> for JsonExporter {
-    fn export(&self, report: &RunReport) -> io::Result<Vec<u8>> {
-        to_bytes(&run_json(report))
-    }
+/// Which scenario a document is about.
+#[derive(Serialize)]
+pub(in crate::report) struct ScenarioRef<'a> {
+    pub(in crate::report) name: &'a str,
+    pub(in crate::report) file: &'a str,
 }

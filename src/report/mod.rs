@@ -1,111 +1,38 @@
-//! Reports: one statistics core ([`RunReport`]), several exporters behind one trait.
+//! Reports: what each command found, and every format it is written in.
+//!
+//! One folder per kind of report (`run`, `sensitivity`, `sweep`, `compare`, `calibration`,
+//! `check`): its data in `mod.rs`, then one file per format. `text.rs` builds a [`Document`],
+//! which is both the terminal's text and the `--markdown` file; `csv.rs` and `json.rs`
+//! implement [`Exporter`] for [`CsvExporter`] and [`JsonExporter`]. The writers every kind
+//! shares sit at this level: [`Document`], [`CsvSheet`], [`json_bytes`].
 
 pub mod calibration;
+pub mod check;
 pub mod compare;
 mod csv;
 pub mod document;
-pub mod html;
 mod json;
-mod markdown;
-pub mod samples;
+pub mod run;
 pub mod sensitivity;
 pub mod sweep;
-pub(crate) mod table;
 
 pub use crate::format::{group_thousands, human, human_sig, printable, unit_label};
 pub use csv::{Cell, ChancesCsvExporter, CsvExporter, CsvSheet};
+pub use document::{AsDocument, Document, markdown_text, text_table};
 pub use json::{JsonExporter, to_bytes as json_bytes};
-pub use markdown::MarkdownExporter;
-pub use table::render_table;
+pub use run::text::render_table;
+pub use run::{Goals, RunReport, Target};
+
+/// Writes a report as Markdown; any report that is a [`Document`] has it.
+pub struct MarkdownExporter;
 
 use std::io;
 
 use crate::format::Unit;
-use crate::model::Metric;
-use crate::simulate::Simulation;
-use crate::stats::{self, Probability, Summary};
+use crate::stats;
 
 /// JSON layout version: bump on any incompatible change to the JSON export.
 pub const SCHEMA_VERSION: u32 = 3;
-
-/// Everything a `run` reports, computed once and handed to every exporter.
-#[derive(Debug, Clone)]
-pub struct RunReport {
-    pub scenario_name: String,
-    pub scenario_file: String,
-    pub runs: u64,
-    pub seed: u64,
-    pub percentiles: Vec<f64>,
-    pub metrics: Vec<(Metric, Summary)>,
-    pub budget: Option<Target>,
-    pub deadline: Option<Target>,
-    /// P(within budget and within deadline), when both are given.
-    pub joint: Option<Probability>,
-}
-
-/// A threshold and the chance of staying at or under it.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-pub struct Target {
-    pub limit: f64,
-    pub chance: Probability,
-}
-
-pub struct Goals {
-    pub budget_usd: Option<f64>,
-    pub deadline_days: Option<f64>,
-}
-
-impl RunReport {
-    pub fn new(
-        name: &str,
-        file: &str,
-        sim: &Simulation,
-        percentiles: &[f64],
-        goals: &Goals,
-    ) -> Self {
-        let metrics = sim
-            .metrics
-            .iter()
-            .map(|&m| (m, stats::summarize(sim.column(m), percentiles)))
-            .collect();
-        let cost = sim.column(Metric::TotalCostUsd);
-        let days = sim.column(Metric::TrainDays);
-        let n = sim.runs;
-        let budget = goals.budget_usd;
-        let deadline = goals.deadline_days;
-        let chance = |pred: &(dyn Fn(f64, f64) -> bool + Sync)| {
-            Probability::from_count(stats::count_pairs(cost, days, pred), n)
-        };
-        RunReport {
-            scenario_name: name.to_string(),
-            scenario_file: file.to_string(),
-            runs: n,
-            seed: sim.seed,
-            percentiles: percentiles.to_vec(),
-            metrics,
-            budget: budget.map(|b| Target {
-                limit: b,
-                chance: chance(&|c, _| c <= b),
-            }),
-            deadline: deadline.map(|d| Target {
-                limit: d,
-                chance: chance(&|_, t| t <= d),
-            }),
-            joint: budget
-                .zip(deadline)
-                .map(|(b, d)| chance(&|c, t| c <= b && t <= d)),
-        }
-    }
-
-    pub fn summary(&self, metric: Metric) -> &Summary {
-        &self
-            .metrics
-            .iter()
-            .find(|(m, _)| *m == metric)
-            .expect("every metric is summarised")
-            .1
-    }
-}
 
 /// Serialises a report of kind `R` (a run, a sensitivity study, ...) to bytes for a file.
 pub trait Exporter<R> {
@@ -132,58 +59,6 @@ pub fn estimate_cell(unit: Unit, e: &stats::Estimate) -> String {
     } else {
         format!("{value}*")
     }
-}
-
-/// The footnote of the tables' `±95%` column, and of the `*` marks when a percentile's interval
-/// falls short of 95%. Coverage depends only on the run count and the percentile, so the first
-/// metric speaks for all.
-pub fn interval_notes(report: &RunReport) -> Vec<String> {
-    let mut notes = vec![
-        "±95%: half-width of the widest 95% Monte Carlo interval of the row's mean and percentiles;"
-            .to_string(),
-        "digits smaller than it are noise (4x the runs halve it).".to_string(),
-    ];
-    let flagged_means: Vec<&str> = report
-        .metrics
-        .iter()
-        .filter(|(_, s)| !s.mean.reliable)
-        .map(|(m, _)| m.name())
-        .collect();
-    if !flagged_means.is_empty() {
-        notes.push(format!(
-            "* on a mean: its normal 95% interval cannot be trusted ({}): fewer than {} runs, or \
-             tails so heavy (skewness²/n or excess kurtosis/n above 0.01) that the sample's sd \
-             understates the error; ±95% leaves it out.",
-            flagged_means.join(", "),
-            group_thousands(stats::MIN_RUNS_FOR_MEAN_INTERVAL)
-        ));
-    }
-    let Some((_, first)) = report.metrics.first() else {
-        return notes;
-    };
-    let short: Vec<&stats::Percentile> = first.short_intervals().collect();
-    if short.is_empty() {
-        return notes;
-    }
-    let listed: Vec<String> = short
-        .iter()
-        .map(|p| format!("P{} {:.0}%", p.percent, 100.0 * p.ci_coverage))
-        .collect();
-    let needed = short
-        .iter()
-        .map(|p| stats::runs_for_95_interval(p.percent))
-        .max()
-        .unwrap_or(0);
-    notes.push(
-        "*: too few runs beyond the percentile for a 95% interval: one end is the sample's extreme,"
-            .to_string(),
-    );
-    notes.push(format!(
-        "so it covers {} of the time; ±95% leaves it out. {} runs bound them all.",
-        listed.join(", "),
-        group_thousands(needed)
-    ));
-    notes
 }
 
 /// The CSV/JSON column name of a percentile: p5, p2.5, p99.9.

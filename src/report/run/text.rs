@@ -1,12 +1,45 @@
-//! The terminal report: a bands table in readable units, with how many digits to trust.
+//! The run report as a document: a bands table in readable units, with how many digits to
+//! trust, then the chances of the goals. The terminal shows its text and `--markdown` writes it
+//! as Markdown, so the two cannot drift apart.
 
-use super::{RunReport, estimate_cell, group_thousands, human, interval_notes};
+use super::{RunReport, interval_notes};
 use crate::model::Metric;
+use crate::report::{
+    AsDocument, Document, estimate_cell, group_thousands, half_width_cell, human, printable,
+};
 use crate::stats::Probability;
 use crate::units;
 
+impl AsDocument for RunReport {
+    fn document(&self) -> Document {
+        let mut doc = Document::new(format!(
+            "{}\n{} runs, seed {}\n\n",
+            printable(&self.scenario_name),
+            group_thousands(self.runs),
+            self.seed
+        ));
+        doc.table(bands_rows(self));
+        doc.push('\n');
+        for note in interval_notes(self) {
+            doc.push_str(&note);
+            doc.push('\n');
+        }
+        let goals = goal_lines(self);
+        if !goals.is_empty() {
+            doc.push('\n');
+            doc.push_str(&goals.join("\n"));
+            doc.push('\n');
+        }
+        doc
+    }
+}
+
 /// Renders the report as aligned text for a terminal.
 pub fn render_table(report: &RunReport) -> String {
+    report.document().to_text()
+}
+
+fn bands_rows(report: &RunReport) -> Vec<Vec<String>> {
     let mut header = vec!["metric".to_string(), "mean".into(), "sd".into()];
     header.extend(report.percentiles.iter().map(|p| format!("P{p}")));
     header.push("±95%".into());
@@ -19,32 +52,14 @@ pub fn render_table(report: &RunReport) -> String {
             human(u, s.sd),
         ];
         row.extend(s.percentiles.iter().map(|p| estimate_cell(u, &p.estimate)));
-        row.push(super::half_width_cell(u, s));
+        row.push(half_width_cell(u, s));
         rows.push(row);
     }
-    let mut out = format!(
-        "{}\n{} runs, seed {}\n\n",
-        super::printable(&report.scenario_name),
-        group_thousands(report.runs),
-        report.seed
-    );
-    out.push_str(&text_table(&rows));
-    out.push('\n');
-    for note in interval_notes(report) {
-        out.push_str(&note);
-        out.push('\n');
-    }
-    let goals = goal_lines(report);
-    if !goals.is_empty() {
-        out.push('\n');
-        out.push_str(&goals.join("\n"));
-        out.push('\n');
-    }
-    out
+    rows
 }
 
 /// "P(total_cost_usd <= $110M) = 62.31% ± 0.10%" lines for the budget, deadline and both.
-pub(super) fn goal_lines(report: &RunReport) -> Vec<String> {
+pub fn goal_lines(report: &RunReport) -> Vec<String> {
     let mut lines = Vec::new();
     let budget_text = report.budget.map(|b| {
         format!(
@@ -70,37 +85,6 @@ pub(super) fn goal_lines(report: &RunReport) -> Vec<String> {
         lines.push(format!("P({b} and {d}) = {}", describe_chance(&j)));
     }
     lines
-}
-
-/// Aligned columns two spaces apart, a rule under the header row; the first column is
-/// left-aligned (names), the others right-aligned (numbers).
-pub(crate) fn text_table(rows: &[Vec<String>]) -> String {
-    let widths: Vec<usize> = (0..rows[0].len())
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for (i, row) in rows.iter().enumerate() {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(c, (cell, w))| {
-                let pad = " ".repeat(w - cell.chars().count());
-                if c == 0 {
-                    format!("{cell}{pad}")
-                } else {
-                    format!("{pad}{cell}")
-                }
-            })
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-        if i == 0 {
-            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1)));
-            out.push('\n');
-        }
-    }
-    out
 }
 
 /// "69.91% (95% CI 69.82–70.00%)"; at 0 or 100% it says how many runs that is.

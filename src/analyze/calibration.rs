@@ -94,7 +94,7 @@ impl Verdict {
 }
 
 /// A ratio from its ln; ratios far from 1 need fewer digits: 1.07, 2.40, 12.3, 150, 10^320.
-fn factor(ln_ratio: f64) -> String {
+pub fn factor(ln_ratio: f64) -> String {
     let x = ln_ratio.exp();
     if ln_ratio > 6.0 * std::f64::consts::LN_10 {
         format!("10^{:.0}", ln_ratio / std::f64::consts::LN_10)
@@ -248,47 +248,6 @@ pub fn median(xs: &[f64]) -> Option<f64> {
     } else {
         (v[m - 1] + v[m]) / 2.0
     })
-}
-
-/// The summary as text lines.
-pub fn summary_text(s: &Summary) -> String {
-    let mut out = format!("Summary over {} published figures\n", s.n);
-    for c in &s.coverage {
-        out.push_str(&format!(
-            "  {:.0}% band held {} of {} ({:.0}%); a calibrated band holds {}–{} of {} (95% of the time)\n",
-            100.0 * c.level,
-            c.inside,
-            c.n,
-            100.0 * c.share,
-            c.calibrated_lo,
-            c.calibrated_hi,
-            c.n
-        ));
-    }
-    let num =
-        |x: Option<f64>, digits: usize| x.map_or("n/a".to_string(), |v| format!("{v:+.digits$}"));
-    let plain =
-        |x: Option<f64>, digits: usize| x.map_or("n/a".to_string(), |v| format!("{v:.digits$}"));
-    out.push_str(&format!(
-        "  bias: mean ln(P50/published) {} (above 0: P50 above the outcome); median |ln(P50/published)| {} (a typical miss of ×{})\n",
-        num(s.mean_ln_error, 3),
-        plain(s.median_abs_ln_error, 3),
-        s.median_abs_ln_error.map_or("n/a".to_string(), factor)
-    ));
-    out.push_str(&format!(
-        "  sharpness: median P95/P5 {}\n",
-        plain(s.median_p95_over_p5, 2)
-    ));
-    out.push_str(&format!(
-        "  mean CRPS of ln(metric) {} (lower is better; in ln units)\n",
-        plain(s.mean_crps_ln, 4)
-    ));
-    if let Some(score) = s.mean_log_score {
-        out.push_str(&format!(
-            "  mean log score of ln(metric) {score:.3} (higher is better)\n"
-        ));
-    }
-    out
 }
 
 /// Observed coverage of the central bands of 10%, 20%, …, 90%: the reliability curve.

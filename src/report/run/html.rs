@@ -8,10 +8,10 @@
 use std::fmt::Write;
 
 use super::RunReport;
-use super::sensitivity::SensitivityReport;
 use crate::chart::escape;
 use crate::format::{Style, Unit, figure, figure_sig, group_thousands};
 use crate::model::{Input, Metric};
+use crate::report::sensitivity::SensitivityReport;
 use crate::stats::Estimate;
 
 /// One uncertain or fixed input as the report lists it.

@@ -1,10 +1,10 @@
-//! `flopcast check --json`: the same findings as the terminal, as data.
+//! The check report as JSON: the same findings as the terminal, as data.
 
 use serde::Serialize;
 
-use super::check::Flaw;
-use crate::report::SCHEMA_VERSION;
-use crate::scenario::{NEAREST_RUNS, ReferenceUse, Scenario};
+use super::{CheckReport, Flaw};
+use crate::report::{Exporter, JsonExporter, SCHEMA_VERSION, json_bytes};
+use crate::scenario::{NEAREST_RUNS, ReferenceUse};
 use crate::stats::Estimate;
 
 #[derive(Serialize)]
@@ -81,12 +81,14 @@ struct FlawJson {
     mc_median: f64,
 }
 
-pub fn check_json(
-    scenario: &Scenario,
-    runs: u64,
-    seed: u64,
-    flaws: &[Flaw],
-) -> std::io::Result<Vec<u8>> {
+impl Exporter<CheckReport<'_>> for JsonExporter {
+    fn export(&self, r: &CheckReport) -> std::io::Result<Vec<u8>> {
+        json_bytes(&check_json(r))
+    }
+}
+
+fn check_json<'a>(r: &'a CheckReport) -> CheckJson<'a> {
+    let scenario = r.scenario;
     let inputs = scenario
         .inputs
         .iter()
@@ -102,18 +104,17 @@ pub fn check_json(
             p95: s.dist.quantile(0.95),
         })
         .collect();
-    let doc = CheckJson {
+    CheckJson {
         schema_version: SCHEMA_VERSION,
         flopcast_version: env!("CARGO_PKG_VERSION"),
         scenario: &scenario.name,
         file: scenario.path.display().to_string(),
-        runs,
-        seed,
+        runs: r.runs,
+        seed: r.seed,
         inputs,
         reference: scenario.reference.as_deref().map(reference_json),
-        flaw_of_averages: flaws.iter().map(flaw_json).collect(),
-    };
-    crate::report::json_bytes(&doc)
+        flaw_of_averages: r.flaws.iter().map(flaw_json).collect(),
+    }
 }
 
 fn reference_json(r: &ReferenceUse) -> ReferenceJson {

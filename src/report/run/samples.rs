@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::{Cell, CsvSheet};
+use crate::report::{Cell, CsvSheet};
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
 use crate::simulate::Simulation;
