@@ -35,6 +35,7 @@ use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
 
+use flopcast::commands::Sampling;
 use flopcast::commands::run::{self, DEFAULT_PERCENTILES, RunOptions};
 use flopcast::model::Metric;
 use flopcast::sample::SamplingPlan;
@@ -74,7 +75,10 @@ fn sampling_and_model(c: &mut Criterion) {
 fn whole_run(c: &mut Criterion) {
     let opts = RunOptions {
         scenario: scenario_path(),
-        runs: Some(BIG_RUNS),
+        sampling: Sampling {
+            runs: Some(BIG_RUNS),
+            ..Default::default()
+        },
         progress: false,
         ..Default::default()
     };

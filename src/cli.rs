@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::commands::Sampling;
 use crate::commands::calibrate::{CalibrateOptions, ReferenceCheck, SplitDate};
 use crate::commands::check::CheckOptions;
 use crate::commands::compare::CompareOptions;
@@ -16,6 +17,7 @@ use crate::commands::sensitivity::{
 use crate::commands::sweep::SweepOptions;
 use crate::model::Metric;
 use crate::output::TableFiles;
+use crate::report::Goals;
 use crate::sample::saltelli::PointSet;
 use crate::scenario::{Override, parse_set};
 use crate::units::{parse_amount, parse_number};
@@ -221,6 +223,16 @@ pub struct ProgressArgs {
     pub no_progress: bool,
 }
 
+impl SamplingArgs {
+    fn sampling(&self) -> Sampling {
+        Sampling {
+            runs: self.runs,
+            seed: self.seed,
+            threads: usize::from(self.threads),
+        }
+    }
+}
+
 impl ProgressArgs {
     fn wanted(&self) -> bool {
         !self.no_progress
@@ -247,6 +259,15 @@ impl TableArgs {
             csv: self.csv.clone(),
             json: self.json.clone(),
             markdown: self.markdown.clone(),
+        }
+    }
+}
+
+impl GoalArgs {
+    fn goals(&self) -> Goals {
+        Goals {
+            budget_usd: self.budget,
+            deadline_days: self.deadline,
         }
     }
 }
@@ -419,8 +440,7 @@ impl SensitivityArgs {
             },
             seed: self.seed,
             threads: usize::from(self.threads),
-            budget_usd: self.goals.budget,
-            deadline_days: self.goals.deadline,
+            goals: self.goals.goals(),
             tables: self.tables.files(),
             plots: self.plots.clone(),
             progress: self.progress.wanted(),
@@ -484,9 +504,7 @@ impl CalibrateArgs {
         };
         CalibrateOptions {
             scenarios: self.scenarios.clone(),
-            runs: self.sampling.runs,
-            seed: self.sampling.seed,
-            threads: usize::from(self.sampling.threads),
+            sampling: self.sampling.sampling(),
             tables: self.tables.files(),
             plots: self.plots.clone(),
             reference,
@@ -518,11 +536,8 @@ impl ReportArgs {
         ReportOptions {
             scenario: self.scenario.clone(),
             output: self.output.clone(),
-            runs: self.sampling.runs,
-            seed: self.sampling.seed,
-            threads: usize::from(self.sampling.threads),
-            budget_usd: self.goals.budget,
-            deadline_days: self.goals.deadline,
+            sampling: self.sampling.sampling(),
+            goals: self.goals.goals(),
             sobol_n: self.sobol_n as usize,
             progress: self.progress.wanted(),
         }
@@ -533,12 +548,9 @@ impl RunArgs {
     pub fn options(&self) -> RunOptions {
         RunOptions {
             scenario: self.scenario.clone(),
-            runs: self.sampling.runs,
-            seed: self.sampling.seed,
-            threads: usize::from(self.sampling.threads),
+            sampling: self.sampling.sampling(),
             percentiles: Some(self.percentiles.percentiles.0.clone()),
-            budget_usd: self.goals.budget,
-            deadline_days: self.goals.deadline,
+            goals: self.goals.goals(),
             samples_csv: self.samples_csv.clone(),
             chances_csv: self.chances_csv.clone(),
             tables: self.tables.files(),
@@ -554,12 +566,9 @@ impl SweepArgs {
         SweepOptions {
             scenario: self.scenario.clone(),
             sets: self.sets.clone(),
-            runs: self.sampling.runs,
-            seed: self.sampling.seed,
-            threads: usize::from(self.sampling.threads),
+            sampling: self.sampling.sampling(),
             percentiles: Some(self.percentiles.percentiles.0.clone()),
-            budget_usd: self.goals.budget,
-            deadline_days: self.goals.deadline,
+            goals: self.goals.goals(),
             tables: self.tables.files(),
             plots: self.plots.clone(),
             progress: self.progress.wanted(),
@@ -572,12 +581,9 @@ impl CompareArgs {
         CompareOptions {
             a: self.a.clone(),
             b: self.b.clone(),
-            runs: self.sampling.runs,
-            seed: self.sampling.seed,
-            threads: usize::from(self.sampling.threads),
+            sampling: self.sampling.sampling(),
             percentiles: Some(self.percentiles.percentiles.0.clone()),
-            budget_usd: self.goals.budget,
-            deadline_days: self.goals.deadline,
+            goals: self.goals.goals(),
             tables: self.tables.files(),
             plots: self.plots.clone(),
             progress: self.progress.wanted(),
@@ -589,9 +595,11 @@ impl CheckArgs {
     pub fn options(&self) -> CheckOptions {
         CheckOptions {
             scenario: self.scenario.clone(),
-            runs: self.runs,
-            seed: self.seed,
-            threads: usize::from(self.threads),
+            sampling: Sampling {
+                runs: self.runs,
+                seed: self.seed,
+                threads: usize::from(self.threads),
+            },
             progress: self.progress.wanted(),
             tables: self.tables.files(),
         }

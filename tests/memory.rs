@@ -6,6 +6,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::{DEEPSEEK, LLAMA, flopcast, peak_memory};
+use flopcast::commands::Sampling;
 use flopcast::commands::{calibrate, check, compare, report, run, sensitivity, sweep};
 use flopcast::memory::LIMIT_VAR;
 use flopcast::scenario::parse_set;
@@ -50,7 +51,10 @@ fn assert_honest(command: &str, large: (&[&str], u64), small: (&[&str], u64)) {
 fn run_estimate(runs: u64) -> u64 {
     run::peak_bytes(&run::RunOptions {
         scenario: path(DEEPSEEK),
-        runs: Some(runs),
+        sampling: Sampling {
+            runs: Some(runs),
+            ..Default::default()
+        },
         ..Default::default()
     })
     .unwrap()
@@ -70,7 +74,10 @@ fn check_uses_what_it_estimates() {
     let estimate = |runs| {
         check::peak_bytes(&check::CheckOptions {
             scenario: path(LLAMA),
-            runs: Some(runs),
+            sampling: Sampling {
+                runs: Some(runs),
+                ..Default::default()
+            },
             ..Default::default()
         })
         .unwrap()
@@ -88,7 +95,10 @@ fn calibrate_uses_what_it_estimates() {
     let estimate = |runs| {
         calibrate::peak_bytes(&calibrate::CalibrateOptions {
             scenarios: scenarios.iter().map(|s| path(s)).collect(),
-            runs: Some(runs),
+            sampling: Sampling {
+                runs: Some(runs),
+                ..Default::default()
+            },
             ..Default::default()
         })
         .unwrap()
@@ -110,7 +120,10 @@ fn compare_uses_what_it_estimates() {
             compare::peak_bytes(&compare::CompareOptions {
                 a: path(LLAMA),
                 b: path(DEEPSEEK),
-                runs: Some(runs),
+                sampling: Sampling {
+                    runs: Some(runs),
+                    ..Default::default()
+                },
                 plots: plots.then(|| dir.path().to_path_buf()),
                 ..Default::default()
             })
@@ -193,11 +206,11 @@ fn report_uses_what_it_estimates() {
         report::peak_bytes(&report::ReportOptions {
             scenario: path(DEEPSEEK),
             output: out.clone(),
-            runs: Some(runs),
-            seed: None,
-            threads: 0,
-            budget_usd: None,
-            deadline_days: None,
+            sampling: Sampling {
+                runs: Some(runs),
+                ..Default::default()
+            },
+            goals: Default::default(),
             sobol_n: 64,
             progress: false,
         })
@@ -242,7 +255,10 @@ fn a_sweep_uses_what_it_estimates_per_point() {
         sweep::peak_bytes(&sweep::SweepOptions {
             scenario: path(DEEPSEEK),
             sets: vec![parse_set(g).unwrap(), parse_set(m).unwrap()],
-            runs: Some(1),
+            sampling: Sampling {
+                runs: Some(1),
+                ..Default::default()
+            },
             ..Default::default()
         })
         .unwrap()

@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::Sampling;
 use super::progress::Progress;
 use crate::analyze::calibration::{
     self, Verdict, crps_from_cdf, crps_sorted_sample, sample_pit, summarise,
@@ -38,9 +39,7 @@ pub const MIN_VERIFIED_RUNS: usize = 5;
 #[derive(Debug, Clone, Default)]
 pub struct CalibrateOptions {
     pub scenarios: Vec<PathBuf>,
-    pub runs: Option<u64>,
-    pub seed: Option<u64>,
-    pub threads: usize,
+    pub sampling: Sampling,
     pub tables: TableFiles,
     pub plots: Option<PathBuf>,
     /// Verify the utilisation prior on reference runs instead of scenarios.
@@ -138,7 +137,7 @@ fn verify_scenarios(opts: &CalibrateOptions) -> Result<CalibrateOutcome, Error> 
     check_memory(&scenarios, opts)?;
     let mut sections = Vec::new();
     for (path, scenario) in &scenarios {
-        let (runs, seed) = super::runs_and_seed(scenario, opts.runs, opts.seed);
+        let (runs, seed) = super::runs_and_seed(scenario, opts.sampling.runs, opts.sampling.seed);
         sections.push(ScenarioChecks {
             name: scenario.name.clone(),
             file: path.display().to_string(),
@@ -158,10 +157,10 @@ fn check_scenario(
     if scenario.published.is_empty() {
         return Ok(Vec::new());
     }
-    let (runs, seed) = super::runs_and_seed(scenario, opts.runs, opts.seed);
+    let (runs, seed) = super::runs_and_seed(scenario, opts.sampling.runs, opts.sampling.seed);
     let progress = Progress::new(runs, opts.progress, "runs");
     progress.say(scenario.name.clone());
-    let sim = super::with_threads(opts.threads, || {
+    let sim = super::with_threads(opts.sampling.threads, || {
         simulate(
             &SamplingPlan::new(scenario, runs, seed),
             scenario.options,
@@ -393,7 +392,7 @@ fn peak(scenarios: &[(&PathBuf, Scenario)], opts: &CalibrateOptions) -> u64 {
     simulated(scenarios, opts)
         .map(|(s, runs)| {
             let metrics = s.options.metrics().len() as u64;
-            memory::run(runs, metrics, memory::threads(opts.threads))
+            memory::run(runs, metrics, memory::threads(opts.sampling.threads))
         })
         .max()
         .unwrap_or(0)
@@ -407,7 +406,12 @@ fn simulated<'a>(
     scenarios
         .iter()
         .filter(|(_, s)| !s.published.is_empty())
-        .map(|(_, s)| (s, super::runs_and_seed(s, opts.runs, opts.seed).0))
+        .map(|(_, s)| {
+            (
+                s,
+                super::runs_and_seed(s, opts.sampling.runs, opts.sampling.seed).0,
+            )
+        })
 }
 
 /// Refuses, before the first scenario runs, a calibration whose largest scenario cannot fit;
@@ -426,10 +430,12 @@ fn check_memory(scenarios: &[(&PathBuf, Scenario)], opts: &CalibrateOptions) -> 
         &[memory::Knob {
             flag: memory::Flag::Runs,
             value: runs,
-            peak: Box::new(move |r| memory::run(r, metrics, memory::threads(opts.threads))),
+            peak: Box::new(move |r| {
+                memory::run(r, metrics, memory::threads(opts.sampling.threads))
+            }),
         }],
     )
-    .map_err(|e| e.with_runs_origin(super::runs_origin(largest, opts.runs)))
+    .map_err(|e| e.with_runs_origin(super::runs_origin(largest, opts.sampling.runs)))
 }
 
 #[cfg(test)]

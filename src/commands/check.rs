@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use super::Sampling;
 use super::progress::Progress;
 use crate::error::Error;
 use crate::memory;
@@ -20,23 +21,21 @@ pub const DEFAULT_CHECK_RUNS: u64 = 200_000;
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     pub scenario: PathBuf,
-    pub runs: Option<u64>,
-    pub seed: Option<u64>,
-    pub threads: usize,
+    pub sampling: Sampling,
     pub progress: bool,
     pub tables: TableFiles,
 }
 
 pub fn check(opts: &CheckOptions) -> Result<String, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
-    let runs = opts.runs.unwrap_or(DEFAULT_CHECK_RUNS);
-    let (_, seed) = super::runs_and_seed(&scenario, None, opts.seed);
+    let runs = opts.sampling.runs.unwrap_or(DEFAULT_CHECK_RUNS);
+    let (_, seed) = super::runs_and_seed(&scenario, None, opts.sampling.seed);
     let mut outputs = OutputSet::new(&scenario.input_files());
     let exports = Exports::tables(&mut outputs, &opts.tables)?;
-    super::check_memory(runs, |r| peak(&scenario, r, opts.threads))?;
+    super::check_memory(runs, |r| peak(&scenario, r, opts.sampling.threads))?;
     let plan = SamplingPlan::new(&scenario, runs, seed);
     let progress = Progress::new(runs, opts.progress, "runs");
-    let sim = super::with_threads(opts.threads, || {
+    let sim = super::with_threads(opts.sampling.threads, || {
         simulate::simulate(&plan, scenario.options, &|n| progress.advance(n))
     })?;
     progress.finish();
@@ -56,8 +55,8 @@ pub fn check(opts: &CheckOptions) -> Result<String, Error> {
 /// Peak bytes of `flopcast check` with these options: a run's (see [`memory::run`]).
 pub fn peak_bytes(opts: &CheckOptions) -> Result<u64, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
-    let runs = opts.runs.unwrap_or(DEFAULT_CHECK_RUNS);
-    Ok(peak(&scenario, runs, opts.threads))
+    let runs = opts.sampling.runs.unwrap_or(DEFAULT_CHECK_RUNS);
+    Ok(peak(&scenario, runs, opts.sampling.threads))
 }
 
 fn peak(scenario: &Scenario, runs: u64, threads: usize) -> u64 {

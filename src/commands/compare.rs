@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use super::Sampling;
 use super::progress::Progress;
 use crate::error::Error;
 use crate::memory;
@@ -20,12 +21,9 @@ use crate::stats::{self, Probability};
 pub struct CompareOptions {
     pub a: PathBuf,
     pub b: PathBuf,
-    pub runs: Option<u64>,
-    pub seed: Option<u64>,
-    pub threads: usize,
+    pub sampling: Sampling,
     pub percentiles: Option<Vec<f64>>,
-    pub budget_usd: Option<f64>,
-    pub deadline_days: Option<f64>,
+    pub goals: Goals,
     pub tables: TableFiles,
     pub plots: Option<PathBuf>,
     pub progress: bool,
@@ -40,7 +38,7 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
     let a = Scenario::load(&opts.a)?;
     let b = Scenario::load(&opts.b)?;
     // A's settings rule: both scenarios must run the same draws.
-    let (runs, seed) = super::runs_and_seed(&a, opts.runs, opts.seed);
+    let (runs, seed) = super::runs_and_seed(&a, opts.sampling.runs, opts.sampling.seed);
     let mut outputs = OutputSet::new(&[a.input_files(), b.input_files()].concat());
     let exports = Exports::tables(&mut outputs, &opts.tables)?;
     let charts: Vec<String> = PLOTTED
@@ -49,18 +47,15 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
         .collect();
     outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
     super::check_memory(runs, |r| {
-        peak(&a, &b, r, opts.plots.is_some(), opts.threads)
+        peak(&a, &b, r, opts.plots.is_some(), opts.sampling.threads)
     })
-    .map_err(|e| e.with_runs_origin(super::runs_origin(&a, opts.runs)))?;
+    .map_err(|e| e.with_runs_origin(super::runs_origin(&a, opts.sampling.runs)))?;
     let percentiles = opts
         .percentiles
         .clone()
         .unwrap_or(super::run::DEFAULT_PERCENTILES.to_vec());
-    let report = super::with_threads(opts.threads, || {
-        let goals = Goals {
-            budget_usd: opts.budget_usd,
-            deadline_days: opts.deadline_days,
-        };
+    let report = super::with_threads(opts.sampling.threads, || {
+        let goals = opts.goals;
         let progress = Progress::new(2 * runs, opts.progress, "runs");
         let run = |s: &Scenario, which: &str| {
             progress.say(format!("scenario {which}"));
@@ -119,8 +114,14 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
 pub fn peak_bytes(opts: &CompareOptions) -> Result<u64, Error> {
     let a = Scenario::load(&opts.a)?;
     let b = Scenario::load(&opts.b)?;
-    let (runs, _) = super::runs_and_seed(&a, opts.runs, opts.seed);
-    Ok(peak(&a, &b, runs, opts.plots.is_some(), opts.threads))
+    let (runs, _) = super::runs_and_seed(&a, opts.sampling.runs, opts.sampling.seed);
+    Ok(peak(
+        &a,
+        &b,
+        runs,
+        opts.plots.is_some(),
+        opts.sampling.threads,
+    ))
 }
 
 fn peak(a: &Scenario, b: &Scenario, runs: u64, plots: bool, threads: usize) -> u64 {

@@ -14,6 +14,16 @@ use crate::error::Error;
 use crate::memory;
 use crate::scenario::Scenario;
 
+/// How many runs, from which seed, on how many threads: the flags every simulating command
+/// shares. `None` takes the scenario's `[simulation]` value, else the default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sampling {
+    pub runs: Option<u64>,
+    pub seed: Option<u64>,
+    /// 0: one per core.
+    pub threads: usize,
+}
+
 /// Refuses, before anything is allocated, a command whose only size is its run count and whose
 /// peak is `peak(runs)` bytes (see [`memory`]).
 pub fn check_memory(runs: u64, peak: impl Fn(u64) -> u64) -> Result<(), Error> {

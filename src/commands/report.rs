@@ -3,6 +3,7 @@
 use super::progress::Progress;
 use std::path::PathBuf;
 
+use super::Sampling;
 use crate::chart;
 use crate::error::Error;
 use crate::memory::{self, Flag, Knob, SensitivityPlan};
@@ -21,11 +22,8 @@ use super::sensitivity::{SensitivityOptions, analyse};
 pub struct ReportOptions {
     pub scenario: PathBuf,
     pub output: PathBuf,
-    pub runs: Option<u64>,
-    pub seed: Option<u64>,
-    pub threads: usize,
-    pub budget_usd: Option<f64>,
-    pub deadline_days: Option<f64>,
+    pub sampling: Sampling,
+    pub goals: Goals,
     pub sobol_n: usize,
     pub progress: bool,
 }
@@ -33,17 +31,14 @@ pub struct ReportOptions {
 /// Writes the report; returns a line saying where.
 pub fn report(opts: &ReportOptions) -> Result<String, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
-    let (runs, seed) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
+    let (runs, seed) = super::runs_and_seed(&scenario, opts.sampling.runs, opts.sampling.seed);
     let mut outputs = OutputSet::new(&scenario.input_files());
     outputs.file("-o", Some(&opts.output))?;
     check_memory(&scenario, opts, runs)
-        .map_err(|e| e.with_runs_origin(super::runs_origin(&scenario, opts.runs)))?;
+        .map_err(|e| e.with_runs_origin(super::runs_origin(&scenario, opts.sampling.runs)))?;
     let file = opts.scenario.display().to_string();
-    let goals = Goals {
-        budget_usd: opts.budget_usd,
-        deadline_days: opts.deadline_days,
-    };
-    let (run, mut charts) = super::with_threads(opts.threads, || {
+    let goals = opts.goals;
+    let (run, mut charts) = super::with_threads(opts.sampling.threads, || {
         let progress = Progress::new(runs, opts.progress, "runs");
         let sim = simulate(
             &SamplingPlan::new(&scenario, runs, seed),
@@ -124,9 +119,8 @@ fn study_options(opts: &ReportOptions, runs: u64, seed: u64) -> SensitivityOptio
         runs: runs.min(200_000),
         sobol_n: opts.sobol_n,
         seed: Some(seed),
-        threads: opts.threads,
-        budget_usd: opts.budget_usd,
-        deadline_days: opts.deadline_days,
+        threads: opts.sampling.threads,
+        goals: opts.goals,
         progress: opts.progress,
         ..SensitivityOptions::new(opts.scenario.clone())
     }
@@ -135,7 +129,7 @@ fn study_options(opts: &ReportOptions, runs: u64, seed: u64) -> SensitivityOptio
 /// Peak bytes of `flopcast report` with these options.
 pub fn peak_bytes(opts: &ReportOptions) -> Result<u64, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
-    let (runs, _) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
+    let (runs, _) = super::runs_and_seed(&scenario, opts.sampling.runs, opts.sampling.seed);
     Ok(peak(&scenario, opts, runs, opts.sobol_n as u64))
 }
 
@@ -143,7 +137,7 @@ pub fn peak_bytes(opts: &ReportOptions) -> Result<u64, Error> {
 /// study (see [`memory::sensitivity`]) if any input is uncertain.
 fn peak(scenario: &Scenario, opts: &ReportOptions, runs: u64, sobol_n: u64) -> u64 {
     let metrics = scenario.options.metrics().len() as u64;
-    let run = memory::run(runs, metrics, memory::threads(opts.threads));
+    let run = memory::run(runs, metrics, memory::threads(opts.sampling.threads));
     if scenario.uncertain_inputs().next().is_none() {
         return run;
     }

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use super::Sampling;
 use super::progress::Progress;
 use crate::chart;
 use crate::error::Error;
@@ -21,13 +22,9 @@ pub const DEFAULT_PERCENTILES: [f64; 7] = [5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
     pub scenario: PathBuf,
-    pub runs: Option<u64>,
-    pub seed: Option<u64>,
-    /// 0: one per core.
-    pub threads: usize,
+    pub sampling: Sampling,
     pub percentiles: Option<Vec<f64>>,
-    pub budget_usd: Option<f64>,
-    pub deadline_days: Option<f64>,
+    pub goals: Goals,
     pub tables: TableFiles,
     pub samples_csv: Option<PathBuf>,
     /// The chances of the budget and deadline, one row each (and both).
@@ -48,13 +45,16 @@ pub struct RunOutcome {
 
 pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
-    let (runs, seed) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
+    let (runs, seed) = super::runs_and_seed(&scenario, opts.sampling.runs, opts.sampling.seed);
     let mut outputs = OutputSet::new(&scenario.input_files());
     let mut exports = Exports::tables(&mut outputs, &opts.tables)?;
     outputs.file("--samples-csv", opts.samples_csv.as_deref())?;
     let chances = opts.chances_csv.as_deref();
     exports.add(&mut outputs, "--chances-csv", chances, &ChancesCsvExporter)?;
-    if opts.chances_csv.is_some() && opts.budget_usd.is_none() && opts.deadline_days.is_none() {
+    if opts.chances_csv.is_some()
+        && opts.goals.budget_usd.is_none()
+        && opts.goals.deadline_days.is_none()
+    {
         return Err(Error::Usage(
             "--chances-csv writes the chances of --budget and --deadline: give one or both".into(),
         ));
@@ -64,25 +64,22 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         opts.plots.as_deref(),
         &plot_files(&scenario.options.metrics()),
     )?;
-    super::check_memory(runs, |r| peak(&scenario, r, opts.threads))
-        .map_err(|e| e.with_runs_origin(super::runs_origin(&scenario, opts.runs)))?;
+    super::check_memory(runs, |r| peak(&scenario, r, opts.sampling.threads))
+        .map_err(|e| e.with_runs_origin(super::runs_origin(&scenario, opts.sampling.runs)))?;
     let percentiles = opts
         .percentiles
         .clone()
         .unwrap_or(DEFAULT_PERCENTILES.to_vec());
     let plan = SamplingPlan::new(&scenario, runs, seed);
     let start = Instant::now();
-    let (sim, report) = super::with_threads(opts.threads, || {
+    let (sim, report) = super::with_threads(opts.sampling.threads, || {
         let progress = Progress::new(runs, opts.progress, "runs");
         let sim = simulate::simulate(&plan, scenario.options, &|n| progress.advance(n));
         // Large runs spend seconds on statistics too: once the bar shows, a spinner says so.
         if progress.shown() {
             progress.stage("computing statistics");
         }
-        let goals = Goals {
-            budget_usd: opts.budget_usd,
-            deadline_days: opts.deadline_days,
-        };
+        let goals = opts.goals;
         let file = opts.scenario.display().to_string();
         let report = RunReport::new(&scenario.name, &file, &sim, &percentiles, &goals);
         progress.finish();
@@ -119,8 +116,8 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
 /// Peak bytes of `flopcast run` with these options (see [`memory::run`]).
 pub fn peak_bytes(opts: &RunOptions) -> Result<u64, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
-    let (runs, _) = super::runs_and_seed(&scenario, opts.runs, opts.seed);
-    Ok(peak(&scenario, runs, opts.threads))
+    let (runs, _) = super::runs_and_seed(&scenario, opts.sampling.runs, opts.sampling.seed);
+    Ok(peak(&scenario, runs, opts.sampling.threads))
 }
 
 fn peak(scenario: &Scenario, runs: u64, threads: usize) -> u64 {

@@ -14,11 +14,11 @@ use crate::error::{Error, Unsound};
 use crate::memory::{self, Flag, Knob, SensitivityPlan};
 use crate::model::{self, Input, Metric, Outputs};
 use crate::output::{Exports, OutputSet, TableFiles};
-use crate::report::group_thousands;
 use crate::report::sensitivity::{
     InputSensitivity, Pinned, SensitivityChart, SensitivityReport, TailSummary, render_sensitivity,
     sensitivity_charts,
 };
+use crate::report::{Goals, group_thousands};
 use crate::sample::SamplingPlan;
 use crate::sample::saltelli::{PointSet, SaltelliPlan};
 use crate::scenario::Scenario;
@@ -40,8 +40,8 @@ pub struct SensitivityOptions {
     pub points: PointSet,
     pub seed: Option<u64>,
     pub threads: usize,
-    pub budget_usd: Option<f64>,
-    pub deadline_days: Option<f64>,
+    /// What drives P(total cost > budget) and P(train days > deadline).
+    pub goals: Goals,
     pub tables: TableFiles,
     pub plots: Option<PathBuf>,
     pub progress: bool,
@@ -58,8 +58,7 @@ impl SensitivityOptions {
             points: PointSet::Sobol,
             seed: None,
             threads: 0,
-            budget_usd: None,
-            deadline_days: None,
+            goals: Goals::default(),
             tables: TableFiles::default(),
             plots: None,
             progress: false,
@@ -155,9 +154,11 @@ fn study(
     progress.finish();
 
     let budget_exceeds = opts
+        .goals
         .budget_usd
         .map(|b| exceeding(&sim, Metric::TotalCostUsd, b));
     let deadline_exceeds = opts
+        .goals
         .deadline_days
         .map(|d| exceeding(&sim, Metric::TrainDays, d));
 
@@ -233,6 +234,7 @@ fn study(
         correlated: !scenario.correlations.is_empty(),
         base_output: f.at_values(&base)[metric.index()],
         budget: opts
+            .goals
             .budget_usd
             .zip(budget_exceeds.as_ref())
             .map(|(limit, e)| TailSummary {
@@ -240,6 +242,7 @@ fn study(
                 p_exceed: share(e),
             }),
         deadline: opts
+            .goals
             .deadline_days
             .zip(deadline_exceeds.as_ref())
             .map(|(limit, e)| TailSummary {

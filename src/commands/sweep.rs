@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use super::Sampling;
 use super::progress::Progress;
 use crate::error::Error;
 use crate::memory::{self, Flag, Knob};
@@ -21,12 +22,9 @@ pub struct SweepOptions {
     pub scenario: PathBuf,
     /// One or two inputs with their values.
     pub sets: Vec<Override>,
-    pub runs: Option<u64>,
-    pub seed: Option<u64>,
-    pub threads: usize,
+    pub sampling: Sampling,
     pub percentiles: Option<Vec<f64>>,
-    pub budget_usd: Option<f64>,
-    pub deadline_days: Option<f64>,
+    pub goals: Goals,
     pub tables: TableFiles,
     pub plots: Option<PathBuf>,
     pub progress: bool,
@@ -51,7 +49,7 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
         )));
     }
     let base = Scenario::load(&opts.scenario)?;
-    let (runs, seed) = super::runs_and_seed(&base, opts.runs, opts.seed);
+    let (runs, seed) = super::runs_and_seed(&base, opts.sampling.runs, opts.sampling.seed);
     let mut outputs = OutputSet::new(&base.input_files());
     let exports = Exports::tables(&mut outputs, &opts.tables)?;
     let charts: Vec<String> = base.options.metrics().into_iter().map(fan_file).collect();
@@ -61,10 +59,10 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     // Every value is read and checked before the first point is simulated.
     check_values(&base, &opts.sets)?;
     check_memory(&base, opts, runs, &percentiles, &goals)
-        .map_err(|e| e.with_runs_origin(super::runs_origin(&base, opts.runs)))?;
+        .map_err(|e| e.with_runs_origin(super::runs_origin(&base, opts.sampling.runs)))?;
     let count = grid_points(&opts.sets);
     let progress = Progress::new(count * runs, opts.progress, "runs");
-    let points = super::with_threads(opts.threads, || {
+    let points = super::with_threads(opts.sampling.threads, || {
         (0..count)
             .map(|i| {
                 let (values, scenario) = point(&base, &opts.sets, i)?;
@@ -108,21 +106,18 @@ fn percentiles_and_goals(opts: &SweepOptions) -> (Vec<f64>, Goals) {
         .percentiles
         .clone()
         .unwrap_or(super::run::DEFAULT_PERCENTILES.to_vec());
-    let goals = Goals {
-        budget_usd: opts.budget_usd,
-        deadline_days: opts.deadline_days,
-    };
+    let goals = opts.goals;
     (percentiles, goals)
 }
 
 /// Peak bytes of `flopcast sweep` with these options (see [`memory::sweep`]).
 pub fn peak_bytes(opts: &SweepOptions) -> Result<u64, Error> {
     let base = Scenario::load(&opts.scenario)?;
-    let (runs, _) = super::runs_and_seed(&base, opts.runs, opts.seed);
+    let (runs, _) = super::runs_and_seed(&base, opts.sampling.runs, opts.sampling.seed);
     let (percentiles, goals) = percentiles_and_goals(opts);
     let per_point = bytes_per_point(&base, opts, runs, &percentiles, &goals)?;
     let metrics = base.options.metrics().len() as u64;
-    let threads = memory::threads(opts.threads);
+    let threads = memory::threads(opts.sampling.threads);
     Ok(memory::sweep(
         runs,
         metrics,
@@ -144,7 +139,7 @@ fn check_memory(
     let per_point = bytes_per_point(base, opts, runs, percentiles, goals)?;
     let metrics = base.options.metrics().len() as u64;
     let points = grid_points(&opts.sets);
-    let threads = memory::threads(opts.threads);
+    let threads = memory::threads(opts.sampling.threads);
     memory::check(
         &format!("{points} grid points of {runs} runs"),
         memory::sweep(runs, metrics, threads, points, per_point),

@@ -34,6 +34,8 @@ pub struct Target {
     pub chance: Probability,
 }
 
+/// A budget and a deadline to measure chances against; either may be absent.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Goals {
     pub budget_usd: Option<f64>,
     pub deadline_days: Option<f64>,
