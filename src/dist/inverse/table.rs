@@ -1,15 +1,16 @@
 //! The interpolation table: its layout and evaluation (the hot path), and how it is assembled
 //! from two halves and verified.
 //!
-//! The table covers u in [lo, hi] in two halves split near the median, each built outwards
-//! from its own end (see [`build`](super::build)), so that both ends are anchored: a
-//! truncation bound is kept to its last digit and a point near the top of a beta keeps its
-//! distance to 1. Each interval becomes one 64-byte record holding its reference node (u, x),
-//! the x of its other end, and the polynomial in d = u − u_ref: x = x_ref + scale · Q(d), or
-//! x_ref · exp(scale · Q(d)) in log space. Lower-half records refer to their left node and upper
-//! ones to their right node, so every record is evaluated from the node it was built from. The
-//! result is clamped to the record's two node values, which adjacent records share, so x is
-//! non-decreasing across every join whatever the rounding inside an interval.
+//! The table covers u in [lo, hi] in two halves that meet near the median. Each is built
+//! outwards from an anchor (see [`build`](super::build)): its outer end, so that a truncation
+//! bound is kept to its last digit and a point near the top of a beta keeps its distance to 1;
+//! or, for the heavy tails of the log-t, the split, because from a far end (t = 1e5) the points
+//! near the centre could only be placed to 1e-11. Each interval becomes one 64-byte record
+//! holding its reference node (u, x), the x of its other end, and the polynomial in
+//! d = u − u_ref: x = x_ref + scale · Q(d), or x_ref · exp(scale · Q(d)) in log space. The
+//! reference node is the one the interval was built from, its left end where u grows away from
+//! the anchor and its right end where it falls. The result is clamped to the record's two node
+//! values, which adjacent records share, so x never decreases across a join.
 //!
 //! A guide table of 8 cells per record points each u to a record at or before its own, from
 //! which a forward scan finds it, in the bulk almost always at once.
