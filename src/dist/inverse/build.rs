@@ -29,12 +29,14 @@ pub(super) struct Piece {
 /// Why a half could not be built.
 pub(super) type Failure = String;
 
-/// A half waiting to be built: its density relative to the anchor, how far it runs, and the
-/// longest interval it may have.
+/// A half waiting to be built: its density relative to the anchor, how far it runs, the
+/// longest interval it may have, and how far behind the anchor the support ends (where a beta's
+/// or gamma's density may be infinite or 0; infinite when nothing ends there).
 pub(super) struct Half<'a> {
     pub density: &'a dyn Fn(f64) -> f64,
     pub length: f64,
     pub max_step: f64,
+    pub pole: f64,
 }
 
 /// Intervals per half beyond which the tolerance is out of reach (a few hundred are normal).
@@ -62,7 +64,7 @@ pub(super) fn rough_area(half: &Half) -> f64 {
             lobatto(g, a, b, g(a), g(b)).0
         })
         .sum();
-    area(g, 0.0, half.length, 1e-8 * coarse)
+    area(g, half.pole, 0.0, half.length, 1e-8 * coarse)
 }
 
 /// The intervals of a half, to an interpolation error of `tol` in area.
@@ -83,7 +85,7 @@ pub(super) fn build(half: &Half, tol: f64) -> Result<Vec<Piece>, Failure> {
             start + step
         };
         let h = end - start;
-        match piece(half.density, start, end, tol) {
+        match piece(half, start, end, tol) {
             Ok((p, err)) => {
                 pieces.push(p);
                 start = end;
@@ -121,7 +123,8 @@ fn chebyshev() -> [f64; ORDER + 1] {
 
 /// The interval [start, end] if its interpolation meets `tol`, with its error; else the error
 /// (infinite when the interpolation is not increasing or a density value is unusable).
-fn piece(g: &dyn Fn(f64) -> f64, start: f64, end: f64, tol: f64) -> Result<(Piece, f64), f64> {
+fn piece(half: &Half, start: f64, end: f64, tol: f64) -> Result<(Piece, f64), f64> {
+    let g = half.density;
     let h = end - start;
     let mut x = chebyshev().map(|c| start + h * c);
     x[ORDER] = end;
@@ -131,7 +134,11 @@ fn piece(g: &dyn Fn(f64) -> f64, start: f64, end: f64, tol: f64) -> Result<(Piec
     let gx = x.map(g);
     let mut u = [0.0; ORDER + 1];
     for i in 1..=ORDER {
-        let a = refine(g, x[i - 1], x[i], gx[i - 1], gx[i], tol * QUADRATURE);
+        let a = if spans_orders(half.pole, x[i - 1], x[i]) {
+            area(g, half.pole, x[i - 1], x[i], tol * QUADRATURE)
+        } else {
+            refine(g, x[i - 1], x[i], gx[i - 1], gx[i], tol * QUADRATURE)
+        };
         if !(a > 0.0 && a.is_finite()) {
             return Err(f64::INFINITY);
         }
@@ -150,7 +157,7 @@ fn piece(g: &dyn Fn(f64) -> f64, start: f64, end: f64, tol: f64) -> Result<(Piec
             if !(yt >= y[i - 1] && yt <= y[i]) {
                 return Err(f64::INFINITY);
             }
-            let a = area(g, x[i - 1], start + yt, tol * QUADRATURE);
+            let a = area(g, half.pole, x[i - 1], start + yt, tol * QUADRATURE);
             worst = worst.max((u[i - 1] + a - t).abs());
         }
     }
@@ -225,15 +232,33 @@ fn lobatto(g: &dyn Fn(f64) -> f64, a: f64, b: f64, ga: f64, gb: f64) -> (f64, f6
     )
 }
 
-/// ∫ₐᵇ g to an absolute `tol` (negative when b < a), by adaptive Gauss–Lobatto.
-pub(super) fn area(g: &dyn Fn(f64) -> f64, a: f64, b: f64, tol: f64) -> f64 {
+/// ∫ₐᵇ g to an absolute `tol` (negative when b < a), by adaptive Gauss–Lobatto. `pole` is the
+/// distance behind Δ = 0 at which the support ends (infinite if it does not): across an
+/// interval many times longer than its distance from that end, the density of a beta or gamma
+/// goes as a power of the distance, which bisection would chase through 60 halvings (a shape ½
+/// anchored 1e-20 from 0), so the integral is taken in the logarithm of the distance instead,
+/// where a power is an exponential and smooth.
+pub(super) fn area(g: &dyn Fn(f64) -> f64, pole: f64, a: f64, b: f64, tol: f64) -> f64 {
     if a == b {
         0.0
     } else if b < a {
-        -area(g, b, a, tol)
+        -area(g, pole, b, a, tol)
+    } else if spans_orders(pole, a, b) {
+        // Δ = e^w − pole, dΔ = e^w dw.
+        let in_log = |w: f64| {
+            let e = w.exp();
+            g(e - pole) * e
+        };
+        let (wa, wb) = ((a + pole).ln(), (b + pole).ln());
+        refine(&in_log, wa, wb, in_log(wa), in_log(wb), tol)
     } else {
         refine(g, a, b, g(a), g(b), tol)
     }
+}
+
+/// True when [a, b] is long against its distance from the end of the support behind the anchor.
+fn spans_orders(pole: f64, a: f64, b: f64) -> bool {
+    b - a > 4.0 * (a + pole)
 }
 
 /// Bisections allowed per integral: enough to close in on a density that is singular just
@@ -292,15 +317,20 @@ mod tests {
     #[test]
     fn lobatto_quadrature_is_exact_for_degree_seven_and_adapts_to_a_singularity() {
         let g = |x: f64| 8.0 * x.powi(7);
-        assert!((area(&g, 0.0, 1.0, 1e-15) - 1.0).abs() < 1e-15);
-        // ∫ x^(−1/2) from 1e-20 to 1 = 2 − 2e-10.
+        let far = f64::INFINITY;
+        assert!((area(&g, far, 0.0, 1.0, 1e-15) - 1.0).abs() < 1e-15);
+        // ∫ x^(−1/2) from 1e-20 to 1 = 2 − 2e-10, by bisection, and in log space for the density
+        // seen from 1e-20, whose support ends 1e-20 behind.
         let s = |x: f64| 1.0 / x.sqrt();
-        let a = area(&s, 1e-20, 1.0, 1e-14);
+        let a = area(&s, far, 1e-20, 1.0, 1e-14);
         assert!((a - (2.0 - 2e-10)).abs() < 1e-12, "{a}");
         assert!(
-            (area(&s, 1.0, 1e-20, 1e-14) + a).abs() < 1e-15,
+            (area(&s, far, 1.0, 1e-20, 1e-14) + a).abs() < 1e-15,
             "reversed bounds negate"
         );
+        let seen = |d: f64| s(1e-20 + d);
+        let b = area(&seen, 1e-20, 0.0, 1.0 - 1e-20, 1e-14);
+        assert!((b - (2.0 - 2e-10)).abs() < 1e-12, "{b}");
     }
 
     #[test]
@@ -312,6 +342,7 @@ mod tests {
             density: &g,
             length: 20.0,
             max_step: f64::INFINITY,
+            pole: f64::INFINITY,
         };
         let pieces = build(&half, 1e-13).unwrap();
         assert!(pieces.len() < 400, "{} intervals", pieces.len());

@@ -213,6 +213,8 @@ struct Side {
     length: f64,
     /// The anchor is the split rather than the outer end.
     from_split: bool,
+    /// How far behind the anchor the support ends, for the quadrature.
+    pole: f64,
 }
 
 impl Side {
@@ -223,12 +225,20 @@ impl Side {
         } else {
             ratio.ln(dir * length)
         };
+        // A beta's or gamma's end behind an outer anchor: 0 below a lower one, a beta's 1 above
+        // an upper one.
+        let pole = match (shape, from_split, dir > 0.0) {
+            (Shape::Beta { .. } | Shape::Gamma { .. }, false, true) => anchor.s,
+            (Shape::Beta { .. }, false, false) => anchor.rest,
+            _ => f64::INFINITY,
+        };
         Side {
             ratio,
             dir,
             at_split,
             length,
             from_split,
+            pole,
         }
     }
 
@@ -301,11 +311,13 @@ pub(super) fn tabulate(frame: &Frame, support: (f64, f64)) -> Result<Option<(Tab
             density: &lower_g,
             length: lower_len,
             max_step,
+            pole: sides[0].pole,
         },
         Half {
             density: &upper_g,
             length: upper_len,
             max_step,
+            pole: sides[1].pole,
         },
     ];
     let span = upper.u - lower.u;
@@ -564,7 +576,8 @@ impl Table {
             let side = &built[h].side;
             let q = poly(&r.coef, on_grid(v - r.u_ref));
             let point = node + side.dir * q;
-            let area = build::area(&|d| side.density(d), node, point, 1e-3 * U_ERROR * per_u);
+            let density = |d: f64| side.density(d);
+            let area = build::area(&density, side.pole, node, point, 1e-3 * U_ERROR * per_u);
             (r.u_ref + side.dir * area / per_u - v).abs()
         };
         let mut worst = 0.0_f64;
