@@ -10,6 +10,7 @@
 
 mod check;
 pub mod families;
+pub mod inverse;
 mod law;
 mod special;
 
@@ -172,6 +173,27 @@ impl Dist {
             None => self.family.quantile(p),
             Some(t) => self.truncated_quantile(t, p),
         }
+    }
+
+    /// The x with P(X > x) = s, for s in [0, 1]: precise for small s, where the quantile of
+    /// 1 − s would round (the upper-tail counterpart of [`Dist::quantile`]).
+    pub fn upper_quantile(&self, s: f64) -> f64 {
+        match &self.truncation {
+            None => self.family.upper_quantile(s),
+            Some(t) => {
+                let x = if t.upper_tail {
+                    self.family.upper_quantile(t.base + s * t.mass)
+                } else {
+                    self.family.quantile(t.base + (1.0 - s) * t.mass)
+                };
+                x.clamp(t.lower, t.upper)
+            }
+        }
+    }
+
+    /// The inverse CDF tabulated for one-uniform-per-draw sampling; see [`inverse`].
+    pub fn inverse(&self) -> Result<inverse::Inverse, inverse::InverseError> {
+        inverse::Inverse::new(self)
     }
 
     /// The point with a fraction `p` of the truncated mass below it, found in the tail the

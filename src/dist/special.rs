@@ -34,8 +34,11 @@ pub(super) fn upper_z(s: f64) -> f64 {
 }
 
 /// x in [0, hi] with cdf(x) = p, for p ≤ cdf(hi) on the lower side of the distribution: Newton
-/// steps kept inside a bracket, which bisects on the logarithm of x while the bracket spans
-/// orders of magnitude (the quantile can be 1e-300) and on x itself once it is narrow.
+/// steps on ln cdf (a beta's or gamma's lower tail is close to a power of x, where ln cdf is
+/// nearly linear in ln x; a step on cdf itself moves a power α by a factor 1 − 1/α and stopped
+/// short after 400 steps for a PERT with λ = 100 at 1e-198), kept inside a bracket, which bisects
+/// on the logarithm of x while the bracket spans orders of magnitude (the quantile can be
+/// 1e-300) and on x itself once it is narrow.
 pub(super) fn lower_quantile(
     p: f64,
     hi: f64,
@@ -57,7 +60,8 @@ pub(super) fn lower_quantile(
         if f == p || hi - lo <= 2.0 * f64::EPSILON * hi {
             break;
         }
-        let newton = x - (f - p) / ln_pdf(x).exp();
+        // d(ln cdf)/dx = pdf/cdf; near the root the step is Newton's on cdf.
+        let newton = x - (f.ln() - p.ln()) * f / ln_pdf(x).exp();
         x = if newton > lo && newton < hi {
             newton
         } else if lo > 0.0 && hi / lo < 4.0 {

@@ -51,6 +51,15 @@ impl LogT {
     }
 }
 
+impl LogT {
+    /// The t with P(T > t) = s for the standard t of these degrees of freedom: the log-t's
+    /// quantiles in log space before they are scaled and exponentiated (which under- or
+    /// overflows in the heavy tails long before the t does).
+    pub(in crate::dist) fn standard_upper(&self, s: f64) -> f64 {
+        t_upper(&self.t, s)
+    }
+}
+
 impl Law for LogT {
     const NAME: &'static str = "log_t";
     const FORMS: &'static [Form] = &[Form {

@@ -15,7 +15,7 @@ use crate::dist::{ParamResult, Support, check};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestExponential {
-    rate: f64,
+    pub(in crate::dist) rate: f64,
 }
 
 impl TestExponential {

@@ -1,0 +1,619 @@
+//! The interpolation table: its layout and evaluation (the hot path), and how it is assembled
+//! from two halves and verified.
+//!
+//! The table covers u in [lo, hi] in two halves that meet near the median. Each is built
+//! outwards from an anchor (see [`build`](super::build)): its outer end, so that a truncation
+//! bound is kept to its last digit and a point near the top of a beta keeps its distance to 1;
+//! or, for the heavy tails of the log-t, the split, because from a far end (t = 1e5) the points
+//! near the centre could only be placed to 1e-11. Each interval becomes one 64-byte record
+//! holding its reference node (u, x), the x of its other end, and the polynomial in
+//! d = u − u_ref: x = x_ref + scale · Q(d), or x_ref · exp(scale · Q(d)) in log space. The
+//! reference node is the one the interval was built from, its left end where u grows away from
+//! the anchor and its right end where it falls. The result is clamped to the record's two node
+//! values, which adjacent records share, so x never decreases across a join.
+//!
+//! A guide table of 8 cells per record points each u to a record at or before its own, from
+//! which a forward scan finds it, in the bulk almost always at once.
+
+use super::U_ERROR;
+use super::build::{self, Half, ORDER, Piece};
+use super::density::{Point, Ratio, Shape};
+use super::frame::{Frame, Map};
+
+/// One interval of the table, one cache line.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(64))]
+struct Record {
+    u_ref: f64,
+    x_ref: f64,
+    x_other: f64,
+    coef: [f64; ORDER],
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Table {
+    /// The u the table covers, in its own terms (those of the mirror image when flipped).
+    lo: f64,
+    hi: f64,
+    /// Guide cells per unit of u.
+    cells: f64,
+    guide: Vec<u32>,
+    /// Each record's left end in u, then +∞, which ends every forward scan.
+    starts: Vec<f64>,
+    records: Vec<Record>,
+    scale: f64,
+    log_space: bool,
+    /// u ↦ shift + dir · u into the table's terms, and its x ↦ dir · x back (dir = −1 flipped).
+    shift: f64,
+    dir: f64,
+}
+
+/// How a record's polynomial becomes x.
+trait Space {
+    fn x(x_ref: f64, scale: f64, q: f64) -> f64;
+}
+
+struct Linear;
+struct LogSpace;
+
+impl Space for Linear {
+    #[inline(always)]
+    fn x(x_ref: f64, scale: f64, q: f64) -> f64 {
+        x_ref + scale * q
+    }
+}
+
+impl Space for LogSpace {
+    #[inline(always)]
+    fn x(x_ref: f64, scale: f64, q: f64) -> f64 {
+        x_ref * (scale * q).exp()
+    }
+}
+
+impl Table {
+    /// The u (of the distribution, not the mirror image) the table answers for, both included.
+    pub fn covers(&self) -> (f64, f64) {
+        if self.dir < 0.0 {
+            (1.0 - self.hi, 1.0 - self.lo)
+        } else {
+            (self.lo, self.hi)
+        }
+    }
+
+    /// x̂(u) for u in [`Table::covers`].
+    pub fn at(&self, u: f64) -> f64 {
+        if self.log_space {
+            self.oriented::<LogSpace>(u)
+        } else {
+            self.oriented::<Linear>(u)
+        }
+    }
+
+    /// Fills `out` from `us`, sending the u outside [`Table::covers`] to `tail`.
+    pub fn fill(&self, us: &[f64], out: &mut [f64], tail: impl Fn(f64) -> f64) {
+        if self.log_space {
+            self.fill_in::<LogSpace>(us, out, tail);
+        } else {
+            self.fill_in::<Linear>(us, out, tail);
+        }
+    }
+
+    /// One loop per space, so that the loop body has no dispatch and no call but the rare tail.
+    fn fill_in<S: Space>(&self, us: &[f64], out: &mut [f64], tail: impl Fn(f64) -> f64) {
+        let (lo, hi) = self.covers();
+        for (x, &u) in out.iter_mut().zip(us) {
+            *x = if u >= lo && u <= hi {
+                self.oriented::<S>(u)
+            } else {
+                tail(u)
+            };
+        }
+    }
+
+    #[inline(always)]
+    fn oriented<S: Space>(&self, u: f64) -> f64 {
+        self.dir * self.eval::<S>(self.shift + self.dir * u)
+    }
+
+    #[inline(always)]
+    fn record(&self, v: f64) -> usize {
+        // A negative offset (v a rounding below lo) saturates to cell 0.
+        let cell = ((v - self.lo) * self.cells) as usize;
+        let mut i = self.guide[cell.min(self.guide.len() - 1)] as usize;
+        // One step without a branch: a cell holds at most one record start in the bulk, and a
+        // branch taken half the time would cost more than the lookup.
+        i += usize::from(self.starts[i + 1] <= v);
+        while self.starts[i + 1] <= v {
+            i += 1;
+        }
+        i
+    }
+
+    #[inline(always)]
+    fn eval<S: Space>(&self, v: f64) -> f64 {
+        let r = &self.records[self.record(v)];
+        let x = S::x(r.x_ref, self.scale, poly(&r.coef, on_grid(v - r.u_ref)));
+        let (lo, hi) = if r.x_ref < r.x_other {
+            (r.x_ref, r.x_other)
+        } else {
+            (r.x_other, r.x_ref)
+        };
+        // Compared rather than f64::max/min, whose NaN handling costs three blends each: x is
+        // never NaN here, and if it were the comparisons would give a bound, not NaN.
+        let x = if x > lo { x } else { lo };
+        if x < hi { x } else { hi }
+    }
+
+    pub fn intervals(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Every u (of the distribution) where one record hands over to the next, and the ends.
+    #[cfg(test)]
+    pub fn joins(&self) -> Vec<f64> {
+        let inner = self.starts[..self.records.len()].iter().copied();
+        inner
+            .chain([self.lo, self.hi])
+            .map(|v| self.shift + self.dir * v)
+            .collect()
+    }
+}
+
+/// Steps of d the polynomial is read at: 2^-43, 1.1e-13 in u.
+const GRID: f64 = (1u64 << 43) as f64;
+
+/// d truncated to a multiple of 2^-43 (toward 0, which is monotone too). Between neighbouring
+/// doubles of u the polynomial's exact values can differ by less than its rounding (in a steep
+/// tail x moves an ulp per ulp of u, and the sum of five terms rounds by a few), so x could step
+/// back; between multiples of 2^-43 they differ by orders of magnitude more (the rounding is
+/// below 1e-16 of the interval's mass), so x never does. The cost is at most 1.1e-13 in u,
+/// which the setup check includes.
+#[inline(always)]
+fn on_grid(d: f64) -> f64 {
+    (d * GRID) as i64 as f64 * (1.0 / GRID)
+}
+
+/// A record's polynomial d · (c₀ + c₁d + c₂d² + c₃d³ + c₄d⁴), by Estrin's scheme: the same
+/// value as Horner's to rounding, with a dependency chain of four products instead of five
+/// products and four sums in a row, which is what a draw waits on.
+#[inline(always)]
+fn poly(c: &[f64; ORDER], d: f64) -> f64 {
+    let d2 = d * d;
+    d * ((c[0] + c[1] * d) + d2 * ((c[2] + c[3] * d) + d2 * c[4]))
+}
+
+/// Tail mass left to the exact quantile at an end that is not a truncation bound.
+pub(super) const TAIL: f64 = 1e-10;
+
+/// A truncation bound whose density is more than e^40 below the density at the median is left
+/// to the exact tail: intervals climbing 40 orders of e would be many and carry no mass.
+const FAR: f64 = 40.0;
+
+/// The tolerance the intervals are built to, leaving room below [`U_ERROR`] for the points
+/// between the test points, which the final check measures.
+const BUILD_TOL: f64 = 0.5 * U_ERROR;
+
+/// An end of the table: its standard point, x (−x when flipped), and u in the table's terms.
+#[derive(Debug, Clone, Copy)]
+struct End {
+    at: Point,
+    x: f64,
+    u: f64,
+}
+
+/// One half of the table: built outwards from its anchor (its outer end, or the split), with
+/// Δ ≥ 0 moving s by `dir` · Δ (+1 up, −1 down), and its density relative to the density at the
+/// split, so that both halves' areas are in the same units.
+#[derive(Debug, Clone, Copy)]
+struct Side {
+    ratio: Ratio,
+    dir: f64,
+    /// ln f(split) − ln f(anchor).
+    at_split: f64,
+    length: f64,
+    /// The anchor is the split rather than the outer end.
+    from_split: bool,
+    /// How far behind the anchor the support ends, for the quadrature.
+    pole: f64,
+}
+
+impl Side {
+    fn new(shape: Shape, anchor: Point, dir: f64, length: f64, from_split: bool) -> Side {
+        let ratio = Ratio::new(shape, anchor);
+        let at_split = if from_split {
+            0.0
+        } else {
+            ratio.ln(dir * length)
+        };
+        // A beta's or gamma's end behind an outer anchor: 0 below a lower one, a beta's 1 above
+        // an upper one.
+        let pole = match (shape, from_split, dir > 0.0) {
+            (Shape::Beta { .. } | Shape::Gamma { .. }, false, true) => anchor.s,
+            (Shape::Beta { .. }, false, false) => anchor.rest,
+            _ => f64::INFINITY,
+        };
+        Side {
+            ratio,
+            dir,
+            at_split,
+            length,
+            from_split,
+            pole,
+        }
+    }
+
+    fn density(&self, delta: f64) -> f64 {
+        (self.ratio.ln(self.dir * delta) - self.at_split).exp()
+    }
+}
+
+/// One built half, with what the check needs to recompute its u.
+struct Built {
+    side: Side,
+    pieces: Vec<Piece>,
+}
+
+impl Built {
+    fn area(&self) -> f64 {
+        self.pieces.iter().map(|p| p.area).sum()
+    }
+}
+
+/// The table for a frame and the largest u-error found checking it; `None` when no part of
+/// the distribution can be tabulated (everything lies where x is not a normal double), which
+/// leaves it to the exact quantile. `support` is the distribution's, in the frame's x (negated
+/// when flipped).
+pub(super) fn tabulate(frame: &Frame, support: (f64, f64)) -> Result<Option<(Table, f64)>, String> {
+    let Some((lower, mid, upper)) = ends(frame, support) else {
+        return Ok(None);
+    };
+    let shape = frame.shape;
+    let lower_len = mid.s - lower.at.s;
+    let upper_len = if lower.u == 0.0 && upper.u == 1.0 {
+        // Two truncation bounds: the halves must meet where the x between the bounds says, not
+        // where each bound's own standardization (rounded at its position, 3.6e-15 at 30 sd)
+        // puts it, which across a range a millionth wide would be a visible gap.
+        span(frame.map, lower.x, upper.x) - lower_len
+    } else {
+        match shape {
+            Shape::Beta { .. } => mid.rest - upper.at.rest,
+            _ => upper.at.s - mid.s,
+        }
+    };
+    if upper_len.is_nan() || upper_len <= 0.0 {
+        return Ok(None);
+    }
+    // A heavy tail's far end is a poor origin: from t = 1e5, points near the centre are placed
+    // to 1e-11 only. Its halves grow outwards from the split instead, where a t's precision
+    // grows with its distance, unless the end is a truncation bound, kept to the last digit.
+    let heavy = matches!(shape, Shape::StudentT { .. });
+    let sides = [
+        if heavy && lower.u > 0.0 {
+            Side::new(shape, mid, -1.0, lower_len, true)
+        } else {
+            Side::new(shape, lower.at, 1.0, lower_len, false)
+        },
+        if heavy && upper.u < 1.0 {
+            Side::new(shape, mid, 1.0, upper_len, true)
+        } else {
+            Side::new(shape, upper.at, -1.0, upper_len, false)
+        },
+    ];
+    let max_step = match frame.map {
+        Map::Affine { .. } => f64::INFINITY,
+        // exp(σ · Q) must not overflow inside an interval where x_ref · exp(σ · Q) does not.
+        Map::Exp { sigma, .. } => 600.0 / sigma,
+    };
+    let lower_g = |d: f64| sides[0].density(d);
+    let upper_g = |d: f64| sides[1].density(d);
+    let halves = [
+        Half {
+            density: &lower_g,
+            length: lower_len,
+            max_step,
+            pole: sides[0].pole,
+        },
+        Half {
+            density: &upper_g,
+            length: upper_len,
+            max_step,
+            pole: sides[1].pole,
+        },
+    ];
+    let span = upper.u - lower.u;
+    let per_u = (build::rough_area(&halves[0]) + build::rough_area(&halves[1])) / span;
+    if !(per_u > 0.0 && per_u.is_finite()) {
+        return Err("its density does not integrate to a positive number".to_string());
+    }
+    let tol = BUILD_TOL * per_u;
+    let mut built = Vec::new();
+    for (half, side) in halves.iter().zip(sides) {
+        let pieces = build::build(half, tol)?;
+        built.push(Built { side, pieces });
+    }
+    let (table, origins) = assemble(frame, &built, [lower, upper], mid.s);
+    let err = table.check(&built, &origins, per_u_of(&built, lower, upper))?;
+    Ok(Some((table, err)))
+}
+
+fn per_u_of(built: &[Built], lower: End, upper: End) -> f64 {
+    (built[0].area() + built[1].area()) / (upper.u - lower.u)
+}
+
+/// The table's two ends and the point the halves meet at, or `None` when they leave no range.
+fn ends(frame: &Frame, support: (f64, f64)) -> Option<(End, Point, End)> {
+    let (shape, window, map) = (frame.shape, &frame.window, frame.map);
+    let median = window.lower_point(0.5);
+    let near = |p: &Point| usable(shape, p) && Ratio::new(shape, median).ln(p.s - median.s) >= -FAR;
+    // Measured from a beta's top, x keeps the digits that s = 1 − rest would lose.
+    let from_top = |p: Point| match frame.top {
+        Some(top) => top - map.scale() * p.rest,
+        None => map.x(p.s),
+    };
+    let mut lower = match frame.lower {
+        Some((at, x)) if near(&at) => End { at, x, u: 0.0 },
+        _ => {
+            let at = window.lower_point(TAIL);
+            End {
+                at,
+                x: map.x(at.s),
+                u: TAIL,
+            }
+        }
+    };
+    let mut upper = match frame.upper {
+        Some((at, x)) if near(&at) => End { at, x, u: 1.0 },
+        _ => {
+            let at = window.upper_point(TAIL);
+            End {
+                at,
+                x: from_top(at),
+                u: 1.0 - TAIL,
+            }
+        }
+    };
+    let (x_min, x_max) = map.range();
+    if lower.x.is_nan() || lower.x < x_min {
+        let s = map.s(x_min);
+        lower = End {
+            at: Point::open(s),
+            x: x_min,
+            u: window.cdf(s),
+        };
+    }
+    if upper.x.is_nan() || upper.x > x_max {
+        let s = map.s(x_max);
+        upper = End {
+            at: Point::open(s),
+            x: x_max,
+            u: 1.0 - window.sf(s),
+        };
+    }
+    // The exact quantile's x may round past a bound of the support.
+    lower.x = lower.x.max(support.0).min(support.1);
+    upper.x = upper.x.max(support.0).min(support.1);
+    if lower.at.s.partial_cmp(&upper.at.s) != Some(std::cmp::Ordering::Less) {
+        return None;
+    }
+    let span = upper.at.s - lower.at.s;
+    let s = median
+        .s
+        .max(lower.at.s + span / 64.0)
+        .min(upper.at.s - span / 64.0);
+    let mid = match shape {
+        Shape::Beta { .. } => Point::shared(s),
+        _ => Point::open(s),
+    };
+    let fits = lower.at.s < mid.s && mid.s < upper.at.s && lower.u < upper.u;
+    (fits && usable(shape, &lower.at) && usable(shape, &upper.at)).then_some((lower, mid, upper))
+}
+
+/// The distance in the standard coordinate between two x (−x when flipped).
+fn span(map: Map, from: f64, to: f64) -> f64 {
+    match map {
+        Map::Affine { scale, .. } => (to - from) / scale,
+        Map::Exp { sigma, .. } => {
+            // ln(to / from), as ln_1p while the two are close and the ratio could not overflow.
+            let x = (to - from) / from;
+            if x.abs() <= 0.5 {
+                x.ln_1p() / sigma
+            } else {
+                (to.ln() - from.ln()) / sigma
+            }
+        }
+    }
+}
+
+/// True when the density ratio can be anchored at p: inside the open support, finite.
+fn usable(shape: Shape, p: &Point) -> bool {
+    match shape {
+        Shape::Beta { .. } => p.s > 0.0 && p.rest > 0.0 && p.s.is_finite(),
+        Shape::Gamma { .. } => p.s > 0.0 && p.s.is_finite(),
+        Shape::Normal | Shape::StudentT { .. } => p.s.is_finite(),
+    }
+}
+
+/// A node of the table: its u, x and Δ from its half's anchor.
+type Node = (f64, f64, f64);
+
+/// The nodes of one half from its anchor outwards: the anchor and each interval's far end.
+fn nodes(half: &Built, map: Map, anchor: (f64, f64), per_u: f64) -> Vec<Node> {
+    let dir = half.side.dir;
+    let mut out = vec![(anchor.0, anchor.1, 0.0)];
+    let mut area = 0.0;
+    for p in &half.pieces {
+        area += p.area;
+        out.push((
+            anchor.0 + dir * area / per_u,
+            map.step(anchor.1, dir * p.end),
+            p.end,
+        ));
+    }
+    out
+}
+
+/// The records and guide of both halves, with each record's half and the Δ of its reference
+/// node (for the check).
+fn assemble(
+    frame: &Frame,
+    built: &[Built],
+    ends: [End; 2],
+    mid_s: f64,
+) -> (Table, Vec<(usize, f64)>) {
+    let [lower, upper] = ends;
+    let per_u = per_u_of(built, lower, upper);
+    let map = frame.map;
+    // The split's u and x, once for both halves: from a half anchored at its outer end (whose
+    // x keeps that end's digits), else from the split's own point.
+    let u_mid = lower.u + built[0].area() / per_u;
+    let x_mid = if !built[0].side.from_split {
+        map.step(lower.x, built[0].side.length)
+    } else if !built[1].side.from_split {
+        map.step(upper.x, -built[1].side.length)
+    } else {
+        map.x(mid_s)
+    };
+    let mut halves = Vec::new();
+    for (half, end) in built.iter().zip(ends) {
+        let (anchor, far) = if half.side.from_split {
+            ((u_mid, x_mid), (end.u, end.x))
+        } else {
+            ((end.u, end.x), (u_mid, x_mid))
+        };
+        let mut n = nodes(half, map, anchor, per_u);
+        // The far node is the other end's exactly, so that the halves and the tails meet.
+        let last = n.len() - 1;
+        (n[last].0, n[last].1) = far;
+        halves.push(n);
+    }
+    let mut records = Vec::new();
+    let mut starts = Vec::new();
+    let mut origins = Vec::new();
+    for (h, (half, n)) in built.iter().zip(&halves).enumerate() {
+        let dir = half.side.dir;
+        let order: Vec<usize> = if dir > 0.0 {
+            (0..half.pieces.len()).collect()
+        } else {
+            (0..half.pieces.len()).rev().collect()
+        };
+        for k in order {
+            records.push(record(n[k], n[k + 1], &half.pieces[k].coef, per_u, dir));
+            starts.push(if dir > 0.0 { n[k].0 } else { n[k + 1].0 });
+            origins.push((h, n[k].2));
+        }
+    }
+    starts.push(f64::INFINITY);
+    let (lo, hi) = (lower.u, upper.u);
+    let cells_total = GUIDE * records.len();
+    let cells = cells_total as f64 / (hi - lo);
+    let guide = (0..cells_total)
+        .map(|c| {
+            // A little below the cell's start, so that the guide never points past a u's record.
+            let v = lo + (c as f64 - 1e-6) / cells;
+            starts[..records.len()]
+                .partition_point(|s| *s <= v)
+                .saturating_sub(1) as u32
+        })
+        .collect();
+    let flip = frame.flip;
+    let table = Table {
+        lo,
+        hi,
+        cells,
+        guide,
+        starts,
+        records,
+        scale: map.scale(),
+        log_space: matches!(map, Map::Exp { .. }),
+        shift: if flip { 1.0 } else { 0.0 },
+        dir: if flip { -1.0 } else { 1.0 },
+    };
+    (table, origins)
+}
+
+/// The record of one interval from its reference node: the area polynomial P(U) becomes
+/// Q(d) = P(per_u · d) where u grows with Δ (d ≥ 0), and −P(−per_u · d) where it falls (the
+/// record refers to its right end, d ≤ 0, and Δ grows downwards in x).
+fn record(from: Node, to: Node, coef: &[f64; ORDER], per_u: f64, dir: f64) -> Record {
+    let mut power = per_u;
+    let mut sign = 1.0;
+    let coef = std::array::from_fn(|j| {
+        let c = coef[j] * power * sign;
+        power *= per_u;
+        if dir < 0.0 {
+            sign = -sign;
+        }
+        c
+    });
+    Record {
+        u_ref: from.0,
+        x_ref: from.1,
+        x_other: to.1,
+        coef,
+    }
+}
+
+/// Guide cells per record: enough that in the bulk of the distribution, where the intervals
+/// are widest in u, a cell rarely holds a record's start, so the scan rarely moves.
+const GUIDE: usize = 8;
+
+/// Points checked in each interval, apart from the uniform sweep.
+const PER_INTERVAL: usize = 4;
+/// Points of the uniform sweep across the whole table.
+const SWEEP: usize = 2048;
+
+impl Table {
+    /// The largest u-error at points independent of those the intervals were accepted on (four
+    /// inside each interval and a uniform sweep of the whole table, located by the same guide
+    /// and scan as a draw), with each u recomputed by integrating the density from the record's
+    /// node; and a check that x never decreases across the points and every join. Fails when
+    /// the bound is not met.
+    fn check(&self, built: &[Built], origins: &[(usize, f64)], per_u: f64) -> Result<f64, String> {
+        let err_at = |v: f64| {
+            let i = self.record(v);
+            let r = &self.records[i];
+            let (h, node) = origins[i];
+            let side = &built[h].side;
+            let q = poly(&r.coef, on_grid(v - r.u_ref));
+            let point = node + side.dir * q;
+            let density = |d: f64| side.density(d);
+            let area = build::area(&density, side.pole, node, point, 1e-3 * U_ERROR * per_u);
+            (r.u_ref + side.dir * area / per_u - v).abs()
+        };
+        let mut worst = 0.0_f64;
+        let mut xs = Vec::with_capacity(self.records.len() * (PER_INTERVAL + 2));
+        for i in 0..self.records.len() {
+            let (left, right) = (self.starts[i], self.starts[i + 1].min(self.hi));
+            xs.push(self.eval_any(left));
+            for j in 0..PER_INTERVAL {
+                let v = left + (j as f64 + 0.5) / PER_INTERVAL as f64 * (right - left);
+                worst = worst.max(err_at(v));
+                xs.push(self.eval_any(v));
+            }
+            xs.push(self.eval_any(right.next_down().max(left)));
+        }
+        xs.push(self.eval_any(self.hi));
+        if let Some(w) = xs
+            .windows(2)
+            .find(|w| w[0].partial_cmp(&w[1]).is_none_or(|o| o.is_gt()))
+        {
+            return Err(format!("its table decreases from {:e} to {:e}", w[0], w[1]));
+        }
+        for j in 0..SWEEP {
+            let v = self.lo + (j as f64 + 0.5) / SWEEP as f64 * (self.hi - self.lo);
+            worst = worst.max(err_at(v));
+        }
+        if worst > U_ERROR || worst.is_nan() {
+            return Err(format!("its table reaches a u-error of {worst:e}"));
+        }
+        Ok(worst)
+    }
+
+    fn eval_any(&self, v: f64) -> f64 {
+        if self.log_space {
+            self.eval::<LogSpace>(v)
+        } else {
+            self.eval::<Linear>(v)
+        }
+    }
+}
