@@ -6,6 +6,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, InputOrigins, Unsound};
 use crate::model::{self, Inputs, Metric, ModelOptions};
+use crate::sample::scheme::Uniforms;
 use crate::sample::{CHUNK_RUNS, SamplingPlan};
 
 /// Every run's outputs, one column per [`Metric`], in run order.
@@ -13,6 +14,9 @@ use crate::sample::{CHUNK_RUNS, SamplingPlan};
 pub struct Simulation {
     pub runs: u64,
     pub seed: u64,
+    /// How the runs' uniforms were laid out, and the replicates intervals come from when they
+    /// are not independent.
+    pub uniforms: Uniforms,
     /// Indexed by [`Metric`]; empty for metrics this model does not produce.
     pub columns: Vec<Vec<f64>>,
     /// The metrics this model produces, in report order.
@@ -110,6 +114,7 @@ pub fn simulate(
     Simulation {
         runs: plan.runs,
         seed: plan.seed,
+        uniforms: plan.uniforms,
         columns,
         metrics,
         unsound: counts.iter().map(|c| c.0).sum(),

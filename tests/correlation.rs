@@ -56,12 +56,9 @@ fn achieved_rank_correlations_match_the_targets() {
     let rho = |a: usize, b: usize| spearman(&c[a], &ranks(&c[b]));
     assert!((rho(0, 1) + 0.4).abs() < 0.02, "mfu–downtime {}", rho(0, 1));
     assert!((rho(2, 0) - 0.3).abs() < 0.02, "price–mfu {}", rho(2, 0));
-    // Not asked for, so induced only through mfu: r(price, downtime) ≈ 0.3 · −0.4 in normal space.
-    assert!(
-        rho(2, 1) < 0.0 && rho(2, 1) > -0.2,
-        "price–downtime {}",
-        rho(2, 1)
-    );
+    // Not asked for: the copula's matrix holds 0 for the pair, so the two are uncorrelated
+    // in normal space and their Spearman is 0 within its sampling error (sd 1/√n = 0.003).
+    assert!(rho(2, 1).abs() < 0.015, "price–downtime {}", rho(2, 1));
 }
 
 #[test]

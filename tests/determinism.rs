@@ -33,7 +33,7 @@ fn output_does_not_depend_on_the_thread_count() {
     };
     let (out1, csv1, json1) = run("1");
     let (out2, csv2, json2) = run("2");
-    assert!(out1.contains("300,000 runs, seed 42"), "{out1}");
+    assert!(out1.contains("300,000 runs"), "{out1}");
     assert_eq!(
         out1, out2,
         "stdout differs between --threads 1 and --threads 2"
@@ -92,7 +92,7 @@ fn a_different_seed_gives_a_different_result() {
             "--csv",
             path_str(&path),
         ]);
-        assert!(out.contains(&format!("50,000 runs, seed {seed}")), "{out}");
+        assert!(out.contains(&format!("seed {seed}")), "{out}");
         fs::read(&path).unwrap()
     };
     let a = run("42");

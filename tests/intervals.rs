@@ -87,6 +87,8 @@ fn run_with_price(price: &str, runs: &str, percentiles: &str) -> (String, serde_
     let out = stdout_of(&[
         "run",
         scenario.to_str().unwrap(),
+        "--sampling",
+        "mc",
         "--runs",
         runs,
         "--no-progress",

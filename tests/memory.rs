@@ -210,6 +210,7 @@ fn report_uses_what_it_estimates() {
                 runs: Some(runs),
                 ..Default::default()
             },
+            scheme: Default::default(),
             goals: Default::default(),
             sobol_n: 64,
             progress: false,

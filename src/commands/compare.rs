@@ -13,15 +13,18 @@ use crate::output::{Exports, OutputSet, TableFiles};
 use crate::report::compare::{CompareReport, render_compare};
 use crate::report::{Goals, RunReport};
 use crate::sample::SamplingPlan;
+use crate::sample::scheme::Scheme;
 use crate::scenario::Scenario;
 use crate::simulate::{Simulation, simulate};
-use crate::stats::{self, Probability};
+use crate::stats::{Probability, replicated};
 
 #[derive(Debug, Clone, Default)]
 pub struct CompareOptions {
     pub a: PathBuf,
     pub b: PathBuf,
     pub sampling: Sampling,
+    /// How the runs are sampled; `None` chooses from the run count ([`Scheme::auto`]).
+    pub scheme: Option<Scheme>,
     pub percentiles: Option<Vec<f64>>,
     pub goals: Goals,
     pub tables: TableFiles,
@@ -59,9 +62,14 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
         let progress = Progress::new(2 * runs, opts.progress, "runs");
         let run = |s: &Scenario, which: &str| {
             progress.say(format!("scenario {which}"));
-            simulate(&SamplingPlan::new(s, runs, seed), s.options, &|n| {
-                progress.advance(n)
-            })
+            simulate(
+                &SamplingPlan::new(s, runs, seed).with_scheme(
+                    opts.scheme
+                        .unwrap_or_else(|| Scheme::auto(runs, &percentiles)),
+                ),
+                s.options,
+                &|n| progress.advance(n),
+            )
         };
         let (sim_a, sim_b) = (run(&a, "A"), run(&b, "B"));
         progress.finish();
@@ -89,7 +97,11 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
                 .map(|&m| {
                     (
                         m,
-                        stats::summarize(&difference(&sim_a, &sim_b, m), &percentiles),
+                        replicated::summarize_sample(
+                            &difference(&sim_a, &sim_b, m),
+                            &percentiles,
+                            sim_a.uniforms.replicates.as_ref(),
+                        ),
                     )
                 })
                 .collect(),
@@ -179,16 +191,12 @@ fn difference(a: &Simulation, b: &Simulation, m: Metric) -> Vec<f64> {
 
 /// P(x = y) over paired runs.
 fn equal(x: &Simulation, y: &Simulation, m: Metric) -> Probability {
-    Probability::from_count(
-        stats::count_pairs(x.column(m), y.column(m), |u, v| u == v),
-        x.runs,
-    )
+    let reps = x.uniforms.replicates.as_ref();
+    replicated::chance(x.column(m), y.column(m), reps, |u, v| u == v)
 }
 
 /// P(x < y) over paired runs.
 fn less(x: &Simulation, y: &Simulation, m: Metric) -> Probability {
-    Probability::from_count(
-        stats::count_pairs(x.column(m), y.column(m), |u, v| u < v),
-        x.runs,
-    )
+    let reps = x.uniforms.replicates.as_ref();
+    replicated::chance(x.column(m), y.column(m), reps, |u, v| u < v)
 }

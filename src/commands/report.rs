@@ -13,6 +13,7 @@ use crate::report::run::html::{Figure, InputRow, Page, render_html};
 use crate::report::sensitivity::{SensitivityChart, sensitivity_charts};
 use crate::report::{Goals, RunReport};
 use crate::sample::SamplingPlan;
+use crate::sample::scheme::Scheme;
 use crate::scenario::Scenario;
 use crate::simulate::simulate;
 
@@ -23,6 +24,8 @@ pub struct ReportOptions {
     pub scenario: PathBuf,
     pub output: PathBuf,
     pub sampling: Sampling,
+    /// How the runs are sampled; `None` chooses from the run count ([`Scheme::auto`]).
+    pub scheme: Option<Scheme>,
     pub goals: Goals,
     pub sobol_n: usize,
     pub progress: bool,
@@ -41,7 +44,10 @@ pub fn report(opts: &ReportOptions) -> Result<String, Error> {
     let (run, mut charts) = super::with_threads(opts.sampling.threads, || {
         let progress = Progress::new(runs, opts.progress, "runs");
         let sim = simulate(
-            &SamplingPlan::new(&scenario, runs, seed),
+            &SamplingPlan::new(&scenario, runs, seed).with_scheme(
+                opts.scheme
+                    .unwrap_or_else(|| Scheme::auto(runs, &super::run::DEFAULT_PERCENTILES)),
+            ),
             scenario.options,
             &|n| progress.advance(n),
         );

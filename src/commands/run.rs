@@ -12,6 +12,7 @@ use crate::model::Metric;
 use crate::output::{Exports, OutputSet, TableFiles};
 use crate::report::{self, ChancesCsvExporter, Goals, RunReport};
 use crate::sample::SamplingPlan;
+use crate::sample::scheme::Scheme;
 use crate::scenario::Scenario;
 use crate::simulate::{self, Simulation};
 
@@ -23,6 +24,8 @@ pub const DEFAULT_PERCENTILES: [f64; 7] = [5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95
 pub struct RunOptions {
     pub scenario: PathBuf,
     pub sampling: Sampling,
+    /// How the runs are sampled; `None` chooses from the run count ([`Scheme::auto`]).
+    pub scheme: Option<Scheme>,
     pub percentiles: Option<Vec<f64>>,
     pub goals: Goals,
     pub tables: TableFiles,
@@ -70,7 +73,10 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         .percentiles
         .clone()
         .unwrap_or(DEFAULT_PERCENTILES.to_vec());
-    let plan = SamplingPlan::new(&scenario, runs, seed);
+    let plan = SamplingPlan::new(&scenario, runs, seed).with_scheme(
+        opts.scheme
+            .unwrap_or_else(|| Scheme::auto(runs, &percentiles)),
+    );
     let start = Instant::now();
     let (sim, report) = super::with_threads(opts.sampling.threads, || {
         let progress = Progress::new(runs, opts.progress, "runs");

@@ -13,6 +13,7 @@ use crate::output::{Exports, OutputSet, TableFiles};
 use crate::report::sweep::{SweepPoint, SweepReport, fan_charts, fan_file, render_sweep};
 use crate::report::{CsvExporter, Exporter, Goals, JsonExporter, MarkdownExporter, RunReport};
 use crate::sample::SamplingPlan;
+use crate::sample::scheme::Scheme;
 use crate::scenario::{Override, Scenario};
 use crate::simulate::simulate;
 use crate::stats::{Percentile, Summary};
@@ -23,6 +24,8 @@ pub struct SweepOptions {
     /// One or two inputs with their values.
     pub sets: Vec<Override>,
     pub sampling: Sampling,
+    /// How the runs are sampled; `None` chooses from the run count ([`Scheme::auto`]).
+    pub scheme: Option<Scheme>,
     pub percentiles: Option<Vec<f64>>,
     pub goals: Goals,
     pub tables: TableFiles,
@@ -66,7 +69,10 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
         (0..count)
             .map(|i| {
                 let (values, scenario) = point(&base, &opts.sets, i)?;
-                let plan = SamplingPlan::new(&scenario, runs, seed);
+                let plan = SamplingPlan::new(&scenario, runs, seed).with_scheme(
+                    opts.scheme
+                        .unwrap_or_else(|| Scheme::auto(runs, &percentiles)),
+                );
                 progress.say(format!("point {} of {count}", i + 1));
                 let sim = simulate(&plan, scenario.options, &|n| progress.advance(n));
                 sim.ensure_finite()?;

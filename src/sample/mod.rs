@@ -1,46 +1,58 @@
 //! Reproducible draws of every input: a sampling plan is plain data, its draws depend only on
-//! the seed, the input's stream key and the chunk index, never on the thread count.
+//! the seed, the scheme, the input's stream key and the run's index, never on the thread count.
 //!
-//! Runs are cut into chunks of [`CHUNK_RUNS`]; chunk `c` of input `k` draws from its own
-//! generator seeded from (seed, k, c). Any chunk can be drawn again on its own, in any order, by
-//! any thread, with the same result; two scenarios that share an input draw the same values for it
-//! (common random numbers).
+//! Every input is drawn by inversion, x = F⁻¹(u), from uniforms of its own stream (see
+//! [`scheme`]): one uniform per draw, computed from the run's index without state. So any run
+//! can be drawn alone, in any order, by any thread, with the same result; and two scenarios,
+//! sweep points or overrides that share an input draw it from the same uniforms, so their draws
+//! are paired rank for rank (comonotone) whatever distribution each gives it.
 
 pub mod saltelli;
+pub mod scheme;
 
+use std::f64::consts::SQRT_2;
 use std::sync::Arc;
 
-use rand::rngs::Xoshiro256PlusPlus;
-use rand::{RngExt, SeedableRng};
-use rand_distr::StandardNormal;
 use rayon::prelude::*;
 use statrs::function::erf::erfc;
 
 use crate::copula::Copula;
-
 use crate::dist::Dist;
+use crate::dist::inverse::{Inverse, normal};
 use crate::error::InputOrigins;
 use crate::model::{Input, Inputs};
 use crate::scenario::Scenario;
+use scheme::{Scheme, Uniforms};
 
-/// Runs per chunk. Part of the reproducibility contract: changing it changes every result.
+/// Runs per chunk: the unit of parallel work and of progress. Results do not depend on it.
 pub const CHUNK_RUNS: usize = 1 << 16;
 /// Runs drawn at once inside a chunk: a block of every input stays in the L1/L2 cache.
 pub const BLOCK: usize = 512;
 
-/// What to draw: one distribution and stream per input, the seed and the run count.
+/// What to draw: each input's inverse CDF and stream, the uniforms' scheme and seed, the runs.
 #[derive(Debug, Clone)]
 pub struct SamplingPlan {
     pub runs: u64,
     pub seed: u64,
-    dists: Vec<Dist>,
-    streams: Vec<u64>,
+    pub uniforms: Uniforms,
+    inputs: Vec<Drawn>,
     correlated: Option<Correlated>,
     /// Where the inputs were given, to name them when a run's arithmetic fails.
     pub origins: Arc<InputOrigins>,
 }
 
-/// Inputs drawn together through a Gaussian copula, from one stream of their own.
+/// One input as the plan draws it.
+#[derive(Debug, Clone)]
+struct Drawn {
+    dist: Dist,
+    inverse: Arc<Inverse>,
+    /// The stream's key, hashed: inputs that must be equal share it.
+    stream: u64,
+    /// The stream's coordinate in a Sobol point: its input's index, the same in every scenario.
+    dimension: u32,
+}
+
+/// Inputs drawn together through a Gaussian copula.
 #[derive(Debug, Clone)]
 struct Correlated {
     copula: Copula,
@@ -51,19 +63,31 @@ struct Correlated {
 }
 
 impl SamplingPlan {
+    /// A Monte Carlo plan; [`SamplingPlan::with_scheme`] stratifies it.
     pub fn new(scenario: &Scenario, runs: u64, seed: u64) -> Self {
         SamplingPlan {
             runs,
             seed,
-            dists: scenario.inputs.iter().map(|s| s.dist.clone()).collect(),
-            streams: scenario
+            uniforms: Uniforms::new(Scheme::MonteCarlo, seed, runs),
+            inputs: scenario
                 .inputs
                 .iter()
-                .map(|s| fnv1a(s.stream.key()))
+                .map(|s| Drawn {
+                    inverse: Arc::new(inverse_of(&s.dist)),
+                    dist: s.dist.clone(),
+                    stream: fnv1a(s.stream.key()),
+                    dimension: s.stream.index() as u32,
+                })
                 .collect(),
             correlated: correlated(scenario),
             origins: Arc::new(scenario.origins()),
         }
+    }
+
+    /// The same plan with its uniforms laid out by `scheme`.
+    pub fn with_scheme(mut self, scheme: Scheme) -> Self {
+        self.uniforms = Uniforms::new(scheme, self.seed, self.runs);
+        self
     }
 
     pub fn chunks(&self) -> usize {
@@ -77,25 +101,11 @@ impl SamplingPlan {
     }
 
     pub fn chunk(&self, c: usize) -> ChunkSampler<'_> {
-        // A pinned copula member keeps drawing its normal, so the others keep their draws.
-        let member = |i: usize| {
-            self.correlated
-                .as_ref()
-                .is_some_and(|k| k.members.contains(&i))
-        };
-        let rngs = self
-            .dists
-            .iter()
-            .zip(&self.streams)
-            .enumerate()
-            .map(|(i, (d, &stream))| {
-                (!d.is_fixed() || member(i)).then(|| stream_rng(self.seed, stream, c as u64))
-            })
-            .collect();
         ChunkSampler {
             plan: self,
-            rngs,
+            next: c as u64 * CHUNK_RUNS as u64,
             left: self.chunk_len(c),
+            u: Box::new([0.0; BLOCK]),
         }
     }
 
@@ -111,10 +121,11 @@ impl SamplingPlan {
     pub fn with_fixed(&self, input: Input, value: f64) -> SamplingPlan {
         let stream = fnv1a(input.key());
         let mut plan = self.clone();
-        for (d, s) in plan.dists.iter_mut().zip(&plan.streams) {
-            if *s == stream {
-                *d = Dist::fixed(value);
-            }
+        let fixed = Dist::fixed(value);
+        let inverse = Arc::new(inverse_of(&fixed));
+        for d in plan.inputs.iter_mut().filter(|d| d.stream == stream) {
+            d.dist = fixed.clone();
+            d.inverse = inverse.clone();
         }
         plan
     }
@@ -150,10 +161,10 @@ impl SamplingPlan {
         let mut columns = vec![[0.0; BLOCK]; Input::COUNT];
         let mut template = [0.0; Input::COUNT];
         let mut varying = Vec::new();
-        for (k, (col, d)) in columns.iter_mut().zip(&self.dists).enumerate() {
-            if d.is_fixed() {
-                col.fill(d.quantile(0.5));
-                template[k] = d.quantile(0.5);
+        for (k, (col, d)) in columns.iter_mut().zip(&self.inputs).enumerate() {
+            if d.dist.is_fixed() {
+                col.fill(d.dist.quantile(0.5));
+                template[k] = d.dist.quantile(0.5);
             } else {
                 varying.push(k);
             }
@@ -165,6 +176,13 @@ impl SamplingPlan {
             varying,
         }
     }
+}
+
+/// The inverse CDF of `dist`; where no table can meet the u-error bound (no distribution the
+/// checks admit is known to), its own quantile search: slower, and only as accurate as that
+/// search (1e-11 in u for a truncated gamma, against the table's 1e-12), but never a failure.
+fn inverse_of(dist: &Dist) -> Inverse {
+    Inverse::new(dist).unwrap_or_else(|_| Inverse::exact(dist))
 }
 
 /// Column-major inputs of up to [`BLOCK`] runs.
@@ -196,8 +214,11 @@ impl Block {
 /// Draws one chunk, a block at a time.
 pub struct ChunkSampler<'p> {
     plan: &'p SamplingPlan,
-    rngs: Vec<Option<Xoshiro256PlusPlus>>,
+    /// The index of the next run to draw.
+    next: u64,
     left: usize,
+    /// Scratch for one input's uniforms.
+    u: Box<[f64; BLOCK]>,
 }
 
 impl ChunkSampler<'_> {
@@ -207,56 +228,63 @@ impl ChunkSampler<'_> {
         if n == 0 {
             return false;
         }
-        for (i, ((col, d), rng)) in block
-            .columns
-            .iter_mut()
-            .zip(&self.plan.dists)
-            .zip(&mut self.rngs)
-            .enumerate()
-        {
-            if let Some(rng) = rng
-                && !self.plan.in_copula(i)
-            {
-                d.fill(rng, &mut col[..n]);
+        let plan = self.plan;
+        let u = &mut self.u[..n];
+        for (i, (col, d)) in block.columns.iter_mut().zip(&plan.inputs).enumerate() {
+            if !d.dist.is_fixed() && !plan.in_copula(i) {
+                plan.uniforms.fill(d.stream, d.dimension, self.next, u);
+                d.inverse.fill(u, &mut col[..n]);
             }
         }
-        if let Some(k) = &self.plan.correlated {
-            draw_correlated(k, &self.plan.dists, &mut self.rngs, &mut block.columns, n);
+        if let Some(k) = &plan.correlated {
+            draw_correlated(plan, k, self.next, &mut block.columns, n);
         }
         block.len = n;
+        self.next += n as u64;
         self.left -= n;
         true
     }
 }
 
-/// Correlated normals → uniforms (Φ) → each input's quantile; a pinned (fixed) input keeps its
-/// value, the others keep the draws they would have had.
+/// Each member's uniform → a normal (Φ⁻¹) → correlated normals → each input's inverse CDF at
+/// Φ(z). A member's uniform comes from its own stream, so scenarios that share an input keep
+/// sharing its draws whatever else they correlate, and a pinned (fixed) member keeps the
+/// others' draws as they were.
 // Run r writes row r of several columns: an index reads more plainly than k iterators.
 #[allow(clippy::needless_range_loop)]
 fn draw_correlated(
+    plan: &SamplingPlan,
     k: &Correlated,
-    dists: &[Dist],
-    rngs: &mut [Option<Xoshiro256PlusPlus>],
+    first: u64,
     columns: &mut [[f64; BLOCK]],
     n: usize,
 ) {
+    let mut normals = vec![[0.0; BLOCK]; k.copula.k];
+    for (z, &m) in normals.iter_mut().zip(&k.members) {
+        let d = &plan.inputs[m];
+        plan.uniforms
+            .fill(d.stream, d.dimension, first, &mut z[..n]);
+        for x in &mut z[..n] {
+            *x = normal::lower_z(*x);
+        }
+    }
     let mut z = vec![0.0; k.copula.k];
     for r in 0..n {
-        // Each variable's normal comes from its own input's stream, so scenarios that share an
-        // input keep sharing its draws whatever else they correlate.
-        for (zi, &m) in z.iter_mut().zip(&k.members) {
-            *zi = match &mut rngs[m] {
-                Some(rng) => rng.sample(StandardNormal),
-                None => 0.0,
-            };
+        for (zi, col) in z.iter_mut().zip(&normals) {
+            *zi = col[r];
         }
         k.copula.correlate(&mut z);
         for (zi, targets) in z.iter().zip(&k.targets) {
-            // Φ(z) kept strictly inside (0, 1): a quantile at 0 or 1 can be infinite.
-            let u = (0.5 * erfc(-zi / std::f64::consts::SQRT_2)).clamp(1e-300, 1.0 - 1e-16);
             for &t in targets {
-                if !dists[t].is_fixed() {
-                    columns[t][r] = dists[t].quantile(u);
+                let d = &plan.inputs[t];
+                if !d.dist.is_fixed() {
+                    // Each tail from the side where its probability is small, so neither
+                    // rounds to 0 or 1.
+                    columns[t][r] = if *zi > 0.0 {
+                        d.inverse.at_upper(0.5 * erfc(zi / SQRT_2))
+                    } else {
+                        d.inverse.at(0.5 * erfc(-zi / SQRT_2))
+                    };
                 }
             }
         }
@@ -284,24 +312,9 @@ fn correlated(scenario: &Scenario) -> Option<Correlated> {
 /// A seed for one use of the user's seed (`purpose`, e.g. "bootstrap") and an index within it:
 /// different purposes and indices give unrelated generators, and no 64-bit seed is folded.
 pub fn derive_seed(seed: u64, purpose: &str, index: u64) -> u64 {
-    splitmix64(
-        splitmix64(seed ^ splitmix64(fnv1a(purpose))) ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+    scheme::mix(
+        scheme::mix(seed ^ scheme::mix(fnv1a(purpose))) ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15),
     )
-}
-
-/// A generator for one (seed, stream, chunk) triple; SplitMix64 decorrelates nearby triples.
-fn stream_rng(seed: u64, stream: u64, chunk: u64) -> Xoshiro256PlusPlus {
-    let mixed = splitmix64(
-        splitmix64(seed ^ splitmix64(stream)) ^ chunk.wrapping_mul(0x9E37_79B9_7F4A_7C15),
-    );
-    Xoshiro256PlusPlus::seed_from_u64(mixed)
-}
-
-fn splitmix64(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 /// A hash fixed forever (unlike std's), so stream identities never change between releases.
@@ -406,5 +419,23 @@ mod tests {
         );
         let p = plan(&text, 3000);
         assert_eq!(draws(&p, Input::Params), draws(&p, Input::ActiveParams));
+    }
+
+    #[test]
+    fn the_exact_fallback_draws_the_distributions_own_quantile() {
+        let d = Dist::truncated(
+            crate::dist::families::Gamma::new(2.0, 1.5).unwrap(),
+            0.5,
+            9.0,
+        )
+        .unwrap();
+        let table = inverse_of(&d);
+        let fallback = Inverse::exact(&d);
+        for u in [1e-12, 0.01, 0.3, 0.5, 0.77, 0.999, 1.0 - 1e-12] {
+            // The table within its bound; the quantile search within its own looser one.
+            let miss = |x: f64| (d.cdf(x) - u).abs();
+            assert!(miss(table.at(u)) <= 1e-12, "table, u = {u}");
+            assert!(miss(fallback.at(u)) <= 1e-10, "exact, u = {u}");
+        }
     }
 }

@@ -21,6 +21,7 @@ use statrs::function::beta::beta_reg;
 pub const SUM_PART: usize = 1 << 16;
 
 mod estimate;
+pub mod replicated;
 pub use estimate::{Estimate, Z975};
 
 /// One percentile's estimate and its distribution-free interval (order statistics), reliable

@@ -148,6 +148,23 @@ impl Inverse {
         Ok(inverse)
     }
 
+    /// The distribution's own quantile for every u: exact, and slow where the quantile is a
+    /// search. For a distribution whose table cannot meet the bound (none the checks admit is
+    /// known to), so that drawing never fails.
+    pub fn exact(dist: &Dist) -> Inverse {
+        let support = dist.support();
+        Inverse {
+            method: Method::Exact,
+            dist: dist.clone(),
+            support: (support.lo, support.hi),
+            lo_u: 0.5,
+            hi_u: 0.5,
+            lo_x: f64::INFINITY,
+            hi_x: f64::NEG_INFINITY,
+            max_u_error: 0.0,
+        }
+    }
+
     /// x̂ = F̂⁻¹(u) for u in (0, 1).
     pub fn at(&self, u: f64) -> f64 {
         match &self.method {

@@ -21,6 +21,11 @@ pub(in crate::report) struct RunJson<'a> {
     scenario: ScenarioRef<'a>,
     seed: u64,
     runs: u64,
+    /// "mc", "lhs" or "qmc".
+    sampling: &'static str,
+    /// The independent replicates the intervals come from; absent for Monte Carlo.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replicates: Option<u64>,
     percentiles: &'a [f64],
     metrics: Vec<MetricJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -62,6 +67,8 @@ pub(in crate::report) fn run_json(report: &RunReport) -> RunJson<'_> {
         },
         seed: report.seed,
         runs: report.runs,
+        sampling: report.uniforms.scheme.name(),
+        replicates: report.uniforms.replicates.map(|r| r.count),
         percentiles: &report.percentiles,
         metrics: report
             .metrics

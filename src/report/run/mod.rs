@@ -7,7 +7,9 @@ pub mod samples;
 pub mod text;
 
 use crate::model::Metric;
+use crate::sample::scheme::{Replicates, Uniforms};
 use crate::simulate::Simulation;
+use crate::stats::replicated::{MIN_TAIL_RUNS_PER_REPLICATE, summarize_sample};
 use crate::stats::{self, Probability, Summary};
 
 use super::group_thousands;
@@ -19,6 +21,8 @@ pub struct RunReport {
     pub scenario_file: String,
     pub runs: u64,
     pub seed: u64,
+    /// How the runs were sampled, and the replicates their intervals come from.
+    pub uniforms: Uniforms,
     pub percentiles: Vec<f64>,
     pub metrics: Vec<(Metric, Summary)>,
     pub budget: Option<Target>,
@@ -49,10 +53,11 @@ impl RunReport {
         percentiles: &[f64],
         goals: &Goals,
     ) -> Self {
+        let reps = sim.uniforms.replicates.as_ref();
         let metrics = sim
             .metrics
             .iter()
-            .map(|&m| (m, stats::summarize(sim.column(m), percentiles)))
+            .map(|&m| (m, summarize_sample(sim.column(m), percentiles, reps)))
             .collect();
         let cost = sim.column(Metric::TotalCostUsd);
         let days = sim.column(Metric::TrainDays);
@@ -60,13 +65,14 @@ impl RunReport {
         let budget = goals.budget_usd;
         let deadline = goals.deadline_days;
         let chance = |pred: &(dyn Fn(f64, f64) -> bool + Sync)| {
-            Probability::from_count(stats::count_pairs(cost, days, pred), n)
+            stats::replicated::chance(cost, days, reps, pred)
         };
         RunReport {
             scenario_name: name.to_string(),
             scenario_file: file.to_string(),
             runs: n,
             seed: sim.seed,
+            uniforms: sim.uniforms,
             percentiles: percentiles.to_vec(),
             metrics,
             budget: budget.map(|b| Target {
@@ -97,11 +103,21 @@ impl RunReport {
 /// falls short of 95%. Coverage depends only on the run count and the percentile, so the first
 /// metric speaks for all.
 pub fn interval_notes(report: &RunReport) -> Vec<String> {
-    let mut notes = vec![
-        "±95%: half-width of the widest 95% Monte Carlo interval of the row's mean and percentiles;"
-            .to_string(),
-        "digits smaller than it are noise (4x the runs halve it).".to_string(),
-    ];
+    let mut notes = match &report.uniforms.replicates {
+        None => vec![
+            "±95%: half-width of the widest 95% Monte Carlo interval of the row's mean and percentiles;"
+                .to_string(),
+            "digits smaller than it are noise (4x the runs halve it).".to_string(),
+        ],
+        Some(reps) => vec![
+            "±95%: half-width of the widest 95% interval of the row's mean and percentiles, from the"
+                .to_string(),
+            format!(
+                "spread between {} independent replicates; digits smaller than it are noise.",
+                group_thousands(reps.count)
+            ),
+        ],
+    };
     let flagged_means: Vec<&str> = report
         .metrics
         .iter()
@@ -124,6 +140,10 @@ pub fn interval_notes(report: &RunReport) -> Vec<String> {
     if short.is_empty() {
         return notes;
     }
+    if let Some(reps) = &report.uniforms.replicates {
+        notes.push(replicate_note(&short, reps));
+        return notes;
+    }
     let listed: Vec<String> = short
         .iter()
         .map(|p| format!("P{} {:.0}%", p.percent, 100.0 * p.ci_coverage))
@@ -143,4 +163,26 @@ pub fn interval_notes(report: &RunReport) -> Vec<String> {
         group_thousands(needed)
     ));
     notes
+}
+
+/// Why a percentile of stratified runs has no interval: its replicates hold too few runs
+/// beyond it for their own estimates to vary as the pooled one does.
+fn replicate_note(short: &[&stats::Percentile], reps: &Replicates) -> String {
+    let names: Vec<String> = short.iter().map(|p| format!("P{}", p.percent)).collect();
+    let needed = short
+        .iter()
+        .map(|p| {
+            let q = p.percent / 100.0;
+            (MIN_TAIL_RUNS_PER_REPLICATE / q.min(1.0 - q)).ceil() as u64 * reps.count
+        })
+        .max()
+        .unwrap_or(0);
+    format!(
+        "* on {}: too few runs beyond it in each of the {} replicates for an interval between \
+         them; the order-statistic interval shown assumes independent runs, so ±95% leaves it \
+         out. {} runs give it one.",
+        names.join(", "),
+        reps.count,
+        group_thousands(needed)
+    )
 }

@@ -7,15 +7,17 @@ use crate::model::Metric;
 use crate::report::{
     AsDocument, Document, estimate_cell, group_thousands, half_width_cell, human, printable,
 };
+use crate::sample::scheme::{Scheme, Uniforms};
 use crate::stats::Probability;
 use crate::units;
 
 impl AsDocument for RunReport {
     fn document(&self) -> Document {
         let mut doc = Document::new(format!(
-            "{}\n{} runs, seed {}\n\n",
+            "{}\n{} runs{}, seed {}\n\n",
             printable(&self.scenario_name),
             group_thousands(self.runs),
+            sampled(&self.uniforms),
             self.seed
         ));
         doc.table(bands_rows(self));
@@ -31,6 +33,23 @@ impl AsDocument for RunReport {
             doc.push('\n');
         }
         doc
+    }
+}
+
+/// How the runs were sampled, for the line under the title: nothing for Monte Carlo.
+pub fn sampled(uniforms: &Uniforms) -> String {
+    match (uniforms.scheme, uniforms.replicates) {
+        (Scheme::MonteCarlo, _) | (_, None) => String::new(),
+        (Scheme::LatinHypercube, Some(r)) => {
+            format!(
+                " (Latin hypercube, {} replicates)",
+                group_thousands(r.count)
+            )
+        }
+        (Scheme::Sobol, Some(r)) => format!(
+            " (scrambled Sobol points, {} replicates)",
+            group_thousands(r.count)
+        ),
     }
 }
 

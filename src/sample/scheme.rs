@@ -1,0 +1,387 @@
+//! Where each input's uniforms come from: independent draws (Monte Carlo), a Latin hypercube, or
+//! Owen-scrambled Sobol points (randomised quasi-Monte Carlo). Every input is then drawn as
+//! x = F⁻¹(u), so the uniforms alone decide the coupling between scenarios.
+//!
+//! Every uniform is a function of (seed, the input's stream, the run's index) and nothing else,
+//! computed without state: any run can be drawn alone, by any thread, in any order, and two
+//! scenarios, sweep points or overrides that share an input get the same uniforms for it run by
+//! run, whatever its distribution (comonotone coupling).
+//!
+//! Stratified and quasi-random points are not independent, so the binomial intervals of plain
+//! Monte Carlo do not hold for them. Their runs are cut into independent replicates (each its
+//! own Latin hypercube, or its own scrambling of the Sobol sequence), and intervals come from
+//! the spread between replicates: see [`Replicates`].
+
+/// Runs per Owen-scrambled Sobol replicate at most: sobol_burley scrambles 2^16 points per seed.
+pub const MAX_SOBOL_REPLICATE: u64 = 1 << 16;
+
+/// Runs per Latin hypercube replicate at most: the permutation works on 32-bit indices.
+pub const MAX_LHS_REPLICATE: u64 = 1 << 32;
+
+/// Fewest replicates a stratified or quasi-random scheme uses: between-replicate intervals
+/// with fewer degrees of freedom are too wide to be of use (t(31) is 2.04 against 1.96).
+pub const MIN_REPLICATES: u64 = 32;
+
+/// Runs beyond a percentile each replicate needs on average for an interval between
+/// replicates: below it a replicate's count beyond the percentile is a handful, neither normal
+/// nor informative.
+pub const MIN_TAIL_RUNS_PER_REPLICATE: f64 = 10.0;
+
+/// How the uniforms behind each input's draws are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scheme {
+    /// Independent uniforms: intervals from the binomial and order-statistic laws.
+    #[default]
+    MonteCarlo,
+    /// A Latin hypercube per replicate: each input's runs cover each 1/m of its probability
+    /// exactly once.
+    LatinHypercube,
+    /// Owen-scrambled Sobol points per replicate (randomised quasi-Monte Carlo).
+    Sobol,
+}
+
+impl Scheme {
+    /// The scheme when the user names none: scrambled Sobol points, which reach a given
+    /// precision in the fewest runs, when `runs` give every one of `percentiles` an interval
+    /// between replicates; independent runs otherwise (a few thousand runs, or far tails),
+    /// whose order-statistic intervals need far fewer runs beyond a percentile.
+    pub fn auto(runs: u64, percentiles: &[f64]) -> Scheme {
+        let reps = Scheme::Sobol.replicates(runs).expect("a stratified scheme");
+        let smallest = (runs / reps.count) as f64;
+        let reached = percentiles.iter().all(|p| {
+            let q = p / 100.0;
+            smallest * q.min(1.0 - q) >= MIN_TAIL_RUNS_PER_REPLICATE
+        });
+        if reached {
+            Scheme::Sobol
+        } else {
+            Scheme::MonteCarlo
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::MonteCarlo => "mc",
+            Scheme::LatinHypercube => "lhs",
+            Scheme::Sobol => "qmc",
+        }
+    }
+
+    /// The replicates `runs` are cut into; `None` for Monte Carlo, whose runs are all
+    /// independent.
+    pub fn replicates(self, runs: u64) -> Option<Replicates> {
+        let most = match self {
+            Scheme::MonteCarlo => return None,
+            Scheme::LatinHypercube => MAX_LHS_REPLICATE,
+            Scheme::Sobol => MAX_SOBOL_REPLICATE,
+        };
+        let count = MIN_REPLICATES.max(runs.div_ceil(most)).min(runs.max(1));
+        Some(Replicates { runs, count })
+    }
+}
+
+/// `runs` cut into `count` consecutive replicates whose sizes differ by at most one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replicates {
+    pub runs: u64,
+    pub count: u64,
+}
+
+impl Replicates {
+    /// The first run of replicate `r` (r = count gives `runs`).
+    pub fn start(&self, r: u64) -> u64 {
+        // r·runs fits in u128 whatever the run count.
+        (u128::from(r) * u128::from(self.runs) / u128::from(self.count)) as u64
+    }
+
+    /// The replicate run `i` belongs to: the r with start(r) ≤ i < start(r + 1).
+    pub fn of(&self, i: u64) -> u64 {
+        // The proportional guess is off by at most one either way.
+        let mut r = (u128::from(i) * u128::from(self.count) / u128::from(self.runs)) as u64;
+        while r + 1 < self.count && self.start(r + 1) <= i {
+            r += 1;
+        }
+        while r > 0 && self.start(r) > i {
+            r -= 1;
+        }
+        r
+    }
+
+    /// The runs of each replicate, in order.
+    pub fn ranges(&self) -> impl Iterator<Item = std::ops::Range<u64>> + '_ {
+        (0..self.count).map(|r| self.start(r)..self.start(r + 1))
+    }
+}
+
+/// The uniforms of one plan: a scheme, a seed, and the run count the replicates are cut from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Uniforms {
+    pub scheme: Scheme,
+    pub seed: u64,
+    pub replicates: Option<Replicates>,
+}
+
+impl Uniforms {
+    pub fn new(scheme: Scheme, seed: u64, runs: u64) -> Self {
+        Uniforms {
+            scheme,
+            seed,
+            replicates: scheme.replicates(runs),
+        }
+    }
+
+    /// The uniforms in (0, 1) of runs `first..first + out.len()` for the input drawn from
+    /// `stream`, whose Sobol coordinate is `dimension`.
+    pub fn fill(&self, stream: u64, dimension: u32, first: u64, out: &mut [f64]) {
+        let key = mix(self.seed ^ mix(stream));
+        match (self.scheme, self.replicates) {
+            (Scheme::LatinHypercube, Some(reps)) => {
+                let permutation = |r: u64| mix(key ^ mix(r ^ 0x4c48_5331));
+                for_each_in_replicates(reps, first, out, permutation, |i, j, m, perm| {
+                    let cell = permute(j, m, perm);
+                    (cell as f64 + open_unit(counter(key, i))) / m as f64
+                });
+            }
+            (Scheme::Sobol, Some(reps)) => {
+                let scrambling = |r: u64| mix(self.seed ^ mix(r ^ 0x534f_424c)) >> 32;
+                for_each_in_replicates(reps, first, out, scrambling, |i, j, _, scramble| {
+                    let point = sobol_burley::sample(j as u32, dimension, scramble as u32);
+                    // A uniform place within the point's cell of 2^-24 keeps u uniform and
+                    // strictly inside (0, 1), and the points stratified.
+                    f64::from(point) + open_unit(counter(key, i)) * SOBOL_CELL
+                });
+            }
+            _ => {
+                for (k, u) in out.iter_mut().enumerate() {
+                    *u = open_unit(counter(key, first + k as u64));
+                }
+            }
+        }
+    }
+}
+
+/// `out[k] = point(i, j, m, key)` for run i = first + k, the j-th of the m runs of replicate r,
+/// whose key is `key_of(r)`: the replicate and its key are found once and then followed, not
+/// computed again for each run.
+fn for_each_in_replicates(
+    reps: Replicates,
+    first: u64,
+    out: &mut [f64],
+    key_of: impl Fn(u64) -> u64,
+    point: impl Fn(u64, u64, u64, u64) -> f64,
+) {
+    let mut r = reps.of(first);
+    let mut start = reps.start(r);
+    let mut end = reps.start(r + 1);
+    let mut key = key_of(r);
+    for (k, u) in out.iter_mut().enumerate() {
+        let i = first + k as u64;
+        if i >= end {
+            r += 1;
+            start = end;
+            end = reps.start(r + 1);
+            key = key_of(r);
+        }
+        *u = point(i, i - start, end - start, key);
+    }
+}
+
+/// The width of a cell of sobol_burley's f32 output.
+const SOBOL_CELL: f64 = 1.0 / (1u64 << 24) as f64;
+
+/// Uniform on (0, 1) from 64 random bits: the midpoints of 2^52 equal cells, so neither end
+/// (whose quantile may be infinite) is ever returned, and 1 − u is exact too.
+pub fn open_unit(bits: u64) -> f64 {
+    ((bits >> 12) as f64 + 0.5) * (1.0 / (1u64 << 52) as f64)
+}
+
+/// The i-th output of the SplitMix64 sequence that starts at `key`: a counter-based generator,
+/// so any draw is found without the ones before it.
+fn counter(key: u64, i: u64) -> u64 {
+    mix(key.wrapping_add(i.wrapping_add(1).wrapping_mul(GOLDEN)))
+}
+
+const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// SplitMix64's finaliser (Steele, Lea & Flood 2014): a bijection of u64 that mixes every bit.
+pub fn mix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(GOLDEN);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A keyed permutation of 0..n for n ≤ 2^32, evaluated at j without building it (Kensler 2013,
+/// "Correlated Multi-Jittered Sampling", Pixar Technical Memo 13-01): each step is a bijection
+/// on the low bits below the next power of two, and values beyond n walk the cycle until they
+/// land inside.
+fn permute(j: u64, n: u64, key: u64) -> u64 {
+    debug_assert!(n <= 1 << 32 && j < n);
+    if n <= 1 {
+        return 0;
+    }
+    let p = key as u32;
+    // Every bit up to the highest of n − 1.
+    let mut w = (n - 1) as u32;
+    w |= w >> 1;
+    w |= w >> 2;
+    w |= w >> 4;
+    w |= w >> 8;
+    w |= w >> 16;
+    let mut i = j as u32;
+    loop {
+        i ^= p;
+        i = i.wrapping_mul(0xe170_893d);
+        i ^= p >> 16;
+        i ^= (i & w) >> 4;
+        i ^= p >> 8;
+        i = i.wrapping_mul(0x0929_eb3f);
+        i ^= p >> 23;
+        i ^= (i & w) >> 1;
+        i = i.wrapping_mul(1 | p >> 27);
+        i = i.wrapping_mul(0x6935_fa69);
+        i ^= (i & w) >> 11;
+        i = i.wrapping_mul(0x74dc_b303);
+        i ^= (i & w) >> 2;
+        i = i.wrapping_mul(0x9e50_1cc3);
+        i ^= (i & w) >> 2;
+        i = i.wrapping_mul(0xc860_a3df);
+        i &= w;
+        i ^= i >> 5;
+        if u64::from(i) < n {
+            break;
+        }
+    }
+    (u64::from(i) + u64::from(p)) % n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(u: Uniforms, stream: u64, dimension: u32, runs: u64) -> Vec<f64> {
+        let mut out = vec![0.0; runs as usize];
+        u.fill(stream, dimension, 0, &mut out);
+        out
+    }
+
+    #[test]
+    fn replicates_cut_the_runs_into_near_equal_consecutive_parts() {
+        for (runs, count) in [(1000, 32), (1001, 32), (32, 32), (5_000_000, 77)] {
+            let reps = Replicates { runs, count };
+            let ranges: Vec<_> = reps.ranges().collect();
+            assert_eq!(ranges[0].start, 0);
+            assert_eq!(ranges.last().unwrap().end, runs);
+            for pair in ranges.windows(2) {
+                assert_eq!(pair[0].end, pair[1].start);
+            }
+            let sizes: Vec<u64> = ranges.iter().map(|r| r.end - r.start).collect();
+            assert!(sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1);
+            for (r, range) in ranges.iter().enumerate() {
+                for i in [range.start, range.end - 1] {
+                    assert_eq!(reps.of(i), r as u64, "run {i} of {runs}/{count}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_scheme_keeps_at_least_32_replicates_within_its_largest_size() {
+        let sobol = Scheme::Sobol.replicates(10_000_000).unwrap();
+        assert_eq!(sobol.count, 10_000_000u64.div_ceil(1 << 16));
+        assert_eq!(Scheme::LatinHypercube.replicates(1000).unwrap().count, 32);
+        assert_eq!(Scheme::Sobol.replicates(10).unwrap().count, 10);
+        assert!(Scheme::MonteCarlo.replicates(1000).is_none());
+    }
+
+    #[test]
+    fn the_permutation_is_a_bijection_for_any_size() {
+        for n in [1u64, 2, 3, 7, 64, 65, 1000, 65_537] {
+            for key in [0u64, 1, 0xdead_beef, u64::MAX] {
+                let mut seen = vec![false; n as usize];
+                for j in 0..n {
+                    let k = permute(j, n, key) as usize;
+                    assert!(!seen[k], "n {n} key {key}: {k} twice");
+                    seen[k] = true;
+                }
+            }
+        }
+    }
+
+    /// Every replicate puts one run in each of its m strata, for every input.
+    #[test]
+    fn a_latin_hypercube_fills_each_stratum_once_per_replicate() {
+        let runs = 32 * 250 + 7;
+        let u = Uniforms::new(Scheme::LatinHypercube, 9, runs);
+        for stream in [1u64, 2, 99] {
+            let draws = all(u, stream, 0, runs);
+            for range in u.replicates.unwrap().ranges() {
+                let m = (range.end - range.start) as usize;
+                let mut cells = vec![0; m];
+                for &x in &draws[range.start as usize..range.end as usize] {
+                    assert!(x > 0.0 && x < 1.0);
+                    cells[(x * m as f64) as usize] += 1;
+                }
+                assert!(cells.iter().all(|&c| c == 1), "stream {stream}");
+            }
+        }
+    }
+
+    /// The first 2^k points of a scrambled Sobol sequence put one point in each 1/2^k of
+    /// every coordinate.
+    #[test]
+    fn sobol_replicates_are_stratified_in_every_coordinate() {
+        let runs = 32 * 1024;
+        let u = Uniforms::new(Scheme::Sobol, 3, runs);
+        for dimension in [0, 1, 5, 27] {
+            let draws = all(u, 7, dimension, runs);
+            for range in u.replicates.unwrap().ranges() {
+                let mut cells = vec![0; 1024];
+                for &x in &draws[range.start as usize..range.end as usize] {
+                    assert!(x > 0.0 && x < 1.0);
+                    cells[(x * 1024.0) as usize] += 1;
+                }
+                assert!(cells.iter().all(|&c| c == 1), "dimension {dimension}");
+            }
+        }
+    }
+
+    #[test]
+    fn any_stretch_of_runs_is_drawn_alike_alone_or_in_sequence() {
+        for scheme in [Scheme::MonteCarlo, Scheme::LatinHypercube, Scheme::Sobol] {
+            let runs = 100_000;
+            let u = Uniforms::new(scheme, 5, runs);
+            let whole = all(u, 11, 2, runs);
+            let mut part = vec![0.0; 777];
+            u.fill(11, 2, 40_000, &mut part);
+            assert_eq!(&whole[40_000..40_777], &part[..], "{scheme:?}");
+        }
+    }
+
+    #[test]
+    fn monte_carlo_uniforms_pass_a_ks_test_and_streams_are_unrelated() {
+        let runs = 200_000;
+        let u = Uniforms::new(Scheme::MonteCarlo, 42, runs);
+        let mut a = all(u, 1, 0, runs);
+        let b = all(u, 2, 0, runs);
+        let n = runs as f64;
+        let mean_a = a.iter().sum::<f64>() / n;
+        let mean_b = b.iter().sum::<f64>() / n;
+        let cov = a
+            .iter()
+            .zip(&b)
+            .map(|(x, y)| (x - mean_a) * (y - mean_b))
+            .sum::<f64>()
+            / n;
+        // The correlation of independent uniforms has sd 1/√n: 0.0022 here.
+        assert!((cov * 12.0).abs() < 0.01, "correlation {}", cov * 12.0);
+        a.sort_by(f64::total_cmp);
+        let d = a
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| (x - i as f64 / n).abs().max(((i + 1) as f64 / n) - x))
+            .fold(0.0, f64::max);
+        // The KS critical value at 1%: 1.63/√n.
+        assert!(d < 1.63 / n.sqrt(), "D = {d}");
+    }
+}
