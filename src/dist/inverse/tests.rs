@@ -731,6 +731,32 @@ fn setup_is_deterministic() {
 }
 
 #[test]
+fn an_inverse_is_shared_by_reference_across_threads() {
+    fn shared<T: Send + Sync + Clone>(_: &T) {}
+    let inv = Inverse::new(&Dist::new(Beta::pert(0.0, 0.3, 1.0, 4.0).unwrap())).unwrap();
+    shared(&inv);
+    let (a, b) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| inv.at(0.25));
+        let b = scope.spawn(|| inv.at(0.25));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    assert_eq!(a.to_bits(), b.to_bits());
+}
+
+#[test]
+fn a_failure_names_the_distribution_and_the_bound() {
+    let e = InverseError {
+        dist: "gamma(shape 2, scale 1)".to_string(),
+        reason: "more than 4000 intervals would be needed".to_string(),
+    };
+    assert_eq!(
+        e.to_string(),
+        "the inverse CDF of gamma(shape 2, scale 1) cannot be computed to a u-error of 1e-12: \
+         more than 4000 intervals would be needed"
+    );
+}
+
+#[test]
 fn closed_forms_are_used_where_exact_and_tables_elsewhere() {
     let table = |d: Dist| Inverse::new(&d).unwrap().intervals() > 0;
     assert!(!table(Dist::new(Normal::new(0.0, 1.0).unwrap())));
