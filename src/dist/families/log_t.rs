@@ -49,9 +49,7 @@ impl LogT {
             sampler: rand_distr::StudentT::new(df).expect("df in [1, 1e6]"),
         })
     }
-}
 
-impl LogT {
     /// The t with P(T > t) = s for the standard t of these degrees of freedom: the log-t's
     /// quantiles in log space before they are scaled and exponentiated (which under- or
     /// overflows in the heavy tails long before the t does).

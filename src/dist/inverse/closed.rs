@@ -101,34 +101,20 @@ impl Closed {
     /// 1e-10 relative beyond 0.5, which would hide the 1e-16 of AS 241), so that the rounding of
     /// x (a lognormal's x spans every exponent) does not count.
     pub fn max_u_error(&self) -> f64 {
+        let at = |u: f64| self.at(u);
+        let above = |s: f64| self.at_upper(s);
         match self {
             Closed::Normal { .. } | Closed::LogNormal { .. } => {
                 super::grid_error(&z_at, &z_above, &phi, &phi_upper)
             }
-            _ => super::grid_error(
-                &|u| self.at(u),
-                &|s| self.at_upper(s),
-                &|x| self.cdf(x),
-                &|x| self.sf(x),
+            Closed::Uniform { lo, hi } => super::grid_error(
+                &at,
+                &above,
+                &|x| ((x - lo) / (hi - lo)).clamp(0.0, 1.0),
+                &|x| ((hi - x) / (hi - lo)).clamp(0.0, 1.0),
             ),
-        }
-    }
-
-    fn cdf(&self, x: f64) -> f64 {
-        match self {
-            Closed::Uniform { lo, hi } => ((x - lo) / (hi - lo)).clamp(0.0, 1.0),
-            Closed::Triangle(t) => t.cdf(x),
-            Closed::Hazard(h) => h.cdf(x),
-            Closed::Normal { .. } | Closed::LogNormal { .. } => unreachable!("measured in z"),
-        }
-    }
-
-    fn sf(&self, x: f64) -> f64 {
-        match self {
-            Closed::Uniform { lo, hi } => ((hi - x) / (hi - lo)).clamp(0.0, 1.0),
-            Closed::Triangle(t) => t.sf(x),
-            Closed::Hazard(h) => h.sf(x),
-            Closed::Normal { .. } | Closed::LogNormal { .. } => unreachable!("measured in z"),
+            Closed::Triangle(t) => super::grid_error(&at, &above, &|x| t.cdf(x), &|x| t.sf(x)),
+            Closed::Hazard(h) => super::grid_error(&at, &above, &|x| h.cdf(x), &|x| h.sf(x)),
         }
     }
 }

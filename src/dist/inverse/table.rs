@@ -267,6 +267,40 @@ pub(super) fn tabulate(frame: &Frame, support: (f64, f64)) -> Result<Option<(Tab
     let Some((lower, mid, upper)) = ends(frame, support) else {
         return Ok(None);
     };
+    let Some(sides) = sides(frame, lower, mid, upper) else {
+        return Ok(None);
+    };
+    let max_step = match frame.map {
+        Map::Affine { .. } => f64::INFINITY,
+        // exp(σ · Q) must not overflow inside an interval where x_ref · exp(σ · Q) does not.
+        Map::Exp { sigma, .. } => 600.0 / sigma,
+    };
+    let densities = sides.map(|side| move |d: f64| side.density(d));
+    let halves: Vec<Half> = (0..2)
+        .map(|h| Half {
+            density: &densities[h],
+            length: sides[h].length,
+            max_step,
+            pole: sides[h].pole,
+        })
+        .collect();
+    let per_u = halves.iter().map(build::rough_area).sum::<f64>() / (upper.u - lower.u);
+    if !(per_u > 0.0 && per_u.is_finite()) {
+        return Err("its density does not integrate to a positive number".to_string());
+    }
+    let mut built = Vec::new();
+    for (half, side) in halves.iter().zip(sides) {
+        let pieces = build::build(half, BUILD_TOL * per_u)?;
+        built.push(Built { side, pieces });
+    }
+    let (table, origins) = assemble(frame, &built, [lower, upper], mid.s);
+    let err = table.check(&built, &origins, per_u_of(&built, lower, upper))?;
+    Ok(Some((table, err)))
+}
+
+/// The two halves: how far each runs and where it is anchored; `None` when the ends leave no
+/// room for the upper one.
+fn sides(frame: &Frame, lower: End, mid: Point, upper: End) -> Option<[Side; 2]> {
     let shape = frame.shape;
     let lower_len = mid.s - lower.at.s;
     let upper_len = if lower.u == 0.0 && upper.u == 1.0 {
@@ -281,13 +315,13 @@ pub(super) fn tabulate(frame: &Frame, support: (f64, f64)) -> Result<Option<(Tab
         }
     };
     if upper_len.is_nan() || upper_len <= 0.0 {
-        return Ok(None);
+        return None;
     }
     // A heavy tail's far end is a poor origin: from t = 1e5, points near the centre are placed
     // to 1e-11 only. Its halves grow outwards from the split instead, where a t's precision
     // grows with its distance, unless the end is a truncation bound, kept to the last digit.
     let heavy = matches!(shape, Shape::StudentT { .. });
-    let sides = [
+    Some([
         if heavy && lower.u > 0.0 {
             Side::new(shape, mid, -1.0, lower_len, true)
         } else {
@@ -298,42 +332,7 @@ pub(super) fn tabulate(frame: &Frame, support: (f64, f64)) -> Result<Option<(Tab
         } else {
             Side::new(shape, upper.at, -1.0, upper_len, false)
         },
-    ];
-    let max_step = match frame.map {
-        Map::Affine { .. } => f64::INFINITY,
-        // exp(σ · Q) must not overflow inside an interval where x_ref · exp(σ · Q) does not.
-        Map::Exp { sigma, .. } => 600.0 / sigma,
-    };
-    let lower_g = |d: f64| sides[0].density(d);
-    let upper_g = |d: f64| sides[1].density(d);
-    let halves = [
-        Half {
-            density: &lower_g,
-            length: lower_len,
-            max_step,
-            pole: sides[0].pole,
-        },
-        Half {
-            density: &upper_g,
-            length: upper_len,
-            max_step,
-            pole: sides[1].pole,
-        },
-    ];
-    let span = upper.u - lower.u;
-    let per_u = (build::rough_area(&halves[0]) + build::rough_area(&halves[1])) / span;
-    if !(per_u > 0.0 && per_u.is_finite()) {
-        return Err("its density does not integrate to a positive number".to_string());
-    }
-    let tol = BUILD_TOL * per_u;
-    let mut built = Vec::new();
-    for (half, side) in halves.iter().zip(sides) {
-        let pieces = build::build(half, tol)?;
-        built.push(Built { side, pieces });
-    }
-    let (table, origins) = assemble(frame, &built, [lower, upper], mid.s);
-    let err = table.check(&built, &origins, per_u_of(&built, lower, upper))?;
-    Ok(Some((table, err)))
+    ])
 }
 
 fn per_u_of(built: &[Built], lower: End, upper: End) -> f64 {
@@ -342,56 +341,84 @@ fn per_u_of(built: &[Built], lower: End, upper: End) -> f64 {
 
 /// The table's two ends and the point the halves meet at, or `None` when they leave no range.
 fn ends(frame: &Frame, support: (f64, f64)) -> Option<(End, Point, End)> {
-    let (shape, window, map) = (frame.shape, &frame.window, frame.map);
-    let median = window.lower_point(0.5);
-    let near = |p: &Point| usable(shape, p) && Ratio::new(shape, median).ln(p.s - median.s) >= -FAR;
-    // Measured from a beta's top, x keeps the digits that s = 1 − rest would lose.
-    let from_top = |p: Point| match frame.top {
-        Some(top) => top - map.scale() * p.rest,
-        None => map.x(p.s),
+    let median = frame.window.lower_point(0.5);
+    let (lower, upper) = (lower_end(frame, median), upper_end(frame, median));
+    let (lower, upper) = within_doubles(frame, lower, upper);
+    // The exact quantile's x may round past a bound of the support.
+    let keep = |e: End| End {
+        x: e.x.max(support.0).min(support.1),
+        ..e
     };
-    let mut lower = match frame.lower {
-        Some((at, x)) if near(&at) => End { at, x, u: 0.0 },
+    let (lower, upper) = (keep(lower), keep(upper));
+    let mid = split(frame.shape, median, lower, upper)?;
+    let usable_ends = usable(frame.shape, &lower.at) && usable(frame.shape, &upper.at);
+    (usable_ends && lower.u < upper.u).then_some((lower, mid, upper))
+}
+
+/// A truncation bound near enough to the bulk, else the exact quantile at the tail mass.
+fn lower_end(frame: &Frame, median: Point) -> End {
+    match frame.lower {
+        Some((at, x)) if near(frame.shape, median, &at) => End { at, x, u: 0.0 },
         _ => {
-            let at = window.lower_point(TAIL);
-            End {
-                at,
-                x: map.x(at.s),
-                u: TAIL,
-            }
+            let at = frame.window.lower_point(TAIL);
+            let x = frame.map.x(at.s);
+            End { at, x, u: TAIL }
         }
-    };
-    let mut upper = match frame.upper {
-        Some((at, x)) if near(&at) => End { at, x, u: 1.0 },
+    }
+}
+
+fn upper_end(frame: &Frame, median: Point) -> End {
+    match frame.upper {
+        Some((at, x)) if near(frame.shape, median, &at) => End { at, x, u: 1.0 },
         _ => {
-            let at = window.upper_point(TAIL);
+            let at = frame.window.upper_point(TAIL);
+            // Measured from a beta's top, x keeps the digits that s = 1 − rest would lose.
+            let x = match frame.top {
+                Some(top) => top - frame.map.scale() * at.rest,
+                None => frame.map.x(at.s),
+            };
             End {
                 at,
-                x: from_top(at),
+                x,
                 u: 1.0 - TAIL,
             }
         }
-    };
+    }
+}
+
+/// True when the density at p is within e^40 of the density at the median.
+fn near(shape: Shape, median: Point, p: &Point) -> bool {
+    usable(shape, p) && Ratio::new(shape, median).ln(p.s - median.s) >= -FAR
+}
+
+/// The ends moved inwards to where x is a double the table can hold (see [`Map::range`]), with
+/// their u from the standard law's CDF there.
+fn within_doubles(frame: &Frame, mut lower: End, mut upper: End) -> (End, End) {
+    let (map, window) = (frame.map, &frame.window);
     let (x_min, x_max) = map.range();
     if lower.x.is_nan() || lower.x < x_min {
         let s = map.s(x_min);
+        let u = window.cdf(s);
         lower = End {
             at: Point::open(s),
             x: x_min,
-            u: window.cdf(s),
+            u,
         };
     }
     if upper.x.is_nan() || upper.x > x_max {
         let s = map.s(x_max);
+        let u = 1.0 - window.sf(s);
         upper = End {
             at: Point::open(s),
             x: x_max,
-            u: 1.0 - window.sf(s),
+            u,
         };
     }
-    // The exact quantile's x may round past a bound of the support.
-    lower.x = lower.x.max(support.0).min(support.1);
-    upper.x = upper.x.max(support.0).min(support.1);
+    (lower, upper)
+}
+
+/// Where the halves meet: the median, kept a 64th of the range away from either end.
+fn split(shape: Shape, median: Point, lower: End, upper: End) -> Option<Point> {
     if lower.at.s.partial_cmp(&upper.at.s) != Some(std::cmp::Ordering::Less) {
         return None;
     }
@@ -404,8 +431,7 @@ fn ends(frame: &Frame, support: (f64, f64)) -> Option<(End, Point, End)> {
         Shape::Beta { .. } => Point::shared(s),
         _ => Point::open(s),
     };
-    let fits = lower.at.s < mid.s && mid.s < upper.at.s && lower.u < upper.u;
-    (fits && usable(shape, &lower.at) && usable(shape, &upper.at)).then_some((lower, mid, upper))
+    (lower.at.s < mid.s && mid.s < upper.at.s).then_some(mid)
 }
 
 /// The distance in the standard coordinate between two x (−x when flipped).
@@ -463,29 +489,23 @@ fn assemble(
     let [lower, upper] = ends;
     let per_u = per_u_of(built, lower, upper);
     let map = frame.map;
-    // The split's u and x, once for both halves: from a half anchored at its outer end (whose
-    // x keeps that end's digits), else from the split's own point.
-    let u_mid = lower.u + built[0].area() / per_u;
-    let x_mid = if !built[0].side.from_split {
-        map.step(lower.x, built[0].side.length)
-    } else if !built[1].side.from_split {
-        map.step(upper.x, -built[1].side.length)
-    } else {
-        map.x(mid_s)
-    };
-    let mut halves = Vec::new();
-    for (half, end) in built.iter().zip(ends) {
-        let (anchor, far) = if half.side.from_split {
-            ((u_mid, x_mid), (end.u, end.x))
-        } else {
-            ((end.u, end.x), (u_mid, x_mid))
-        };
-        let mut n = nodes(half, map, anchor, per_u);
-        // The far node is the other end's exactly, so that the halves and the tails meet.
-        let last = n.len() - 1;
-        (n[last].0, n[last].1) = far;
-        halves.push(n);
-    }
+    let split = split_node(map, built, ends, per_u, mid_s);
+    let halves: Vec<Vec<Node>> = built
+        .iter()
+        .zip(ends)
+        .map(|(half, end)| {
+            let (anchor, far) = if half.side.from_split {
+                (split, (end.u, end.x))
+            } else {
+                ((end.u, end.x), split)
+            };
+            let mut n = nodes(half, map, anchor, per_u);
+            // The far node is the other end's exactly, so that the halves and the tails meet.
+            let last = n.len() - 1;
+            (n[last].0, n[last].1) = far;
+            n
+        })
+        .collect();
     let mut records = Vec::new();
     let mut starts = Vec::new();
     let mut origins = Vec::new();
@@ -504,17 +524,7 @@ fn assemble(
     }
     starts.push(f64::INFINITY);
     let (lo, hi) = (lower.u, upper.u);
-    let cells_total = GUIDE * records.len();
-    let cells = cells_total as f64 / (hi - lo);
-    let guide = (0..cells_total)
-        .map(|c| {
-            // A little below the cell's start, so that the guide never points past a u's record.
-            let v = lo + (c as f64 - 1e-6) / cells;
-            starts[..records.len()]
-                .partition_point(|s| *s <= v)
-                .saturating_sub(1) as u32
-        })
-        .collect();
+    let (guide, cells) = guide(&starts[..records.len()], lo, hi);
     let flip = frame.flip;
     let table = Table {
         lo,
@@ -529,6 +539,41 @@ fn assemble(
         dir: if flip { -1.0 } else { 1.0 },
     };
     (table, origins)
+}
+
+/// The split's u and x, once for both halves: x from a half anchored at its outer end (whose x
+/// keeps that end's digits), else from the split's own point.
+fn split_node(
+    map: Map,
+    built: &[Built],
+    [lower, upper]: [End; 2],
+    per_u: f64,
+    s: f64,
+) -> (f64, f64) {
+    let u = lower.u + built[0].area() / per_u;
+    let x = if !built[0].side.from_split {
+        map.step(lower.x, built[0].side.length)
+    } else if !built[1].side.from_split {
+        map.step(upper.x, -built[1].side.length)
+    } else {
+        map.x(s)
+    };
+    (u, x)
+}
+
+/// The guide table over [lo, hi] for records starting at `starts`, and its cells per unit of
+/// u: each cell points to the record holding a u a little below the cell's start, so that the
+/// guide never points past a u's record.
+fn guide(starts: &[f64], lo: f64, hi: f64) -> (Vec<u32>, f64) {
+    let total = GUIDE * starts.len();
+    let cells = total as f64 / (hi - lo);
+    let guide = (0..total)
+        .map(|c| {
+            let v = lo + (c as f64 - 1e-6) / cells;
+            starts.partition_point(|s| *s <= v).saturating_sub(1) as u32
+        })
+        .collect();
+    (guide, cells)
 }
 
 /// The record of one interval from its reference node: the area polynomial P(U) becomes

@@ -1,6 +1,6 @@
 //! The inverse against CDFs it was not built from: for every family over a grid of parameters
 //! (shapes at both limits, PERTs with the mode anywhere, heavy log-t tails, truncations in far
-//! tails and a millionth wide), the u-error at 20 000 fixed-seed uniforms and log-spaced tails
+//! tails and a millionth wide), the u-error at 10 000 fixed-seed uniforms and log-spaced tails
 //! down to 1e-300, monotonicity across every join, values inside the support, KS tests of the
 //! draws, and the step inverse against `Dist::quantile`.
 //!
@@ -38,7 +38,11 @@ fn uniforms(seed: u64, n: usize) -> Vec<f64> {
 /// The u every inverse is probed at: fixed-seed uniforms, log-spaced probabilities from 1e-300
 /// to ½ and their complements, and the doubles around the tail joins.
 fn probes() -> Vec<f64> {
-    let mut us = uniforms(17, 20_000);
+    probes_with(10_000)
+}
+
+fn probes_with(n: usize) -> Vec<f64> {
+    let mut us = uniforms(17, n);
     for k in 0..=1200 {
         let p = 10f64.powf(-300.0 + k as f64 / 4.0);
         if p < 0.5 {
@@ -547,7 +551,7 @@ fn every_kind_is_set_up_within_the_bound() {
 
 #[test]
 fn x_never_decreases_in_u_across_intervals_halves_and_tails() {
-    let mut us = uniforms(3, 50_000);
+    let mut us = uniforms(3, 10_000);
     for k in 0..=1296 {
         let p = 10f64.powf(-324.0 + k as f64 * 0.25);
         us.push(p);
@@ -583,7 +587,7 @@ fn x_never_decreases_in_u_across_intervals_halves_and_tails() {
 
 #[test]
 fn every_value_is_inside_the_support_and_no_u_gives_nan() {
-    let us = probes();
+    let us = probes_with(2_000);
     for d in every_kind() {
         let inv = Inverse::new(&d).unwrap();
         let s = d.support();
@@ -705,7 +709,7 @@ fn at_upper_is_at_of_the_complement_and_keeps_tiny_survival_probabilities() {
 
 #[test]
 fn fill_is_at_for_every_u() {
-    let us = probes();
+    let us = probes_with(2_000);
     for d in every_kind() {
         let inv = Inverse::new(&d).unwrap();
         let mut xs = vec![0.0; us.len()];
@@ -724,6 +728,32 @@ fn setup_is_deterministic() {
     for u in probes() {
         assert_eq!(a.at(u).to_bits(), b.at(u).to_bits());
     }
+}
+
+#[test]
+fn an_inverse_is_shared_by_reference_across_threads() {
+    fn shared<T: Send + Sync + Clone>(_: &T) {}
+    let inv = Inverse::new(&Dist::new(Beta::pert(0.0, 0.3, 1.0, 4.0).unwrap())).unwrap();
+    shared(&inv);
+    let (a, b) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| inv.at(0.25));
+        let b = scope.spawn(|| inv.at(0.25));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    assert_eq!(a.to_bits(), b.to_bits());
+}
+
+#[test]
+fn a_failure_names_the_distribution_and_the_bound() {
+    let e = InverseError {
+        dist: "gamma(shape 2, scale 1)".to_string(),
+        reason: "more than 4000 intervals would be needed".to_string(),
+    };
+    assert_eq!(
+        e.to_string(),
+        "the inverse CDF of gamma(shape 2, scale 1) cannot be computed to a u-error of 1e-12: \
+         more than 4000 intervals would be needed"
+    );
 }
 
 #[test]
