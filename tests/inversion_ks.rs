@@ -5,7 +5,9 @@
 //! inverse's rounding.
 
 use flopcast::dist::Dist;
-use flopcast::dist::families::{Beta, Gamma, LogNormal, LogT, Normal, Triangular, Uniform, Weibull};
+use flopcast::dist::families::{
+    Beta, Gamma, LogNormal, LogT, Normal, Triangular, Uniform, Weibull,
+};
 use flopcast::dist::inverse::Inverse;
 use flopcast::sample::scheme::{Scheme, Uniforms};
 
@@ -52,6 +54,9 @@ fn every_family_drawn_by_inversion_passes_a_ks_test_at_a_million_draws() {
         let mut x = vec![0.0; N];
         Inverse::new(d).unwrap().fill(&u, &mut x);
         let stat = ks_statistic(x, |v| d.cdf(v));
-        assert!(stat < critical, "{d}: KS D = {stat:.6}, critical {critical:.6}");
+        assert!(
+            stat < critical,
+            "{d}: KS D = {stat:.6}, critical {critical:.6}"
+        );
     }
 }
