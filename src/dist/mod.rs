@@ -54,6 +54,58 @@ pub struct Truncation {
     pub mass: f64,
 }
 
+impl Truncation {
+    /// The range [lower, upper] of a law with CDF `cdf` and survival function `sf`, measured
+    /// in the tail where it is precise (above the median through `sf`).
+    pub fn measured(
+        lower: f64,
+        upper: f64,
+        cdf: impl Fn(f64) -> f64,
+        sf: impl Fn(f64) -> f64,
+    ) -> Truncation {
+        let upper_tail = sf(lower) < 0.5;
+        let (base, far) = if upper_tail {
+            (sf(upper), sf(lower))
+        } else {
+            (cdf(lower), cdf(upper))
+        };
+        Truncation {
+            lower,
+            upper,
+            upper_tail,
+            base,
+            mass: far - base,
+        }
+    }
+
+    /// P(X ≤ x) of the truncated law, from the untruncated law's `cdf` and `sf` (only the one
+    /// the range was measured with is called).
+    pub fn cdf(&self, x: f64, cdf: impl Fn(f64) -> f64, sf: impl Fn(f64) -> f64) -> f64 {
+        if x < self.lower {
+            0.0
+        } else if x >= self.upper {
+            1.0
+        } else if self.upper_tail {
+            ((self.base + self.mass - sf(x)) / self.mass).clamp(0.0, 1.0)
+        } else {
+            ((cdf(x) - self.base) / self.mass).clamp(0.0, 1.0)
+        }
+    }
+
+    /// P(X > x) of the truncated law, precise where it is small.
+    pub fn sf(&self, x: f64, cdf: impl Fn(f64) -> f64, sf: impl Fn(f64) -> f64) -> f64 {
+        if x < self.lower {
+            1.0
+        } else if x >= self.upper {
+            0.0
+        } else if self.upper_tail {
+            ((sf(x) - self.base) / self.mass).clamp(0.0, 1.0)
+        } else {
+            ((self.base + self.mass - cdf(x)) / self.mass).clamp(0.0, 1.0)
+        }
+    }
+}
+
 /// The least probability a truncation range may hold: below it the tail probabilities that
 /// draws are made from approach the smallest doubles (a normal beyond 37 sd holds 1e-300).
 pub const MIN_TRUNCATED_MASS: f64 = 1e-250;
@@ -95,25 +147,13 @@ impl Dist {
         if lower <= support.lo && upper >= support.hi {
             return Ok(Dist::new(family));
         }
-        let upper_tail = family.sf(lower) < 0.5;
-        let (base, far) = if upper_tail {
-            (family.sf(upper), family.sf(lower))
-        } else {
-            (family.cdf(lower), family.cdf(upper))
-        };
-        let mass = far - base;
-        if mass.is_nan() || mass < MIN_TRUNCATED_MASS {
+        let kept = Truncation::measured(lower, upper, |x| family.cdf(x), |x| family.sf(x));
+        if kept.mass.is_nan() || kept.mass < MIN_TRUNCATED_MASS {
             return Err(no_mass(lower, upper));
         }
         Ok(Dist {
             family,
-            truncation: Some(Truncation {
-                lower,
-                upper,
-                upper_tail,
-                base,
-                mass,
-            }),
+            truncation: Some(kept),
         })
     }
 
@@ -148,10 +188,7 @@ impl Dist {
         let f = &self.family;
         match &self.truncation {
             None => f.cdf(x),
-            Some(t) if x < t.lower => 0.0,
-            Some(t) if x >= t.upper => 1.0,
-            Some(t) if t.upper_tail => ((t.base + t.mass - f.sf(x)) / t.mass).clamp(0.0, 1.0),
-            Some(t) => ((f.cdf(x) - t.base) / t.mass).clamp(0.0, 1.0),
+            Some(t) => t.cdf(x, |v| f.cdf(v), |v| f.sf(v)),
         }
     }
 
@@ -160,10 +197,7 @@ impl Dist {
         let f = &self.family;
         match &self.truncation {
             None => f.sf(x),
-            Some(t) if x < t.lower => 1.0,
-            Some(t) if x >= t.upper => 0.0,
-            Some(t) if t.upper_tail => ((f.sf(x) - t.base) / t.mass).clamp(0.0, 1.0),
-            Some(t) => ((t.base + t.mass - f.cdf(x)) / t.mass).clamp(0.0, 1.0),
+            Some(t) => t.sf(x, |v| f.cdf(v), |v| f.sf(v)),
         }
     }
 

@@ -13,7 +13,7 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::density::{Point, Shape};
 use crate::dist::families::{Beta, Gamma, LogNormal, LogT, Normal};
-use crate::dist::{Dist, Family};
+use crate::dist::{Dist, Family, Truncation};
 
 /// How x follows from the standard coordinate s. When the frame is flipped, the map gives −x.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -86,19 +86,9 @@ pub(super) enum Window {
     StudentT {
         law: LogT,
         t: StudentsT,
-        cut: Option<Cut>,
+        /// A truncation of the standard t, measured as a [`Truncation`] is.
+        cut: Option<Truncation>,
     },
-}
-
-/// A truncation of the standard t, measured in the tail where it is precise, as
-/// [`Truncation`](crate::dist::Truncation) is.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Cut {
-    lower: f64,
-    upper: f64,
-    upper_tail: bool,
-    base: f64,
-    mass: f64,
 }
 
 impl Window {
@@ -143,16 +133,10 @@ impl Window {
     pub fn cdf(&self, s: f64) -> f64 {
         match self {
             Window::Family { dist, .. } => dist.cdf(s),
-            Window::StudentT { t, cut, .. } => {
-                let (lower, upper) = (t_cdf(t, s), t_sf(t, s));
-                match cut {
-                    None => lower,
-                    Some(c) if s < c.lower => 0.0,
-                    Some(c) if s >= c.upper => 1.0,
-                    Some(c) if c.upper_tail => ((c.base + c.mass - upper) / c.mass).clamp(0.0, 1.0),
-                    Some(c) => ((lower - c.base) / c.mass).clamp(0.0, 1.0),
-                }
-            }
+            Window::StudentT { t, cut, .. } => match cut {
+                None => t_cdf(t, s),
+                Some(c) => c.cdf(s, |v| t_cdf(t, v), |v| t_sf(t, v)),
+            },
         }
     }
 
@@ -160,21 +144,15 @@ impl Window {
     pub fn sf(&self, s: f64) -> f64 {
         match self {
             Window::Family { dist, .. } => dist.sf(s),
-            Window::StudentT { t, cut, .. } => {
-                let (lower, upper) = (t_cdf(t, s), t_sf(t, s));
-                match cut {
-                    None => upper,
-                    Some(c) if s < c.lower => 1.0,
-                    Some(c) if s >= c.upper => 0.0,
-                    Some(c) if c.upper_tail => ((upper - c.base) / c.mass).clamp(0.0, 1.0),
-                    Some(c) => ((c.base + c.mass - lower) / c.mass).clamp(0.0, 1.0),
-                }
-            }
+            Window::StudentT { t, cut, .. } => match cut {
+                None => t_sf(t, s),
+                Some(c) => c.sf(s, |v| t_cdf(t, v), |v| t_sf(t, v)),
+            },
         }
     }
 }
 
-fn clamp(c: &Cut, t: f64) -> f64 {
+fn clamp(c: &Truncation, t: f64) -> f64 {
     t.clamp(c.lower, c.upper)
 }
 
@@ -395,22 +373,10 @@ fn log_t(l: &LogT, bounds: Option<(f64, f64)>) -> Option<Frame> {
 }
 
 /// The standard t truncated to [lower, upper], measured as [`Dist::truncated`] measures a range.
-fn t_cut(t: &StudentsT, lower: f64, upper: f64) -> Option<Cut> {
+fn t_cut(t: &StudentsT, lower: f64, upper: f64) -> Option<Truncation> {
     if lower.partial_cmp(&upper) != Some(std::cmp::Ordering::Less) {
         return None;
     }
-    let upper_tail = t_sf(t, lower) < 0.5;
-    let (base, far) = if upper_tail {
-        (t_sf(t, upper), t_sf(t, lower))
-    } else {
-        (t_cdf(t, lower), t_cdf(t, upper))
-    };
-    let mass = far - base;
-    (mass > 0.0).then_some(Cut {
-        lower,
-        upper,
-        upper_tail,
-        base,
-        mass,
-    })
+    let cut = Truncation::measured(lower, upper, |x| t_cdf(t, x), |x| t_sf(t, x));
+    (cut.mass > 0.0).then_some(cut)
 }
