@@ -46,6 +46,7 @@ pub mod prior;
 pub mod report;
 pub mod sample;
 pub mod scenario;
+pub mod simd;
 pub mod simulate;
 pub mod stats;
 pub mod study;

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use crate::error::{Error, InputOrigins, Unsound};
 use crate::model::{self, Inputs, Metric, ModelOptions};
 use crate::sample::scheme::Uniforms;
-use crate::sample::{CHUNK_RUNS, SamplingPlan};
+use crate::sample::{CHUNK_RUNS, STRIDE, SamplingPlan};
 
 /// Every run's outputs, one column per [`Metric`], in run order.
 #[derive(Debug, Clone)]
@@ -85,26 +85,29 @@ pub fn simulate(
         .into_par_iter()
         .enumerate()
         .map_init(
-            || plan.scratch(),
-            |block, (c, mut outputs)| {
+            || (plan.scratch(), Box::new([[0.0; STRIDE]; Metric::COUNT])),
+            |(block, y), (c, mut outputs)| {
                 let mut sampler = plan.chunk(c);
                 let mut offset = 0;
                 let mut unsound = 0;
                 let mut first = None;
                 while sampler.next_block(block) {
-                    for i in 0..block.len {
-                        let x = block.run(i);
-                        let y = model::evaluate(&x, options);
-                        for (out, m) in outputs.iter_mut().zip(&metrics) {
-                            out[offset + i] = y[m.index()];
-                        }
-                        if !model::sound(&y, &metrics) {
-                            unsound += 1;
-                            let run = (c * CHUNK_RUNS + offset + i) as u64;
-                            first = first.or(Some((run, x)));
-                        }
+                    let n = block.len;
+                    let x = block.columns();
+                    if let Some(i) = model::evaluate_block(x, n, options, &metrics, y) {
+                        // Rare: count every unsound run of the block, one by one.
+                        let bad = (i..n).filter(|&j| {
+                            let out = std::array::from_fn(|m| y[m][j]);
+                            !model::sound(&out, &metrics)
+                        });
+                        unsound += bad.count() as u64;
+                        let run = (c * CHUNK_RUNS + offset + i) as u64;
+                        first = first.or(Some((run, block.run(i))));
                     }
-                    offset += block.len;
+                    for (out, m) in outputs.iter_mut().zip(&metrics) {
+                        out[offset..offset + n].copy_from_slice(&y[m.index()][..n]);
+                    }
+                    offset += n;
                 }
                 progress(offset as u64);
                 (unsound, first)

@@ -7,10 +7,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The top-level modules, each allowed to use only those before it. Leaves first (numbers,
-/// units, the copula's linear algebra), then the model's vocabulary, errors, the evidence, and
+/// units, the copula's linear algebra, the vector-level dispatch), then the model's vocabulary, errors, the evidence, and
 /// the pipeline: scenario → sample → simulate → stats → analyses → charts → reports → commands.
-const LAYERS: [&str; 20] = [
-    "units", "format", "copula", "model", "error", "hardware", "dist", "prior", "scenario",
+const LAYERS: [&str; 21] = [
+    "units", "format", "copula", "simd", "model", "error", "hardware", "dist", "prior", "scenario",
     "sample", "simulate", "stats", "analyze", "study", "chart", "report", "output", "memory",
     "commands", "cli",
 ];

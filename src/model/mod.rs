@@ -564,17 +564,83 @@ const TOTAL_COST: Step = Step {
 /// The model's outputs for one run's inputs.
 #[inline(always)]
 pub fn evaluate(x: &Inputs, options: ModelOptions) -> Outputs {
-    evaluate_watched(x, options, &mut Unwatched)
+    evaluate_watched::<true>(|i| x[i.index()], options, &mut Unwatched)
 }
+
+/// [`evaluate`] for runs `0..n` of a block of `N` runs held as one column per input (indexed by
+/// [`Input`]), into one column per metric (indexed by [`Metric`]); returns the first of these
+/// runs that is not [`sound`] for `metrics`, if any. The same bits as `evaluate` run by run.
+///
+/// Without a failure process the loop is straight arithmetic over columns, which the compiler
+/// vectorises (see [`crate::simd`]); the failure process simulates each run's interruptions
+/// one at a time.
+///
+/// # Panics
+///
+/// When `n > N`.
+pub fn evaluate_block<const N: usize>(
+    x: &[[f64; N]; Input::COUNT],
+    n: usize,
+    options: ModelOptions,
+    metrics: &[Metric],
+    y: &mut [[f64; N]; Metric::COUNT],
+) -> Option<usize> {
+    assert!(n <= N, "a block holds at most {N} runs");
+    if options.failures.is_none() {
+        crate::simd::vectorised(
+            #[inline(always)]
+            || evaluate_columns::<N, false>(x, n, options, y),
+        );
+    } else {
+        evaluate_columns::<N, true>(x, n, options, y);
+    }
+    first_unsound(y, n, metrics)
+}
+
+#[inline(always)]
+fn evaluate_columns<const N: usize, const FAILURES: bool>(
+    x: &[[f64; N]; Input::COUNT],
+    n: usize,
+    options: ModelOptions,
+    y: &mut [[f64; N]; Metric::COUNT],
+) {
+    for i in 0..n {
+        let out = evaluate_watched::<FAILURES>(|k| x[k.index()][i], options, &mut Unwatched);
+        for (column, value) in y.iter_mut().zip(out) {
+            column[i] = value;
+        }
+    }
+}
+
+/// The first of runs `0..n` whose outputs are not [`sound`]: a flag per run, metric by metric,
+/// so that the common case (every run sound) is a few vector comparisons per metric.
+fn first_unsound<const N: usize>(
+    y: &[[f64; N]; Metric::COUNT],
+    n: usize,
+    metrics: &[Metric],
+) -> Option<usize> {
+    let mut bad = [false; N];
+    for m in metrics {
+        let positive = POSITIVE.contains(m);
+        for (b, v) in bad[..n].iter_mut().zip(&y[m.index()][..n]) {
+            // NaN fails both comparisons, so it is flagged.
+            let usable = (v.abs() <= LARGEST) & (!positive | (*v > 0.0));
+            *b |= !usable;
+        }
+    }
+    bad[..n].iter().position(|b| *b)
+}
+
+/// The metrics whose exact value is positive: one that rounds to 0 has underflowed.
+const POSITIVE: [Metric; 3] = [Metric::TrainFlops, Metric::TrainDays, Metric::GpuHours];
 
 /// True when every output the model produces is usable: finite, within [`LARGEST`], and
 /// positive where the exact value must be. A cheap test of the outputs alone, which every
 /// overflow or underflow of a step reaches: [`diagnose`] then says where it started.
 #[inline(always)]
 pub fn sound(y: &Outputs, metrics: &[Metric]) -> bool {
-    let positive = [Metric::TrainFlops, Metric::TrainDays, Metric::GpuHours];
     metrics.iter().all(|m| y[m.index()].abs() <= LARGEST)
-        && positive.iter().all(|m| y[m.index()] > 0.0)
+        && POSITIVE.iter().all(|m| y[m.index()] > 0.0)
 }
 
 /// The first input draw or step of the model whose value is unusable (infinite, NaN, beyond
@@ -591,13 +657,19 @@ pub fn diagnose(x: &Inputs, options: ModelOptions) -> Option<Fault> {
         });
     }
     let mut watch = FirstFault::default();
-    evaluate_watched(x, options, &mut watch);
+    evaluate_watched::<true>(|i| x[i.index()], options, &mut watch);
     watch.0
 }
 
 #[inline(always)]
-fn evaluate_watched(x: &Inputs, options: ModelOptions, w: &mut impl Watch) -> Outputs {
-    let get = |i: Input| x[i.index()];
+fn evaluate_watched<const FAILURES: bool>(
+    get: impl Fn(Input) -> f64,
+    options: ModelOptions,
+    w: &mut impl Watch,
+) -> Outputs {
+    // Known at compile time to be absent where FAILURES is false, so that the block loop
+    // has no branch.
+    let failures = if FAILURES { options.failures } else { None };
     let gpus = get(Input::Gpus);
     let flops = w.step(
         &FLOPS,
@@ -608,13 +680,14 @@ fn evaluate_watched(x: &Inputs, options: ModelOptions, w: &mut impl Watch) -> Ou
         gpus * get(Input::PeakTflops) * 1e12 * get(Input::Mfu),
     );
     let compute_days = w.step(&COMPUTE_DAYS, flops / cluster_flops_per_s / SECONDS_PER_DAY);
-    let (train_days, interruptions, effective) = match options.failures {
+    let (train_days, interruptions, effective) = match failures {
         None => {
             let up = 1.0 - get(Input::Downtime);
             (w.step(&TRAIN_DAYS_DOWNTIME, compute_days / up), 0.0, up)
         }
         Some(f) => {
-            let r = failures::simulate(compute_days * 24.0, gpus, x, f);
+            let x: Inputs = std::array::from_fn(|k| get(Input::ALL[k]));
+            let r = failures::simulate(compute_days * 24.0, gpus, &x, f);
             (
                 w.step(&TRAIN_DAYS_FAILURES, r.wall_hours / 24.0),
                 r.interruptions,

@@ -28,6 +28,9 @@ use scheme::{Scheme, Uniforms};
 pub const CHUNK_RUNS: usize = 1 << 16;
 /// Runs drawn at once inside a chunk: a block of every input stays in the L1/L2 cache.
 pub const BLOCK: usize = 512;
+/// The length of a block's column in memory: a few doubles more than [`BLOCK`], so that the
+/// columns do not start 4 KiB apart, where every column's row would fall in the same cache set.
+pub const STRIDE: usize = BLOCK + 8;
 
 /// What to draw: each input's inverse CDF and stream, the uniforms' scheme and seed, the runs.
 #[derive(Debug, Clone)]
@@ -158,7 +161,9 @@ impl SamplingPlan {
 
     /// A block of input columns with fixed inputs already in place.
     pub fn scratch(&self) -> Block {
-        let mut columns = vec![[0.0; BLOCK]; Input::COUNT];
+        let mut columns: Box<[[f64; STRIDE]; Input::COUNT]> = vec![[0.0; STRIDE]; Input::COUNT]
+            .try_into()
+            .expect("one column per input");
         let mut template = [0.0; Input::COUNT];
         let mut varying = Vec::new();
         for (k, (col, d)) in columns.iter_mut().zip(&self.inputs).enumerate() {
@@ -187,7 +192,7 @@ fn inverse_of(dist: &Dist) -> Inverse {
 
 /// Column-major inputs of up to [`BLOCK`] runs.
 pub struct Block {
-    columns: Vec<[f64; BLOCK]>,
+    columns: Box<[[f64; STRIDE]; Input::COUNT]>,
     pub len: usize,
     /// Every fixed input's value, and which inputs vary: a run copies the template and reads
     /// only the varying columns (a handful of the many inputs a scenario can have).
@@ -198,6 +203,11 @@ pub struct Block {
 impl Block {
     pub fn column(&self, input: Input) -> &[f64] {
         &self.columns[input.index()][..self.len]
+    }
+
+    /// Every input's column, the first [`Block::len`] runs filled.
+    pub fn columns(&self) -> &[[f64; STRIDE]; Input::COUNT] {
+        &self.columns
     }
 
     /// Run `i` of the block as a model input vector.
@@ -237,7 +247,7 @@ impl ChunkSampler<'_> {
             }
         }
         if let Some(k) = &plan.correlated {
-            draw_correlated(plan, k, self.next, &mut block.columns, n);
+            draw_correlated(plan, k, self.next, &mut block.columns[..], n);
         }
         block.len = n;
         self.next += n as u64;
@@ -256,7 +266,7 @@ fn draw_correlated(
     plan: &SamplingPlan,
     k: &Correlated,
     first: u64,
-    columns: &mut [[f64; BLOCK]],
+    columns: &mut [[f64; STRIDE]],
     n: usize,
 ) {
     let mut normals = vec![[0.0; BLOCK]; k.copula.k];

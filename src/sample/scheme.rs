@@ -136,53 +136,121 @@ impl Uniforms {
         let key = mix(self.seed ^ mix(stream));
         match (self.scheme, self.replicates) {
             (Scheme::LatinHypercube, Some(reps)) => {
-                let permutation = |r: u64| mix(key ^ mix(r ^ 0x4c48_5331));
-                for_each_in_replicates(reps, first, out, permutation, |i, j, m, perm| {
-                    let cell = permute(j, m, perm);
-                    (cell as f64 + open_unit(counter(key, i))) / m as f64
+                for_each_replicate(reps, first, out, |r, j0, m, first, out| {
+                    let perm = mix(key ^ mix(r ^ 0x4c48_5331));
+                    for (t, u) in out.iter_mut().enumerate() {
+                        let cell = permute(j0 + t as u64, m, perm);
+                        *u = (cell as f64 + open_unit(counter(key, first + t as u64))) / m as f64;
+                    }
                 });
             }
             (Scheme::Sobol, Some(reps)) => {
-                let scrambling = |r: u64| mix(self.seed ^ mix(r ^ 0x534f_424c)) >> 32;
-                for_each_in_replicates(reps, first, out, scrambling, |i, j, _, scramble| {
-                    let point = sobol_burley::sample(j as u32, dimension, scramble as u32);
-                    // A uniform place within the point's cell of 2^-24 keeps u uniform and
-                    // strictly inside (0, 1), and the points stratified.
-                    f64::from(point) + open_unit(counter(key, i)) * SOBOL_CELL
+                let directions = Directions::of(dimension);
+                for_each_replicate(reps, first, out, |r, j0, _, first, out| {
+                    let scramble = (mix(self.seed ^ mix(r ^ 0x534f_424c)) >> 32) as u32;
+                    let scrambled = directions.scrambled(scramble);
+                    crate::simd::vectorised(
+                        #[inline(always)]
+                        || scrambled.fill(key, j0, first, out),
+                    );
                 });
             }
-            _ => {
-                for (k, u) in out.iter_mut().enumerate() {
-                    *u = open_unit(counter(key, first + k as u64));
-                }
-            }
+            _ => crate::simd::vectorised(
+                #[inline(always)]
+                || fill_independent(key, first, out),
+            ),
         }
     }
 }
 
-/// `out[k] = point(i, j, m, key)` for run i = first + k, the j-th of the m runs of replicate r,
-/// whose key is `key_of(r)`: the replicate and its key are found once and then followed, not
-/// computed again for each run.
-fn for_each_in_replicates(
+#[inline(always)]
+fn fill_independent(key: u64, first: u64, out: &mut [f64]) {
+    for (k, u) in out.iter_mut().enumerate() {
+        *u = open_unit(counter(key, first + k as u64));
+    }
+}
+
+/// Calls `fill(r, j0, m, first, part)` for each replicate r that runs `first..first +
+/// out.len()` reach, with `part` the share of `out` in it, `j0` the index within the replicate
+/// of the part's first run, and m the replicate's size.
+fn for_each_replicate(
     reps: Replicates,
     first: u64,
     out: &mut [f64],
-    key_of: impl Fn(u64) -> u64,
-    point: impl Fn(u64, u64, u64, u64) -> f64,
+    mut fill: impl FnMut(u64, u64, u64, u64, &mut [f64]),
 ) {
     let mut r = reps.of(first);
-    let mut start = reps.start(r);
-    let mut end = reps.start(r + 1);
-    let mut key = key_of(r);
-    for (k, u) in out.iter_mut().enumerate() {
-        let i = first + k as u64;
-        if i >= end {
-            r += 1;
-            start = end;
-            end = reps.start(r + 1);
-            key = key_of(r);
+    let mut done = 0;
+    while done < out.len() {
+        let (start, end) = (reps.start(r), reps.start(r + 1));
+        let i = first + done as u64;
+        let take = ((end - i) as usize).min(out.len() - done);
+        fill(r, i - start, end - start, i, &mut out[done..done + take]);
+        done += take;
+        r += 1;
+    }
+}
+
+/// One coordinate of sobol_burley's Owen-scrambled Sobol sequence, computed for a block of
+/// points at once: the crate's `sample`, step for step, but with the direction vectors read
+/// once per block and the index's bits selected without a branch, so that the loop
+/// vectorises (the crate's `sample` costs 25 ns a point; see `benches/inverse.rs`). Tests
+/// check the bits against the crate's.
+struct Directions {
+    /// The vector each of the index's top 16 bits (most significant first) contributes.
+    vectors: [u32; 16],
+    dimension: u32,
+}
+
+impl Directions {
+    fn of(dimension: u32) -> Directions {
+        Directions {
+            vectors: std::array::from_fn(|b| {
+                sobol_burley::parts::sobol_rev(0x8000_0000 >> b, dimension)
+            }),
+            dimension,
         }
-        *u = point(i, i - start, end - start, key);
+    }
+
+    /// The coordinate of the replicate scrambled by `seed`.
+    fn scrambled(&self, seed: u32) -> Scrambled {
+        use sobol_burley::parts::hash;
+        let dimension_seed = seed.wrapping_mul(0x9c8f_2d3b)
+            ^ (self.dimension >> 2)
+            ^ [0x912f_69ba, 0x174f_18ab, 0x691e_72ca, 0xb40c_c1b8][self.dimension as usize & 3];
+        Scrambled {
+            vectors: self.vectors,
+            index: hash(seed ^ 0x79c6_8e4a),
+            value: hash(dimension_seed),
+        }
+    }
+}
+
+struct Scrambled {
+    vectors: [u32; 16],
+    /// The Owen scrambling of the point's index (which shuffles the points) and of its value.
+    index: u32,
+    value: u32,
+}
+
+impl Scrambled {
+    /// Point j0 + t of the replicate, jittered within its cell by run first + t's own uniform.
+    #[inline(always)]
+    fn fill(&self, key: u64, j0: u64, first: u64, out: &mut [f64]) {
+        use sobol_burley::parts::owen_scramble_rev;
+        for (t, u) in out.iter_mut().enumerate() {
+            let j = (j0 + t as u64) as u32;
+            let index = owen_scramble_rev(j.reverse_bits(), self.index);
+            let mut sobol = 0u32;
+            for (b, v) in self.vectors.iter().enumerate() {
+                sobol ^= v & 0u32.wrapping_sub((index >> (31 - b)) & 1);
+            }
+            let bits = owen_scramble_rev(sobol, self.value).reverse_bits();
+            let point = f32::from_bits((bits >> 9) | 0x3f80_0000) - 1.0;
+            // A uniform place within the point's cell of 2^-24 keeps u uniform and strictly
+            // inside (0, 1), and the points stratified.
+            *u = f64::from(point) + open_unit(counter(key, first + t as u64)) * SOBOL_CELL;
+        }
     }
 }
 
@@ -191,12 +259,17 @@ const SOBOL_CELL: f64 = 1.0 / (1u64 << 24) as f64;
 
 /// Uniform on (0, 1) from 64 random bits: the midpoints of 2^52 equal cells, so neither end
 /// (whose quantile may be infinite) is ever returned, and 1 − u is exact too.
+///
+/// Formed as 1 + k·2^-52 (exact) minus 1 − 2^-53, exactly (k + ½)·2^-52, since integer to
+/// float conversion of 64-bit values does not vectorise before AVX-512.
+#[inline(always)]
 pub fn open_unit(bits: u64) -> f64 {
-    ((bits >> 12) as f64 + 0.5) * (1.0 / (1u64 << 52) as f64)
+    f64::from_bits((bits >> 12) | 0x3ff0_0000_0000_0000) - (1.0 - 1.0 / (1u64 << 53) as f64)
 }
 
 /// The i-th output of the SplitMix64 sequence that starts at `key`: a counter-based generator,
 /// so any draw is found without the ones before it.
+#[inline(always)]
 fn counter(key: u64, i: u64) -> u64 {
     mix(key.wrapping_add(i.wrapping_add(1).wrapping_mul(GOLDEN)))
 }
@@ -204,6 +277,7 @@ fn counter(key: u64, i: u64) -> u64 {
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// SplitMix64's finaliser (Steele, Lea & Flood 2014): a bijection of u64 that mixes every bit.
+#[inline(always)]
 pub fn mix(x: u64) -> u64 {
     let mut z = x.wrapping_add(GOLDEN);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -263,6 +337,45 @@ mod tests {
         let mut out = vec![0.0; runs as usize];
         u.fill(stream, dimension, 0, &mut out);
         out
+    }
+
+    #[test]
+    fn block_sobol_points_are_sobol_burleys_bit_for_bit() {
+        for dimension in [0, 1, 2, 3, 4, 13, 27, 255] {
+            let directions = Directions::of(dimension);
+            for seed in [0u32, 1, 0xdead_beef, u32::MAX] {
+                let scrambled = directions.scrambled(seed);
+                // Each u is its point plus a jitter within the point's cell.
+                let mut out = vec![0.0; 1 << 16];
+                scrambled.fill(7, 0, 0, &mut out);
+                for (j, u) in out.iter().enumerate() {
+                    let point = f64::from(sobol_burley::sample(j as u32, dimension, seed));
+                    assert!(
+                        *u >= point && *u < point + SOBOL_CELL,
+                        "dimension {dimension} seed {seed} point {j}: {u} vs {point}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_scheme_draws_the_same_bits_at_every_vector_level() {
+        use crate::simd::{Level, capped};
+        for scheme in [Scheme::MonteCarlo, Scheme::LatinHypercube, Scheme::Sobol] {
+            let u = Uniforms::new(scheme, 5, 300_000);
+            let draw = |level| {
+                capped(level, || {
+                    let mut out = vec![0.0; 5000];
+                    u.fill(11, 3, 131_000, &mut out);
+                    out
+                })
+            };
+            let base = draw(Level::Baseline);
+            for level in Level::available() {
+                assert_eq!(draw(level), base, "{scheme:?} at {level:?}");
+            }
+        }
     }
 
     #[test]

@@ -11,9 +11,11 @@
 //! Each form reads u (or 1 − u) on a grid of 42 significant bits, 36 below 1e-3 (see
 //! [`grid`](super::grid)), so that its last-bit rounding cannot put neighbouring u out of order.
 
+use super::elementary::exp;
 use super::grid;
-use super::normal::{lower_z, upper_z};
+use super::normal::{lower_half_z, lower_z, upper_z};
 use crate::dist::families::{Triangular, Uniform};
+use crate::simd::vectorised;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Closed {
@@ -50,7 +52,7 @@ impl Closed {
             Closed::Triangle(t) => t.at(u),
             Closed::Hazard(h) => h.at(u),
             Closed::Normal { mean, sd } => mean + sd * z_at(u),
-            Closed::LogNormal { mu, sigma } => (mu + sigma * z_at(u)).exp(),
+            Closed::LogNormal { mu, sigma } => exp(mu + sigma * z_at(u)),
         }
     }
 
@@ -60,38 +62,41 @@ impl Closed {
             Closed::Triangle(t) => t.at_upper(s),
             Closed::Hazard(h) => h.at_upper(s),
             Closed::Normal { mean, sd } => mean + sd * z_above(s),
-            Closed::LogNormal { mu, sigma } => (mu + sigma * z_above(s)).exp(),
+            Closed::LogNormal { mu, sigma } => exp(mu + sigma * z_above(s)),
         }
     }
 
-    /// One loop per form, so that the loop body has no dispatch.
+    /// One loop per form, without a branch, so that it vectorises (see [`crate::simd`]); the
+    /// same bits as [`Closed::at`].
     pub fn fill(&self, us: &[f64], out: &mut [f64]) {
-        let each = |f: &dyn Fn(f64) -> f64, out: &mut [f64]| {
-            for (x, u) in out.iter_mut().zip(us) {
-                *x = f(*u);
-            }
-        };
+        let pairs = out.iter_mut().zip(us);
         match self {
             Closed::Uniform { lo, hi } => {
                 let (lo, hi, width) = (*lo, *hi, hi - lo);
-                for (x, u) in out.iter_mut().zip(us) {
-                    *x = (lo + u * width).min(hi);
-                }
+                vectorised(
+                    #[inline(always)]
+                    || pairs.for_each(|(x, u)| *x = (lo + u * width).min(hi)),
+                );
             }
             Closed::Normal { mean, sd } => {
                 let (mean, sd) = (*mean, *sd);
-                for (x, u) in out.iter_mut().zip(us) {
-                    *x = mean + sd * z_at(*u);
-                }
+                vectorised(
+                    #[inline(always)]
+                    || pairs.for_each(|(x, u)| *x = mean + sd * z_lanes(*u)),
+                );
             }
             Closed::LogNormal { mu, sigma } => {
                 let (mu, sigma) = (*mu, *sigma);
-                for (x, u) in out.iter_mut().zip(us) {
-                    *x = (mu + sigma * z_at(*u)).exp();
-                }
+                vectorised(
+                    #[inline(always)]
+                    || pairs.for_each(|(x, u)| *x = exp(mu + sigma * z_lanes(*u))),
+                );
             }
-            Closed::Triangle(t) => each(&|u| t.at(u), out),
-            Closed::Hazard(h) => each(&|u| h.at(u), out),
+            Closed::Triangle(t) => vectorised(
+                #[inline(always)]
+                || pairs.for_each(|(x, u)| *x = t.at_lanes(*u)),
+            ),
+            Closed::Hazard(h) => pairs.for_each(|(x, u)| *x = h.at(*u)),
         }
     }
 
@@ -128,6 +133,14 @@ fn z_at(u: f64) -> f64 {
     } else {
         upper_z(grid(1.0 - u))
     }
+}
+
+/// [`z_at`] without a branch, for blocks: the same bits.
+#[inline(always)]
+fn z_lanes(u: f64) -> f64 {
+    let lower = u <= 0.5;
+    let z = lower_half_z(grid(if lower { u } else { 1.0 - u }));
+    if lower { z } else { -z }
 }
 
 /// The z with P(Z > z) = s, as [`z_at`] from the other side.
@@ -199,11 +212,13 @@ impl Triangle {
         }
     }
 
+    #[inline(always)]
     fn mass(&self) -> f64 {
         self.left + self.right
     }
 
     /// x ≥ a with (x − min)² = (a − min)² + e, as a + e / (√((a − min)² + e) + (a − min)).
+    #[inline(always)]
     fn above_a(&self, e: f64) -> f64 {
         let l = self.a - self.min;
         let root = (l * l + e).sqrt() + l;
@@ -216,6 +231,7 @@ impl Triangle {
     }
 
     /// x ≤ b with (max − x)² = (max − b)² + e.
+    #[inline(always)]
     fn below_b(&self, e: f64) -> f64 {
         let r = self.max - self.b;
         let root = (r * r + e).sqrt() + r;
@@ -225,6 +241,15 @@ impl Triangle {
             self.b
         };
         x.min(self.b).max(self.a.max(self.mode))
+    }
+
+    /// [`Triangle::at`] without a branch: both sides computed, one kept.
+    #[inline(always)]
+    fn at_lanes(&self, u: f64) -> f64 {
+        let m = self.mass();
+        let left = self.above_a(grid(u) * m * self.k_left);
+        let right = self.below_b(grid(1.0 - u) * m * self.k_right);
+        if u * m <= self.left { left } else { right }
     }
 
     fn at(&self, u: f64) -> f64 {

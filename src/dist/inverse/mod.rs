@@ -55,6 +55,7 @@
 mod build;
 mod closed;
 mod density;
+mod elementary;
 mod frame;
 pub(crate) mod normal;
 mod steps;
@@ -314,6 +315,7 @@ fn coarse(p: f64) -> f64 {
 /// ulp out of order; neighbouring grid points are far enough apart that they cannot (for AS 241
 /// at 37 sd, the steepest, its z moves 1e-14 relative per step of the coarser grid, against
 /// rounding of 4e-16). Each grid contains the coarser one, so the grid is monotone across 1e-3.
+#[inline(always)]
 fn grid(p: f64) -> f64 {
     let dropped = if p < 1e-3 { 16 } else { 10 };
     f64::from_bits(p.to_bits() & !((1u64 << dropped) - 1))

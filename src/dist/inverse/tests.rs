@@ -22,6 +22,7 @@ use crate::dist::families::{
 };
 use crate::dist::tests::{N, ks_critical, ks_statistic};
 use crate::dist::{MAX_SHAPE, MIN_SHAPE};
+use crate::simd::{Level, capped};
 
 const INF: f64 = f64::INFINITY;
 
@@ -708,14 +709,16 @@ fn at_upper_is_at_of_the_complement_and_keeps_tiny_survival_probabilities() {
 }
 
 #[test]
-fn fill_is_at_for_every_u() {
+fn fill_is_at_for_every_u_at_every_vector_level() {
     let us = probes_with(2_000);
     for d in every_kind() {
         let inv = Inverse::new(&d).unwrap();
-        let mut xs = vec![0.0; us.len()];
-        inv.fill(&us, &mut xs);
-        for (u, x) in us.iter().zip(&xs) {
-            assert_eq!(x.to_bits(), inv.at(*u).to_bits(), "{d} at {u:e}");
+        for level in Level::available() {
+            let mut xs = vec![0.0; us.len()];
+            capped(level, || inv.fill(&us, &mut xs));
+            for (u, x) in us.iter().zip(&xs) {
+                assert_eq!(x.to_bits(), inv.at(*u).to_bits(), "{d} at {u:e}, {level:?}");
+            }
         }
     }
 }
