@@ -1,11 +1,16 @@
 //! Throughput of `flopcast` on the bundled scenario `scenarios/llama-3.1-405b.toml`.
 //!
-//! Three groups, each on all cores (rayon's global pool, or a pool of one thread per core for
+//! Four groups, each on all cores (rayon's global pool, or a pool of one thread per core for
 //! `whole_run`):
 //!
-//! - `sampling_and_model`: [`flopcast::simulate::simulate`] alone — drawing every input and
-//!   evaluating the model — for 1M and 10M runs (seed 42). Throughput is in runs per second
-//!   (criterion's `elem/s`).
+//! - `sampling_and_model`: [`flopcast::simulate::fold_blocks`] — drawing every input of every
+//!   run and evaluating every output, block by block, each block's outputs left where a
+//!   streaming reduction would read them (a 50 KB buffer per thread) — for 1M and 10M runs
+//!   (seed 42, Monte Carlo). Throughput is in runs per second (criterion's `elem/s`).
+//! - `simulate_into_columns`: [`flopcast::simulate::simulate`], the same work plus storing
+//!   every output of every run in one column per metric, as the commands' statistics read them
+//!   today: 48 bytes per run, so 10M runs write 480 MB of fresh memory, whose page faults and
+//!   zeroing by the kernel are part of what is measured.
 //! - `whole_run`: [`flopcast::commands::run::run`] for 10M runs without a progress bar: loading
 //!   the scenario, the memory check, simulation, every metric's statistics and the rendered
 //!   terminal report (no files written). Throughput is in runs per second.
@@ -22,10 +27,12 @@
 //! Sample sizes are criterion's minimum (10) with short measurement times: the whole bench takes
 //! about a minute on a 2-core machine, plus the build.
 //!
-//! Memory per run: a simulation keeps [`flopcast::simulate::BYTES_PER_RUN`] bytes per run
-//! (one `f64` per output metric), so 10M runs hold about 480 MB while a benchmark iterates.
-//! Every iteration allocates, first touches and frees that memory, as one `flopcast run` does,
-//! so the page faults are part of what is measured.
+//! **Where the time goes** (`perf record` on the 10M-run groups, 2-core AMD EPYC with AVX-512,
+//! December 2026): in `sampling_and_model`, the lognormal's inverse (AS 241 and e^x, two
+//! inputs) about a third, the PERT's table about a quarter, the model and the uniforms the
+//! rest, every loop compiled for AVX-512 (see `src/simd.rs`). `simulate_into_columns` adds the
+//! kernel's zeroing of the 480 MB it writes (a quarter of its time, with the columns on 2 MiB
+//! pages; without them, page faults cost as much again) and the copy into the columns.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -40,7 +47,7 @@ use flopcast::commands::run::{self, DEFAULT_PERCENTILES, RunOptions};
 use flopcast::model::Metric;
 use flopcast::sample::SamplingPlan;
 use flopcast::scenario::Scenario;
-use flopcast::simulate::simulate;
+use flopcast::simulate::{fold_blocks, simulate};
 use flopcast::stats::summarize;
 
 const SEED: u64 = 42;
@@ -60,7 +67,35 @@ fn sampling_and_model(c: &mut Criterion) {
     group.sample_size(10);
     group.sampling_mode(SamplingMode::Flat);
     group.warm_up_time(Duration::from_secs(1));
-    // 0.4-1 s per 10M-run iteration on 2 cores: 10 flat samples need up to ~11 s.
+    for (runs, secs) in [(1_000_000, 3), (BIG_RUNS, 6)] {
+        let plan = SamplingPlan::new(&scenario, runs, SEED);
+        group.measurement_time(Duration::from_secs(secs));
+        group.throughput(Throughput::Elements(runs));
+        group.bench_with_input(BenchmarkId::from_parameter(runs), &plan, |b, plan| {
+            b.iter(|| {
+                let states = vec![0.0; plan.chunks()];
+                fold_blocks(
+                    black_box(plan),
+                    scenario.options,
+                    &|_| {},
+                    states,
+                    |seen, e| {
+                        *seen += black_box(e.outputs[Metric::TotalCostUsd.index()][e.len - 1]);
+                    },
+                )
+            });
+        });
+    }
+    group.finish();
+}
+
+fn simulate_into_columns(c: &mut Criterion) {
+    let scenario = load_scenario();
+    let mut group = c.benchmark_group("simulate_into_columns");
+    group.sample_size(10);
+    group.sampling_mode(SamplingMode::Flat);
+    group.warm_up_time(Duration::from_secs(1));
+    // 0.3-1 s per 10M-run iteration on 2 cores: 10 flat samples need up to ~11 s.
     for (runs, secs) in [(1_000_000, 5), (BIG_RUNS, 12)] {
         let plan = SamplingPlan::new(&scenario, runs, SEED);
         group.measurement_time(Duration::from_secs(secs));
@@ -115,5 +150,11 @@ fn statistics(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, sampling_and_model, whole_run, statistics);
+criterion_group!(
+    benches,
+    sampling_and_model,
+    simulate_into_columns,
+    whole_run,
+    statistics
+);
 criterion_main!(benches);

@@ -594,7 +594,10 @@ pub fn evaluate_block<const N: usize>(
     } else {
         evaluate_columns::<N, true>(x, n, options, y);
     }
-    first_unsound(y, n, metrics)
+    crate::simd::vectorised(
+        #[inline(always)]
+        || first_unsound(y, n, metrics),
+    )
 }
 
 #[inline(always)]
@@ -614,21 +617,24 @@ fn evaluate_columns<const N: usize, const FAILURES: bool>(
 
 /// The first of runs `0..n` whose outputs are not [`sound`]: a flag per run, metric by metric,
 /// so that the common case (every run sound) is a few vector comparisons per metric.
+#[inline(always)]
 fn first_unsound<const N: usize>(
     y: &[[f64; N]; Metric::COUNT],
     n: usize,
     metrics: &[Metric],
 ) -> Option<usize> {
-    let mut bad = [false; N];
+    let mut bad = [0u8; N];
     for m in metrics {
         let positive = POSITIVE.contains(m);
-        for (b, v) in bad[..n].iter_mut().zip(&y[m.index()][..n]) {
+        let column = &y[m.index()];
+        for i in 0..n {
+            let v = column[i];
             // NaN fails both comparisons, so it is flagged.
-            let usable = (v.abs() <= LARGEST) & (!positive | (*v > 0.0));
-            *b |= !usable;
+            let usable = (v.abs() <= LARGEST) & (!positive | (v > 0.0));
+            bad[i] |= u8::from(!usable);
         }
     }
-    bad[..n].iter().position(|b| *b)
+    bad[..n].iter().position(|b| *b != 0)
 }
 
 /// The metrics whose exact value is positive: one that rounds to 0 has underflowed.

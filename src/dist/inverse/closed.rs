@@ -69,34 +69,61 @@ impl Closed {
     /// One loop per form, without a branch, so that it vectorises (see [`crate::simd`]); the
     /// same bits as [`Closed::at`].
     pub fn fill(&self, us: &[f64], out: &mut [f64]) {
-        let pairs = out.iter_mut().zip(us);
         match self {
             Closed::Uniform { lo, hi } => {
                 let (lo, hi, width) = (*lo, *hi, hi - lo);
                 vectorised(
                     #[inline(always)]
-                    || pairs.for_each(|(x, u)| *x = (lo + u * width).min(hi)),
+                    || {
+                        each(
+                            us,
+                            out,
+                            #[inline(always)]
+                            |u| (lo + u * width).min(hi),
+                        )
+                    },
                 );
             }
             Closed::Normal { mean, sd } => {
                 let (mean, sd) = (*mean, *sd);
                 vectorised(
                     #[inline(always)]
-                    || pairs.for_each(|(x, u)| *x = mean + sd * z_lanes(*u)),
+                    || {
+                        each(
+                            us,
+                            out,
+                            #[inline(always)]
+                            |u| mean + sd * z_lanes(u),
+                        )
+                    },
                 );
             }
             Closed::LogNormal { mu, sigma } => {
                 let (mu, sigma) = (*mu, *sigma);
                 vectorised(
                     #[inline(always)]
-                    || pairs.for_each(|(x, u)| *x = exp(mu + sigma * z_lanes(*u))),
+                    || {
+                        each(
+                            us,
+                            out,
+                            #[inline(always)]
+                            |u| exp(mu + sigma * z_lanes(u)),
+                        )
+                    },
                 );
             }
             Closed::Triangle(t) => vectorised(
                 #[inline(always)]
-                || pairs.for_each(|(x, u)| *x = t.at_lanes(*u)),
+                || {
+                    each(
+                        us,
+                        out,
+                        #[inline(always)]
+                        |u| t.at_lanes(u),
+                    )
+                },
             ),
-            Closed::Hazard(h) => pairs.for_each(|(x, u)| *x = h.at(*u)),
+            Closed::Hazard(h) => each(us, out, |u| h.at(u)),
         }
     }
 
@@ -132,6 +159,17 @@ fn z_at(u: f64) -> f64 {
         lower_z(grid(u))
     } else {
         upper_z(grid(1.0 - u))
+    }
+}
+
+/// `out[i] = f(us[i])`, as a plain loop: inlined whole into a [`vectorised`] closure, where an
+/// iterator's `for_each` (a call the compiler need not inline) would be compiled for the
+/// baseline.
+#[inline(always)]
+fn each(us: &[f64], out: &mut [f64], f: impl Fn(f64) -> f64) {
+    let n = out.len().min(us.len());
+    for i in 0..n {
+        out[i] = f(us[i]);
     }
 }
 
@@ -243,13 +281,37 @@ impl Triangle {
         x.min(self.b).max(self.a.max(self.mode))
     }
 
-    /// [`Triangle::at`] without a branch: both sides computed, one kept.
+    /// [`Triangle::at`] without a branch: the side's bound, offset and excess are chosen first,
+    /// then one root and one division serve both. The same bits: b − e/root is b + (−e)/root
+    /// exactly, and on the side chosen the clamp's lower end is below its upper one, so the
+    /// order of the two comparisons does not matter.
     #[inline(always)]
     fn at_lanes(&self, u: f64) -> f64 {
         let m = self.mass();
-        let left = self.above_a(grid(u) * m * self.k_left);
-        let right = self.below_b(grid(1.0 - u) * m * self.k_right);
-        if u * m <= self.left { left } else { right }
+        let below_mode = u * m <= self.left;
+        let e = if below_mode {
+            grid(u) * m * self.k_left
+        } else {
+            grid(1.0 - u) * m * self.k_right
+        };
+        let (bound, offset) = if below_mode {
+            (self.a, self.a - self.min)
+        } else {
+            (self.b, self.max - self.b)
+        };
+        let step = if below_mode { e } else { -e };
+        let root = (offset * offset + e).sqrt() + offset;
+        let x = if root > 0.0 {
+            bound + step / root
+        } else {
+            bound
+        };
+        let (lo, hi) = if below_mode {
+            (self.a, self.b.min(self.mode))
+        } else {
+            (self.a.max(self.mode), self.b)
+        };
+        x.max(lo).min(hi)
     }
 
     fn at(&self, u: f64) -> f64 {

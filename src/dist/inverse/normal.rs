@@ -121,15 +121,28 @@ fn tail(p: f64) -> f64 {
 pub(crate) fn lower_half_z(p: f64) -> f64 {
     let q = p - 0.5;
     let r = 0.180_625 - q * q;
-    let centre = q * horner(&A, r) / horner(&B, r);
     let t = (-ln(p)).sqrt();
     let far = t > 5.0;
     let t = if far { t - 5.0 } else { t - 1.6 };
-    let num = std::array::from_fn(|i| if far { E[i] } else { C[i] });
-    let den = std::array::from_fn(|i| if far { F[i] } else { D[i] });
-    let tail = horner(&num, t) / horner(&den, t);
-    let z = if q.abs() <= 0.425 { centre } else { -tail };
-    if p > 0.0 { z } else { f64::NEG_INFINITY }
+    let tail_num: [f64; 8] = std::array::from_fn(|i| if far { E[i] } else { C[i] });
+    let tail_den: [f64; 8] = std::array::from_fn(|i| if far { F[i] } else { D[i] });
+    // One division for both forms: q·A/B in the centre, −C/D (the same as −(C/D)) in the tail.
+    let centre = q.abs() <= 0.425;
+    let num = if centre {
+        q * horner(&A, r)
+    } else {
+        -horner(&tail_num, t)
+    };
+    let den = if centre {
+        horner(&B, r)
+    } else {
+        horner(&tail_den, t)
+    };
+    if p > 0.0 {
+        num / den
+    } else {
+        f64::NEG_INFINITY
+    }
 }
 
 #[inline(always)]

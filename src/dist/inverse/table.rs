@@ -18,6 +18,7 @@
 use super::U_ERROR;
 use super::build::{self, Half, ORDER, Piece};
 use super::density::{Point, Ratio, Shape};
+use super::elementary::exp;
 use super::frame::{Frame, Map};
 
 /// One interval of the table, one cache line.
@@ -66,7 +67,7 @@ impl Space for Linear {
 impl Space for LogSpace {
     #[inline(always)]
     fn x(x_ref: f64, scale: f64, q: f64) -> f64 {
-        x_ref * (scale * q).exp()
+        x_ref * exp(scale * q)
     }
 }
 
@@ -99,6 +100,9 @@ impl Table {
     }
 
     /// One loop per space, so that the loop body has no dispatch and no call but the rare tail.
+    /// It stays scalar: its loads depend on u (the guide cell, then the record), and the
+    /// compiler declines to gather them for a vector loop (gathers are slow on the AMD cores
+    /// it tunes for), which measured no faster anyway with a second pass for the rare u.
     fn fill_in<S: Space>(&self, us: &[f64], out: &mut [f64], tail: impl Fn(f64) -> f64) {
         let (lo, hi) = self.covers();
         for (x, &u) in out.iter_mut().zip(us) {
@@ -131,17 +135,7 @@ impl Table {
 
     #[inline(always)]
     fn eval<S: Space>(&self, v: f64) -> f64 {
-        let r = &self.records[self.record(v)];
-        let x = S::x(r.x_ref, self.scale, poly(&r.coef, on_grid(v - r.u_ref)));
-        let (lo, hi) = if r.x_ref < r.x_other {
-            (r.x_ref, r.x_other)
-        } else {
-            (r.x_other, r.x_ref)
-        };
-        // Compared rather than f64::max/min, whose NaN handling costs three blends each: x is
-        // never NaN here, and if it were the comparisons would give a bound, not NaN.
-        let x = if x > lo { x } else { lo };
-        if x < hi { x } else { hi }
+        from_record::<S>(&self.records[self.record(v)], self.scale, v)
     }
 
     pub fn intervals(&self) -> usize {
@@ -171,6 +165,21 @@ const GRID: f64 = (1u64 << 43) as f64;
 #[inline(always)]
 fn on_grid(d: f64) -> f64 {
     (d * GRID) as i64 as f64 * (1.0 / GRID)
+}
+
+/// x̂ at v from record r, clamped to the record's two nodes.
+#[inline(always)]
+fn from_record<S: Space>(r: &Record, scale: f64, v: f64) -> f64 {
+    let x = S::x(r.x_ref, scale, poly(&r.coef, on_grid(v - r.u_ref)));
+    let (lo, hi) = if r.x_ref < r.x_other {
+        (r.x_ref, r.x_other)
+    } else {
+        (r.x_other, r.x_ref)
+    };
+    // Compared rather than f64::max/min, whose NaN handling costs three blends each: x is
+    // never NaN here, and if it were the comparisons would give a bound, not NaN.
+    let x = if x > lo { x } else { lo };
+    if x < hi { x } else { hi }
 }
 
 /// A record's polynomial d · (c₀ + c₁d + c₂d² + c₃d³ + c₄d⁴), by Estrin's scheme: the same
