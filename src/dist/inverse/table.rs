@@ -100,17 +100,27 @@ impl Table {
     }
 
     /// One loop per space, so that the loop body has no dispatch and no call but the rare tail.
-    /// It stays scalar: its loads depend on u (the guide cell, then the record), and the
-    /// compiler declines to gather them for a vector loop (gathers are slow on the AMD cores
-    /// it tunes for), which measured no faster anyway with a second pass for the rare u.
+    /// In two passes over a group of u: first each u's record (the guide, then a short scan),
+    /// then each x from its record. Apart, neither waits on the other's loads and branches,
+    /// and the processor overlaps many u of each. The loops stay scalar: their loads depend
+    /// on u, and the compiler declines to gather them (gathers are slow on the AMD cores it
+    /// tunes for).
     fn fill_in<S: Space>(&self, us: &[f64], out: &mut [f64], tail: impl Fn(f64) -> f64) {
+        const GROUP: usize = 128;
         let (lo, hi) = self.covers();
-        for (x, &u) in out.iter_mut().zip(us) {
-            *x = if u >= lo && u <= hi {
-                self.oriented::<S>(u)
-            } else {
-                tail(u)
-            };
+        for (us, out) in us.chunks(GROUP).zip(out.chunks_mut(GROUP)) {
+            let mut records = [0u32; GROUP];
+            for (r, &u) in records.iter_mut().zip(us) {
+                *r = self.record(self.shift + self.dir * u) as u32;
+            }
+            for ((x, &u), &r) in out.iter_mut().zip(us).zip(&records) {
+                *x = if u >= lo && u <= hi {
+                    let v = self.shift + self.dir * u;
+                    self.dir * from_record::<S>(&self.records[r as usize], self.scale, v)
+                } else {
+                    tail(u)
+                };
+            }
         }
     }
 
