@@ -28,11 +28,15 @@
 //! about a minute on a 2-core machine, plus the build.
 //!
 //! **Where the time goes** (`perf record` on the 10M-run groups, 2-core AMD EPYC with AVX-512,
-//! December 2026): in `sampling_and_model`, the lognormal's inverse (AS 241 and e^x, two
-//! inputs) about a third, the PERT's table about a quarter, the model and the uniforms the
-//! rest, every loop compiled for AVX-512 (see `src/simd.rs`). `simulate_into_columns` adds the
-//! kernel's zeroing of the 480 MB it writes (a quarter of its time, with the columns on 2 MiB
-//! pages; without them, page faults cost as much again) and the copy into the columns.
+//! December 2026). `sampling_and_model` (53–58 M runs/s): the PERT's table about a third (its
+//! record search scalar, its polynomials gathered on AVX-512), the two lognormals' inverses
+//! (AS 241's centre for every u, its tails for the 15% that need them, then e^x) about a
+//! quarter, the model's arithmetic (five divisions a run) and the uniforms most of the rest;
+//! every loop but the table's search compiled for AVX-512 (see `src/simd.rs`).
+//! `simulate_into_columns` adds the kernel's zeroing of the 480 MB it writes (a quarter of its
+//! time, with the columns on 2 MiB pages; on 4 KiB pages the page faults cost as much again)
+//! and the copy into the columns. `whole_run` adds the statistics: seven passes over each
+//! 80 MB column, about a third of its time.
 
 use std::hint::black_box;
 use std::path::PathBuf;

@@ -52,8 +52,7 @@ impl Level {
 /// is not inlined into the level's function is compiled for the baseline.
 #[inline(always)]
 pub fn vectorised<R>(f: impl FnOnce() -> R) -> R {
-    let level = CAP.with(|c| c.get()).min(detected());
-    match level {
+    match level() {
         Level::Baseline => f(),
         // SAFETY: the CPU has these features: `detected` found them.
         #[cfg(target_arch = "x86_64")]
@@ -63,6 +62,12 @@ pub fn vectorised<R>(f: impl FnOnce() -> R) -> R {
         #[cfg(not(target_arch = "x86_64"))]
         _ => f(),
     }
+}
+
+/// The level [`vectorised`] runs at on this thread now: for code written for one level by
+/// hand.
+pub fn level() -> Level {
+    CAP.with(|c| c.get()).min(detected())
 }
 
 /// `f()` with every [`vectorised`] loop it runs on this thread held to `level` at most: for

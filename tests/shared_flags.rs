@@ -67,7 +67,15 @@ fn long_work_shows_progress_on_a_terminal_and_not_with_no_progress() {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_flopcast");
-    let sweep = format!("{bin} sweep {LLAMA} --set cluster.gpus=8192,16384,24576,32768 --runs 2M");
+    // Long enough to outlast the display's one-second wait in the build under test: a release
+    // build is some fifty times faster than a debug one.
+    let (runs, total) = if cfg!(debug_assertions) {
+        ("2M", "/8,000,000 runs")
+    } else {
+        ("20M", "/80,000,000 runs")
+    };
+    let sweep =
+        format!("{bin} sweep {LLAMA} --set cluster.gpus=8192,16384,24576,32768 --runs {runs}");
     let on_terminal = |command: &str| {
         let out = Command::new("script")
             .args(["-qec", command, "/dev/null"])
@@ -80,12 +88,12 @@ fn long_work_shows_progress_on_a_terminal_and_not_with_no_progress() {
     };
     let shown = on_terminal(&sweep);
     assert!(
-        shown.contains("/8,000,000 runs") && shown.contains("point 4 of 4"),
+        shown.contains(total) && shown.contains("point 4 of 4"),
         "no progress shown"
     );
     let hidden = on_terminal(&format!("{sweep} --no-progress"));
     assert!(
-        !hidden.contains("/8,000,000 runs"),
+        !hidden.contains(total),
         "progress shown despite --no-progress"
     );
     // Piped, never: a script's stderr stays clean.

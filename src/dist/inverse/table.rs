@@ -51,6 +51,8 @@ pub(super) struct Table {
 
 /// How a record's polynomial becomes x.
 trait Space {
+    /// x = x_ref + scale · q, which the gathered path computes.
+    const LINEAR: bool;
     fn x(x_ref: f64, scale: f64, q: f64) -> f64;
 }
 
@@ -58,6 +60,7 @@ struct Linear;
 struct LogSpace;
 
 impl Space for Linear {
+    const LINEAR: bool = true;
     #[inline(always)]
     fn x(x_ref: f64, scale: f64, q: f64) -> f64 {
         x_ref + scale * q
@@ -65,6 +68,7 @@ impl Space for Linear {
 }
 
 impl Space for LogSpace {
+    const LINEAR: bool = false;
     #[inline(always)]
     fn x(x_ref: f64, scale: f64, q: f64) -> f64 {
         x_ref * exp(scale * q)
@@ -101,10 +105,11 @@ impl Table {
 
     /// One loop per space, so that the loop body has no dispatch and no call but the rare tail.
     /// In two passes over a group of u: first each u's record (the guide, then a short scan),
-    /// then each x from its record. Apart, neither waits on the other's loads and branches,
-    /// and the processor overlaps many u of each. The loops stay scalar: their loads depend
-    /// on u, and the compiler declines to gather them (gathers are slow on the AMD cores it
-    /// tunes for).
+    /// then each x from its record. Apart, neither waits on the other's loads and branches, and
+    /// the processor overlaps many u of each. The compiler does not vectorise either (their
+    /// loads depend on u, and it declines to gather, gathers being slow on the AMD cores it
+    /// tunes for); on AVX-512 the second pass gathers by hand (`gather::linear`), which
+    /// measured 20–30% faster than scalar, while gathering for the first measured no faster.
     fn fill_in<S: Space>(&self, us: &[f64], out: &mut [f64], tail: impl Fn(f64) -> f64) {
         const GROUP: usize = 128;
         let (lo, hi) = self.covers();
@@ -113,13 +118,24 @@ impl Table {
             for (r, &u) in records.iter_mut().zip(us) {
                 *r = self.record(self.shift + self.dir * u) as u32;
             }
-            for ((x, &u), &r) in out.iter_mut().zip(us).zip(&records) {
-                *x = if u >= lo && u <= hi {
-                    let v = self.shift + self.dir * u;
-                    self.dir * from_record::<S>(&self.records[r as usize], self.scale, v)
-                } else {
-                    tail(u)
-                };
+            let n = us.len().min(out.len());
+            let done = if S::LINEAR {
+                self.gathered(&us[..n], &records[..n], &mut out[..n])
+            } else {
+                0
+            };
+            for ((x, &u), &r) in out[done..]
+                .iter_mut()
+                .zip(&us[done..])
+                .zip(&records[done..])
+            {
+                let v = self.shift + self.dir * u;
+                *x = self.dir * from_record::<S>(&self.records[r as usize], self.scale, v);
+            }
+            for (x, &u) in out.iter_mut().zip(us) {
+                if !(u >= lo && u <= hi) {
+                    *x = tail(u);
+                }
             }
         }
     }
@@ -127,6 +143,26 @@ impl Table {
     #[inline(always)]
     fn oriented<S: Space>(&self, u: f64) -> f64 {
         self.dir * self.eval::<S>(self.shift + self.dir * u)
+    }
+
+    /// The x of as many leading u as a vector level evaluates from their `records`, in the
+    /// linear space: on AVX-512, eight at a time, the records' fields gathered (the compiler
+    /// does not gather for a loop it vectorises). Returns how many it did; the same bits as
+    /// [`from_record`], operation for operation.
+    fn gathered(&self, us: &[f64], records: &[u32], out: &mut [f64]) -> usize {
+        #[cfg(target_arch = "x86_64")]
+        if crate::simd::level() == crate::simd::Level::Avx512 {
+            let lanes = us.len().min(records.len()).min(out.len()) / 8 * 8;
+            // SAFETY: the CPU has AVX-512 (`level` found it); every record index is below
+            // `self.records.len()` (`record` returns one), and each lane reads and writes
+            // inside the slices' first `lanes` elements.
+            unsafe {
+                gather::linear(self, &us[..lanes], &records[..lanes], &mut out[..lanes]);
+            }
+            return lanes;
+        }
+        let _ = (us, records, out);
+        0
     }
 
     #[inline(always)]
@@ -175,6 +211,69 @@ const GRID: f64 = (1u64 << 43) as f64;
 #[inline(always)]
 fn on_grid(d: f64) -> f64 {
     (d * GRID) as i64 as f64 * (1.0 / GRID)
+}
+
+/// The linear table's second pass on AVX-512, with gathers: [`from_record`] for eight lanes
+/// at a time, the same operations in the same order (no fused multiply-add), so the same bits.
+#[cfg(target_arch = "x86_64")]
+mod gather {
+    use std::arch::x86_64::*;
+
+    use super::{GRID, Record, Table};
+
+    /// # Safety
+    ///
+    /// The CPU must have AVX-512F, DQ and VL; `us`, `records` and `out` must have the same length,
+    /// a multiple of 8; every record index must be below `table.records.len()`.
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2")]
+    pub(super) unsafe fn linear(table: &Table, us: &[f64], records: &[u32], out: &mut [f64]) {
+        debug_assert!(
+            us.len() == records.len() && us.len() == out.len() && us.len().is_multiple_of(8)
+        );
+        debug_assert!(records.iter().all(|&r| (r as usize) < table.records.len()));
+        // Field k of record r is the f64 at base + 8r + k (a record is 64 bytes).
+        const _: () = assert!(size_of::<Record>() == 64);
+        let base = table.records.as_ptr() as *const f64;
+        let shift = _mm512_set1_pd(table.shift);
+        let dir = _mm512_set1_pd(table.dir);
+        let scale = _mm512_set1_pd(table.scale);
+        let grid = _mm512_set1_pd(GRID);
+        let step = _mm512_set1_pd(1.0 / GRID);
+        for k in (0..us.len()).step_by(8) {
+            // SAFETY (for the block): k + 8 ≤ len for every slice; the gathers read fields of
+            // records whose indices the caller vouches for.
+            unsafe {
+                let u = _mm512_loadu_pd(us.as_ptr().add(k));
+                let index = _mm256_loadu_si256(records.as_ptr().add(k) as *const __m256i);
+                let offset = _mm256_slli_epi32::<3>(index);
+                let field = |f: usize| _mm512_i32gather_pd::<8>(offset, base.add(f));
+                let (u_ref, x_ref, x_other) = (field(0), field(1), field(2));
+                let c: [__m512d; 5] = std::array::from_fn(|i| field(3 + i));
+                let v = _mm512_add_pd(shift, _mm512_mul_pd(dir, u));
+                let d = _mm512_sub_pd(v, u_ref);
+                let d = _mm512_mul_pd(
+                    _mm512_cvtepi64_pd(_mm512_cvttpd_epi64(_mm512_mul_pd(d, grid))),
+                    step,
+                );
+                let d2 = _mm512_mul_pd(d, d);
+                let low = _mm512_add_pd(c[0], _mm512_mul_pd(c[1], d));
+                let high = _mm512_add_pd(
+                    _mm512_add_pd(c[2], _mm512_mul_pd(c[3], d)),
+                    _mm512_mul_pd(d2, c[4]),
+                );
+                let q = _mm512_mul_pd(d, _mm512_add_pd(low, _mm512_mul_pd(d2, high)));
+                let x = _mm512_add_pd(x_ref, _mm512_mul_pd(scale, q));
+                let ordered = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(x_ref, x_other);
+                let lo = _mm512_mask_blend_pd(ordered, x_other, x_ref);
+                let hi = _mm512_mask_blend_pd(ordered, x_ref, x_other);
+                let above = _mm512_cmp_pd_mask::<_CMP_GT_OQ>(x, lo);
+                let x = _mm512_mask_blend_pd(above, lo, x);
+                let below = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(x, hi);
+                let x = _mm512_mask_blend_pd(below, hi, x);
+                _mm512_storeu_pd(out.as_mut_ptr().add(k), _mm512_mul_pd(dir, x));
+            }
+        }
+    }
 }
 
 /// x̂ at v from record r, clamped to the record's two nodes.
