@@ -72,60 +72,36 @@ impl Closed {
         match self {
             Closed::Uniform { lo, hi } => {
                 let (lo, hi, width) = (*lo, *hi, hi - lo);
-                vectorised(
+                each_vectorised(
+                    us,
+                    out,
                     #[inline(always)]
-                    || {
-                        each(
-                            us,
-                            out,
-                            #[inline(always)]
-                            |u| (lo + u * width).min(hi),
-                        )
-                    },
+                    |u| (lo + u * width).min(hi),
                 );
             }
             Closed::Normal { mean, sd } => {
                 let (mean, sd) = (*mean, *sd);
-                vectorised(
+                fill_from_z(
+                    us,
+                    out,
                     #[inline(always)]
-                    || {
-                        centre_then_tails(
-                            us,
-                            out,
-                            #[inline(always)]
-                            |u| mean + sd * z_centre(u),
-                            #[inline(always)]
-                            |u| mean + sd * z_lanes(u),
-                        )
-                    },
+                    |z| mean + sd * z,
                 );
             }
             Closed::LogNormal { mu, sigma } => {
                 let (mu, sigma) = (*mu, *sigma);
-                vectorised(
+                fill_from_z(
+                    us,
+                    out,
                     #[inline(always)]
-                    || {
-                        centre_then_tails(
-                            us,
-                            out,
-                            #[inline(always)]
-                            |u| exp(mu + sigma * z_centre(u)),
-                            #[inline(always)]
-                            |u| exp(mu + sigma * z_lanes(u)),
-                        )
-                    },
+                    |z| exp(mu + sigma * z),
                 );
             }
-            Closed::Triangle(t) => vectorised(
+            Closed::Triangle(t) => each_vectorised(
+                us,
+                out,
                 #[inline(always)]
-                || {
-                    each(
-                        us,
-                        out,
-                        #[inline(always)]
-                        |u| t.at_lanes(u),
-                    )
-                },
+                |u| t.at_lanes(u),
             ),
             Closed::Hazard(h) => each(us, out, |u| h.at(u)),
         }
@@ -175,6 +151,33 @@ fn each(us: &[f64], out: &mut [f64], f: impl Fn(f64) -> f64) {
     for i in 0..n {
         out[i] = f(us[i]);
     }
+}
+
+/// [`each`], vectorised.
+#[inline(always)]
+fn each_vectorised(us: &[f64], out: &mut [f64], f: impl Fn(f64) -> f64 + Copy) {
+    vectorised(
+        #[inline(always)]
+        || each(us, out, f),
+    );
+}
+
+/// `out[i] = x(Φ⁻¹(us[i]))`, vectorised: [`centre_then_tails`] with AS 241's centre first.
+#[inline(always)]
+fn fill_from_z(us: &[f64], out: &mut [f64], x: impl Fn(f64) -> f64 + Copy) {
+    vectorised(
+        #[inline(always)]
+        || {
+            centre_then_tails(
+                us,
+                out,
+                #[inline(always)]
+                |u| x(z_centre(u)),
+                #[inline(always)]
+                |u| x(z_lanes(u)),
+            )
+        },
+    );
 }
 
 /// `out[i] = centre(us[i])`, then `full(us[i])` wherever that gave NaN, those u gathered a
