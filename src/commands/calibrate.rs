@@ -123,7 +123,7 @@ fn finish(
         write_plots(&mut outputs, dir, &report, &verdicts)?;
     }
     outputs.commit()?;
-    let text = report.document().to_text();
+    let text = report.to_text();
     Ok(CalibrateOutcome { report, text })
 }
 

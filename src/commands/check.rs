@@ -49,7 +49,7 @@ pub fn check(opts: &CheckOptions) -> Result<String, Error> {
     };
     exports.write(&mut outputs, &report)?;
     outputs.commit()?;
-    Ok(report.document().to_text())
+    Ok(report.to_text())
 }
 
 /// Peak bytes of `flopcast check` with these options: a run's (see [`memory::run`]).

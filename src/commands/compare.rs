@@ -10,7 +10,8 @@ use crate::error::Error;
 use crate::memory;
 use crate::model::Metric;
 use crate::output::{Exports, OutputSet, TableFiles};
-use crate::report::compare::{CompareReport, render_compare};
+use crate::report::AsDocument;
+use crate::report::compare::CompareReport;
 use crate::report::{Goals, RunReport};
 use crate::sample::SamplingPlan;
 use crate::sample::scheme::Scheme;
@@ -117,7 +118,7 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
     exports.write(&mut outputs, &report)?;
     outputs.commit()?;
     Ok(CompareOutcome {
-        text: render_compare(&report),
+        text: report.to_text(),
         report,
     })
 }

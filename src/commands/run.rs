@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::memory;
 use crate::model::Metric;
 use crate::output::{Exports, OutputSet, TableFiles};
-use crate::report::{self, ChancesCsvExporter, Goals, RunReport};
+use crate::report::{self, AsDocument, ChancesCsvExporter, Goals, RunReport};
 use crate::sample::SamplingPlan;
 use crate::sample::scheme::Scheme;
 use crate::scenario::Scenario;
@@ -103,7 +103,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     }
     outputs.commit()?;
     let mut text = super::reference_warning(&scenario);
-    text.push_str(&report::render_table(&report));
+    text.push_str(&report.to_text());
     if opts.text_chart {
         text.push('\n');
         text.push_str(&chart::text_histogram(

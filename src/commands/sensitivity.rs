@@ -15,10 +15,9 @@ use crate::memory::{self, Flag, Knob, SensitivityPlan};
 use crate::model::{self, Input, Metric, Outputs};
 use crate::output::{Exports, OutputSet, TableFiles};
 use crate::report::sensitivity::{
-    InputSensitivity, Pinned, SensitivityChart, SensitivityReport, TailSummary, render_sensitivity,
-    sensitivity_charts,
+    InputSensitivity, Pinned, SensitivityChart, SensitivityReport, TailSummary, sensitivity_charts,
 };
-use crate::report::{Goals, group_thousands};
+use crate::report::{AsDocument, Goals, group_thousands};
 use crate::sample::SamplingPlan;
 use crate::sample::saltelli::{PointSet, SaltelliPlan};
 use crate::scenario::Scenario;
@@ -91,7 +90,7 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Erro
     }
     outputs.commit()?;
     Ok(SensitivityOutcome {
-        text: render_sensitivity(&report),
+        text: report.to_text(),
         report,
     })
 }

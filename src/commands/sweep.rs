@@ -10,7 +10,8 @@ use crate::error::Error;
 use crate::memory::{self, Flag, Knob};
 use crate::model::Metric;
 use crate::output::{Exports, OutputSet, TableFiles};
-use crate::report::sweep::{SweepPoint, SweepReport, fan_charts, fan_file, render_sweep};
+use crate::report::AsDocument;
+use crate::report::sweep::{SweepPoint, SweepReport, fan_charts, fan_file};
 use crate::report::{CsvExporter, Exporter, Goals, JsonExporter, MarkdownExporter, RunReport};
 use crate::sample::SamplingPlan;
 use crate::sample::scheme::Scheme;
@@ -101,7 +102,7 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     }
     outputs.commit()?;
     Ok(SweepOutcome {
-        text: render_sweep(&report),
+        text: report.to_text(),
         report,
     })
 }
@@ -202,7 +203,7 @@ fn bytes_per_point(
     let grows = |size: &dyn Fn(&SweepReport) -> usize| (size(&two) - size(&one)) as u64;
     // The table's text is built, then copied into the text printed.
     let mut bytes = kept_bytes(&sample) + table_row_bytes(&sample, percentiles, goals);
-    bytes += 2 * grows(&|r| render_sweep(r).len());
+    bytes += 2 * grows(&|r| r.to_text().len());
     if opts.tables.csv.is_some() {
         bytes += grows(&|r| CsvExporter.export(r).map_or(0, |b| b.len()));
     }

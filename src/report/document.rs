@@ -166,6 +166,11 @@ pub fn markdown_text(text: &str) -> String {
 /// Any report that is a document is written as Markdown by it.
 pub trait AsDocument {
     fn document(&self) -> Document;
+
+    /// The terminal view: the document as aligned text.
+    fn to_text(&self) -> String {
+        self.document().to_text()
+    }
 }
 
 impl<R: AsDocument> Exporter<R> for MarkdownExporter {

@@ -20,7 +20,6 @@ pub use crate::format::{group_thousands, human, human_sig, printable, unit_label
 pub use csv::{Cell, ChancesCsvExporter, CsvExporter, CsvSheet};
 pub use document::{AsDocument, Document, markdown_text, text_table};
 pub use json::{JsonExporter, to_bytes as json_bytes};
-pub use run::text::render_table;
 pub use run::{Goals, RunReport, Target};
 
 /// Writes a report as Markdown; any report that is a [`Document`] has it.

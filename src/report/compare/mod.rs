@@ -4,8 +4,6 @@ mod csv;
 mod json;
 mod text;
 
-pub use text::render_compare;
-
 use super::RunReport;
 use crate::model::Metric;
 use crate::stats::{Probability, Summary};

@@ -73,11 +73,6 @@ fn compare_document(r: &CompareReport) -> Document {
     out
 }
 
-/// The terminal view.
-pub fn render_compare(r: &CompareReport) -> String {
-    compare_document(r).to_text()
-}
-
 impl AsDocument for CompareReport {
     fn document(&self) -> Document {
         compare_document(self)

@@ -53,11 +53,6 @@ pub fn sampled(uniforms: &Uniforms) -> String {
     }
 }
 
-/// Renders the report as aligned text for a terminal.
-pub fn render_table(report: &RunReport) -> String {
-    report.document().to_text()
-}
-
 fn bands_rows(report: &RunReport) -> Vec<Vec<String>> {
     let mut header = vec!["metric".to_string(), "mean".into(), "sd".into()];
     header.extend(report.percentiles.iter().map(|p| format!("P{p}")));

@@ -5,8 +5,6 @@ mod csv;
 mod json;
 mod text;
 
-pub use text::render_sensitivity;
-
 use serde::Serialize;
 
 use crate::analyze::sobol::SobolIndex;

@@ -156,11 +156,6 @@ fn sensitivity_document(r: &SensitivityReport) -> Document {
     out
 }
 
-/// The terminal view.
-pub fn render_sensitivity(r: &SensitivityReport) -> String {
-    sensitivity_document(r).to_text()
-}
-
 impl AsDocument for SensitivityReport {
     fn document(&self) -> Document {
         sensitivity_document(self)

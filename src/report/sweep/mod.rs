@@ -5,8 +5,6 @@ mod csv;
 mod json;
 mod text;
 
-pub use text::render_sweep;
-
 use super::RunReport;
 use crate::model::{Input, Metric};
 

@@ -93,11 +93,6 @@ fn sweep_document(r: &SweepReport) -> Document {
     out
 }
 
-/// The terminal view.
-pub fn render_sweep(r: &SweepReport) -> String {
-    sweep_document(r).to_text()
-}
-
 impl AsDocument for SweepReport {
     fn document(&self) -> Document {
         sweep_document(self)
