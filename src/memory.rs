@@ -41,6 +41,19 @@ pub fn run(runs: u64, metrics: u64, threads: u64) -> u64 {
     simulation(runs, metrics).saturating_add(selection(runs, threads))
 }
 
+/// `run` reducing its runs as they are drawn ([`crate::stats::stream`]): the values it keeps
+/// around the percentiles, at the peak of its waves, held in growing vectors (up to twice
+/// their length), with one output's kept values copied while its brackets are narrowed; and
+/// per replicate, each output's moments and counts against each percentile's interval.
+pub fn streamed_run(runs: u64, metrics: u64, percentiles: &[f64], replicates: u64) -> u64 {
+    const TALLY: u64 = 56;
+    const MOMENTS: u64 = 64;
+    let kept = crate::stats::stream::kept_at_peak(runs, percentiles, Default::default());
+    let values = kept.saturating_mul(F64).saturating_mul(2 * metrics + 1);
+    let per_replicate = metrics * (percentiles.len() as u64 * TALLY + MOMENTS);
+    values.saturating_add(replicates.saturating_mul(per_replicate))
+}
+
 /// `compare`: both simulations at once, then per metric the column of B − A and the scratch of
 /// its summary. Charts first join both samples into one column (2 runs' worth) and select in it
 /// (another 2).

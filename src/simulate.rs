@@ -39,17 +39,35 @@ impl Simulation {
     /// and a report must never show them as numbers. The error names the first such run's
     /// inputs, where the scenario gives them.
     pub fn ensure_finite(&self) -> Result<(), Error> {
-        match self.first_unsound {
-            None => Ok(()),
-            Some((run, x)) => Err(Error::Unsound(Box::new(Unsound {
-                what: format!("run {} of {}", run + 1, self.runs),
-                count: self.unsound,
-                total: self.runs,
-                fault: model::diagnose(&x, self.options),
-                inputs: x,
-                origins: self.origins.clone(),
-            }))),
-        }
+        ensure_sound(
+            self.runs,
+            self.unsound,
+            self.first_unsound,
+            self.options,
+            &self.origins,
+        )
+    }
+}
+
+/// Fails when any of `runs` runs was unsound (see [`Simulation::ensure_finite`]), naming the
+/// first.
+pub fn ensure_sound(
+    runs: u64,
+    unsound: u64,
+    first_unsound: Option<(u64, Inputs)>,
+    options: ModelOptions,
+    origins: &Arc<InputOrigins>,
+) -> Result<(), Error> {
+    match first_unsound {
+        None => Ok(()),
+        Some((run, x)) => Err(Error::Unsound(Box::new(Unsound {
+            what: format!("run {} of {}", run + 1, runs),
+            count: unsound,
+            total: runs,
+            fault: model::diagnose(&x, options),
+            inputs: x,
+            origins: origins.clone(),
+        }))),
     }
 }
 
@@ -83,14 +101,31 @@ pub fn fold_blocks<T: Send>(
     states: Vec<T>,
     fold: impl Fn(&mut T, &Evaluated) + Sync,
 ) -> Vec<T> {
-    assert_eq!(states.len(), plan.chunks(), "one state per chunk");
+    fold_chunks(plan, options, progress, 0..plan.chunks(), states, fold)
+}
+
+/// [`fold_blocks`] over the chunks `chunks` only, `states[i]` for chunk `chunks.start + i`.
+///
+/// # Panics
+///
+/// When `states` does not hold one state per chunk of the range.
+pub fn fold_chunks<T: Send>(
+    plan: &SamplingPlan,
+    options: ModelOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    chunks: std::ops::Range<usize>,
+    states: Vec<T>,
+    fold: impl Fn(&mut T, &Evaluated) + Sync,
+) -> Vec<T> {
+    assert_eq!(states.len(), chunks.len(), "one state per chunk");
     let metrics = options.metrics();
     states
         .into_par_iter()
         .enumerate()
         .map_init(
             || (plan.scratch(), Box::new([[0.0; STRIDE]; Metric::COUNT])),
-            |(block, y), (c, mut acc)| {
+            |(block, y), (i, mut acc)| {
+                let c = chunks.start + i;
                 let mut sampler = plan.chunk(c);
                 let mut first = (c * CHUNK_RUNS) as u64;
                 while sampler.next_block(block) {
@@ -181,15 +216,27 @@ impl Stored<'_> {
         for (out, m) in self.outputs.iter_mut().zip(metrics) {
             out[offset..offset + e.len].copy_from_slice(&e.outputs[m.index()][..e.len]);
         }
-        if let Some(i) = e.first_unsound {
-            // Rare: count every unsound run of the block, one by one.
-            let bad = (i..e.len).filter(|&j| {
-                let out = std::array::from_fn(|m| e.outputs[m][j]);
-                !model::sound(&out, metrics)
-            });
-            self.unsound += bad.count() as u64;
-            self.first = self.first.or(Some((e.first + i as u64, e.inputs.run(i))));
+        if let Some((count, first)) = e.unsound(metrics) {
+            self.unsound += count;
+            self.first = self.first.or(Some(first));
         }
+    }
+}
+
+impl Evaluated<'_> {
+    /// How many of the block's runs are unsound, and the first of them (its index and
+    /// inputs); None when every run is sound.
+    pub fn unsound(&self, metrics: &[Metric]) -> Option<(u64, (u64, Inputs))> {
+        let i = self.first_unsound?;
+        // Rare: count every unsound run of the block, one by one.
+        let bad = (i..self.len).filter(|&j| {
+            let out = std::array::from_fn(|m| self.outputs[m][j]);
+            !model::sound(&out, metrics)
+        });
+        Some((
+            bad.count() as u64,
+            (self.first + i as u64, self.inputs.run(i)),
+        ))
     }
 }
 

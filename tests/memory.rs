@@ -49,12 +49,18 @@ fn assert_honest(command: &str, large: (&[&str], u64), small: (&[&str], u64)) {
 }
 
 fn run_estimate(runs: u64) -> u64 {
+    run_estimate_with(runs, false)
+}
+
+/// With `--plots`, which keeps every run's outputs for the charts.
+fn run_estimate_with(runs: u64, plots: bool) -> u64 {
     run::peak_bytes(&run::RunOptions {
         scenario: path(DEEPSEEK),
         sampling: Sampling {
             runs: Some(runs),
             ..Default::default()
         },
+        plots: plots.then(|| PathBuf::from("plots")),
         ..Default::default()
     })
     .unwrap()
@@ -62,10 +68,19 @@ fn run_estimate(runs: u64) -> u64 {
 
 #[test]
 fn run_uses_what_it_estimates() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let plots = dir.path().join("plots");
+    let plots = plots.to_str().unwrap();
     assert_honest(
-        "run",
-        (&["run", DEEPSEEK, "--runs", "2M"], run_estimate(2_000_000)),
-        (&["run", DEEPSEEK, "--runs", "1000"], run_estimate(1000)),
+        "run, every run kept",
+        (
+            &["run", DEEPSEEK, "--runs", "2M", "--plots", plots],
+            run_estimate_with(2_000_000, true),
+        ),
+        (
+            &["run", DEEPSEEK, "--runs", "1000", "--plots", plots],
+            run_estimate_with(1000, true),
+        ),
     );
 }
 
@@ -418,14 +433,41 @@ fn every_command_refuses_runs_that_do_not_fit_and_says_how_many_do() {
 #[test]
 fn the_runs_offered_do_fit() {
     let limit = 200_000_000;
-    let stderr = refused(&limit.to_string(), &["run", DEEPSEEK, "--runs", "1e9"]);
-    let runs = fitting(&stderr, "--runs");
-    assert!(run_estimate(runs) <= limit && run_estimate(runs * 11 / 10) > limit);
-    flopcast()
-        .env(LIMIT_VAR, limit.to_string())
-        .args(["run", DEEPSEEK, "--runs", &runs.to_string()])
-        .assert()
-        .success();
+    let dir = tempfile::TempDir::new().unwrap();
+    let plots = dir.path().join("plots");
+    for kept in [true, false] {
+        // Stored runs fit 200 MB up to a few million; streamed ones, up to about a billion.
+        let mut args = vec!["run", DEEPSEEK, "--runs", if kept { "1e9" } else { "1e11" }];
+        if kept {
+            args.extend(["--plots", plots.to_str().unwrap()]);
+        }
+        let stderr = refused(&limit.to_string(), &args);
+        let runs = fitting(&stderr, "--runs");
+        let estimate = |r| run_estimate_with(r, kept);
+        assert!(
+            estimate(runs) <= limit && estimate(runs * 11 / 10) > limit,
+            "{stderr}"
+        );
+        if kept {
+            let runs = runs.to_string();
+            args[3] = &runs;
+            flopcast()
+                .env(LIMIT_VAR, limit.to_string())
+                .args(&args)
+                .assert()
+                .success();
+        }
+    }
+}
+
+/// Streamed runs keep a few values around each percentile, however many the runs.
+#[test]
+fn a_streamed_run_uses_what_it_estimates() {
+    assert_honest(
+        "streamed run",
+        (&["run", DEEPSEEK, "--runs", "5M"], run_estimate(5_000_000)),
+        (&["run", DEEPSEEK, "--runs", "1000"], run_estimate(1000)),
+    );
 }
 
 #[test]

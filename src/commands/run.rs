@@ -12,9 +12,10 @@ use crate::model::Metric;
 use crate::output::{Exports, OutputSet, TableFiles};
 use crate::report::{self, AsDocument, ChancesCsvExporter, Goals, RunReport};
 use crate::sample::SamplingPlan;
-use crate::sample::scheme::Scheme;
+use crate::sample::scheme::{Scheme, Uniforms};
 use crate::scenario::Scenario;
 use crate::simulate::{self, Simulation};
+use crate::stats::stream::{Tuning, stream};
 
 pub const DEFAULT_RUNS: u64 = 1_000_000;
 pub const DEFAULT_SEED: u64 = 42;
@@ -67,44 +68,65 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         opts.plots.as_deref(),
         &plot_files(&scenario.options.metrics()),
     )?;
-    super::check_memory(runs, |r| peak(&scenario, r, opts.sampling.threads))
-        .map_err(|e| e.with_runs_origin(super::runs_origin(&scenario, opts.sampling.runs)))?;
     let percentiles = opts
         .percentiles
         .clone()
         .unwrap_or(DEFAULT_PERCENTILES.to_vec());
+    let stored = keeps_runs(opts);
+    super::check_memory(runs, |r| peak(opts, &scenario, r, &percentiles))
+        .map_err(|e| e.with_runs_origin(super::runs_origin(&scenario, opts.sampling.runs)))?;
     let plan = SamplingPlan::new(&scenario, runs, seed).with_scheme(
         opts.scheme
             .unwrap_or_else(|| Scheme::auto(runs, &percentiles)),
     );
     let start = Instant::now();
+    let file = opts.scenario.display().to_string();
+    let goals = opts.goals;
     let (sim, report) = super::with_threads(opts.sampling.threads, || {
         let progress = Progress::new(runs, opts.progress, "runs");
-        let sim = simulate::simulate(&plan, scenario.options, &|n| progress.advance(n));
-        // Large runs spend seconds on statistics too: once the bar shows, a spinner says so.
-        if progress.shown() {
-            progress.stage("computing statistics");
-        }
-        let goals = opts.goals;
-        let file = opts.scenario.display().to_string();
-        let report = RunReport::new(&scenario.name, &file, &sim, &percentiles, &goals);
+        let advance = |n| progress.advance(n);
+        let outcome = if stored {
+            let sim = simulate::simulate(&plan, scenario.options, &advance);
+            // Large runs spend seconds on statistics too: once the bar shows, a spinner says so.
+            if progress.shown() {
+                progress.stage("computing statistics");
+            }
+            sim.ensure_finite().map(|()| {
+                let report = RunReport::new(&scenario.name, &file, &sim, &percentiles, &goals);
+                (Some(sim), report)
+            })
+        } else {
+            let tuning = Tuning::default();
+            let mut s = stream(
+                &plan,
+                scenario.options,
+                &advance,
+                &percentiles,
+                goals,
+                tuning,
+            );
+            s.ensure_finite().map(|()| {
+                let report =
+                    RunReport::streamed(&scenario.name, &file, &mut s, &percentiles, &goals);
+                (None, report)
+            })
+        };
         progress.finish();
-        (sim, report)
-    })?;
-    sim.ensure_finite()?;
+        outcome
+    })??;
     exports.write(&mut outputs, &report)?;
-    if let Some(path) = &opts.samples_csv {
+    if let (Some(path), Some(sim)) = (&opts.samples_csv, &sim) {
         outputs.write_with(path, |w| {
-            report::run::samples::write_samples(w, &scenario, &plan, &sim)
+            report::run::samples::write_samples(w, &scenario, &plan, sim)
         })?;
     }
-    if let Some(dir) = &opts.plots {
-        write_plots(&mut outputs, dir, &report, &sim)?;
+    if let (Some(dir), Some(sim)) = (&opts.plots, &sim) {
+        write_plots(&mut outputs, dir, &report, sim)?;
     }
     outputs.commit()?;
     let mut text = super::reference_warning(&scenario);
     text.push_str(&report.to_text());
-    if opts.text_chart {
+    if let (true, Some(sim)) = (opts.text_chart, &sim) {
         text.push('\n');
         text.push_str(&chart::text_histogram(
             Metric::TotalCostUsd,
@@ -119,16 +141,36 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     })
 }
 
-/// Peak bytes of `flopcast run` with these options (see [`memory::run`]).
+/// Peak bytes of `flopcast run` with these options (see [`memory::run`] and
+/// [`memory::streamed_run`]).
 pub fn peak_bytes(opts: &RunOptions) -> Result<u64, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let (runs, _) = super::runs_and_seed(&scenario, opts.sampling.runs, opts.sampling.seed);
-    Ok(peak(&scenario, runs, opts.sampling.threads))
+    let percentiles = opts
+        .percentiles
+        .clone()
+        .unwrap_or(DEFAULT_PERCENTILES.to_vec());
+    Ok(peak(opts, &scenario, runs, &percentiles))
 }
 
-fn peak(scenario: &Scenario, runs: u64, threads: usize) -> u64 {
+/// Whether the run must keep every run's outputs: for the samples file and the charts, which
+/// read them all. Otherwise the runs are reduced as they are drawn ([`stream`]).
+fn keeps_runs(opts: &RunOptions) -> bool {
+    opts.samples_csv.is_some() || opts.plots.is_some() || opts.text_chart
+}
+
+fn peak(opts: &RunOptions, scenario: &Scenario, runs: u64, percentiles: &[f64]) -> u64 {
     let metrics = scenario.options.metrics().len() as u64;
-    memory::run(runs, metrics, memory::threads(threads))
+    if keeps_runs(opts) {
+        memory::run(runs, metrics, memory::threads(opts.sampling.threads))
+    } else {
+        let scheme = opts
+            .scheme
+            .unwrap_or_else(|| Scheme::auto(runs, percentiles));
+        let uniforms = Uniforms::new(scheme, 0, runs);
+        let replicates = uniforms.replicates.map_or(1, |r| r.count);
+        memory::streamed_run(runs, metrics, percentiles, replicates)
+    }
 }
 
 /// One histogram per output, and the exceedance curves of total cost and of days with the

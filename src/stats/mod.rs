@@ -21,8 +21,11 @@ use statrs::function::beta::beta_reg;
 pub const SUM_PART: usize = 1 << 16;
 
 mod estimate;
+pub mod moments;
 pub mod replicated;
+pub mod stream;
 pub use estimate::{Estimate, Z975};
+pub use moments::Moments;
 
 /// One percentile's estimate and its distribution-free interval (order statistics), reliable
 /// when its exact coverage reaches 95%.
@@ -81,14 +84,30 @@ impl Summary {
 
 /// Mean, sd and the given percentiles (each in (0, 100)) of a non-empty sample.
 pub fn summarize(data: &[f64], percentiles: &[f64]) -> Summary {
-    let n = data.len();
-    assert!(n > 0, "summary of an empty sample");
-    let (mean, sd) = mean_and_sd(data);
-    let (skewness, excess_kurtosis) = shape(data, mean, sd);
+    assert!(!data.is_empty(), "summary of an empty sample");
+    let (pooled, _) = moments::of_column(data, None);
+    summarize_ranked(&pooled, percentiles, &mut |ranks| {
+        quantile::order_statistics(data, ranks)
+    })
+}
+
+/// Where a summary reads its order statistics: the values at 0-based ranks of the sorted
+/// runs, from a stored column or from the values a stream kept.
+pub type OrderStatistics<'a> = dyn FnMut(&[usize]) -> Vec<f64> + 'a;
+
+/// Mean, sd and percentiles from a sample's moments and its order statistics.
+pub fn summarize_ranked(
+    m: &Moments,
+    percentiles: &[f64],
+    order_statistics: &mut OrderStatistics,
+) -> Summary {
+    let n = m.n as usize;
+    let (mean, sd) = (m.mean(), m.sd());
+    let (skewness, excess_kurtosis) = m.shape();
     // Four ranks per percentile: the two around the point estimate and the two CI ends.
     let plan: Vec<[usize; 4]> = percentiles.iter().map(|&p| ranks(n, p / 100.0)).collect();
     let flat: Vec<usize> = plan.iter().flatten().copied().collect();
-    let values = quantile::order_statistics(data, &flat);
+    let values = order_statistics(&flat);
     let percentiles = percentiles
         .iter()
         .zip(values.chunks(4))
@@ -139,61 +158,10 @@ pub fn mean_interval_holds(n: u64, skewness: f64, excess_kurtosis: f64) -> bool 
     n >= MIN_RUNS_FOR_MEAN_INTERVAL && g2 / n_f <= LIMIT && k / n_f <= LIMIT
 }
 
-/// Sample skewness and excess kurtosis (moment estimators), NaN for a constant sample. The
-/// deviations are divided by the sd first, so no power of a large figure can overflow.
-fn shape(data: &[f64], mean: f64, sd: f64) -> (f64, f64) {
-    if sd == 0.0 || !sd.is_finite() {
-        return (f64::NAN, f64::NAN);
-    }
-    let n = data.len() as f64;
-    let inv_sd = 1.0 / sd;
-    // Both sums in one pass, per chunk then in chunk order: the same bits for any thread count.
-    let partial: Vec<(f64, f64)> = data
-        .par_chunks(SUM_PART)
-        .map(|c| {
-            c.iter().fold((0.0, 0.0), |(t, f), &x| {
-                let z = (x - mean) * inv_sd;
-                let z2 = z * z;
-                (t + z2 * z, f + z2 * z2)
-            })
-        })
-        .collect();
-    let (third, fourth) = partial
-        .iter()
-        .fold((0.0, 0.0), |(t, f), &(a, b)| (t + a, f + b));
-    (third / n, fourth / n - 3.0)
-}
-
-/// Mean and sample standard deviation, finite for any finite data. The data are scaled by a
-/// power of two that brings the largest magnitude near 1, so no sum of values or of squares
-/// overflows (or underflows for tiny data); power-of-two scaling is exact, so for data that
-/// never came near the limits the figures are bit for bit those of the unscaled sums.
+/// Mean and sample standard deviation, finite for any finite data (see [`moments`]).
 pub fn mean_and_sd(data: &[f64]) -> (f64, f64) {
-    let n = data.len();
-    let largest = chunked_max_abs(data);
-    if largest == 0.0 || !largest.is_finite() {
-        // + 0.0 makes the mean of a column of −0.0 (an input written `-0.0`) a plain 0, which
-        // would otherwise print as "-0".
-        let mean = chunked_sum(data, |x| x) / n as f64 + 0.0;
-        return (mean, if n > 1 { 0.0 * mean } else { 0.0 });
-    }
-    // 2^e with |x| / 2^e < 2 for the largest x; clamped so both 2^e and 2^−e are normal numbers.
-    let e = (largest.log2().floor() as i32).clamp(-1000, 1000);
-    let up = f64::from_bits(((1023 + e) as u64) << 52);
-    let down = f64::from_bits(((1023 - e) as u64) << 52);
-    // Shifting by the first value makes a constant sample's mean exact and its sd exactly 0.
-    let shift = data[0] * down;
-    let mean_scaled = shift + chunked_sum(data, |x| x * down - shift) / n as f64;
-    let sd_scaled = if n > 1 {
-        let squares = chunked_sum(data, |x| {
-            let d = x * down - mean_scaled;
-            d * d
-        });
-        (squares / (n - 1) as f64).sqrt()
-    } else {
-        0.0
-    };
-    (mean_scaled * up, sd_scaled * up)
+    let (m, _) = moments::of_column(data, None);
+    (m.mean(), m.sd())
 }
 
 /// [floor(h), floor(h)+1, CI low, CI high] (0-based) for quantile q of n values.
@@ -244,22 +212,6 @@ fn order_statistic_interval(n: usize, q: f64) -> (usize, usize) {
 fn interval_coverage(n: usize, q: f64, lo: usize, hi: usize) -> f64 {
     let below = Binomial::new(q, n as u64).expect("0 < q < 1 and n ≥ 1");
     below.cdf(hi as u64) - below.cdf(lo as u64)
-}
-
-/// Σ f(x) in fixed chunks added in chunk order: the same bits for any thread count.
-fn chunked_sum(data: &[f64], f: impl Fn(f64) -> f64 + Sync) -> f64 {
-    let partial: Vec<f64> = data
-        .par_chunks(SUM_PART)
-        .map(|c| c.iter().map(|&x| f(x)).sum())
-        .collect();
-    partial.iter().sum()
-}
-
-/// The largest |x|, per chunk then across chunks (max is exact in any order).
-fn chunked_max_abs(data: &[f64]) -> f64 {
-    data.par_chunks(SUM_PART)
-        .map(|c| c.iter().fold(0.0, |m: f64, &x| m.max(x.abs())))
-        .reduce(|| 0.0, f64::max)
 }
 
 /// A probability estimated from a count, with its standard error and its Clopper–Pearson 95%
@@ -366,23 +318,23 @@ mod tests {
     }
 
     #[test]
-    fn shape_is_undefined_without_a_finite_positive_sd() {
-        for sd in [0.0, f64::INFINITY, f64::NAN] {
-            let (g, k) = shape(&[1.0, 2.0, 4.0], 7.0 / 3.0, sd);
-            assert!(g.is_nan() && k.is_nan(), "sd {sd}: {g}, {k}");
-        }
+    fn shape_is_undefined_without_spread() {
+        let (g, k) = Moments::of(&[2.5; 9]).shape();
+        assert!(g.is_nan() && k.is_nan(), "{g}, {k}");
     }
 
     #[test]
     fn skewness_and_kurtosis_match_their_closed_forms() {
-        // Two points, 0 and 1, with weights 3:1: skewness 2/√3, excess kurtosis −2/3.
+        // Two points, 0 and 1, with weights 3:1: skewness 2/√3, excess kurtosis −2/3, for the
+        // moment estimators over the population sd. The sample sd is larger by √(n/(n − 1)).
         let data: Vec<f64> = (0..4000).map(|i| f64::from(u8::from(i % 4 == 0))).collect();
-        let (mean, sd) = mean_and_sd(&data);
-        // The moment estimators use the population sd; mean_and_sd gives the sample sd.
-        let population_sd = sd * ((data.len() - 1) as f64 / data.len() as f64).sqrt();
-        let (g, k) = shape(&data, mean, population_sd);
-        assert!((g - 2.0 / 3f64.sqrt()).abs() < 1e-12, "{g}");
-        assert!((k + 2.0 / 3.0).abs() < 1e-12, "{k}");
+        let (g, k) = moments::of_column(&data, None).0.shape();
+        let f = (4000.0f64 / 3999.0).sqrt();
+        assert!((g * f.powi(3) - 2.0 / 3f64.sqrt()).abs() < 1e-12, "{g}");
+        assert!(
+            ((k + 3.0) * f.powi(4) - 3.0 + 2.0 / 3.0).abs() < 1e-12,
+            "{k}"
+        );
     }
     use super::*;
 
@@ -693,20 +645,21 @@ mod tests {
     /// The textbook two-pass mean and sample sd, without scaling.
     fn unscaled(data: &[f64]) -> (f64, f64) {
         let n = data.len() as f64;
-        let shift = data[0];
-        let mean = shift + chunked_sum(data, |x| x - shift) / n;
-        let sd = (chunked_sum(data, |x| (x - mean) * (x - mean)) / (n - 1.0)).sqrt();
+        let mean = data.iter().sum::<f64>() / n;
+        let sd = (data.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0)).sqrt();
         (mean, sd)
     }
 
     #[test]
-    fn scaling_leaves_ordinary_figures_bit_for_bit_unchanged() {
+    fn scaling_keeps_ordinary_figures_to_the_last_digits() {
         let data: Vec<f64> = (0..200_000)
             .map(|i| 7.7e7 * (1.0 + (i as f64 * 0.618).sin() / 3.0))
             .collect();
-        assert_eq!(mean_and_sd(&data), unscaled(&data));
         let small = [0.33, 0.4, 0.41, 0.45];
-        assert_eq!(mean_and_sd(&small), unscaled(&small));
+        for d in [&data[..], &small] {
+            let ((m, s), (um, us)) = (mean_and_sd(d), unscaled(d));
+            assert!((m / um - 1.0).abs() < 1e-14 && (s / us - 1.0).abs() < 1e-13);
+        }
     }
 
     #[test]

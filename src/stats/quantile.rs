@@ -7,7 +7,11 @@
 
 use rayon::prelude::*;
 
+/// Most bits of the histogram's bucket index: 2^16 buckets for a large column. A small one
+/// gets about one bucket per 16 values, down to 2^8: zeroing and summing 2^16 counts would
+/// cost more than the column itself.
 const BUCKET_BITS: u32 = 16;
+const MIN_BUCKET_BITS: u32 = 8;
 const PASS_CHUNK: usize = 1 << 16;
 const RECURSE_ABOVE: usize = 1 << 20;
 
@@ -37,7 +41,8 @@ pub fn order_statistics(data: &[f64], ranks: &[usize]) -> Vec<f64> {
         return vec![data[0]; ranks.len()];
     }
     let span_bits = 64 - (kmax - kmin).leading_zeros();
-    let shift = span_bits.saturating_sub(BUCKET_BITS);
+    let bits = (data.len().max(1).ilog2().saturating_sub(4)).clamp(MIN_BUCKET_BITS, BUCKET_BITS);
+    let shift = span_bits.saturating_sub(bits);
     let buckets = ((kmax - kmin) >> shift) as usize + 1;
     let bucket = move |x: f64| ((key(x) - kmin) >> shift) as usize;
 

@@ -17,7 +17,7 @@
 use rayon::prelude::*;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use super::{Estimate, Probability, Summary, quantile};
+use super::{Estimate, Moments, OrderStatistics, Probability, Summary, moments, quantile};
 use crate::sample::scheme::Replicates;
 
 pub use crate::sample::scheme::MIN_TAIL_RUNS_PER_REPLICATE;
@@ -60,43 +60,69 @@ fn sectioned(value: f64, replicate_values: &[f64], reliable: bool) -> Estimate {
 /// strongly stratified output vary less than their discreteness, and their spread understates
 /// the pooled error (measured: 92.6% coverage at P95 of a sum under Sobol points).
 pub fn summarize(data: &[f64], percentiles: &[f64], reps: &Replicates) -> Summary {
-    let mut pooled = super::summarize(data, percentiles);
-    if pooled.sd == 0.0 {
+    let (pooled, each) = moments::of_column(data, Some(reps));
+    summarize_ranked(
+        &pooled,
+        &each,
+        percentiles,
+        reps,
+        &mut |ranks| quantile::order_statistics(data, ranks),
+        &mut |thresholds| {
+            reps.ranges()
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|r| at_or_below(&data[r.start as usize..r.end as usize], thresholds))
+                .collect()
+        },
+    )
+}
+
+/// Per replicate, how many of its runs are at or below each threshold.
+pub type CountsAtOrBelow<'a> = dyn FnMut(&[f64]) -> Vec<Vec<u64>> + 'a;
+
+/// [`summarize`] from the pooled and per-replicate moments, the pooled order statistics and
+/// the replicates' counts at or below given values.
+pub fn summarize_ranked(
+    pooled: &Moments,
+    each: &[Moments],
+    percentiles: &[f64],
+    reps: &Replicates,
+    order_statistics: &mut OrderStatistics,
+    counts: &mut CountsAtOrBelow,
+) -> Summary {
+    let mut summary = super::summarize_ranked(pooled, percentiles, order_statistics);
+    if summary.sd == 0.0 {
         // Every run gave the same value: it is known exactly, whatever the sampling.
-        return exact(pooled);
+        return exact(summary);
     }
     let smallest = reps.runs / reps.count;
     let tails_reached = |percent: f64| {
         let q = percent / 100.0;
         (smallest as f64) * q.min(1.0 - q) >= MIN_TAIL_RUNS_PER_REPLICATE
     };
-    let thresholds: Vec<f64> = pooled
+    let thresholds: Vec<f64> = summary
         .percentiles
         .iter()
         .map(|p| p.estimate.value)
         .collect();
-    let tallies: Vec<Tally> = reps
-        .ranges()
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .map(|r| Tally::of(&data[r.start as usize..r.end as usize], &thresholds))
-        .collect();
-    let means: Vec<f64> = tallies.iter().map(|t| t.sum / t.n as f64).collect();
-    pooled.mean = sectioned(pooled.mean.value, &means, pooled.mean.reliable);
-    let last = data.len() - 1;
+    let below = counts(&thresholds);
+    let means: Vec<f64> = each.iter().map(Moments::mean).collect();
+    summary.mean = sectioned(summary.mean.value, &means, summary.mean.reliable);
+    let last = pooled.n as usize - 1;
     let t = t975(reps.count - 1);
     let mut ranks = Vec::new();
     let mut which = Vec::new();
-    for (k, p) in pooled.percentiles.iter_mut().enumerate() {
+    for (k, p) in summary.percentiles.iter_mut().enumerate() {
         if !tails_reached(p.percent) {
             p.estimate.reliable = false;
             p.ci_coverage = f64::NAN;
             continue;
         }
         let q = p.percent / 100.0;
-        let shares: Vec<f64> = tallies
+        let shares: Vec<f64> = below
             .iter()
-            .map(|t| t.at_or_below[k] as f64 / t.n as f64)
+            .zip(each)
+            .map(|(b, m)| b[k] as f64 / m.n as f64)
             .collect();
         let delta = t * sd(&shares) / (reps.count as f64).sqrt();
         let h = (last as f64 * q).floor() as usize;
@@ -106,47 +132,33 @@ pub fn summarize(data: &[f64], percentiles: &[f64], reps: &Replicates) -> Summar
         ranks.push(hi.max((h + 1).min(last)));
         which.push(k);
     }
-    let ends = quantile::order_statistics(data, &ranks);
+    let ends = order_statistics(&ranks);
     for (k, pair) in which.iter().zip(ends.chunks(2)) {
-        let p = &mut pooled.percentiles[*k];
+        let p = &mut summary.percentiles[*k];
         p.estimate = Estimate::from_interval(p.estimate.value, pair[0], pair[1], true);
         p.ci_coverage = 0.95;
     }
-    pooled
+    summary
 }
 
-/// One replicate in one pass: its sum, and its count at or below each threshold.
-struct Tally {
-    n: usize,
-    sum: f64,
-    at_or_below: Vec<u64>,
-}
-
-impl Tally {
-    fn of(data: &[f64], thresholds: &[f64]) -> Tally {
-        // Thresholds are percentiles in increasing order: a run at or below one is at or below
-        // every later one, so one count per gap between them, then running totals.
-        let mut order: Vec<usize> = (0..thresholds.len()).collect();
-        order.sort_by(|&a, &b| thresholds[a].total_cmp(&thresholds[b]));
-        let sorted: Vec<f64> = order.iter().map(|&k| thresholds[k]).collect();
-        let mut gaps = vec![0u64; sorted.len() + 1];
-        let mut sum = 0.0;
-        for &x in data {
-            sum += x;
-            gaps[sorted.partition_point(|&v| v < x)] += 1;
-        }
-        let mut at_or_below = vec![0; thresholds.len()];
-        let mut total = 0;
-        for (i, &k) in order.iter().enumerate() {
-            total += gaps[i];
-            at_or_below[k] = total;
-        }
-        Tally {
-            n: data.len(),
-            sum,
-            at_or_below,
-        }
+/// How many of `data` are at or below each threshold, in one pass.
+fn at_or_below(data: &[f64], thresholds: &[f64]) -> Vec<u64> {
+    // A run at or below one threshold is at or below every larger one: one count per gap
+    // between the sorted thresholds, then running totals.
+    let mut order: Vec<usize> = (0..thresholds.len()).collect();
+    order.sort_by(|&a, &b| thresholds[a].total_cmp(&thresholds[b]));
+    let sorted: Vec<f64> = order.iter().map(|&k| thresholds[k]).collect();
+    let mut gaps = vec![0u64; sorted.len() + 1];
+    for &x in data {
+        gaps[sorted.partition_point(|&v| v < x)] += 1;
     }
+    let mut counts = vec![0; thresholds.len()];
+    let mut total = 0;
+    for (i, &k) in order.iter().enumerate() {
+        total += gaps[i];
+        counts[k] = total;
+    }
+    counts
 }
 
 /// A summary of runs that all gave one value: every estimate that value, with no error.

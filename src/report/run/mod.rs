@@ -10,6 +10,8 @@ use crate::model::Metric;
 use crate::sample::scheme::{Replicates, Uniforms};
 use crate::simulate::Simulation;
 use crate::stats::replicated::{MIN_TAIL_RUNS_PER_REPLICATE, summarize_sample};
+pub use crate::stats::stream::Goals;
+use crate::stats::stream::{Streamed, Within};
 use crate::stats::{self, Probability, Summary};
 
 use super::group_thousands;
@@ -31,6 +33,13 @@ pub struct RunReport {
     pub joint: Option<Probability>,
 }
 
+/// Where a report's figures come from: a summary per output and the goals' chances.
+struct Source<'a> {
+    metrics: &'a [Metric],
+    summary: &'a mut dyn FnMut(Metric) -> Summary,
+    chance: &'a dyn Fn(Within) -> Probability,
+}
+
 /// A threshold and the chance of staying at or under it.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Target {
@@ -38,14 +47,8 @@ pub struct Target {
     pub chance: Probability,
 }
 
-/// A budget and a deadline to measure chances against; either may be absent.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Goals {
-    pub budget_usd: Option<f64>,
-    pub deadline_days: Option<f64>,
-}
-
 impl RunReport {
+    /// The report of a stored simulation.
     pub fn new(
         name: &str,
         file: &str,
@@ -54,38 +57,102 @@ impl RunReport {
         goals: &Goals,
     ) -> Self {
         let reps = sim.uniforms.replicates.as_ref();
-        let metrics = sim
-            .metrics
-            .iter()
-            .map(|&m| (m, summarize_sample(sim.column(m), percentiles, reps)))
-            .collect();
         let cost = sim.column(Metric::TotalCostUsd);
         let days = sim.column(Metric::TrainDays);
-        let n = sim.runs;
-        let budget = goals.budget_usd;
-        let deadline = goals.deadline_days;
-        let chance = |pred: &(dyn Fn(f64, f64) -> bool + Sync)| {
-            stats::replicated::chance(cost, days, reps, pred)
+        let (budget, deadline) = (goals.budget_usd, goals.deadline_days);
+        let mut source = Source {
+            metrics: &sim.metrics,
+            summary: &mut |m| summarize_sample(sim.column(m), percentiles, reps),
+            chance: &|within| {
+                let b = budget.unwrap_or(f64::INFINITY);
+                let d = deadline.unwrap_or(f64::INFINITY);
+                match within {
+                    Within::Budget => stats::replicated::chance(cost, days, reps, |c, _| c <= b),
+                    Within::Deadline => stats::replicated::chance(cost, days, reps, |_, t| t <= d),
+                    Within::Both => {
+                        stats::replicated::chance(cost, days, reps, |c, t| c <= b && t <= d)
+                    }
+                }
+            },
         };
+        Self::build(
+            name,
+            file,
+            sim.runs,
+            sim.seed,
+            sim.uniforms,
+            percentiles,
+            goals,
+            &mut source,
+        )
+    }
+
+    /// The report of a stream of runs, told of these percentiles and goals: the same figures
+    /// as [`RunReport::new`] gives for the runs stored.
+    pub fn streamed(
+        name: &str,
+        file: &str,
+        stream: &mut Streamed,
+        percentiles: &[f64],
+        goals: &Goals,
+    ) -> Self {
+        let (runs, seed, uniforms) = (stream.runs(), stream.seed(), stream.uniforms());
+        let metrics = stream.metrics.clone();
+        let stream = std::cell::RefCell::new(stream);
+        let mut source = Source {
+            metrics: &metrics,
+            summary: &mut |m| stream.borrow_mut().summary(m, percentiles),
+            chance: &|within| stream.borrow().chance(within),
+        };
+        Self::build(
+            name,
+            file,
+            runs,
+            seed,
+            uniforms,
+            percentiles,
+            goals,
+            &mut source,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build(
+        name: &str,
+        file: &str,
+        runs: u64,
+        seed: u64,
+        uniforms: Uniforms,
+        percentiles: &[f64],
+        goals: &Goals,
+        source: &mut Source,
+    ) -> Self {
+        let metrics = source
+            .metrics
+            .iter()
+            .map(|&m| (m, (source.summary)(m)))
+            .collect();
+        let chance = source.chance;
         RunReport {
             scenario_name: name.to_string(),
             scenario_file: file.to_string(),
-            runs: n,
-            seed: sim.seed,
-            uniforms: sim.uniforms,
+            runs,
+            seed,
+            uniforms,
             percentiles: percentiles.to_vec(),
             metrics,
-            budget: budget.map(|b| Target {
+            budget: goals.budget_usd.map(|b| Target {
                 limit: b,
-                chance: chance(&|c, _| c <= b),
+                chance: chance(Within::Budget),
             }),
-            deadline: deadline.map(|d| Target {
+            deadline: goals.deadline_days.map(|d| Target {
                 limit: d,
-                chance: chance(&|_, t| t <= d),
+                chance: chance(Within::Deadline),
             }),
-            joint: budget
-                .zip(deadline)
-                .map(|(b, d)| chance(&|c, t| c <= b && t <= d)),
+            joint: goals
+                .budget_usd
+                .zip(goals.deadline_days)
+                .map(|_| chance(Within::Both)),
         }
     }
 

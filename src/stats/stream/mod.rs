@@ -1,0 +1,709 @@
+//! The statistics of a plan's runs without storing the runs: memory that does not grow with
+//! the run count, and the same figures, bit for bit, as a stored sample gives.
+//!
+//! **Moments and chances** are reduced as the runs are drawn (see [`super::moments`]; counts
+//! are integers, exact in any order).
+//!
+//! **Percentiles are exact**, found in one pass in the common case. The runs are drawn in
+//! waves of chunks, each as many runs as all before it. The first wave keeps every value.
+//! After each wave, every wanted percentile gets a bracket of values: the order statistics of
+//! the runs so far at ranks a safe margin either side of it (`z` binomial standard deviations
+//! of the runs so far, plus the run count's own interval ends), inside what was kept. The
+//! next wave counts its runs below, at and above each bracket's ends and keeps only the
+//! values strictly inside, and what was kept before is cut down to the new brackets. The
+//! margin shrinks as √runs, so the values kept at the end are a few √(runs) per percentile.
+//! A rank that the brackets missed (a chance below 1e-8 per bracket for independent runs) is
+//! recovered by extra passes over regenerated runs: a histogram of its gap's values narrows
+//! it until a pass can keep them. The answer is the stored sample's in every case.
+
+mod tally;
+
+use std::cell::RefCell;
+
+use crate::error::Error;
+use crate::model::{Inputs, Metric, ModelOptions};
+use crate::sample::scheme::{Replicates, Uniforms};
+use crate::sample::{CHUNK_RUNS, SamplingPlan};
+use crate::simulate::{self, Evaluated};
+
+use super::moments::{self, ChunkMoments, Combined, Moments};
+use super::{Probability, Summary, quantile, replicated};
+pub use tally::Interval;
+use tally::{Segment, Tally};
+
+/// A budget and a deadline to measure chances against; either may be absent.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Goals {
+    pub budget_usd: Option<f64>,
+    pub deadline_days: Option<f64>,
+}
+
+/// Which chance of [`Goals`]: within budget, within the deadline, within both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Within {
+    Budget,
+    Deadline,
+    Both,
+}
+
+/// How wide the brackets are and how much a recovery pass may keep. Tests narrow them to
+/// force the recovery passes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tuning {
+    /// Chunks in the first wave, which keeps every value.
+    pub first_wave_chunks: usize,
+    /// Binomial standard deviations of margin either side of a percentile's rank.
+    pub z: f64,
+    /// Most values a recovery pass keeps; a wider gap is narrowed by a histogram first.
+    pub keep_limit: u64,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            first_wave_chunks: 1,
+            z: 6.0,
+            keep_limit: 1 << 22,
+        }
+    }
+}
+
+/// The percentiles' final intervals reach about this many binomial standard deviations of the
+/// full run count from the percentile (1.96 for independent runs, up to about 3.4 for the
+/// spread between replicates of stratified ones).
+const INTERVAL_REACH: f64 = 4.0;
+/// Ranks of margin added to every bracket, for percentiles with few runs beyond them.
+const RANK_CUSHION: f64 = 8.0;
+/// Chunks per group in a recovery pass: the per-chunk states of a group are held at once.
+const GROUP_CHUNKS: usize = 64;
+/// Buckets of a recovery pass's histogram.
+const BUCKETS: u64 = 1 << 12;
+
+/// The most values one output keeps at once, as far as the run count and percentiles tell:
+/// every value of the first wave, or the brackets' share of the runs after the last narrowing
+/// (made from at least half the runs), whichever is more. A recovery pass may keep up to
+/// [`Tuning::keep_limit`] more, rarely.
+pub fn kept_at_peak(runs: u64, percentiles: &[f64], tuning: Tuning) -> u64 {
+    let first = runs.min((tuning.first_wave_chunks * CHUNK_RUNS) as u64);
+    let (n, last) = (runs as f64, (runs as f64 / 2.0).max(1.0));
+    let brackets: f64 = percentiles
+        .iter()
+        .map(|p| {
+            let q = p / 100.0;
+            let sd = (q * (1.0 - q)).sqrt();
+            let share = 2.0 * (tuning.z * sd / last.sqrt() + INTERVAL_REACH * sd / n.sqrt());
+            (share * n + 2.0 * RANK_CUSHION * n / last).min(n)
+        })
+        .sum();
+    first.max(brackets.min(n) as u64)
+}
+
+/// Everything a stream of runs leaves: per output its moments and the values kept around its
+/// percentiles, and the chances of the limits.
+pub struct Streamed<'p> {
+    plan: &'p SamplingPlan,
+    options: ModelOptions,
+    tuning: Tuning,
+    pub metrics: Vec<Metric>,
+    moments: Vec<(Moments, Vec<Moments>)>,
+    kept: Vec<Kept>,
+    /// Per replicate: runs within budget, deadline, both.
+    hits: Vec<[u64; 3]>,
+    pub unsound: u64,
+    pub first_unsound: Option<(u64, Inputs)>,
+    /// Passes over the runs: 1 unless a rank was missed.
+    pub passes: u32,
+}
+
+/// Draws every run of `plan` once, in waves, and reduces it as it goes. `progress` is called
+/// with each finished chunk's run count.
+pub fn stream<'p>(
+    plan: &'p SamplingPlan,
+    options: ModelOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    percentiles: &[f64],
+    goals: Goals,
+    tuning: Tuning,
+) -> Streamed<'p> {
+    let metrics = options.metrics();
+    let reps = plan.uniforms.replicates;
+    let rep_count = reps.map_or(1, |r| r.count as usize);
+    let chunks = plan.chunks();
+    let mut kept: Vec<Kept> = metrics
+        .iter()
+        .map(|_| Kept::new(vec![Interval::ALL], rep_count))
+        .collect();
+    let mut combined: Vec<Combined> = vec![Combined::default(); metrics.len()];
+    let mut hits = vec![[0u64; 3]; rep_count];
+    let (mut unsound, mut first_unsound) = (0, None);
+    let mut done = 0;
+    while done < chunks {
+        let end = if done == 0 {
+            tuning.first_wave_chunks.max(1)
+        } else {
+            2 * done
+        }
+        .min(chunks);
+        if done > 0 {
+            let runs_done = (done * CHUNK_RUNS) as u64;
+            for k in &mut kept {
+                *k = k.rebracket(percentiles, runs_done, plan.runs, tuning.z);
+            }
+        }
+        let pass = Pass {
+            metrics: &metrics,
+            intervals: kept.iter().map(|k| k.intervals.clone()).collect(),
+            reps: reps.as_ref(),
+            moments: true,
+            goals: Some(goals),
+        };
+        let states = (done..end).map(|_| pass.state()).collect();
+        let wave = simulate::fold_chunks(plan, options, progress, done..end, states, |s, e| {
+            pass.fold(s, e)
+        });
+        for state in wave {
+            for (c, m) in combined.iter_mut().zip(state.moments) {
+                c.add(m);
+            }
+            for seg in state.segments {
+                let rep = seg.rep as usize;
+                for (k, t) in kept.iter_mut().zip(seg.tallies) {
+                    k.absorb(rep, t);
+                }
+                for (h, s) in hits[rep].iter_mut().zip(seg.hits) {
+                    *h += s;
+                }
+            }
+            unsound += state.unsound;
+            first_unsound = first_unsound.or(state.first);
+        }
+        done = end;
+    }
+    Streamed {
+        plan,
+        options,
+        tuning,
+        metrics,
+        moments: combined.into_iter().map(Combined::finish).collect(),
+        kept,
+        hits,
+        unsound,
+        first_unsound,
+        passes: 1,
+    }
+}
+
+impl Streamed<'_> {
+    /// Fails when any run's arithmetic failed, as [`simulate::Simulation::ensure_finite`].
+    pub fn ensure_finite(&self) -> Result<(), Error> {
+        simulate::ensure_sound(
+            self.plan.runs,
+            self.unsound,
+            self.first_unsound,
+            self.options,
+            &self.plan.origins,
+        )
+    }
+
+    pub fn runs(&self) -> u64 {
+        self.plan.runs
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.plan.seed
+    }
+
+    pub fn uniforms(&self) -> Uniforms {
+        self.plan.uniforms
+    }
+
+    /// Mean, sd and percentiles of `metric`, as [`replicated::summarize_sample`] gives them
+    /// for the stored column. Percentiles outside those the stream was told of may need extra
+    /// passes.
+    pub fn summary(&mut self, metric: Metric, percentiles: &[f64]) -> Summary {
+        let i = self
+            .metrics
+            .iter()
+            .position(|&m| m == metric)
+            .expect("a metric the model produces");
+        let (pooled, each) = self.moments[i].clone();
+        let reps = self.plan.uniforms.replicates;
+        let me = RefCell::new(self);
+        let mut order_statistics = |ranks: &[usize]| me.borrow_mut().order_statistics(i, ranks);
+        match reps {
+            None => super::summarize_ranked(&pooled, percentiles, &mut order_statistics),
+            Some(r) => replicated::summarize_ranked(
+                &pooled,
+                &each,
+                percentiles,
+                &r,
+                &mut order_statistics,
+                &mut |thresholds| me.borrow_mut().counts_at_or_below(i, thresholds),
+            ),
+        }
+    }
+
+    /// The chance of a limit the stream was given.
+    pub fn chance(&self, within: Within) -> Probability {
+        let k = within as usize;
+        let hits: Vec<u64> = self.hits.iter().map(|h| h[k]).collect();
+        match &self.plan.uniforms.replicates {
+            Some(reps) => replicated::probability(&hits, reps),
+            None => Probability::from_count(hits[0], self.plan.runs),
+        }
+    }
+
+    fn order_statistics(&mut self, i: usize, ranks: &[usize]) -> Vec<f64> {
+        loop {
+            let found = self.kept[i].values_at(ranks);
+            if let Some(values) = found.iter().copied().collect::<Option<Vec<f64>>>() {
+                return values;
+            }
+            let missed = ranks[found.iter().position(Option::is_none).expect("a miss")];
+            self.recover(i, missed as u64);
+        }
+    }
+
+    /// Per replicate, the runs at or below each threshold.
+    fn counts_at_or_below(&mut self, i: usize, thresholds: &[f64]) -> Vec<Vec<u64>> {
+        if let Some(counts) = self.kept[i].counts_at_or_below(thresholds) {
+            return counts;
+        }
+        self.passes += 1;
+        let reps = self.plan.uniforms.replicates;
+        let col = self.metrics[i].index();
+        let per_rep = self.kept[i].reps.len();
+        let width = thresholds.len();
+        let mut flat = vec![0u64; per_rep * width];
+        self.pass(
+            || vec![0u64; per_rep * width],
+            |counts, e| {
+                let xs = &e.outputs[col][..e.len];
+                for (rep, a, b) in moments::replicate_pieces(e.first, e.len, reps.as_ref()) {
+                    for (k, &v) in thresholds.iter().enumerate() {
+                        let n = xs[a..b].iter().filter(|&&x| x <= v).count() as u64;
+                        counts[rep as usize * width + k] += n;
+                    }
+                }
+            },
+            |part| flat.iter_mut().zip(part).for_each(|(t, p)| *t += p),
+        );
+        flat.chunks(width).map(<[u64]>::to_vec).collect()
+    }
+
+    /// Makes rank `r` of output `i` one the kept values answer, by passes over the runs: a
+    /// histogram narrows the gap that holds it until its values fit, then a pass keeps them.
+    fn recover(&mut self, i: usize, r: u64) {
+        let mut gap = self.kept[i].gap_of(r, self.plan.runs);
+        let added = loop {
+            if gap.count <= self.tuning.keep_limit {
+                break Interval {
+                    lo: gap.lo,
+                    hi: gap.hi,
+                };
+            }
+            let (first, last) = (key(gap.lo) + 1, key(gap.hi) - 1);
+            if first >= last {
+                // One value, shared by all the gap's runs: counted at the interval's ends.
+                let v = from_key(first);
+                break Interval { lo: v, hi: v };
+            }
+            gap = self.narrow(i, &gap, r, first, last);
+        };
+        let mut intervals = self.kept[i].intervals.clone();
+        intervals.push(added);
+        let intervals = merged(intervals);
+        let reps = self.plan.uniforms.replicates;
+        let mut all: Vec<Vec<Interval>> = vec![Vec::new(); self.metrics.len()];
+        all[i] = intervals.clone();
+        let pass = Pass {
+            metrics: &self.metrics,
+            intervals: all,
+            reps: reps.as_ref(),
+            moments: false,
+            goals: None,
+        };
+        let mut kept = Kept::new(intervals, self.kept[i].reps.len());
+        self.pass(
+            || pass.state(),
+            |s, e| pass.fold(s, e),
+            |state| {
+                for seg in state.segments {
+                    let mut tallies = seg.tallies;
+                    kept.absorb(seg.rep as usize, std::mem::take(&mut tallies[i]));
+                }
+            },
+        );
+        self.passes += 1;
+        self.kept[i] = kept;
+    }
+
+    /// The bucket of a histogram of the gap's values (keys `first..=last`) that holds rank `r`.
+    fn narrow(&mut self, i: usize, gap: &Gap, r: u64, first: u64, last: u64) -> Gap {
+        let width = (last - first) / BUCKETS + 1;
+        let col = self.metrics[i].index();
+        let mut counts = vec![0u64; BUCKETS as usize];
+        self.pass(
+            || vec![0u64; BUCKETS as usize],
+            |h, e| {
+                for &x in &e.outputs[col][..e.len] {
+                    if x > gap.lo && x < gap.hi {
+                        h[((key(x) - first) / width) as usize] += 1;
+                    }
+                }
+            },
+            |part| counts.iter_mut().zip(part).for_each(|(t, p)| *t += p),
+        );
+        self.passes += 1;
+        let mut below = gap.below;
+        for (b, &count) in counts.iter().enumerate() {
+            if r < below + count {
+                let lo_key = first + b as u64 * width;
+                let hi_key = (lo_key + width - 1).min(last);
+                return Gap {
+                    lo: from_key(lo_key - 1),
+                    hi: from_key(hi_key + 1),
+                    below,
+                    count,
+                };
+            }
+            below += count;
+        }
+        unreachable!("rank {r} lies in the gap")
+    }
+
+    /// One pass over every run, a group of chunks at a time: each chunk folds into its own
+    /// state, and the states are handed to `merge` in chunk order.
+    fn pass<T: Send>(
+        &self,
+        init: impl Fn() -> T + Sync,
+        fold: impl Fn(&mut T, &Evaluated) + Sync,
+        mut merge: impl FnMut(T),
+    ) {
+        let chunks = self.plan.chunks();
+        for start in (0..chunks).step_by(GROUP_CHUNKS) {
+            let range = start..(start + GROUP_CHUNKS).min(chunks);
+            let states = range.clone().map(|_| init()).collect();
+            let done =
+                simulate::fold_chunks(self.plan, self.options, &|_| {}, range, states, &fold);
+            done.into_iter().for_each(&mut merge);
+        }
+    }
+}
+
+/// An integer that orders like the float (see [`quantile`]).
+fn key(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
+fn from_key(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+}
+
+/// Runs strictly between two values, none of them kept: `below` runs are at or below `lo`.
+#[derive(Debug, Clone, Copy)]
+struct Gap {
+    lo: f64,
+    hi: f64,
+    below: u64,
+    count: u64,
+}
+
+/// What one pass does with each block: which outputs it tallies against which intervals,
+/// and whether it reduces moments and counts chances too.
+struct Pass<'a> {
+    metrics: &'a [Metric],
+    /// Per output, in `metrics` order.
+    intervals: Vec<Vec<Interval>>,
+    reps: Option<&'a Replicates>,
+    moments: bool,
+    goals: Option<Goals>,
+}
+
+/// One chunk's share of a pass.
+struct ChunkState {
+    moments: Vec<ChunkMoments>,
+    segments: Vec<Segment>,
+    unsound: u64,
+    first: Option<(u64, Inputs)>,
+}
+
+impl Pass<'_> {
+    fn state(&self) -> ChunkState {
+        ChunkState {
+            moments: vec![ChunkMoments::new(); if self.moments { self.metrics.len() } else { 0 }],
+            segments: Vec::new(),
+            unsound: 0,
+            first: None,
+        }
+    }
+
+    fn fold(&self, s: &mut ChunkState, e: &Evaluated) {
+        let column = |m: Metric| &e.outputs[m.index()][..e.len];
+        for (acc, &m) in s.moments.iter_mut().zip(self.metrics) {
+            moments::add_piece(acc, e.first, column(m), self.reps);
+        }
+        for (rep, a, b) in moments::replicate_pieces(e.first, e.len, self.reps) {
+            if s.segments.last().is_none_or(|g| g.rep != rep) {
+                s.segments.push(Segment {
+                    rep,
+                    tallies: self
+                        .intervals
+                        .iter()
+                        .map(|iv| vec![Tally::default(); iv.len()])
+                        .collect(),
+                    hits: [0; 3],
+                });
+            }
+            let seg = s.segments.last_mut().expect("just pushed");
+            crate::simd::vectorised(
+                #[inline(always)]
+                || {
+                    for ((tallies, intervals), &m) in seg
+                        .tallies
+                        .iter_mut()
+                        .zip(&self.intervals)
+                        .zip(self.metrics)
+                    {
+                        for (t, &iv) in tallies.iter_mut().zip(intervals) {
+                            t.count(&column(m)[a..b], iv);
+                        }
+                    }
+                },
+            );
+            if let Some(goals) = self.goals {
+                seg.hits = add3(seg.hits, chances(e, a..b, goals));
+            }
+        }
+        if let Some((count, first)) = e.unsound(self.metrics) {
+            s.unsound += count;
+            s.first = s.first.or(Some(first));
+        }
+    }
+}
+
+fn add3(a: [u64; 3], b: [u64; 3]) -> [u64; 3] {
+    [a[0] + b[0], a[1] + b[1], a[2] + b[2]]
+}
+
+/// Runs of the range within budget, within the deadline, within both (0 for an absent limit).
+fn chances(e: &Evaluated, runs: std::ops::Range<usize>, goals: Goals) -> [u64; 3] {
+    let cost = &e.outputs[Metric::TotalCostUsd.index()][runs.clone()];
+    let days = &e.outputs[Metric::TrainDays.index()][runs];
+    let (Some(budget), Some(deadline)) = (goals.budget_usd, goals.deadline_days) else {
+        let count = |xs: &[f64], limit: Option<f64>| {
+            limit.map_or(0, |l| xs.iter().filter(|&&x| x <= l).count() as u64)
+        };
+        return [
+            count(cost, goals.budget_usd),
+            count(days, goals.deadline_days),
+            0,
+        ];
+    };
+    let mut h = [0u64; 3];
+    for (&c, &t) in cost.iter().zip(days) {
+        let (b, d) = (c <= budget, t <= deadline);
+        h[0] += u64::from(b);
+        h[1] += u64::from(d);
+        h[2] += u64::from(b & d);
+    }
+    h
+}
+
+/// Sorted, disjoint intervals from any: overlapping or touching ones are joined.
+fn merged(mut intervals: Vec<Interval>) -> Vec<Interval> {
+    intervals.sort_by(|a, b| a.lo.total_cmp(&b.lo));
+    let mut out: Vec<Interval> = Vec::new();
+    for iv in intervals {
+        match out.last_mut() {
+            Some(last) if iv.lo <= last.hi => last.hi = last.hi.max(iv.hi),
+            _ => out.push(iv),
+        }
+    }
+    out
+}
+
+/// One output's kept values: disjoint intervals in order and, per replicate, a tally against
+/// each.
+#[derive(Debug, Clone)]
+struct Kept {
+    intervals: Vec<Interval>,
+    /// [replicate][interval].
+    reps: Vec<Vec<Tally>>,
+}
+
+impl Kept {
+    fn new(intervals: Vec<Interval>, reps: usize) -> Kept {
+        let tallies = vec![Tally::default(); intervals.len()];
+        Kept {
+            intervals,
+            reps: vec![tallies; reps],
+        }
+    }
+
+    fn absorb(&mut self, rep: usize, tallies: Vec<Tally>) {
+        for (mine, t) in self.reps[rep].iter_mut().zip(tallies) {
+            mine.add(t);
+        }
+    }
+
+    /// Interval `j`'s counts over every replicate, and its kept values (all replicates').
+    fn pooled(&self, j: usize) -> Tally {
+        let mut all = Tally::default();
+        for rep in &self.reps {
+            all.add(rep[j].clone());
+        }
+        all
+    }
+
+    /// The value of each 0-based rank of the runs counted so far, None where no interval
+    /// holds it.
+    fn values_at(&self, ranks: &[usize]) -> Vec<Option<f64>> {
+        let mut out = vec![None; ranks.len()];
+        for j in 0..self.intervals.len() {
+            let iv = self.intervals[j];
+            let t = self.pooled(j);
+            let ties_lo = t.le_lo - t.lt_lo;
+            let inside = t.inside.len() as u64;
+            let mut wanted = Vec::new();
+            let mut slots = Vec::new();
+            for (k, &r) in ranks.iter().enumerate() {
+                let r = r as u64;
+                if r < t.lt_lo || r >= t.le_hi {
+                    continue;
+                }
+                let o = r - t.lt_lo;
+                out[k] = if o < ties_lo {
+                    Some(iv.lo)
+                } else if o - ties_lo < inside {
+                    wanted.push((o - ties_lo) as usize);
+                    slots.push(k);
+                    None
+                } else {
+                    Some(iv.hi)
+                };
+            }
+            if !wanted.is_empty() {
+                let values = quantile::order_statistics(&t.inside, &wanted);
+                for (k, v) in slots.into_iter().zip(values) {
+                    out[k] = Some(v);
+                }
+            }
+        }
+        out
+    }
+
+    /// Per replicate, the runs at or below each threshold; None when one lies outside every
+    /// interval.
+    fn counts_at_or_below(&self, thresholds: &[f64]) -> Option<Vec<Vec<u64>>> {
+        let which: Vec<usize> = thresholds
+            .iter()
+            .map(|&v| self.intervals.iter().position(|iv| iv.holds(v)))
+            .collect::<Option<_>>()?;
+        Some(
+            self.reps
+                .iter()
+                .map(|tallies| {
+                    thresholds
+                        .iter()
+                        .zip(&which)
+                        .map(|(&v, &j)| tallies[j].at_or_below(self.intervals[j], v))
+                        .collect()
+                })
+                .collect(),
+        )
+    }
+
+    /// The runs between the intervals around rank `r`, which none holds.
+    fn gap_of(&self, r: u64, runs: u64) -> Gap {
+        let mut lo = f64::NEG_INFINITY;
+        let mut below = 0;
+        for j in 0..self.intervals.len() {
+            let t = self.pooled(j);
+            if r < t.lt_lo {
+                return Gap {
+                    lo,
+                    hi: self.intervals[j].lo,
+                    below,
+                    count: t.lt_lo - below,
+                };
+            }
+            lo = self.intervals[j].hi;
+            below = t.le_hi;
+        }
+        Gap {
+            lo,
+            hi: f64::INFINITY,
+            below,
+            count: runs - below,
+        }
+    }
+
+    /// Narrower intervals for the next wave, from the `runs_done` runs counted so far: for
+    /// each percentile, the order statistics a margin either side of its rank, within the
+    /// interval that holds that rank; what was kept is cut down to them.
+    fn rebracket(&self, percentiles: &[f64], runs_done: u64, runs: u64, z: f64) -> Kept {
+        let n = runs_done as f64;
+        let last = runs_done - 1;
+        let mut ends = Vec::new();
+        for &p in percentiles {
+            let q = p / 100.0;
+            let sd = (q * (1.0 - q)).sqrt();
+            let margin =
+                z * sd * n.sqrt() + INTERVAL_REACH * sd * n / (runs as f64).sqrt() + RANK_CUSHION;
+            let centre = q * (n - 1.0);
+            let lo = (centre - margin).floor().max(0.0) as u64;
+            let hi = ((centre + margin).ceil() as u64).min(last);
+            ends.push([lo, centre.round() as u64, hi]);
+        }
+        let pooled: Vec<Tally> = (0..self.intervals.len()).map(|j| self.pooled(j)).collect();
+        let holder = |r: u64| pooled.iter().position(|t| t.lt_lo <= r && r < t.le_hi);
+        let ranks: Vec<usize> = ends
+            .iter()
+            .flat_map(|e| [e[0] as usize, e[2] as usize])
+            .collect();
+        let values = self.values_at(&ranks);
+        let mut brackets: Vec<(usize, Interval)> = Vec::new();
+        for (e, v) in ends.iter().zip(values.chunks(2)) {
+            // A percentile whose rank no interval holds gets no bracket: recovered at the end.
+            let Some(j) = holder(e[1]) else { continue };
+            let outer = self.intervals[j];
+            let inside = |r: u64| holder(r) == Some(j);
+            let lo = if inside(e[0]) {
+                v[0].unwrap_or(outer.lo)
+            } else {
+                outer.lo
+            };
+            let hi = if inside(e[2]) {
+                v[1].unwrap_or(outer.hi)
+            } else {
+                outer.hi
+            };
+            brackets.push((j, Interval { lo, hi }));
+        }
+        brackets.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.lo.total_cmp(&b.1.lo)));
+        let mut next: Vec<(usize, Interval)> = Vec::new();
+        for (j, iv) in brackets {
+            match next.last_mut() {
+                Some((k, last)) if *k == j && iv.lo <= last.hi => last.hi = last.hi.max(iv.hi),
+                _ => next.push((j, iv)),
+            }
+        }
+        Kept {
+            intervals: next.iter().map(|&(_, iv)| iv).collect(),
+            reps: self
+                .reps
+                .iter()
+                .map(|tallies| {
+                    next.iter()
+                        .map(|&(j, iv)| tallies[j].narrowed(self.intervals[j], iv))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
