@@ -1,12 +1,15 @@
 //! Throughput of `flopcast` on the bundled scenario `scenarios/llama-3.1-405b.toml`.
 //!
-//! Four groups, each on all cores (rayon's global pool, or a pool of one thread per core for
+//! Five groups, each on all cores (rayon's global pool, or a pool of one thread per core for
 //! `whole_run`):
 //!
 //! - `sampling_and_model`: [`flopcast::simulate::fold_blocks`] — drawing every input of every
 //!   run and evaluating every output, block by block, each block's outputs left where a
 //!   streaming reduction would read them (a 50 KB buffer per thread) — for 1M and 10M runs
 //!   (seed 42, Monte Carlo). Throughput is in runs per second (criterion's `elem/s`).
+//! - `correlated_inputs`: the same for 10M runs of the scenario with its downtime a PERT as its
+//!   MFU is, the two drawn independently (`independent`) or with Spearman's ρ = −0.4 between
+//!   them by the Gaussian copula (`correlated`): what a correlation costs per run.
 //! - `simulate_into_columns`: [`flopcast::simulate::simulate`], the same work plus storing
 //!   every output of every run in one column per metric, as the commands' statistics read them
 //!   today: 48 bytes per run, so 10M runs write 480 MB of fresh memory, whose page faults and
@@ -76,18 +79,50 @@ fn sampling_and_model(c: &mut Criterion) {
         group.measurement_time(Duration::from_secs(secs));
         group.throughput(Throughput::Elements(runs));
         group.bench_with_input(BenchmarkId::from_parameter(runs), &plan, |b, plan| {
-            b.iter(|| {
-                let states = vec![0.0; plan.chunks()];
-                fold_blocks(
-                    black_box(plan),
-                    scenario.options,
-                    &|_| {},
-                    states,
-                    |seen, e| {
-                        *seen += black_box(e.outputs[Metric::TotalCostUsd.index()][e.len - 1]);
-                    },
-                )
-            });
+            b.iter(|| sample_and_evaluate(black_box(plan), &scenario));
+        });
+    }
+    group.finish();
+}
+
+/// Draws and evaluates every run of `plan`, leaving each block's outputs where a streaming
+/// reduction would read them.
+fn sample_and_evaluate(plan: &SamplingPlan, scenario: &Scenario) -> Vec<f64> {
+    let states = vec![0.0; plan.chunks()];
+    fold_blocks(plan, scenario.options, &|_| {}, states, |seen, e| {
+        *seen += black_box(e.outputs[Metric::TotalCostUsd.index()][e.len - 1]);
+    })
+}
+
+/// The bundled scenario with its downtime as a PERT (the MFU is one already), the two drawn
+/// independently or with Spearman's ρ = −0.4 between them.
+fn with_two_perts(correlated: bool) -> Scenario {
+    let text = std::fs::read_to_string(scenario_path()).expect("the bundled scenario reads");
+    let mut text = text.replace(
+        r#"downtime = { dist = "triangular","#,
+        r#"downtime = { dist = "pert","#,
+    );
+    if correlated {
+        text.push_str(
+            "\n[[correlation]]\nbetween = [\"cluster.mfu\", \"cluster.downtime\"]\nspearman = -0.4\n",
+        );
+    }
+    Scenario::parse(&scenario_path(), &text).expect("the PERT variant parses")
+}
+
+fn correlated_inputs(c: &mut Criterion) {
+    let mut group = c.benchmark_group("correlated_inputs");
+    group.sample_size(10);
+    group.sampling_mode(SamplingMode::Flat);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(6));
+    group.throughput(Throughput::Elements(BIG_RUNS));
+    for (name, correlated) in [("independent", false), ("correlated", true)] {
+        let scenario = with_two_perts(correlated);
+        assert_eq!(scenario.correlations.is_empty(), !correlated);
+        let plan = SamplingPlan::new(&scenario, BIG_RUNS, SEED);
+        group.bench_with_input(BenchmarkId::new(name, BIG_RUNS), &plan, |b, plan| {
+            b.iter(|| sample_and_evaluate(black_box(plan), &scenario));
         });
     }
     group.finish();
@@ -157,6 +192,7 @@ fn statistics(c: &mut Criterion) {
 criterion_group!(
     benches,
     sampling_and_model,
+    correlated_inputs,
     simulate_into_columns,
     whole_run,
     statistics

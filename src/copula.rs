@@ -45,6 +45,31 @@ impl Copula {
             z[i] = row.iter().zip(&z[..=i]).map(|(l, x)| l * x).sum();
         }
     }
+
+    /// Whether [`Copula::correlate`] leaves the first variable's normal as it is (its row of
+    /// the factor is (1), as a correlation matrix's first pivot is √1): its input can then be
+    /// drawn from its uniform directly, with no round trip through Φ⁻¹ and Φ.
+    pub fn keeps_first(&self) -> bool {
+        self.chol.first() == Some(&1.0)
+    }
+
+    /// [`Copula::correlate`] for the first `n` runs of a block of columns (`z[i]` the i-th
+    /// variable's), with the same bits: each sum starts at −0.0, as `Iterator::sum` does, and
+    /// adds the terms in the same order. Inline, so that the caller's vector level applies.
+    #[inline(always)]
+    pub fn correlate_block<const N: usize>(&self, z: &mut [[f64; N]], n: usize) {
+        let n = n.min(N);
+        for i in (0..self.k).rev() {
+            let row = &self.chol[i * self.k..i * self.k + i + 1];
+            let mut sum = [-0.0; N];
+            for (&l, col) in row.iter().zip(z.iter()) {
+                for (s, &x) in sum[..n].iter_mut().zip(&col[..n]) {
+                    *s += l * x;
+                }
+            }
+            z[i][..n].copy_from_slice(&sum[..n]);
+        }
+    }
 }
 
 /// The largest |ρ| one pair on its own can have: nearer ±1 the pair's 2 × 2 matrix is too
@@ -87,6 +112,43 @@ fn cholesky(k: usize, a: &[f64]) -> Result<Vec<f64>, NotPositiveDefinite> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_is_correlated_as_each_run_alone() {
+        let c = Copula::new(3, &[(0, 1, 0.5), (1, 2, -0.3), (0, 2, 0.2)]).unwrap();
+        let mut block = [[0.0; 16]; 3];
+        for (i, col) in block.iter_mut().enumerate() {
+            for (r, x) in col.iter_mut().enumerate() {
+                *x = ((i * 16 + r) as f64 * 0.7548).sin() * 2.0;
+            }
+        }
+        let before = block;
+        c.correlate_block(&mut block, 13);
+        for r in 0..16 {
+            let mut z: Vec<f64> = before.iter().map(|col| col[r]).collect();
+            if r < 13 {
+                c.correlate(&mut z);
+            }
+            for i in 0..3 {
+                assert_eq!(
+                    block[i][r].to_bits(),
+                    z[i].to_bits(),
+                    "run {r}, variable {i}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_first_variable_keeps_its_normal() {
+        let c = Copula::new(3, &[(0, 1, 0.6), (1, 2, -0.3), (0, 2, 0.2)]).unwrap();
+        assert!(c.keeps_first());
+        for x in [-37.5, -1.0, -0.0, 0.0, 1e-300, 2.5] {
+            let mut z = [x, 0.3, -0.2];
+            c.correlate(&mut z);
+            assert_eq!(z[0].to_bits(), x.to_bits());
+        }
+    }
 
     #[test]
     fn cholesky_reproduces_the_matrix() {

@@ -54,6 +54,7 @@
 
 mod build;
 mod closed;
+pub(crate) use closed::standard_normal_fill;
 mod density;
 mod elementary;
 mod frame;
