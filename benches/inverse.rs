@@ -1,11 +1,11 @@
-//! Speed of the inverse CDF ([`flopcast::dist::inverse::Inverse`]) against the samplers behind
-//! [`Dist::fill`], one core.
+//! Speed of the inverse CDF ([`flopcast::dist::inverse::Inverse`]), by which every input is
+//! drawn, one core.
 //!
 //! - `draws`: per draw (criterion's `elem/s`, or time / 4096), for a PERT, a gamma, a lognormal
-//!   and a normal truncated far in its tail: `inverse` maps a ready block of uniforms,
-//!   `uniforms+inverse` also draws them (Xoshiro256++, 53-bit, as `Dist::fill` does), and
-//!   `dist_fill` is the existing sampler (rejection for the PERT and gamma, the ziggurat's
-//!   exponential for the lognormal, the exact quantile per draw for the truncation).
+//!   and a normal truncated far in its tail: `inverse` maps a ready block of uniforms, and
+//!   `uniforms+inverse` also draws them (Xoshiro256++, 52 bits, on the open interval (0, 1)).
+//!   (The family samplers the inverse replaced, rejection for the PERT and gamma and the
+//!   ziggurat for the lognormal, are gone: they could not pair draws between scenarios.)
 //! - `setup`: [`Inverse::new`] for the distributions whose tables are the largest: betas with
 //!   shapes from 0.5 to 1e5, a gamma, log-t's, and normals truncated at +6.5, +10 and +30 sd.
 //!
@@ -49,7 +49,7 @@ fn drawn() -> Vec<(String, Dist)> {
     ]
 }
 
-/// Uniforms on (0, 1) as `Dist::fill`'s inverse-CDF samplers make them.
+/// Uniforms on the open interval (0, 1).
 fn uniforms(rng: &mut Xoshiro256PlusPlus, out: &mut [f64]) {
     for u in out {
         *u = ((rng.next_u64() >> 12) as f64 + 0.5) * (1.0 / (1u64 << 52) as f64);
@@ -75,12 +75,6 @@ fn draws(c: &mut Criterion) {
             b.iter(|| {
                 uniforms(&mut rng, &mut us);
                 inverse.fill(&us, &mut out);
-                black_box(&out);
-            })
-        });
-        group.bench_function(BenchmarkId::new("dist_fill", &name), |b| {
-            b.iter(|| {
-                dist.fill(&mut rng, &mut out);
                 black_box(&out);
             })
         });

@@ -9,8 +9,6 @@
 
 use std::fmt;
 
-use rand::Rng;
-
 use super::{Family, ParamError, ParamResult, Support, Truncation};
 
 /// One way a scenario writes a family: `dist = "<name>"` and the parameter keys it may take,
@@ -110,10 +108,6 @@ pub trait Law: Sized + Clone + fmt::Debug + fmt::Display + PartialEq {
     fn truncated_mean(&self, _kept: &Truncation) -> Option<f64> {
         None
     }
-
-    /// Fills `out` with independent draws. One call fills the whole slice, so that the hot loop
-    /// is specialised to the family and pays for no dispatch per draw.
-    fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]);
 
     /// What truncating to `[lower, upper]` means for this family.
     fn restrict(&self, _lower: f64, _upper: f64) -> ParamResult<Restriction> {

@@ -1,11 +1,10 @@
-//! Validated probability distributions: sampling, CDF, quantiles, moments and truncation.
+//! Validated probability distributions: CDF, quantiles, moments and truncation; every draw is
+//! made by inversion, in [`inverse`].
 //!
 //! A [`Dist`] is a [`Family`] optionally truncated to `[lower, upper]` (renormalised, not
 //! clipped). Each family lives in its own file under `families/` and implements [`Law`]; this
-//! module holds what does not depend on the family. Untruncated draws use each family's direct
-//! sampler; truncated draws use rejection when the kept mass is at least one half and the
-//! inverse CDF otherwise, so both stay exact. A range above the median is measured with the
-//! survival function 1 − F, not F: in the upper tail F rounds to 1 (at 8.3 sd already) and
+//! module holds what does not depend on the family. A range above the median is measured with
+//! the survival function 1 − F, not F: in the upper tail F rounds to 1 (at 8.3 sd already) and
 //! cdf(lower) + u × width would return the quantile of 1, which is +∞.
 
 mod check;
@@ -18,8 +17,6 @@ pub use check::{MAX_SHAPE, MIN_SHAPE, ParamError, ParamResult};
 pub use families::Family;
 pub use law::{End, Form, Law, ParamReader, Restriction};
 pub use special::Z95;
-
-use rand::Rng;
 
 /// The closed range a distribution's draws can take, with whether each end can be reached.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -264,37 +261,6 @@ impl Dist {
             .sum::<f64>()
             / M as f64
     }
-
-    /// Fills `out` with independent draws.
-    pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
-        match &self.truncation {
-            None => self.family.fill(rng, out),
-            Some(t) if t.mass >= 0.5 => {
-                for x in out.iter_mut() {
-                    *x = loop {
-                        let mut one = [0.0];
-                        self.family.fill(rng, &mut one);
-                        let v = one[0];
-                        if v >= t.lower && v <= t.upper {
-                            break v;
-                        }
-                    };
-                }
-            }
-            Some(t) => {
-                for x in out.iter_mut() {
-                    *x = self.truncated_quantile(t, open_unit(rng));
-                }
-            }
-        }
-    }
-
-    /// One draw; prefer [`Dist::fill`] in loops.
-    pub fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        let mut one = [0.0];
-        self.fill(rng, &mut one);
-        one[0]
-    }
 }
 
 fn no_mass(lower: f64, upper: f64) -> ParamError {
@@ -304,12 +270,6 @@ fn no_mass(lower: f64, upper: f64) -> ParamError {
             "the range [{lower}, {upper}] holds less than {MIN_TRUNCATED_MASS:e} of this distribution's probability: move the bounds toward its bulk"
         ),
     )
-}
-
-/// Uniform on the open interval (0, 1): the midpoints of 2^52 equal cells, so neither end
-/// (whose quantile may be infinite) is ever returned, and 1 − u is exact too.
-fn open_unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    ((rng.next_u64() >> 12) as f64 + 0.5) * (1.0 / (1u64 << 52) as f64)
 }
 
 impl std::fmt::Display for Dist {

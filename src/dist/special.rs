@@ -1,8 +1,5 @@
-//! Numerical pieces that several families share: the standard normal, a bracketed quantile
-//! search, and the uniform draw every inverse-CDF sampler starts from.
-
-use rand::{Rng, RngExt};
-use rand_distr::StandardUniform;
+//! Numerical pieces that several families share: the standard normal and a bracketed quantile
+//! search.
 
 /// z such that Φ(z) = 0.95: turns a (P5, P95) pair into a mean and a standard deviation.
 pub const Z95: f64 = 1.644_853_626_951_472_2;
@@ -117,10 +114,4 @@ pub(super) fn upper_quantile(
         };
     }
     x
-}
-
-/// Uniform on [0, 1) with 53 random bits.
-#[inline(always)]
-pub(super) fn unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    rng.sample(StandardUniform)
 }

@@ -9,19 +9,14 @@
 //! Mean: min + (max − min) · α / (α + β).
 //!
 //! The quantile is a bracketed Newton search on statrs's regularised incomplete beta, run in
-//! whichever half keeps x small (the upper half through the mirror image Beta(β, α)). Draws are
-//! X / (X + Y) with X ~ Gamma(α), Y ~ Gamma(β): Marsaglia–Tsang gammas cost about a third of
-//! rand_distr's Beta (Cheng's algorithm).
+//! whichever half keeps x small (the upper half through the mirror image Beta(β, α)).
 
 use std::fmt;
 
-use rand::Rng;
-use rand::distr::Distribution;
-use rand_distr::Gamma;
 use statrs::distribution::{Continuous, ContinuousCDF};
 
 use crate::dist::law::{End, Form, Law, ParamReader};
-use crate::dist::special::{lower_quantile, unit};
+use crate::dist::special::lower_quantile;
 use crate::dist::{MAX_SHAPE, ParamError, ParamResult, Support, check};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -34,15 +29,6 @@ pub struct Beta {
     /// upper tail; built once, as truncated draws call the quantile function for every draw.
     unit: statrs::distribution::Beta,
     mirror: statrs::distribution::Beta,
-    sampler: Sampler,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Sampler {
-    Gammas { x: Gamma<f64>, y: Gamma<f64> },
-    /// A shape below 1: its gammas can underflow to 0 (and 0 / 0 is NaN), so the ratio is formed
-    /// from their logarithms instead.
-    LogGammas { x: LogGamma, y: LogGamma },
 }
 
 const PERT: Form = Form {
@@ -61,17 +47,6 @@ impl Beta {
         check::shape("beta", beta)?;
         check::range("beta", min, max)?;
         let statrs_beta = |a, b| statrs::distribution::Beta::new(a, b).expect("checked shapes");
-        let sampler = if alpha.min(beta) < 1.0 {
-            Sampler::LogGammas {
-                x: LogGamma::new(alpha),
-                y: LogGamma::new(beta),
-            }
-        } else {
-            Sampler::Gammas {
-                x: Gamma::new(alpha, 1.0).expect("checked shape"),
-                y: Gamma::new(beta, 1.0).expect("checked shape"),
-            }
-        };
         Ok(Beta {
             alpha,
             beta,
@@ -79,7 +54,6 @@ impl Beta {
             max,
             unit: statrs_beta(alpha, beta),
             mirror: statrs_beta(beta, alpha),
-            sampler,
         })
     }
 
@@ -162,26 +136,6 @@ impl Law for Beta {
         self.min + (self.max - self.min) * self.alpha / (self.alpha + self.beta)
     }
 
-    fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
-        let (min, width) = (self.min, self.max - self.min);
-        match &self.sampler {
-            Sampler::Gammas { x: gx, y: gy } => {
-                for x in out {
-                    let a = gx.sample(rng);
-                    let b = gy.sample(rng);
-                    *x = min + width * (a / (a + b));
-                }
-            }
-            Sampler::LogGammas { x: gx, y: gy } => {
-                for x in out {
-                    // X / (X + Y) = 1 / (1 + exp(ln Y − ln X))
-                    let d = gy.sample_ln(rng) - gx.sample_ln(rng);
-                    *x = min + width / (1.0 + d.exp());
-                }
-            }
-        }
-    }
-
     /// The density near an end goes as the distance to the power α − 1 (lower) or β − 1 (upper).
     fn thin_at(&self, end: End) -> bool {
         match end {
@@ -209,34 +163,6 @@ fn beta_quantile(
 
 fn beta_lower_quantile(d: &statrs::distribution::Beta, p: f64) -> f64 {
     lower_quantile(p, 1.0, |x| d.cdf(x), |x| d.ln_pdf(x))
-}
-
-/// ln of a Gamma(shape, 1) draw without underflow: for shape < 1, Gamma(shape) is
-/// Gamma(shape + 1) · U^(1/shape) (Marsaglia & Tsang), whose log is a sum.
-#[derive(Debug, Clone, PartialEq)]
-struct LogGamma {
-    gamma: Gamma<f64>,
-    inv_shape: Option<f64>,
-}
-
-impl LogGamma {
-    fn new(shape: f64) -> Self {
-        let boosted = shape < 1.0;
-        LogGamma {
-            gamma: Gamma::new(if boosted { shape + 1.0 } else { shape }, 1.0)
-                .expect("checked shape"),
-            inv_shape: boosted.then(|| 1.0 / shape),
-        }
-    }
-
-    fn sample_ln<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        let g = self.gamma.sample(rng).ln();
-        match self.inv_shape {
-            // 1 − u lies in (0, 1]: its log is finite.
-            Some(inv) => g + (1.0 - unit(rng)).ln() * inv,
-            None => g,
-        }
-    }
 }
 
 impl fmt::Display for Beta {

@@ -10,10 +10,8 @@
 
 use std::fmt;
 
-use rand::Rng;
 
 use crate::dist::law::{Form, Law, ParamReader, Restriction};
-use crate::dist::special::unit;
 use crate::dist::{ParamError, ParamResult, Support};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -133,13 +131,6 @@ impl Law for Discrete {
             .zip(&self.probs)
             .map(|(v, p)| v * p)
             .sum()
-    }
-
-    fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
-        for x in out {
-            let u = unit(rng);
-            *x = self.values[self.cumulative.partition_point(|c| *c <= u)];
-        }
     }
 
     fn restrict(&self, lower: f64, upper: f64) -> ParamResult<Restriction> {

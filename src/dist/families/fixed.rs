@@ -5,7 +5,6 @@
 
 use std::fmt;
 
-use rand::Rng;
 
 use crate::dist::ParamResult;
 use crate::dist::law::{Form, Law, ParamReader, Restriction};
@@ -52,10 +51,6 @@ impl Law for Fixed {
 
     fn mean(&self) -> f64 {
         self.value
-    }
-
-    fn fill<R: Rng + ?Sized>(&self, _: &mut R, out: &mut [f64]) {
-        out.fill(self.value);
     }
 
     fn restrict(&self, lower: f64, upper: f64) -> ParamResult<Restriction> {

@@ -9,13 +9,10 @@
 //! The CDF is statrs's gamma of scale 1 evaluated at x / θ: statrs multiplies x by the rate,
 //! which underflows to 0 or overflows to ∞ for extreme scales, and then panics. statrs has no
 //! inverse survival function and its quantile search stops on an absolute tolerance, so both
-//! quantiles are bracketed Newton searches of their own. Draws are rand_distr's
-//! Marsaglia–Tsang.
+//! quantiles are bracketed Newton searches of their own.
 
 use std::fmt;
 
-use rand::Rng;
-use rand::distr::Distribution;
 use statrs::distribution::{Continuous, ContinuousCDF};
 
 use crate::dist::law::{End, Form, Law, ParamReader};
@@ -29,7 +26,6 @@ pub struct Gamma {
     /// statrs's gamma of this shape and scale 1, built once: truncated draws call the quantile
     /// function for every draw.
     unit: statrs::distribution::Gamma,
-    sampler: rand_distr::Gamma<f64>,
 }
 
 impl Gamma {
@@ -40,7 +36,6 @@ impl Gamma {
             shape,
             scale,
             unit: statrs::distribution::Gamma::new(shape, 1.0).expect("checked shape"),
-            sampler: rand_distr::Gamma::new(shape, scale).expect("checked shape and scale"),
         })
     }
 }
@@ -93,10 +88,6 @@ impl Law for Gamma {
             unit_gamma_cdf(&next, t.upper / scale) - unit_gamma_cdf(&next, t.lower / scale)
         };
         Some(shape * scale * part / t.mass)
-    }
-
-    fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
-        out.iter_mut().for_each(|x| *x = self.sampler.sample(rng));
     }
 
     fn thin_at(&self, end: End) -> bool {

@@ -8,12 +8,10 @@
 //! the largest. Support: (0, ∞). Mean: infinite, as E[e^(σT)] diverges for every t (its tails
 //! are polynomial); truncated above, it is finite and integrated from the quantile function.
 //! The CDF and quantiles are statrs's Student's t, evaluated in whichever tail the probability
-//! is small; draws are rand_distr's.
+//! is small.
 
 use std::fmt;
 
-use rand::Rng;
-use rand::distr::Distribution;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::dist::law::{Form, Law, ParamReader};
@@ -28,7 +26,6 @@ pub struct LogT {
     /// The standard t (location 0, scale 1), built once: truncated draws call the quantile
     /// function for every draw.
     t: StudentsT,
-    sampler: rand_distr::StudentT<f64>,
 }
 
 impl LogT {
@@ -46,7 +43,6 @@ impl LogT {
             mu,
             sigma,
             t: StudentsT::new(0.0, 1.0, df).expect("df in [1, 1e6]"),
-            sampler: rand_distr::StudentT::new(df).expect("df in [1, 1e6]"),
         })
     }
 
@@ -104,11 +100,6 @@ impl Law for LogT {
         f64::INFINITY
     }
 
-    fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
-        let (mu, sigma) = (self.mu, self.sigma);
-        out.iter_mut()
-            .for_each(|x| *x = (mu + sigma * self.sampler.sample(rng)).exp());
-    }
 }
 
 /// The t with P(T > t) = s, for s in [0, 1]: the t is symmetric, so the search runs in

@@ -11,8 +11,6 @@
 
 use std::fmt;
 
-use rand::Rng;
-use rand::distr::Distribution;
 
 use crate::dist::law::{End, Form, Law, ParamReader};
 use crate::dist::special::{Z95, lower_z, std_normal_cdf, std_normal_sf, upper_z};
@@ -22,7 +20,6 @@ use crate::dist::{ParamResult, Support, Truncation, check};
 pub struct LogNormal {
     pub(in crate::dist) mu: f64,
     pub(in crate::dist) sigma: f64,
-    sampler: rand_distr::LogNormal<f64>,
 }
 
 impl LogNormal {
@@ -32,7 +29,6 @@ impl LogNormal {
         Ok(LogNormal {
             mu,
             sigma,
-            sampler: rand_distr::LogNormal::new(mu, sigma).expect("a finite mu and sigma > 0"),
         })
     }
 
@@ -133,10 +129,6 @@ impl Law for LogNormal {
         } else {
             Some(closed)
         }
-    }
-
-    fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
-        out.iter_mut().for_each(|x| *x = self.sampler.sample(rng));
     }
 
     fn thin_at(&self, end: End) -> bool {

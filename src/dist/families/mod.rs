@@ -1,15 +1,13 @@
 //! The distribution families, one file each, and the one list that registers them.
 //!
 //! A family's file holds its parameters, domain, checks, the forms a scenario writes it in,
-//! its CDF, quantile, mean and sampler, and the tests that are about it alone. Adding a family
+//! its CDF, quantile and mean (from which `inverse` draws it), and the tests that are about it alone. Adding a family
 //! is one new file implementing [`Law`] and one line in the list below.
 
 #[macro_use]
 mod registry;
 
 use std::fmt;
-
-use rand::Rng;
 
 use super::law::{End, Form, Law, ParamReader, Restriction};
 use super::{ParamResult, Support, Truncation};
@@ -106,11 +104,6 @@ impl Family {
 
     pub(super) fn truncated_mean(&self, kept: &Truncation) -> Option<f64> {
         each!(self, law => law.truncated_mean(kept))
-    }
-
-    /// Fills `out` with independent draws of the untruncated family.
-    pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
-        each!(self, law => law.fill(rng, out))
     }
 
     pub(super) fn restrict(&self, lower: f64, upper: f64) -> ParamResult<Restriction> {

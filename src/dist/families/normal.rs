@@ -8,12 +8,9 @@
 //!
 //! The CDF and quantiles go through erfc and its inverse rather than statrs's normal, which
 //! divides by sd · √2 and so overflows to ∞ for sd near the largest double (and ∞ / ∞ is NaN).
-//! Draws are rand_distr's ziggurat.
 
 use std::fmt;
 
-use rand::Rng;
-use rand::distr::Distribution;
 
 use crate::dist::law::{Form, Law, ParamReader};
 use crate::dist::special::{Z95, lower_z, std_normal_cdf, std_normal_sf, upper_z};
@@ -23,7 +20,6 @@ use crate::dist::{ParamError, ParamResult, Support, Truncation, check};
 pub struct Normal {
     pub(in crate::dist) mean: f64,
     pub(in crate::dist) sd: f64,
-    sampler: rand_distr::Normal<f64>,
 }
 
 impl Normal {
@@ -33,7 +29,6 @@ impl Normal {
         Ok(Normal {
             mean,
             sd,
-            sampler: rand_distr::Normal::new(mean, sd).expect("a finite mean and sd > 0"),
         })
     }
 
@@ -119,9 +114,6 @@ impl Law for Normal {
         Some(mean + sd * (phi(z(t.lower)) - phi(z(t.upper))) / t.mass)
     }
 
-    fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
-        out.iter_mut().for_each(|x| *x = self.sampler.sample(rng));
-    }
 }
 
 impl fmt::Display for Normal {

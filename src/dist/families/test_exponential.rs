@@ -7,10 +7,8 @@
 
 use std::fmt;
 
-use rand::Rng;
 
 use crate::dist::law::{Form, Law, ParamReader};
-use crate::dist::special::unit;
 use crate::dist::{ParamResult, Support, check};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,11 +55,6 @@ impl Law for TestExponential {
         1.0 / self.rate
     }
 
-    fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
-        for x in out {
-            *x = -(-unit(rng)).ln_1p() / self.rate;
-        }
-    }
 }
 
 impl fmt::Display for TestExponential {

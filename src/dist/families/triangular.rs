@@ -8,10 +8,8 @@
 
 use std::fmt;
 
-use rand::Rng;
 
 use crate::dist::law::{Form, Law, ParamReader};
-use crate::dist::special::unit;
 use crate::dist::{ParamResult, Support, check};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -100,19 +98,6 @@ impl Law for Triangular {
         (self.min + self.mode + self.max) / 3.0
     }
 
-    fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
-        let (min, mode, max) = (self.min, self.mode, self.max);
-        let split = (mode - min) / (max - min);
-        let (lo_k, hi_k) = ((max - min) * (mode - min), (max - min) * (max - mode));
-        for x in out {
-            let u = unit(rng);
-            *x = if u <= split {
-                min + (u * lo_k).sqrt()
-            } else {
-                max - ((1.0 - u) * hi_k).sqrt()
-            };
-        }
-    }
 }
 
 impl fmt::Display for Triangular {

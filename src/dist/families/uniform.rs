@@ -5,10 +5,8 @@
 
 use std::fmt;
 
-use rand::Rng;
 
 use crate::dist::law::{Form, Law, ParamReader};
-use crate::dist::special::unit;
 use crate::dist::{ParamResult, Support, check};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,12 +64,6 @@ impl Law for Uniform {
         (self.min + self.max) / 2.0
     }
 
-    fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
-        let (min, width) = (self.min, self.max - self.min);
-        for x in out {
-            *x = min + width * unit(rng);
-        }
-    }
 }
 
 impl fmt::Display for Uniform {

@@ -8,10 +8,8 @@
 
 use std::fmt;
 
-use rand::Rng;
 
 use crate::dist::law::{End, Form, Law, ParamReader};
-use crate::dist::special::unit;
 use crate::dist::{ParamResult, Support, check};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -72,14 +70,6 @@ impl Law for Weibull {
 
     fn mean(&self) -> f64 {
         self.scale * statrs::function::gamma::gamma(1.0 + 1.0 / self.shape)
-    }
-
-    fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
-        let (inv_shape, scale) = (1.0 / self.shape, self.scale);
-        for x in out {
-            // 1 − u lies in (0, 1], so the log is finite.
-            *x = scale * (-(1.0 - unit(rng)).ln()).powf(inv_shape);
-        }
     }
 
     fn thin_at(&self, end: End) -> bool {
