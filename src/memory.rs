@@ -41,26 +41,25 @@ pub fn run(runs: u64, metrics: u64, threads: u64) -> u64 {
     simulation(runs, metrics).saturating_add(selection(runs, threads))
 }
 
-/// `run` reducing its runs as they are drawn ([`crate::stats::stream`]): the values it keeps
-/// around the percentiles, at the peak of its waves, held in growing vectors (up to twice
-/// their length), with one output's kept values copied while its brackets are narrowed; and
-/// per replicate, each output's moments and counts against each percentile's interval.
-pub fn streamed_run(runs: u64, metrics: u64, percentiles: &[f64], replicates: u64) -> u64 {
+/// `run`, `compare` and `sweep` reducing their runs as they are drawn
+/// ([`crate::stats::stream`]) into `columns` columns (a metric of a scenario, or of B − A): the
+/// values kept around the percentiles, at the peak of the waves, held in growing vectors (up to
+/// twice their length), with one column's kept values copied while its brackets are narrowed;
+/// and per replicate, each column's moments and counts against each percentile's interval.
+pub fn streamed(runs: u64, columns: u64, percentiles: &[f64], replicates: u64) -> u64 {
     const TALLY: u64 = 56;
     const MOMENTS: u64 = 64;
     let kept = crate::stats::stream::kept_at_peak(runs, percentiles, Default::default());
-    let values = kept.saturating_mul(F64).saturating_mul(2 * metrics + 1);
-    let per_replicate = metrics * (percentiles.len() as u64 * TALLY + MOMENTS);
+    let values = kept.saturating_mul(F64).saturating_mul(2 * columns + 1);
+    let per_replicate = columns * (percentiles.len() as u64 * TALLY + MOMENTS);
     values.saturating_add(replicates.saturating_mul(per_replicate))
 }
 
-/// `compare`: both simulations at once, then per metric the column of B − A and the scratch of
-/// its summary. Charts first join both samples into one column (2 runs' worth) and select in it
-/// (another 2).
-pub fn compare(runs: u64, metrics_a: u64, metrics_b: u64, plots: bool, threads: u64) -> u64 {
-    let (joined, difference) = if plots { (2, 0) } else { (0, 1) };
-    simulation(runs, metrics_a + metrics_b + joined + difference)
-        .saturating_add(selection(runs * (1 + joined / 2), threads))
+/// `compare --plots`, which keeps every run: both simulations at once, then the charts, which
+/// join both samples into one column (2 runs' worth) and select in it (another 2), and per
+/// metric the column of B − A and the scratch of its summary.
+pub fn compare_stored(runs: u64, metrics_a: u64, metrics_b: u64, threads: u64) -> u64 {
+    simulation(runs, metrics_a + metrics_b + 2).saturating_add(selection(runs * 2, threads))
 }
 
 /// The plan of a sensitivity study, as far as memory goes.
@@ -108,10 +107,10 @@ pub fn sobol(n: u64, inputs: u64, metrics: u64, bootstrap: u64, threads: u64) ->
         .saturating_add(replicates)
 }
 
-/// `sweep`: points run one after another, so one simulation with its summary's scratch at a
-/// time, and every finished point's report kept until the files are written.
-pub fn sweep(runs: u64, metrics: u64, threads: u64, points: u64, bytes_per_point: u64) -> u64 {
-    run(runs, metrics, threads).saturating_add(points.saturating_mul(bytes_per_point))
+/// `sweep`: points run one after another, so one point's stream at a time (`per_run`, from
+/// [`streamed`]), and every finished point's report kept until the files are written.
+pub fn sweep(per_run: u64, points: u64, bytes_per_point: u64) -> u64 {
+    per_run.saturating_add(points.saturating_mul(bytes_per_point))
 }
 
 /// What the allocator takes for a request of `bytes`: glibc's chunks carry an 8-byte header,

@@ -149,6 +149,259 @@ pub fn fold_chunks<T: Send>(
         .collect()
 }
 
+/// One block of runs as a reduction reads it: columns of values, and the runs whose
+/// arithmetic failed, per scenario evaluated.
+pub struct Columns<'a> {
+    /// The index of the block's first run.
+    pub first: u64,
+    /// Runs in the block.
+    pub len: usize,
+    /// Each column's `len` values, in the [`Source`]'s column order.
+    pub values: &'a [&'a [f64]],
+    /// Per scenario evaluated, in the source's order: how many of the block's runs are
+    /// unsound and the first of them (its index and inputs); None when every run is sound.
+    pub unsound: &'a [Option<(u64, (u64, Inputs))>],
+}
+
+/// Runs drawn chunk by chunk and handed on as columns, a block at a time: what a streaming
+/// reduction ([`crate::stats::stream`]) reads, once or more.
+pub trait Source: Sync {
+    /// The plan whose chunks, run count and replicates the runs follow.
+    fn plan(&self) -> &SamplingPlan;
+    /// Columns per block.
+    fn width(&self) -> usize;
+    /// Scenarios evaluated per run.
+    fn scenarios(&self) -> usize;
+    /// As [`fold_chunks`], each block handed on as its columns.
+    fn fold_chunks<T: Send>(
+        &self,
+        progress: &(dyn Fn(u64) + Sync),
+        chunks: std::ops::Range<usize>,
+        states: Vec<T>,
+        fold: impl Fn(&mut T, &Columns) + Sync,
+    ) -> Vec<T>;
+    /// Fails when any of scenario `s`'s runs was unsound, naming the first.
+    fn ensure_sound(
+        &self,
+        s: usize,
+        unsound: u64,
+        first: Option<(u64, Inputs)>,
+    ) -> Result<(), Error>;
+}
+
+/// One scenario's runs: a column per metric its model produces, in report order.
+pub struct Single<'p> {
+    pub plan: &'p SamplingPlan,
+    pub options: ModelOptions,
+    pub metrics: Vec<Metric>,
+}
+
+impl<'p> Single<'p> {
+    pub fn new(plan: &'p SamplingPlan, options: ModelOptions) -> Self {
+        Single {
+            plan,
+            options,
+            metrics: options.metrics(),
+        }
+    }
+}
+
+impl Source for Single<'_> {
+    fn plan(&self) -> &SamplingPlan {
+        self.plan
+    }
+
+    fn width(&self) -> usize {
+        self.metrics.len()
+    }
+
+    fn scenarios(&self) -> usize {
+        1
+    }
+
+    fn fold_chunks<T: Send>(
+        &self,
+        progress: &(dyn Fn(u64) + Sync),
+        chunks: std::ops::Range<usize>,
+        states: Vec<T>,
+        fold: impl Fn(&mut T, &Columns) + Sync,
+    ) -> Vec<T> {
+        let metrics = &self.metrics;
+        fold_chunks(
+            self.plan,
+            self.options,
+            progress,
+            chunks,
+            states,
+            |acc, e| {
+                let mut values: [&[f64]; Metric::COUNT] = [&[]; Metric::COUNT];
+                for (v, m) in values.iter_mut().zip(metrics) {
+                    *v = &e.outputs[m.index()][..e.len];
+                }
+                let columns = Columns {
+                    first: e.first,
+                    len: e.len,
+                    values: &values[..metrics.len()],
+                    unsound: &[e.unsound(metrics)],
+                };
+                fold(acc, &columns);
+            },
+        )
+    }
+
+    fn ensure_sound(
+        &self,
+        _: usize,
+        unsound: u64,
+        first: Option<(u64, Inputs)>,
+    ) -> Result<(), Error> {
+        ensure_sound(
+            self.plan.runs,
+            unsound,
+            first,
+            self.options,
+            &self.plan.origins,
+        )
+    }
+}
+
+/// Two scenarios' runs on common random numbers, run by run: A's columns, then B's, then
+/// B − A for each metric both produce ([`Paired::common`]).
+pub struct Paired<'p> {
+    pub a: Single<'p>,
+    pub b: Single<'p>,
+    /// The metrics both produce, in A's order.
+    pub common: Vec<Metric>,
+}
+
+impl<'p> Paired<'p> {
+    /// # Panics
+    ///
+    /// When the plans do not draw the same runs in the same chunks.
+    pub fn new(a: Single<'p>, b: Single<'p>) -> Self {
+        assert_eq!(
+            (a.plan.runs, a.plan.uniforms),
+            (b.plan.runs, b.plan.uniforms),
+            "paired plans draw the same runs"
+        );
+        let common = a
+            .metrics
+            .iter()
+            .copied()
+            .filter(|m| b.metrics.contains(m))
+            .collect();
+        Paired { a, b, common }
+    }
+
+    /// The column of `m` in A, in B, and of B − A.
+    pub fn column_a(&self, m: Metric) -> Option<usize> {
+        self.a.metrics.iter().position(|&x| x == m)
+    }
+
+    pub fn column_b(&self, m: Metric) -> Option<usize> {
+        let b = self.b.metrics.iter().position(|&x| x == m)?;
+        Some(self.a.metrics.len() + b)
+    }
+
+    pub fn column_difference(&self, m: Metric) -> Option<usize> {
+        let d = self.common.iter().position(|&x| x == m)?;
+        Some(self.a.metrics.len() + self.b.metrics.len() + d)
+    }
+}
+
+impl Source for Paired<'_> {
+    fn plan(&self) -> &SamplingPlan {
+        self.a.plan
+    }
+
+    fn width(&self) -> usize {
+        self.a.metrics.len() + self.b.metrics.len() + self.common.len()
+    }
+
+    fn scenarios(&self) -> usize {
+        2
+    }
+
+    fn fold_chunks<T: Send>(
+        &self,
+        progress: &(dyn Fn(u64) + Sync),
+        chunks: std::ops::Range<usize>,
+        states: Vec<T>,
+        fold: impl Fn(&mut T, &Columns) + Sync,
+    ) -> Vec<T> {
+        assert_eq!(states.len(), chunks.len(), "one state per chunk");
+        let (a, b) = (&self.a, &self.b);
+        let outputs = || Box::new([[0.0; STRIDE]; Metric::COUNT]);
+        states
+            .into_par_iter()
+            .enumerate()
+            .map_init(
+                || {
+                    let blocks = (a.plan.scratch(), b.plan.scratch());
+                    (blocks, outputs(), outputs(), outputs())
+                },
+                |((block_a, block_b), ya, yb, difference), (i, mut acc)| {
+                    let c = chunks.start + i;
+                    let (mut draw_a, mut draw_b) = (a.plan.chunk(c), b.plan.chunk(c));
+                    let mut first = (c * CHUNK_RUNS) as u64;
+                    while draw_a.next_block(block_a) {
+                        assert!(draw_b.next_block(block_b) && block_b.len == block_a.len);
+                        let n = block_a.len;
+                        let bad_a =
+                            model::evaluate_block(block_a.columns(), n, a.options, &a.metrics, ya);
+                        let bad_b =
+                            model::evaluate_block(block_b.columns(), n, b.options, &b.metrics, yb);
+                        for (d, m) in difference.iter_mut().zip(&self.common) {
+                            let (x, y) = (&ya[m.index()][..n], &yb[m.index()][..n]);
+                            for ((d, x), y) in d[..n].iter_mut().zip(x).zip(y) {
+                                *d = y - x;
+                            }
+                        }
+                        let mut values: [&[f64]; 3 * Metric::COUNT] = [&[]; 3 * Metric::COUNT];
+                        let all = a.metrics.iter().map(|m| &ya[m.index()][..n]);
+                        let all = all.chain(b.metrics.iter().map(|m| &yb[m.index()][..n]));
+                        let all =
+                            all.chain(difference.iter().take(self.common.len()).map(|d| &d[..n]));
+                        for (v, column) in values.iter_mut().zip(all) {
+                            *v = column;
+                        }
+                        let evaluated = |block, outputs, first_unsound| Evaluated {
+                            first,
+                            len: n,
+                            inputs: block,
+                            outputs,
+                            first_unsound,
+                        };
+                        let unsound = [
+                            evaluated(block_a, ya, bad_a).unsound(&a.metrics),
+                            evaluated(block_b, yb, bad_b).unsound(&b.metrics),
+                        ];
+                        let columns = Columns {
+                            first,
+                            len: n,
+                            values: &values[..self.width()],
+                            unsound: &unsound,
+                        };
+                        fold(&mut acc, &columns);
+                        first += n as u64;
+                    }
+                    progress(2 * a.plan.chunk_len(c) as u64);
+                    acc
+                },
+            )
+            .collect()
+    }
+
+    fn ensure_sound(
+        &self,
+        s: usize,
+        unsound: u64,
+        first: Option<(u64, Inputs)>,
+    ) -> Result<(), Error> {
+        [&self.a, &self.b][s].ensure_sound(0, unsound, first)
+    }
+}
+
 /// Draws and evaluates every run into one column per metric. `progress` is called once per
 /// finished chunk with its run count. The result does not depend on the number of threads.
 pub fn simulate(

@@ -385,7 +385,8 @@ fn a_sweep_grid_too_large_is_refused_naming_its_points() {
         "{stderr}"
     );
     assert!(stderr.contains("give fewer --set values ("), "{stderr}");
-    // One point's runs are the problem: --runs is named instead.
+    // One point's runs are the problem (a point streams its runs, so it takes many): --runs
+    // is named instead.
     let stderr = refused(
         "500000000",
         &[
@@ -394,7 +395,7 @@ fn a_sweep_grid_too_large_is_refused_naming_its_points() {
             "--set",
             "cluster.gpus=1000,2000",
             "--runs",
-            "100M",
+            "1e12",
         ],
     );
     assert!(stderr.contains("use fewer runs (--runs "), "{stderr}");

@@ -16,8 +16,9 @@ use crate::report::{Goals, RunReport};
 use crate::sample::SamplingPlan;
 use crate::sample::scheme::Scheme;
 use crate::scenario::Scenario;
-use crate::simulate::{Simulation, simulate};
-use crate::stats::{Probability, replicated};
+use crate::simulate::{Paired, Simulation, Single, simulate};
+use crate::stats::stream::{Part, Test, Tuning, stream};
+use crate::stats::{Probability, Summary, replicated};
 
 #[derive(Debug, Clone, Default)]
 pub struct CompareOptions {
@@ -50,70 +51,41 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
         .flat_map(|&m| [overlay_file(m), difference_file(m)])
         .collect();
     outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
-    super::check_memory(runs, |r| {
-        peak(&a, &b, r, opts.plots.is_some(), opts.sampling.threads)
-    })
-    .map_err(|e| e.with_runs_origin(super::runs_origin(&a, opts.sampling.runs)))?;
-    let percentiles = opts
-        .percentiles
-        .clone()
-        .unwrap_or(super::run::DEFAULT_PERCENTILES.to_vec());
+    super::check_memory(runs, |r| peak(&a, &b, r, opts))
+        .map_err(|e| e.with_runs_origin(super::runs_origin(&a, opts.sampling.runs)))?;
+    let percentiles = percentiles(opts);
+    let plan = |s: &Scenario| {
+        let scheme = opts
+            .scheme
+            .unwrap_or_else(|| Scheme::auto(runs, &percentiles));
+        SamplingPlan::new(s, runs, seed).with_scheme(scheme)
+    };
+    let (plan_a, plan_b) = (plan(&a), plan(&b));
+    let setting = Setting {
+        a: (&a, &opts.a),
+        b: (&b, &opts.b),
+        percentiles: &percentiles,
+        goals: opts.goals,
+    };
     let report = super::with_threads(opts.sampling.threads, || {
-        let goals = opts.goals;
         let progress = Progress::new(2 * runs, opts.progress, "runs");
-        let run = |s: &Scenario, which: &str| {
-            progress.say(format!("scenario {which}"));
-            simulate(
-                &SamplingPlan::new(s, runs, seed).with_scheme(
-                    opts.scheme
-                        .unwrap_or_else(|| Scheme::auto(runs, &percentiles)),
-                ),
-                s.options,
-                &|n| progress.advance(n),
-            )
+        let advance = |n| progress.advance(n);
+        let report = match &opts.plots {
+            None => streamed(&setting, &plan_a, &plan_b, &advance),
+            Some(dir) => {
+                let run = |s: &Scenario, plan: &SamplingPlan, which: &str| {
+                    progress.say(format!("scenario {which}"));
+                    simulate(plan, s.options, &advance)
+                };
+                let (sim_a, sim_b) = (run(&a, &plan_a, "A"), run(&b, &plan_b, "B"));
+                sim_a.ensure_finite()?;
+                sim_b.ensure_finite()?;
+                write_plots(&mut outputs, dir, (&a.name, &sim_a), (&b.name, &sim_b))?;
+                Ok(stored(&setting, &sim_a, &sim_b))
+            }
         };
-        let (sim_a, sim_b) = (run(&a, "A"), run(&b, "B"));
         progress.finish();
-        sim_a.ensure_finite()?;
-        sim_b.ensure_finite()?;
-        if let Some(dir) = &opts.plots {
-            write_plots(&mut outputs, dir, (&a.name, &sim_a), (&b.name, &sim_b))?;
-        }
-        let report_of = |s: &Scenario, path: &PathBuf, sim: &Simulation| {
-            RunReport::new(
-                &s.name,
-                &path.display().to_string(),
-                sim,
-                &percentiles,
-                &goals,
-            )
-        };
-        Ok::<_, Error>(CompareReport {
-            a: report_of(&a, &opts.a, &sim_a),
-            b: report_of(&b, &opts.b, &sim_b),
-            difference: sim_a
-                .metrics
-                .iter()
-                .filter(|m| sim_b.metrics.contains(m))
-                .map(|&m| {
-                    (
-                        m,
-                        replicated::summarize_sample(
-                            &difference(&sim_a, &sim_b, m),
-                            &percentiles,
-                            sim_a.uniforms.replicates.as_ref(),
-                        ),
-                    )
-                })
-                .collect(),
-            b_cheaper: less(&sim_b, &sim_a, Metric::TotalCostUsd),
-            b_faster: less(&sim_b, &sim_a, Metric::TrainDays),
-            same_cost: equal(&sim_a, &sim_b, Metric::TotalCostUsd),
-            same_days: equal(&sim_a, &sim_b, Metric::TrainDays),
-            runs,
-            seed,
-            percentiles: percentiles.clone(),
-        })
+        report
     })??;
     exports.write(&mut outputs, &report)?;
     outputs.commit()?;
@@ -123,29 +95,154 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
     })
 }
 
-/// Peak bytes of `flopcast compare` with these options (see [`memory::compare`]).
+/// The two scenarios with their files, and what their reports show.
+struct Setting<'a> {
+    a: (&'a Scenario, &'a PathBuf),
+    b: (&'a Scenario, &'a PathBuf),
+    percentiles: &'a [f64],
+    goals: Goals,
+}
+
+impl Setting<'_> {
+    fn report(
+        &self,
+        a: RunReport,
+        b: RunReport,
+        pairs: Pairs,
+        runs: u64,
+        seed: u64,
+    ) -> CompareReport {
+        CompareReport {
+            a,
+            b,
+            difference: pairs.difference,
+            b_cheaper: pairs.chances[0],
+            b_faster: pairs.chances[1],
+            same_cost: pairs.chances[2],
+            same_days: pairs.chances[3],
+            runs,
+            seed,
+            percentiles: self.percentiles.to_vec(),
+        }
+    }
+}
+
+/// What is made of the runs in pairs: the bands of B − A, and the chances that B is cheaper,
+/// faster, as dear and as long.
+struct Pairs {
+    difference: Vec<(Metric, Summary)>,
+    chances: [Probability; 4],
+}
+
+/// The comparison of the paired runs reduced as they are drawn.
+fn streamed(
+    setting: &Setting,
+    plan_a: &SamplingPlan,
+    plan_b: &SamplingPlan,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<CompareReport, Error> {
+    let (a, b) = (setting.a.0, setting.b.0);
+    let source = Paired::new(
+        Single::new(plan_a, a.options),
+        Single::new(plan_b, b.options),
+    );
+    let mut events = Vec::new();
+    let goals = setting.goals;
+    let part_a = Part::new(&source.a.metrics, 0, goals, &mut events);
+    let width_a = source.a.metrics.len();
+    let part_b = Part::new(&source.b.metrics, width_a, goals, &mut events);
+    let pairs_from = events.len();
+    let column = |m| (part_a.column(m), part_b.column(m));
+    let (cost, days) = (column(Metric::TotalCostUsd), column(Metric::TrainDays));
+    events.extend([
+        vec![Test::Below(cost.1, cost.0)],
+        vec![Test::Below(days.1, days.0)],
+        vec![Test::Equal(cost.1, cost.0)],
+        vec![Test::Equal(days.1, days.0)],
+    ]);
+    let percentiles = setting.percentiles;
+    let mut s = stream(&source, progress, percentiles, &events, Tuning::default());
+    s.ensure_finite()?;
+    let report = |(scenario, path): (&Scenario, &PathBuf), part: &Part, s: &mut _| {
+        let file = path.display().to_string();
+        RunReport::streamed(&scenario.name, &file, s, part, percentiles, &goals)
+    };
+    let (report_a, report_b) = (
+        report(setting.a, &part_a, &mut s),
+        report(setting.b, &part_b, &mut s),
+    );
+    let difference = source
+        .common
+        .iter()
+        .map(|&m| {
+            let column = source.column_difference(m).expect("a common metric");
+            (m, s.summary(column, percentiles))
+        })
+        .collect();
+    let pairs = Pairs {
+        difference,
+        chances: std::array::from_fn(|k| s.chance(pairs_from + k)),
+    };
+    Ok(setting.report(report_a, report_b, pairs, s.runs(), s.seed()))
+}
+
+/// The comparison of two stored simulations.
+fn stored(setting: &Setting, sim_a: &Simulation, sim_b: &Simulation) -> CompareReport {
+    let report_of = |(s, path): (&Scenario, &PathBuf), sim: &Simulation| {
+        let file = path.display().to_string();
+        RunReport::new(&s.name, &file, sim, setting.percentiles, &setting.goals)
+    };
+    let reps = sim_a.uniforms.replicates.as_ref();
+    let difference = sim_a
+        .metrics
+        .iter()
+        .filter(|m| sim_b.metrics.contains(m))
+        .map(|&m| {
+            let d = difference(sim_a, sim_b, m);
+            (
+                m,
+                replicated::summarize_sample(&d, setting.percentiles, reps),
+            )
+        })
+        .collect();
+    let pairs = Pairs {
+        difference,
+        chances: [
+            less(sim_b, sim_a, Metric::TotalCostUsd),
+            less(sim_b, sim_a, Metric::TrainDays),
+            equal(sim_a, sim_b, Metric::TotalCostUsd),
+            equal(sim_a, sim_b, Metric::TrainDays),
+        ],
+    };
+    let (a, b) = (report_of(setting.a, sim_a), report_of(setting.b, sim_b));
+    setting.report(a, b, pairs, sim_a.runs, sim_a.seed)
+}
+
+/// Peak bytes of `flopcast compare` with these options (see [`memory::streamed`] and
+/// [`memory::compare_stored`]).
 pub fn peak_bytes(opts: &CompareOptions) -> Result<u64, Error> {
     let a = Scenario::load(&opts.a)?;
     let b = Scenario::load(&opts.b)?;
     let (runs, _) = super::runs_and_seed(&a, opts.sampling.runs, opts.sampling.seed);
-    Ok(peak(
-        &a,
-        &b,
-        runs,
-        opts.plots.is_some(),
-        opts.sampling.threads,
-    ))
+    Ok(peak(&a, &b, runs, opts))
 }
 
-fn peak(a: &Scenario, b: &Scenario, runs: u64, plots: bool, threads: usize) -> u64 {
-    let metrics = |s: &Scenario| s.options.metrics().len() as u64;
-    memory::compare(
-        runs,
-        metrics(a),
-        metrics(b),
-        plots,
-        memory::threads(threads),
-    )
+fn peak(a: &Scenario, b: &Scenario, runs: u64, opts: &CompareOptions) -> u64 {
+    let (ma, mb) = (a.options.metrics(), b.options.metrics());
+    if opts.plots.is_some() {
+        let threads = memory::threads(opts.sampling.threads);
+        memory::compare_stored(runs, ma.len() as u64, mb.len() as u64, threads)
+    } else {
+        let common = ma.iter().filter(|m| mb.contains(m)).count();
+        let columns = (ma.len() + mb.len() + common) as u64;
+        super::streamed_peak(runs, columns, &percentiles(opts), opts.scheme)
+    }
+}
+
+fn percentiles(opts: &CompareOptions) -> Vec<f64> {
+    opts.percentiles
+        .clone()
+        .unwrap_or(super::run::DEFAULT_PERCENTILES.to_vec())
 }
 
 /// Both distributions overlaid, and the distribution of B − A, for total cost and for days.

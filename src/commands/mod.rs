@@ -38,6 +38,49 @@ pub fn check_memory(runs: u64, peak: impl Fn(u64) -> u64) -> Result<(), Error> {
     )
 }
 
+/// Peak bytes of reducing `runs` runs into `columns` columns as they are drawn, under `scheme`
+/// or the one chosen for the run count (see [`memory::streamed`]).
+pub fn streamed_peak(
+    runs: u64,
+    columns: u64,
+    percentiles: &[f64],
+    scheme: Option<crate::sample::scheme::Scheme>,
+) -> u64 {
+    use crate::sample::scheme::{Scheme, Uniforms};
+    let scheme = scheme.unwrap_or_else(|| Scheme::auto(runs, percentiles));
+    let replicates = Uniforms::new(scheme, 0, runs)
+        .replicates
+        .map_or(1, |r| r.count);
+    memory::streamed(runs, columns, percentiles, replicates)
+}
+
+/// One scenario's report from its runs reduced as they are drawn ([`crate::stats::stream`]):
+/// the figures a stored sample gives, in memory that does not grow with the runs.
+pub fn streamed_report(
+    scenario: &Scenario,
+    file: &str,
+    plan: &crate::sample::SamplingPlan,
+    percentiles: &[f64],
+    goals: &crate::report::Goals,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<crate::report::RunReport, Error> {
+    use crate::stats::stream::{Part, Tuning, stream};
+    let source = crate::simulate::Single::new(plan, scenario.options);
+    let mut events = Vec::new();
+    let part = Part::new(&source.metrics, 0, *goals, &mut events);
+    let mut s = stream(&source, progress, percentiles, &events, Tuning::default());
+    s.ensure_finite()?;
+    let name = &scenario.name;
+    Ok(crate::report::RunReport::streamed(
+        name,
+        file,
+        &mut s,
+        &part,
+        percentiles,
+        goals,
+    ))
+}
+
 /// Runs `work` on a pool of `threads` threads (0: one per core).
 pub fn with_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> Result<T, Error> {
     let pool = rayon::ThreadPoolBuilder::new()

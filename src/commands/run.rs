@@ -12,10 +12,9 @@ use crate::model::Metric;
 use crate::output::{Exports, OutputSet, TableFiles};
 use crate::report::{self, AsDocument, ChancesCsvExporter, Goals, RunReport};
 use crate::sample::SamplingPlan;
-use crate::sample::scheme::{Scheme, Uniforms};
+use crate::sample::scheme::Scheme;
 use crate::scenario::Scenario;
 use crate::simulate::{self, Simulation};
-use crate::stats::stream::{Tuning, stream};
 
 pub const DEFAULT_RUNS: u64 = 1_000_000;
 pub const DEFAULT_SEED: u64 = 42;
@@ -96,20 +95,9 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
                 (Some(sim), report)
             })
         } else {
-            let tuning = Tuning::default();
-            let mut s = stream(
-                &plan,
-                scenario.options,
-                &advance,
-                &percentiles,
-                goals,
-                tuning,
-            );
-            s.ensure_finite().map(|()| {
-                let report =
-                    RunReport::streamed(&scenario.name, &file, &mut s, &percentiles, &goals);
-                (None, report)
-            })
+            let report =
+                super::streamed_report(&scenario, &file, &plan, &percentiles, &goals, &advance);
+            report.map(|r| (None, r))
         };
         progress.finish();
         outcome
@@ -142,7 +130,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
 }
 
 /// Peak bytes of `flopcast run` with these options (see [`memory::run`] and
-/// [`memory::streamed_run`]).
+/// [`memory::streamed`]).
 pub fn peak_bytes(opts: &RunOptions) -> Result<u64, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let (runs, _) = super::runs_and_seed(&scenario, opts.sampling.runs, opts.sampling.seed);
@@ -164,12 +152,7 @@ fn peak(opts: &RunOptions, scenario: &Scenario, runs: u64, percentiles: &[f64]) 
     if keeps_runs(opts) {
         memory::run(runs, metrics, memory::threads(opts.sampling.threads))
     } else {
-        let scheme = opts
-            .scheme
-            .unwrap_or_else(|| Scheme::auto(runs, percentiles));
-        let uniforms = Uniforms::new(scheme, 0, runs);
-        let replicates = uniforms.replicates.map_or(1, |r| r.count);
-        memory::streamed_run(runs, metrics, percentiles, replicates)
+        super::streamed_peak(runs, metrics, percentiles, opts.scheme)
     }
 }
 

@@ -75,12 +75,16 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
                         .unwrap_or_else(|| Scheme::auto(runs, &percentiles)),
                 );
                 progress.say(format!("point {} of {count}", i + 1));
-                let sim = simulate(&plan, scenario.options, &|n| progress.advance(n));
-                sim.ensure_finite()?;
-                Ok(SweepPoint {
-                    values,
-                    report: RunReport::new(&scenario.name, &file, &sim, &percentiles, &goals),
-                })
+                let advance = |n| progress.advance(n);
+                let report = super::streamed_report(
+                    &scenario,
+                    &file,
+                    &plan,
+                    &percentiles,
+                    &goals,
+                    &advance,
+                )?;
+                Ok(SweepPoint { values, report })
             })
             .collect::<Result<Vec<_>, Error>>()
     })??;
@@ -123,12 +127,9 @@ pub fn peak_bytes(opts: &SweepOptions) -> Result<u64, Error> {
     let (runs, _) = super::runs_and_seed(&base, opts.sampling.runs, opts.sampling.seed);
     let (percentiles, goals) = percentiles_and_goals(opts);
     let per_point = bytes_per_point(&base, opts, runs, &percentiles, &goals)?;
-    let metrics = base.options.metrics().len() as u64;
-    let threads = memory::threads(opts.sampling.threads);
+    let per_run = per_run(&base, opts, &percentiles);
     Ok(memory::sweep(
-        runs,
-        metrics,
-        threads,
+        per_run(runs),
         grid_points(&opts.sets),
         per_point,
     ))
@@ -144,25 +145,34 @@ fn check_memory(
     goals: &Goals,
 ) -> Result<(), Error> {
     let per_point = bytes_per_point(base, opts, runs, percentiles, goals)?;
-    let metrics = base.options.metrics().len() as u64;
+    let per_run = per_run(base, opts, percentiles);
     let points = grid_points(&opts.sets);
-    let threads = memory::threads(opts.sampling.threads);
     memory::check(
         &format!("{points} grid points of {runs} runs"),
-        memory::sweep(runs, metrics, threads, points, per_point),
+        memory::sweep(per_run(runs), points, per_point),
         &[
             Knob {
                 flag: Flag::Runs,
                 value: runs,
-                peak: Box::new(|r| memory::sweep(r, metrics, threads, points, per_point)),
+                peak: Box::new(|r| memory::sweep(per_run(r), points, per_point)),
             },
             Knob {
                 flag: Flag::GridPoints,
                 value: points,
-                peak: Box::new(|p| memory::sweep(runs, metrics, threads, p, per_point)),
+                peak: Box::new(|p| memory::sweep(per_run(runs), p, per_point)),
             },
         ],
     )
+}
+
+/// One point's stream at a run count: its peak bytes.
+fn per_run<'a>(
+    base: &'a Scenario,
+    opts: &'a SweepOptions,
+    percentiles: &'a [f64],
+) -> impl Fn(u64) -> u64 + 'a {
+    let metrics = base.options.metrics().len() as u64;
+    move |runs| super::streamed_peak(runs, metrics, percentiles, opts.scheme)
 }
 
 /// What each point adds to the peak: its values and report, kept to the end, and its share of

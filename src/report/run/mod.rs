@@ -9,9 +9,10 @@ pub mod text;
 use crate::model::Metric;
 use crate::sample::scheme::{Replicates, Uniforms};
 use crate::simulate::Simulation;
+use crate::simulate::Source as Runs;
 use crate::stats::replicated::{MIN_TAIL_RUNS_PER_REPLICATE, summarize_sample};
 pub use crate::stats::stream::Goals;
-use crate::stats::stream::{Streamed, Within};
+use crate::stats::stream::{Part, Streamed, Within};
 use crate::stats::{self, Probability, Summary};
 
 use super::group_thousands;
@@ -87,22 +88,26 @@ impl RunReport {
         )
     }
 
-    /// The report of a stream of runs, told of these percentiles and goals: the same figures
-    /// as [`RunReport::new`] gives for the runs stored.
-    pub fn streamed(
+    /// The report of one scenario's part of a stream of runs, told of these percentiles and
+    /// goals: the same figures as [`RunReport::new`] gives for the runs stored.
+    pub fn streamed<S: Runs>(
         name: &str,
         file: &str,
-        stream: &mut Streamed,
+        stream: &mut Streamed<S>,
+        part: &Part,
         percentiles: &[f64],
         goals: &Goals,
     ) -> Self {
         let (runs, seed, uniforms) = (stream.runs(), stream.seed(), stream.uniforms());
-        let metrics = stream.metrics.clone();
+        let metrics = part.metrics();
         let stream = std::cell::RefCell::new(stream);
         let mut source = Source {
             metrics: &metrics,
-            summary: &mut |m| stream.borrow_mut().summary(m, percentiles),
-            chance: &|within| stream.borrow().chance(within),
+            summary: &mut |m| stream.borrow_mut().summary(part.column(m), percentiles),
+            chance: &|within| {
+                let event = part.within[within as usize].expect("a chance of a goal given");
+                stream.borrow().chance(event)
+            },
         };
         Self::build(
             name,

@@ -23,10 +23,10 @@ use std::cell::RefCell;
 use rayon::prelude::*;
 
 use crate::error::Error;
-use crate::model::{Inputs, Metric, ModelOptions};
+use crate::model::{Inputs, Metric};
+use crate::sample::CHUNK_RUNS;
 use crate::sample::scheme::{Replicates, Uniforms};
-use crate::sample::{CHUNK_RUNS, SamplingPlan};
-use crate::simulate::{self, Evaluated};
+use crate::simulate::{Columns, Source};
 
 use super::moments::{self, ChunkMoments, Combined, Moments};
 use super::{Probability, Summary, quantile, replicated};
@@ -46,6 +46,73 @@ pub enum Within {
     Budget,
     Deadline,
     Both,
+}
+
+/// One condition on a run, on its columns (by index in the source's order).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Test {
+    /// The column's value is at most the limit.
+    AtMost(usize, f64),
+    /// The first column's value is below the second's.
+    Below(usize, usize),
+    /// The two columns' values are equal.
+    Equal(usize, usize),
+}
+
+/// A chance a stream counts: the runs where every test holds.
+pub type Event = Vec<Test>;
+
+/// Where one scenario's figures sit in a stream: its metrics' columns, and the events of its
+/// goals' chances, indexed by [`Within`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub columns: Vec<(Metric, usize)>,
+    pub within: [Option<usize>; 3],
+}
+
+impl Part {
+    /// The part whose metrics sit in columns `first..` in order, with the events of `goals`
+    /// appended to `events`.
+    pub fn new(metrics: &[Metric], first: usize, goals: Goals, events: &mut Vec<Event>) -> Part {
+        let columns: Vec<(Metric, usize)> = metrics
+            .iter()
+            .enumerate()
+            .map(|(i, &m)| (m, first + i))
+            .collect();
+        let column = |m: Metric| {
+            let at = columns
+                .iter()
+                .find(|c| c.0 == m)
+                .expect("every model gives cost and days");
+            at.1
+        };
+        let budget = goals
+            .budget_usd
+            .map(|b| Test::AtMost(column(Metric::TotalCostUsd), b));
+        let deadline = goals
+            .deadline_days
+            .map(|d| Test::AtMost(column(Metric::TrainDays), d));
+        let both = budget.zip(deadline).map(|(b, d)| vec![b, d]);
+        let within = [budget.map(|t| vec![t]), deadline.map(|t| vec![t]), both].map(|event| {
+            event.map(|e| {
+                events.push(e);
+                events.len() - 1
+            })
+        });
+        Part { columns, within }
+    }
+
+    pub fn metrics(&self) -> Vec<Metric> {
+        self.columns.iter().map(|c| c.0).collect()
+    }
+
+    pub fn column(&self, m: Metric) -> usize {
+        self.columns
+            .iter()
+            .find(|c| c.0 == m)
+            .expect("a metric of the part")
+            .1
+    }
 }
 
 /// How wide the brackets are and how much a recovery pass may keep. Tests narrow them to
@@ -100,44 +167,42 @@ pub fn kept_at_peak(runs: u64, percentiles: &[f64], tuning: Tuning) -> u64 {
     first.max(brackets.min(n) as u64)
 }
 
-/// Everything a stream of runs leaves: per output its moments and the values kept around its
-/// percentiles, and the chances of the limits.
-pub struct Streamed<'p> {
-    plan: &'p SamplingPlan,
-    options: ModelOptions,
+/// Everything a stream of runs leaves: per column its moments and the values kept around its
+/// percentiles, and per event its count.
+pub struct Streamed<'s, S: Source> {
+    source: &'s S,
     tuning: Tuning,
-    pub metrics: Vec<Metric>,
     moments: Vec<(Moments, Vec<Moments>)>,
     kept: Vec<Kept>,
-    /// Per replicate: runs within budget, deadline, both.
-    hits: Vec<[u64; 3]>,
-    pub unsound: u64,
-    pub first_unsound: Option<(u64, Inputs)>,
+    /// Per replicate, per event: the runs where it holds.
+    hits: Vec<Vec<u64>>,
+    /// Per scenario: its unsound runs, and the first of them.
+    unsound: Vec<(u64, Option<(u64, Inputs)>)>,
     /// Passes over the runs: 1 unless a rank was missed.
     pub passes: u32,
 }
 
-/// Draws every run of `plan` once, in waves, and reduces it as it goes. `progress` is called
-/// with each finished chunk's run count.
-pub fn stream<'p>(
-    plan: &'p SamplingPlan,
-    options: ModelOptions,
+/// Draws every run of `source` once, in waves, and reduces it as it goes: every column's
+/// moments and the values around `percentiles`, and the runs where each of `events` holds.
+/// `progress` is called with each finished chunk's run count.
+pub fn stream<'s, S: Source>(
+    source: &'s S,
     progress: &(dyn Fn(u64) + Sync),
     percentiles: &[f64],
-    goals: Goals,
+    events: &[Event],
     tuning: Tuning,
-) -> Streamed<'p> {
-    let metrics = options.metrics();
+) -> Streamed<'s, S> {
+    let plan = source.plan();
+    let width = source.width();
     let reps = plan.uniforms.replicates;
     let rep_count = reps.map_or(1, |r| r.count as usize);
     let chunks = plan.chunks();
-    let mut kept: Vec<Kept> = metrics
-        .iter()
+    let mut kept: Vec<Kept> = (0..width)
         .map(|_| Kept::new(vec![Interval::ALL], rep_count))
         .collect();
-    let mut combined: Vec<Combined> = vec![Combined::default(); metrics.len()];
-    let mut hits = vec![[0u64; 3]; rep_count];
-    let (mut unsound, mut first_unsound) = (0, None);
+    let mut combined: Vec<Combined> = vec![Combined::default(); width];
+    let mut hits = vec![vec![0u64; events.len()]; rep_count];
+    let mut unsound = vec![(0, None); source.scenarios()];
     let mut done = 0;
     while done < chunks {
         let end = if done == 0 {
@@ -154,16 +219,13 @@ pub fn stream<'p>(
             });
         }
         let pass = Pass {
-            metrics: &metrics,
             intervals: kept.iter().map(|k| k.intervals.clone()).collect(),
             reps: reps.as_ref(),
             moments: true,
-            goals: Some(goals),
+            events,
         };
-        let states = (done..end).map(|_| pass.state()).collect();
-        let wave = simulate::fold_chunks(plan, options, progress, done..end, states, |s, e| {
-            pass.fold(s, e)
-        });
+        let states = (done..end).map(|_| pass.state(source)).collect();
+        let wave = source.fold_chunks(progress, done..end, states, |s, c| pass.fold(s, c));
         for state in wave {
             for (c, m) in combined.iter_mut().zip(state.moments) {
                 c.add(m);
@@ -177,60 +239,52 @@ pub fn stream<'p>(
                     *h += s;
                 }
             }
-            unsound += state.unsound;
-            first_unsound = first_unsound.or(state.first);
+            for (u, s) in unsound.iter_mut().zip(state.unsound) {
+                u.0 += s.0;
+                u.1 = u.1.or(s.1);
+            }
         }
         done = end;
     }
     Streamed {
-        plan,
-        options,
+        source,
         tuning,
-        metrics,
         moments: combined.into_iter().map(Combined::finish).collect(),
         kept,
         hits,
         unsound,
-        first_unsound,
         passes: 1,
     }
 }
 
-impl Streamed<'_> {
-    /// Fails when any run's arithmetic failed, as [`simulate::Simulation::ensure_finite`].
+impl<S: Source> Streamed<'_, S> {
+    /// Fails when any run's arithmetic failed, as [`crate::simulate::Simulation::ensure_finite`],
+    /// naming the first scenario's first such run.
     pub fn ensure_finite(&self) -> Result<(), Error> {
-        simulate::ensure_sound(
-            self.plan.runs,
-            self.unsound,
-            self.first_unsound,
-            self.options,
-            &self.plan.origins,
-        )
+        for (s, &(count, first)) in self.unsound.iter().enumerate() {
+            self.source.ensure_sound(s, count, first)?;
+        }
+        Ok(())
     }
 
     pub fn runs(&self) -> u64 {
-        self.plan.runs
+        self.source.plan().runs
     }
 
     pub fn seed(&self) -> u64 {
-        self.plan.seed
+        self.source.plan().seed
     }
 
     pub fn uniforms(&self) -> Uniforms {
-        self.plan.uniforms
+        self.source.plan().uniforms
     }
 
-    /// Mean, sd and percentiles of `metric`, as [`replicated::summarize_sample`] gives them
+    /// Mean, sd and percentiles of column `i`, as [`replicated::summarize_sample`] gives them
     /// for the stored column. Percentiles outside those the stream was told of may need extra
     /// passes.
-    pub fn summary(&mut self, metric: Metric, percentiles: &[f64]) -> Summary {
-        let i = self
-            .metrics
-            .iter()
-            .position(|&m| m == metric)
-            .expect("a metric the model produces");
+    pub fn summary(&mut self, i: usize, percentiles: &[f64]) -> Summary {
         let (pooled, each) = self.moments[i].clone();
-        let reps = self.plan.uniforms.replicates;
+        let reps = self.uniforms().replicates;
         let me = RefCell::new(self);
         let mut order_statistics = |ranks: &[usize]| me.borrow_mut().order_statistics(i, ranks);
         match reps {
@@ -246,13 +300,12 @@ impl Streamed<'_> {
         }
     }
 
-    /// The chance of a limit the stream was given.
-    pub fn chance(&self, within: Within) -> Probability {
-        let k = within as usize;
+    /// The chance of event `k` of those the stream was given.
+    pub fn chance(&self, k: usize) -> Probability {
         let hits: Vec<u64> = self.hits.iter().map(|h| h[k]).collect();
-        match &self.plan.uniforms.replicates {
+        match &self.uniforms().replicates {
             Some(reps) => replicated::probability(&hits, reps),
-            None => Probability::from_count(hits[0], self.plan.runs),
+            None => Probability::from_count(hits[0], self.runs()),
         }
     }
 
@@ -273,16 +326,15 @@ impl Streamed<'_> {
             return counts;
         }
         self.passes += 1;
-        let reps = self.plan.uniforms.replicates;
-        let col = self.metrics[i].index();
+        let reps = self.uniforms().replicates;
         let per_rep = self.kept[i].reps.len();
         let width = thresholds.len();
         let mut flat = vec![0u64; per_rep * width];
         self.pass(
             || vec![0u64; per_rep * width],
-            |counts, e| {
-                let xs = &e.outputs[col][..e.len];
-                for (rep, a, b) in moments::replicate_pieces(e.first, e.len, reps.as_ref()) {
+            |counts, c| {
+                let xs = c.values[i];
+                for (rep, a, b) in moments::replicate_pieces(c.first, c.len, reps.as_ref()) {
                     for (k, &v) in thresholds.iter().enumerate() {
                         let n = xs[a..b].iter().filter(|&&x| x <= v).count() as u64;
                         counts[rep as usize * width + k] += n;
@@ -297,7 +349,7 @@ impl Streamed<'_> {
     /// Makes rank `r` of output `i` one the kept values answer, by passes over the runs: a
     /// histogram narrows the gap that holds it until its values fit, then a pass keeps them.
     fn recover(&mut self, i: usize, r: u64) {
-        let mut gap = self.kept[i].gap_of(r, self.plan.runs);
+        let mut gap = self.kept[i].gap_of(r, self.runs());
         let added = loop {
             if gap.count <= self.tuning.keep_limit {
                 break Interval {
@@ -316,20 +368,19 @@ impl Streamed<'_> {
         let mut intervals = self.kept[i].intervals.clone();
         intervals.push(added);
         let intervals = merged(intervals);
-        let reps = self.plan.uniforms.replicates;
-        let mut all: Vec<Vec<Interval>> = vec![Vec::new(); self.metrics.len()];
+        let reps = self.uniforms().replicates;
+        let mut all: Vec<Vec<Interval>> = vec![Vec::new(); self.source.width()];
         all[i] = intervals.clone();
         let pass = Pass {
-            metrics: &self.metrics,
             intervals: all,
             reps: reps.as_ref(),
             moments: false,
-            goals: None,
+            events: &[],
         };
         let mut kept = Kept::new(intervals, self.kept[i].reps.len());
         self.pass(
-            || pass.state(),
-            |s, e| pass.fold(s, e),
+            || pass.state(self.source),
+            |s, c| pass.fold(s, c),
             |state| {
                 for seg in state.segments {
                     let mut tallies = seg.tallies;
@@ -344,12 +395,11 @@ impl Streamed<'_> {
     /// The bucket of a histogram of the gap's values (keys `first..=last`) that holds rank `r`.
     fn narrow(&mut self, i: usize, gap: &Gap, r: u64, first: u64, last: u64) -> Gap {
         let width = (last - first) / BUCKETS + 1;
-        let col = self.metrics[i].index();
         let mut counts = vec![0u64; BUCKETS as usize];
         self.pass(
             || vec![0u64; BUCKETS as usize],
-            |h, e| {
-                for &x in &e.outputs[col][..e.len] {
+            |h, c| {
+                for &x in c.values[i] {
                     if x > gap.lo && x < gap.hi {
                         h[((key(x) - first) / width) as usize] += 1;
                     }
@@ -380,15 +430,14 @@ impl Streamed<'_> {
     fn pass<T: Send>(
         &self,
         init: impl Fn() -> T + Sync,
-        fold: impl Fn(&mut T, &Evaluated) + Sync,
+        fold: impl Fn(&mut T, &Columns) + Sync,
         mut merge: impl FnMut(T),
     ) {
-        let chunks = self.plan.chunks();
+        let chunks = self.source.plan().chunks();
         for start in (0..chunks).step_by(GROUP_CHUNKS) {
             let range = start..(start + GROUP_CHUNKS).min(chunks);
             let states = range.clone().map(|_| init()).collect();
-            let done =
-                simulate::fold_chunks(self.plan, self.options, &|_| {}, range, states, &fold);
+            let done = self.source.fold_chunks(&|_| {}, range, states, &fold);
             done.into_iter().for_each(&mut merge);
         }
     }
@@ -413,41 +462,43 @@ struct Gap {
     count: u64,
 }
 
-/// What one pass does with each block: which outputs it tallies against which intervals,
-/// and whether it reduces moments and counts chances too.
+/// What one pass does with each block: which columns it tallies against which intervals,
+/// and whether it reduces moments and counts events too.
 struct Pass<'a> {
-    metrics: &'a [Metric],
-    /// Per output, in `metrics` order.
+    /// Per column, in the source's order.
     intervals: Vec<Vec<Interval>>,
     reps: Option<&'a Replicates>,
     moments: bool,
-    goals: Option<Goals>,
+    events: &'a [Event],
 }
 
 /// One chunk's share of a pass.
 struct ChunkState {
     moments: Vec<ChunkMoments>,
     segments: Vec<Segment>,
-    unsound: u64,
-    first: Option<(u64, Inputs)>,
+    /// Per scenario: its unsound runs, and the first of them.
+    unsound: Vec<(u64, Option<(u64, Inputs)>)>,
 }
 
 impl Pass<'_> {
-    fn state(&self) -> ChunkState {
+    fn state(&self, source: &impl Source) -> ChunkState {
+        let columns = if self.moments {
+            self.intervals.len()
+        } else {
+            0
+        };
         ChunkState {
-            moments: vec![ChunkMoments::new(); if self.moments { self.metrics.len() } else { 0 }],
+            moments: vec![ChunkMoments::new(); columns],
             segments: Vec::new(),
-            unsound: 0,
-            first: None,
+            unsound: vec![(0, None); source.scenarios()],
         }
     }
 
-    fn fold(&self, s: &mut ChunkState, e: &Evaluated) {
-        let column = |m: Metric| &e.outputs[m.index()][..e.len];
-        for (acc, &m) in s.moments.iter_mut().zip(self.metrics) {
-            moments::add_piece(acc, e.first, column(m), self.reps);
+    fn fold(&self, s: &mut ChunkState, c: &Columns) {
+        for (acc, xs) in s.moments.iter_mut().zip(c.values) {
+            moments::add_piece(acc, c.first, xs, self.reps);
         }
-        for (rep, a, b) in moments::replicate_pieces(e.first, e.len, self.reps) {
+        for (rep, a, b) in moments::replicate_pieces(c.first, c.len, self.reps) {
             if s.segments.last().is_none_or(|g| g.rep != rep) {
                 s.segments.push(Segment {
                     rep,
@@ -456,62 +507,62 @@ impl Pass<'_> {
                         .iter()
                         .map(|iv| vec![Tally::default(); iv.len()])
                         .collect(),
-                    hits: [0; 3],
+                    hits: vec![0; self.events.len()],
                 });
             }
             let seg = s.segments.last_mut().expect("just pushed");
             crate::simd::vectorised(
                 #[inline(always)]
                 || {
-                    for ((tallies, intervals), &m) in seg
-                        .tallies
-                        .iter_mut()
-                        .zip(&self.intervals)
-                        .zip(self.metrics)
+                    for ((tallies, intervals), xs) in
+                        seg.tallies.iter_mut().zip(&self.intervals).zip(c.values)
                     {
                         for (t, &iv) in tallies.iter_mut().zip(intervals) {
-                            t.count(&column(m)[a..b], iv);
+                            t.count(&xs[a..b], iv);
                         }
                     }
                 },
             );
-            if let Some(goals) = self.goals {
-                seg.hits = add3(seg.hits, chances(e, a..b, goals));
+            for (h, event) in seg.hits.iter_mut().zip(self.events) {
+                *h += count_event(event, c.values, a..b);
             }
         }
-        if let Some((count, first)) = e.unsound(self.metrics) {
-            s.unsound += count;
-            s.first = s.first.or(Some(first));
+        for (u, found) in s.unsound.iter_mut().zip(c.unsound) {
+            if let Some((count, first)) = *found {
+                u.0 += count;
+                u.1 = u.1.or(Some(first));
+            }
         }
     }
 }
 
-fn add3(a: [u64; 3], b: [u64; 3]) -> [u64; 3] {
-    [a[0] + b[0], a[1] + b[1], a[2] + b[2]]
-}
-
-/// Runs of the range within budget, within the deadline, within both (0 for an absent limit).
-fn chances(e: &Evaluated, runs: std::ops::Range<usize>, goals: Goals) -> [u64; 3] {
-    let cost = &e.outputs[Metric::TotalCostUsd.index()][runs.clone()];
-    let days = &e.outputs[Metric::TrainDays.index()][runs];
-    let (Some(budget), Some(deadline)) = (goals.budget_usd, goals.deadline_days) else {
-        let count = |xs: &[f64], limit: Option<f64>| {
-            limit.map_or(0, |l| xs.iter().filter(|&&x| x <= l).count() as u64)
-        };
-        return [
-            count(cost, goals.budget_usd),
-            count(days, goals.deadline_days),
-            0,
-        ];
-    };
-    let mut h = [0u64; 3];
-    for (&c, &t) in cost.iter().zip(days) {
-        let (b, d) = (c <= budget, t <= deadline);
-        h[0] += u64::from(b);
-        h[1] += u64::from(d);
-        h[2] += u64::from(b & d);
+/// Runs of the range (at most a block) where every test of `event` holds. Test by test over
+/// the range, so that each loop is one comparison the compiler vectorises.
+fn count_event(event: &[Test], values: &[&[f64]], runs: std::ops::Range<usize>) -> u64 {
+    let n = runs.len();
+    let mut holds = [true; crate::sample::BLOCK];
+    let holds = &mut holds[..n];
+    let column = |i: usize| &values[i][runs.clone()];
+    for &test in event {
+        match test {
+            Test::AtMost(i, limit) => {
+                for (h, &x) in holds.iter_mut().zip(column(i)) {
+                    *h &= x <= limit;
+                }
+            }
+            Test::Below(i, j) => {
+                for ((h, &x), &y) in holds.iter_mut().zip(column(i)).zip(column(j)) {
+                    *h &= x < y;
+                }
+            }
+            Test::Equal(i, j) => {
+                for ((h, &x), &y) in holds.iter_mut().zip(column(i)).zip(column(j)) {
+                    *h &= x == y;
+                }
+            }
+        }
     }
-    h
+    holds.iter().map(|&h| u64::from(h)).sum()
 }
 
 /// Sorted, disjoint intervals from any: overlapping or touching ones are joined.

@@ -114,15 +114,14 @@ impl Tally {
     }
 }
 
-/// One replicate's share of a chunk: per output, its tally against each interval, and the
-/// counts of the goals' chances.
+/// One replicate's share of a chunk: per column, its tally against each interval, and per
+/// event, the runs where it holds.
 #[derive(Debug, Clone, Default)]
 pub struct Segment {
     pub rep: u64,
-    /// [output][interval].
+    /// [column][interval].
     pub tallies: Vec<Vec<Tally>>,
-    /// Runs within budget, within the deadline, within both.
-    pub hits: [u64; 3],
+    pub hits: Vec<u64>,
 }
 
 /// The counts of `xs` below lo and at or below hi, and its values in [lo, hi] written to the

@@ -1,8 +1,11 @@
 use std::path::Path;
 
 use super::*;
+use crate::model::ModelOptions;
+use crate::sample::SamplingPlan;
 use crate::sample::scheme::Scheme;
 use crate::scenario::Scenario;
+use crate::simulate::{self, Single};
 
 const SCENARIO: &str = r#"
     [model]
@@ -68,23 +71,18 @@ fn stored(plan: &SamplingPlan) -> Vec<String> {
 }
 
 fn streamed(plan: &SamplingPlan, tuning: Tuning) -> (Vec<String>, u32, usize) {
-    let mut s = stream(
-        plan,
-        ModelOptions::default(),
-        &|_| {},
-        &PERCENTILES,
-        GOALS,
-        tuning,
-    );
+    let source = Single::new(plan, ModelOptions::default());
+    let mut events = Vec::new();
+    let part = Part::new(&source.metrics, 0, GOALS, &mut events);
+    let mut s = stream(&source, &|_| {}, &PERCENTILES, &events, tuning);
     s.ensure_finite().unwrap();
-    let mut out: Vec<String> = s
-        .metrics
-        .clone()
-        .into_iter()
-        .map(|m| format!("{m:?} {:?}", s.summary(m, &PERCENTILES)))
+    let mut out: Vec<String> = part
+        .columns
+        .iter()
+        .map(|&(m, i)| format!("{m:?} {:?}", s.summary(i, &PERCENTILES)))
         .collect();
-    for w in [Within::Budget, Within::Deadline, Within::Both] {
-        out.push(format!("{:?}", s.chance(w)));
+    for w in part.within {
+        out.push(format!("{:?}", s.chance(w.unwrap())));
     }
     let kept = s
         .kept
