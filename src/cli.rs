@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::analyze::precision::{Amount, Scope, Target};
 use crate::commands::Sampling;
 use crate::commands::calibrate::{CalibrateOptions, ReferenceCheck, SplitDate};
 use crate::commands::check::CheckOptions;
@@ -361,7 +362,31 @@ pub struct RunArgs {
     #[arg(long)]
     pub no_chart: bool,
     #[command(flatten)]
+    pub precision: PrecisionArgs,
+    #[command(flatten)]
     pub progress: ProgressArgs,
+}
+
+/// Stop at a precision instead of a run count.
+#[derive(Debug, clap::Args)]
+pub struct PrecisionArgs {
+    /// Run until the reported figures are this precise, instead of a fixed --runs: `0.1%` holds
+    /// every percentile of total_cost_usd and train_days to ±0.1% of its value (95% interval)
+    /// and every chance of --budget and --deadline to ±0.1 points; `OUTPUT=0.2%` or
+    /// `OUTPUT=AMOUNT` (in the output's unit, e.g. train_days=0.5, total_cost_usd=2M) holds one
+    /// output's percentiles, `chances=0.5%` the chances. Repeat for several. Rounds of whole
+    /// runs from the same seed grow until every figure meets its target or --max-runs.
+    #[arg(long, value_name = "[OUTPUT=]AMOUNT", value_parser = parse_precision, conflicts_with = "runs")]
+    pub precision: Vec<Target>,
+    /// The most runs --precision may take [default: 1e9].
+    #[arg(long, value_parser = parse_runs, requires = "precision")]
+    pub max_runs: Option<u64>,
+}
+
+impl PrecisionArgs {
+    fn targets(&self) -> Option<Vec<Target>> {
+        (!self.precision.is_empty()).then(|| self.precision.clone())
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -605,6 +630,8 @@ impl RunArgs {
             plots: self.plots.clone(),
             text_chart: !self.no_chart && std::io::stdout().is_terminal(),
             progress: self.progress.wanted(),
+            precision: self.precision.targets(),
+            max_runs: self.precision.max_runs,
         }
     }
 }
@@ -701,6 +728,38 @@ fn at_least(runs: u64, min: u64, command: &str, purpose: &str) -> Result<u64, St
         ));
     }
     Ok(runs)
+}
+
+/// `0.1%`, `train_days=0.5`, `total_cost_usd=0.2%`, `total_cost_usd=$2M`, `chances=0.5%`.
+fn parse_precision(text: &str) -> Result<Target, String> {
+    let (scope, amount_text) = match text.split_once('=') {
+        None => (Scope::Default, text),
+        Some(("chances", a)) => (Scope::Chances, a),
+        Some((name, a)) => (Scope::Metric(parse_metric(name.trim())?), a),
+    };
+    let amount_text = amount_text.trim();
+    let amount = if let Some(share) = amount_text.strip_suffix('%') {
+        let x = parse_number(share.trim()).map_err(|e| format!("`{text}`: {e}"))?;
+        Amount::Relative(x / 100.0)
+    } else if matches!(scope, Scope::Default) {
+        return Err(format!(
+            "`{text}`: a precision for every output is a share such as 0.1%; an amount in \
+             units needs its output, e.g. train_days=0.5 or total_cost_usd=2M"
+        ));
+    } else {
+        let x = parse_amount(amount_text).map_err(|e| format!("`{text}`: {e}"))?;
+        Amount::Absolute(x)
+    };
+    let (Amount::Relative(x) | Amount::Absolute(x)) = amount;
+    if !(x > 0.0 && x.is_finite()) {
+        return Err(format!("`{text}`: the precision must be above 0"));
+    }
+    if matches!((scope, amount), (Scope::Chances, Amount::Absolute(a)) if a >= 1.0) {
+        return Err(format!(
+            "`{text}`: a chance's precision is a share of 100%, e.g. chances=0.5%"
+        ));
+    }
+    Ok(Target { scope, amount })
 }
 
 fn parse_set_arg(text: &str) -> Result<Override, String> {

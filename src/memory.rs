@@ -202,6 +202,8 @@ pub struct Knob<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flag {
     Runs,
+    /// The cap on the runs of a search for a precision.
+    MaxRuns,
     SobolN,
     /// The number of grid points, the product of the `--set` value counts.
     GridPoints,
@@ -211,14 +213,14 @@ impl Flag {
     fn smallest(self) -> u64 {
         match self {
             Flag::SobolN => 64,
-            Flag::Runs | Flag::GridPoints => 1,
+            Flag::Runs | Flag::MaxRuns | Flag::GridPoints => 1,
         }
     }
 
     /// The largest allowed value of the flag not above `n`, readable.
     fn allowed_below(self, n: u64) -> u64 {
         match self {
-            Flag::Runs => round_down(n),
+            Flag::Runs | Flag::MaxRuns => round_down(n),
             Flag::SobolN => 1 << n.max(1).ilog2(),
             Flag::GridPoints => n,
         }
@@ -227,6 +229,7 @@ impl Flag {
     fn advice(self, n: u64) -> String {
         match self {
             Flag::Runs => format!("use fewer runs (--runs {n} fits)"),
+            Flag::MaxRuns => format!("cap the runs lower (--max-runs {n} fits)"),
             Flag::SobolN => format!("use a smaller Sobol study (--sobol-n {n} fits)"),
             Flag::GridPoints => format!(
                 "sweep fewer points: give fewer --set values ({n} points fit, the product of \
@@ -238,6 +241,7 @@ impl Flag {
     fn name(self) -> &'static str {
         match self {
             Flag::Runs => "--runs",
+            Flag::MaxRuns => "--max-runs",
             Flag::SobolN => "--sobol-n",
             Flag::GridPoints => "--set",
         }
@@ -291,6 +295,24 @@ pub fn check_within(usable: u64, what: &str, needed: u64, knobs: &[Knob]) -> Res
         others_smallest.join(" and "),
         knobs[0].flag.name()
     )))
+}
+
+/// `runs`, or when a run count that large cannot fit, the largest that does (readable, two
+/// significant digits); `runs` as well when the usable memory is unknown or nothing fits
+/// (the check that follows then says so).
+pub fn fitting_runs(runs: u64, peak: impl Fn(u64) -> u64) -> Result<u64, Error> {
+    let Some(usable) = usable()? else {
+        return Ok(runs);
+    };
+    if peak(runs) <= usable {
+        return Ok(runs);
+    }
+    let knob = Knob {
+        flag: Flag::Runs,
+        value: runs,
+        peak: Box::new(peak),
+    };
+    Ok(largest_fitting(&knob, usable).unwrap_or(runs))
 }
 
 /// The largest allowed value below the knob's own that fits, if any.

@@ -4,6 +4,7 @@
 pub mod calibrate;
 pub mod check;
 pub mod compare;
+pub mod precision;
 pub mod progress;
 pub mod report;
 pub mod run;
@@ -27,11 +28,20 @@ pub struct Sampling {
 /// Refuses, before anything is allocated, a command whose only size is its run count and whose
 /// peak is `peak(runs)` bytes (see [`memory`]).
 pub fn check_memory(runs: u64, peak: impl Fn(u64) -> u64) -> Result<(), Error> {
+    check_memory_of(runs, memory::Flag::Runs, peak)
+}
+
+/// [`check_memory`] for a run count that `flag` sets.
+pub fn check_memory_of(
+    runs: u64,
+    flag: memory::Flag,
+    peak: impl Fn(u64) -> u64,
+) -> Result<(), Error> {
     memory::check(
         &format!("{runs} runs"),
         peak(runs),
         &[memory::Knob {
-            flag: memory::Flag::Runs,
+            flag,
             value: runs,
             peak: Box::new(peak),
         }],

@@ -4,10 +4,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::Sampling;
+use super::precision::{DEFAULT_MAX_RUNS, search};
 use super::progress::Progress;
+use crate::analyze::precision::Target;
 use crate::chart;
 use crate::error::Error;
-use crate::memory;
+use crate::memory::{self, Flag};
 use crate::model::Metric;
 use crate::output::{Exports, OutputSet, TableFiles};
 use crate::report::{self, AsDocument, ChancesCsvExporter, Goals, RunReport};
@@ -37,6 +39,10 @@ pub struct RunOptions {
     /// Append a Unicode histogram of total cost to the text (for a terminal).
     pub text_chart: bool,
     pub progress: bool,
+    /// Stop at this precision instead of a run count ([`super::precision`]).
+    pub precision: Option<Vec<Target>>,
+    /// The cap on the runs a precision may take.
+    pub max_runs: Option<u64>,
 }
 
 /// What a finished run hands back: the report and the text for the terminal.
@@ -72,35 +78,68 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         .clone()
         .unwrap_or(DEFAULT_PERCENTILES.to_vec());
     let stored = keeps_runs(opts);
-    super::check_memory(runs, |r| peak(opts, &scenario, r, &percentiles))
-        .map_err(|e| e.with_runs_origin(super::runs_origin(&scenario, opts.sampling.runs)))?;
-    let plan = SamplingPlan::new(&scenario, runs, seed).with_scheme(
-        opts.scheme
-            .unwrap_or_else(|| Scheme::auto(runs, &percentiles)),
-    );
+    let peak_of = |r| peak(opts, &scenario, r, &percentiles);
+    // A search for a precision may run up to its cap: a cap given must fit, and the default
+    // one is lowered to what fits.
+    let cap = match (&opts.precision, opts.max_runs) {
+        (None, _) => {
+            super::check_memory(runs, peak_of).map_err(|e| {
+                e.with_runs_origin(super::runs_origin(&scenario, opts.sampling.runs))
+            })?;
+            runs
+        }
+        (Some(_), Some(max)) => {
+            super::check_memory_of(max, Flag::MaxRuns, peak_of)?;
+            max
+        }
+        (Some(_), None) => memory::fitting_runs(DEFAULT_MAX_RUNS, peak_of)?,
+    };
+    let plan_of = |runs: u64| {
+        let scheme = opts
+            .scheme
+            .unwrap_or_else(|| Scheme::auto(runs, &percentiles));
+        SamplingPlan::new(&scenario, runs, seed).with_scheme(scheme)
+    };
     let start = Instant::now();
     let file = opts.scenario.display().to_string();
     let goals = opts.goals;
-    let (sim, report) = super::with_threads(opts.sampling.threads, || {
-        let progress = Progress::new(runs, opts.progress, "runs");
-        let advance = |n| progress.advance(n);
-        let outcome = if stored {
-            let sim = simulate::simulate(&plan, scenario.options, &advance);
-            // Large runs spend seconds on statistics too: once the bar shows, a spinner says so.
-            if progress.shown() {
-                progress.stage("computing statistics");
-            }
-            sim.ensure_finite().map(|()| {
-                let report = RunReport::new(&scenario.name, &file, &sim, &percentiles, &goals);
-                (Some(sim), report)
-            })
-        } else {
-            let report =
-                super::streamed_report(&scenario, &file, &plan, &percentiles, &goals, &advance);
-            report.map(|r| (None, r))
+    let (plan, sim, report) = super::with_threads(opts.sampling.threads, || {
+        let found = match &opts.precision {
+            None => None,
+            Some(targets) => Some(search(targets, cap, opts.progress).run(
+                |n, advance| {
+                    let plan = plan_of(n);
+                    super::streamed_report(&scenario, &file, &plan, &percentiles, &goals, advance)
+                },
+                |r: &RunReport| (r.metrics.clone(), r.chances()),
+            )?),
         };
-        progress.finish();
-        outcome
+        let runs = found.as_ref().map_or(runs, |(r, _)| r.runs);
+        let plan = plan_of(runs);
+        let (sim, report) = match found {
+            Some((report, reached)) if !stored => {
+                let precision = Some(reached);
+                (
+                    None,
+                    RunReport {
+                        precision,
+                        ..report
+                    },
+                )
+            }
+            found => {
+                let (sim, report) = draw(&plan, &scenario, &file, &percentiles, &goals, opts)?;
+                let precision = found.map(|f| f.1);
+                (
+                    sim,
+                    RunReport {
+                        precision,
+                        ..report
+                    },
+                )
+            }
+        };
+        Ok::<_, Error>((plan, sim, report))
     })??;
     exports.write(&mut outputs, &report)?;
     if let (Some(path), Some(sim)) = (&opts.samples_csv, &sim) {
@@ -127,6 +166,36 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         report,
         elapsed: start.elapsed(),
     })
+}
+
+/// The runs of `plan`, stored when a file or chart needs every one (then returned too),
+/// reduced as they are drawn otherwise.
+fn draw(
+    plan: &SamplingPlan,
+    scenario: &Scenario,
+    file: &str,
+    percentiles: &[f64],
+    goals: &Goals,
+    opts: &RunOptions,
+) -> Result<(Option<Simulation>, RunReport), Error> {
+    let progress = Progress::new(plan.runs, opts.progress, "runs");
+    let advance = |n| progress.advance(n);
+    let outcome = if keeps_runs(opts) {
+        let sim = simulate::simulate(plan, scenario.options, &advance);
+        // Large runs spend seconds on statistics too: once the bar shows, a spinner says so.
+        if progress.shown() {
+            progress.stage("computing statistics");
+        }
+        sim.ensure_finite().map(|()| {
+            let report = RunReport::new(&scenario.name, file, &sim, percentiles, goals);
+            (Some(sim), report)
+        })
+    } else {
+        super::streamed_report(scenario, file, plan, percentiles, goals, &advance)
+            .map(|r| (None, r))
+    };
+    progress.finish();
+    outcome
 }
 
 /// Peak bytes of `flopcast run` with these options (see [`memory::run`] and

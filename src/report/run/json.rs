@@ -6,6 +6,7 @@ use std::io;
 use serde::Serialize;
 
 use super::{RunReport, Target};
+use crate::analyze::precision::Outcome;
 use crate::format::unit_label;
 use crate::model::Metric;
 use crate::report::json::ScenarioRef;
@@ -34,6 +35,10 @@ pub(in crate::report) struct RunJson<'a> {
     deadline: Option<&'a Target>,
     #[serde(skip_serializing_if = "Option::is_none")]
     within_budget_and_deadline: Option<&'a Probability>,
+    /// How `--precision` found the run count: its targets, whether they were met, the figure
+    /// nearest its limit, the run count of every round.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    precision: Option<&'a Outcome>,
 }
 
 /// One output's summary: its mean and percentiles, each an [`Estimate`](crate::stats::Estimate).
@@ -78,6 +83,7 @@ pub(in crate::report) fn run_json(report: &RunReport) -> RunJson<'_> {
         budget: report.budget.as_ref(),
         deadline: report.deadline.as_ref(),
         within_budget_and_deadline: report.joint.as_ref(),
+        precision: report.precision.as_ref(),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod json;
 pub mod samples;
 pub mod text;
 
+use crate::analyze::precision::Outcome;
 use crate::model::Metric;
 use crate::sample::scheme::{Replicates, Uniforms};
 use crate::simulate::Simulation;
@@ -32,6 +33,8 @@ pub struct RunReport {
     pub deadline: Option<Target>,
     /// P(within budget and within deadline), when both are given.
     pub joint: Option<Probability>,
+    /// How the run count was found, when it stopped at a precision.
+    pub precision: Option<Outcome>,
 }
 
 /// Where a report's figures come from: a summary per output and the goals' chances.
@@ -158,7 +161,29 @@ impl RunReport {
                 .budget_usd
                 .zip(goals.deadline_days)
                 .map(|_| chance(Within::Both)),
+            precision: None,
         }
+    }
+
+    /// The chances of the goals, each with its label: "P(total_cost_usd <= $110.0M)".
+    pub fn chances(&self) -> Vec<(String, Probability)> {
+        let label = |m: Metric, limit: f64| {
+            format!(
+                "P({} <= {})",
+                m.name(),
+                crate::format::human(m.unit(), limit)
+            )
+        };
+        let budget = self
+            .budget
+            .map(|t| (label(Metric::TotalCostUsd, t.limit), t.chance));
+        let deadline = self
+            .deadline
+            .map(|t| (label(Metric::TrainDays, t.limit), t.chance));
+        let joint = self
+            .joint
+            .map(|p| ("P(within budget and deadline)".to_string(), p));
+        [budget, deadline, joint].into_iter().flatten().collect()
     }
 
     pub fn summary(&self, metric: Metric) -> &Summary {

@@ -3,6 +3,8 @@
 //! as Markdown, so the two cannot drift apart.
 
 use super::{RunReport, interval_notes};
+use crate::analyze::precision::{Judged, Outcome, Target};
+use crate::format::Unit;
 use crate::model::Metric;
 use crate::report::{
     AsDocument, Document, estimate_cell, group_thousands, half_width_cell, human, printable,
@@ -20,6 +22,10 @@ impl AsDocument for RunReport {
             sampled(&self.uniforms),
             self.seed
         ));
+        if let Some(p) = &self.precision {
+            doc.push_str(&precision_line(p));
+            doc.push_str("\n\n");
+        }
         doc.table(bands_rows(self));
         doc.push('\n');
         for note in interval_notes(self) {
@@ -34,6 +40,55 @@ impl AsDocument for RunReport {
         }
         doc
     }
+}
+
+/// How a run count found by `--precision` was reached, and how close the figures came.
+pub fn precision_line(p: &Outcome) -> String {
+    let targets: Vec<String> = p.targets.iter().map(Target::describe).collect();
+    let runs = |n: u64| group_thousands(n);
+    let last = *p.rounds.last().expect("at least one round");
+    let rounds: Vec<String> = p.rounds.iter().map(|&n| runs(n)).collect();
+    let how = if p.rounds.len() == 1 {
+        "in one round".to_string()
+    } else {
+        format!(
+            "after rounds of {} runs ({} drawn in all)",
+            rounds.join(", "),
+            runs(p.drawn())
+        )
+    };
+    let widths = |w: &Judged| {
+        let shown = |x: f64| human(w.unit, x);
+        let half = if w.half_width.is_finite() {
+            format!("±{}", shown(w.half_width))
+        } else {
+            "no reliable interval".to_string()
+        };
+        format!("{}: {half} against ±{} allowed", w.figure, shown(w.allowed))
+    };
+    let mut line = format!("Precision {}: ", targets.join("; "));
+    if p.met {
+        line.push_str(&format!("met at {} runs, {how}.", runs(last)));
+        if let Some(w) = &p.worst {
+            line.push_str(&format!(" Nearest its limit: {}.", widths(w)));
+        }
+    } else {
+        line.push_str(&format!(
+            "NOT met at the cap of {} runs (--max-runs), {how}.",
+            runs(p.max_runs)
+        ));
+        if let Some(w) = &p.worst {
+            line.push_str(&format!(" Furthest from it: {}", widths(w)));
+            match p.runs_needed() {
+                Some(n) => line.push_str(&format!(
+                    "; about {} runs would meet it.",
+                    human(Unit::Count, n)
+                )),
+                None => line.push('.'),
+            }
+        }
+    }
+    line
 }
 
 /// How the runs were sampled, for the line under the title: nothing for Monte Carlo.
