@@ -15,6 +15,7 @@ use crate::commands::run::RunOptions;
 use crate::commands::sensitivity::{
     DEFAULT_BOOTSTRAP, DEFAULT_SENSITIVITY_RUNS, DEFAULT_SOBOL_N, SensitivityOptions,
 };
+use crate::commands::shard::{MergeOptions, SaveOptions, ShardSpec};
 use crate::commands::sweep::SweepOptions;
 use crate::model::Metric;
 use crate::output::TableFiles;
@@ -76,6 +77,16 @@ Examples:
   flopcast compare scenarios/llama-3.1-405b.toml my-plan.toml
   flopcast compare a.toml b.toml --runs 2M --csv diff.csv --json diff.json";
 
+const MERGE_EXAMPLES: &str = "\
+Files:
+  --csv, --json, --markdown, --chances-csv  as `flopcast run` writes them
+
+Examples:
+  for i in 1 2 3 4; do flopcast run plan.toml --runs 1e9 --shard $i/4 --save part-$i.bin; done
+  flopcast merge part-*.bin --json bands.json
+  sbatch --array=0-15 --wrap 'flopcast run plan.toml --runs 1e10 --shard auto --save part-$SLURM_ARRAY_TASK_ID.bin'
+See docs/distributed.md for a Slurm job array and a Kubernetes Indexed Job.";
+
 const CALIBRATE_EXAMPLES: &str = "\
 Files:
   --csv       one row per published figure (or reference run): band, PIT, scores
@@ -128,6 +139,10 @@ pub enum Command {
     /// Two scenarios on common random numbers: bands of each and of B − A.
     #[command(after_help = COMPARE_EXAMPLES)]
     Compare(CompareArgs),
+    /// Merge the parts of a run computed in shards (`run --shard I/N --save PART`): the
+    /// report one process would print, byte for byte.
+    #[command(after_help = MERGE_EXAMPLES)]
+    Merge(MergeArgs),
     /// Forecast verification: where published outcomes fall in the bands, and the fitted
     /// utilisation prior checked on reference runs it did not see.
     #[command(after_help = CALIBRATE_EXAMPLES)]
@@ -363,8 +378,73 @@ pub struct RunArgs {
     pub no_chart: bool,
     #[command(flatten)]
     pub precision: PrecisionArgs,
+    /// Compute only shard I of N (1 ≤ I ≤ N) of the runs: contiguous ranges of 65,536-run
+    /// chunks, saved with --save for `flopcast merge`, which reports what one process would.
+    /// `auto` reads a Slurm job array's SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, or a
+    /// Kubernetes Indexed Job's JOB_COMPLETION_INDEX (with --shard-count).
+    #[arg(long, value_name = "I/N|auto", value_parser = ShardSpec::parse, requires = "save",
+          conflicts_with_all = ["precision", "plots", "samples_csv", "csv", "json", "markdown", "chances_csv"])]
+    pub shard: Option<ShardSpec>,
+    /// With --shard: the part file to save.
+    #[arg(long, value_name = "FILE", requires = "shard")]
+    pub save: Option<PathBuf>,
+    /// With --shard auto in a Kubernetes Indexed Job: the Job's completions.
+    #[arg(long, value_name = "N", requires = "shard", value_parser = clap::value_parser!(u64).range(1..))]
+    pub shard_count: Option<u64>,
     #[command(flatten)]
     pub progress: ProgressArgs,
+}
+
+impl RunArgs {
+    /// The options of `run --shard`, when a shard is asked for.
+    pub fn shard_options(&self) -> Result<Option<SaveOptions<'_>>, crate::error::Error> {
+        let (Some(spec), Some(save)) = (self.shard, &self.save) else {
+            return Ok(None);
+        };
+        let spec = match spec {
+            ShardSpec::Auto { .. } => ShardSpec::Auto {
+                count: self.shard_count,
+            },
+            given => given,
+        };
+        Ok(Some(SaveOptions {
+            scenario: &self.scenario,
+            sampling: self.sampling.sampling(),
+            scheme: self.scheme.sampling.scheme(),
+            percentiles: self.percentiles.percentiles.0.clone(),
+            goals: self.goals.goals(),
+            shard: spec.resolve(|name| std::env::var(name).ok())?,
+            save,
+            progress: self.progress.wanted(),
+        }))
+    }
+}
+
+/// `flopcast merge`: the parts of one sharded run.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The part files saved by `flopcast run --shard I/N --save FILE`, one per shard.
+    #[arg(required = true, value_name = "PART")]
+    pub parts: Vec<PathBuf>,
+    /// Write the chances of the parts' --budget and --deadline as CSV, one row each.
+    #[arg(long, value_name = "FILE")]
+    pub chances_csv: Option<PathBuf>,
+    #[command(flatten)]
+    pub tables: TableArgs,
+    /// Worker threads; results do not depend on it [default: one per core].
+    #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::value_parser!(u16).range(0..=256))]
+    pub threads: u16,
+}
+
+impl MergeArgs {
+    pub fn options(&self) -> MergeOptions {
+        MergeOptions {
+            parts: self.parts.clone(),
+            tables: self.tables.files(),
+            chances_csv: self.chances_csv.clone(),
+            threads: usize::from(self.threads),
+        }
+    }
 }
 
 /// Stop at a precision instead of a run count.

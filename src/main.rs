@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use flopcast::cli::{Cli, Command};
-use flopcast::commands::{calibrate, check, compare, report, run, sensitivity, sweep};
+use flopcast::commands::{calibrate, check, compare, report, run, sensitivity, shard, sweep};
 use flopcast::output;
 
 /// As a shell reports a process ended by SIGINT.
@@ -16,6 +16,9 @@ fn main() -> ExitCode {
         Err(e) => return flag_error_or_help(&e),
     };
     let result = match &cli.command {
+        Command::Run(args) if args.shard.is_some() => args
+            .shard_options()
+            .and_then(|o| shard::save(&o.expect("a shard"))),
         Command::Run(args) => run::run(&args.options()).map(|outcome| {
             if io::stderr().is_terminal() {
                 let secs = outcome.elapsed.as_secs_f64();
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
         Command::Sensitivity(args) => sensitivity::sensitivity(&args.options()).map(|o| o.text),
         Command::Sweep(args) => sweep::sweep(&args.options()).map(|o| o.text),
         Command::Compare(args) => compare::compare(&args.options()).map(|o| o.text),
+        Command::Merge(args) => shard::merge(&args.options()),
         Command::Calibrate(args) => calibrate::calibrate(&args.options()).map(|o| o.text),
         Command::Report(args) => report::report(&args.options()),
         Command::Check(args) => check::check(&args.options()),

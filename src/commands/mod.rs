@@ -9,6 +9,7 @@ pub mod progress;
 pub mod report;
 pub mod run;
 pub mod sensitivity;
+pub mod shard;
 pub mod sweep;
 
 use crate::error::Error;

@@ -59,6 +59,13 @@ impl Scheme {
         }
     }
 
+    /// The scheme [`Scheme::name`] names.
+    pub fn named(name: &str) -> Option<Scheme> {
+        [Scheme::MonteCarlo, Scheme::LatinHypercube, Scheme::Sobol]
+            .into_iter()
+            .find(|s| s.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Scheme::MonteCarlo => "mc",

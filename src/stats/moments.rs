@@ -50,6 +50,35 @@ impl Moments {
         max: f64::NEG_INFINITY,
     };
 
+    /// Every field's bits, to save and load bit for bit.
+    pub fn to_words(&self) -> [u64; 8] {
+        [
+            self.n,
+            self.scale as i64 as u64,
+            self.mean.to_bits(),
+            self.m2.to_bits(),
+            self.m3.to_bits(),
+            self.m4.to_bits(),
+            self.min.to_bits(),
+            self.max.to_bits(),
+        ]
+    }
+
+    /// The moments [`Moments::to_words`] saved.
+    pub fn from_words(w: [u64; 8]) -> Moments {
+        let f = f64::from_bits;
+        Moments {
+            n: w[0],
+            scale: w[1] as i64 as i32,
+            mean: f(w[2]),
+            m2: f(w[3]),
+            m3: f(w[4]),
+            m4: f(w[5]),
+            min: f(w[6]),
+            max: f(w[7]),
+        }
+    }
+
     /// The moments of one piece, by two passes over it.
     pub fn of(xs: &[f64]) -> Moments {
         if xs.is_empty() {

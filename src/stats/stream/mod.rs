@@ -16,6 +16,8 @@
 //! recovered by extra passes over regenerated runs: a histogram of its gap's values narrows
 //! it until a pass can keep them. The answer is the stored sample's in every case.
 
+pub mod codec;
+mod shard;
 mod tally;
 
 use std::cell::RefCell;
@@ -30,6 +32,7 @@ use crate::simulate::{Columns, Source};
 
 use super::moments::{self, ChunkMoments, Combined, Moments};
 use super::{Probability, Summary, quantile, replicated};
+pub use shard::{Shape, Shard, merge};
 pub use tally::Interval;
 use tally::{Segment, Tally};
 
@@ -192,25 +195,61 @@ pub fn stream<'s, S: Source>(
     events: &[Event],
     tuning: Tuning,
 ) -> Streamed<'s, S> {
+    let all = 0..source.plan().chunks();
+    let mut combined: Vec<Combined> = vec![Combined::default(); source.width()];
+    let on_chunk = |moments: Vec<ChunkMoments>| {
+        for (c, m) in combined.iter_mut().zip(moments) {
+            c.add(m);
+        }
+    };
+    let reduced = reduce(source, progress, percentiles, events, tuning, all, on_chunk);
+    Streamed {
+        source,
+        tuning,
+        moments: combined.into_iter().map(Combined::finish).collect(),
+        kept: reduced.kept,
+        hits: reduced.hits,
+        unsound: reduced.unsound,
+        passes: 1,
+    }
+}
+
+/// What reducing a range of chunks leaves besides the moments: per column the values kept
+/// around the percentiles, per replicate the events' counts, per scenario its unsound runs.
+struct Reduced {
+    kept: Vec<Kept>,
+    hits: Vec<Vec<u64>>,
+    unsound: Vec<(u64, Option<(u64, Inputs)>)>,
+}
+
+/// Draws the runs of `chunks` once, in waves, and reduces them as it goes; each chunk's
+/// moments (a list per column) go to `on_chunk` in chunk order.
+fn reduce<S: Source>(
+    source: &S,
+    progress: &(dyn Fn(u64) + Sync),
+    percentiles: &[f64],
+    events: &[Event],
+    tuning: Tuning,
+    chunks: std::ops::Range<usize>,
+    mut on_chunk: impl FnMut(Vec<ChunkMoments>),
+) -> Reduced {
     let plan = source.plan();
-    let width = source.width();
     let reps = plan.uniforms.replicates;
     let rep_count = reps.map_or(1, |r| r.count as usize);
-    let chunks = plan.chunks();
-    let mut kept: Vec<Kept> = (0..width)
+    let mut kept: Vec<Kept> = (0..source.width())
         .map(|_| Kept::new(vec![Interval::ALL], rep_count))
         .collect();
-    let mut combined: Vec<Combined> = vec![Combined::default(); width];
     let mut hits = vec![vec![0u64; events.len()]; rep_count];
     let mut unsound = vec![(0, None); source.scenarios()];
+    let (first, count) = (chunks.start, chunks.len());
     let mut done = 0;
-    while done < chunks {
+    while done < count {
         let end = if done == 0 {
             tuning.first_wave_chunks.max(1)
         } else {
             2 * done
         }
-        .min(chunks);
+        .min(count);
         if done > 0 {
             let runs_done = (done * CHUNK_RUNS) as u64;
             // Each output's on its own core: between waves nothing else runs.
@@ -224,12 +263,11 @@ pub fn stream<'s, S: Source>(
             moments: true,
             events,
         };
-        let states = (done..end).map(|_| pass.state(source)).collect();
-        let wave = source.fold_chunks(progress, done..end, states, |s, c| pass.fold(s, c));
-        for state in wave {
-            for (c, m) in combined.iter_mut().zip(state.moments) {
-                c.add(m);
-            }
+        let wave = first + done..first + end;
+        let states = wave.clone().map(|_| pass.state(source)).collect();
+        let states = source.fold_chunks(progress, wave, states, |s, c| pass.fold(s, c));
+        for state in states {
+            on_chunk(state.moments);
             for seg in state.segments {
                 let rep = seg.rep as usize;
                 for (k, t) in kept.iter_mut().zip(seg.tallies) {
@@ -246,14 +284,10 @@ pub fn stream<'s, S: Source>(
         }
         done = end;
     }
-    Streamed {
-        source,
-        tuning,
-        moments: combined.into_iter().map(Combined::finish).collect(),
+    Reduced {
         kept,
         hits,
         unsound,
-        passes: 1,
     }
 }
 

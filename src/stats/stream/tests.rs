@@ -71,10 +71,28 @@ fn stored(plan: &SamplingPlan) -> Vec<String> {
 }
 
 fn streamed(plan: &SamplingPlan, tuning: Tuning) -> (Vec<String>, u32, usize) {
+    sharded(plan, tuning, 0)
+}
+
+/// [`streamed`] from `shards` shards saved and loaded again, merged; 0 for one stream.
+fn sharded(plan: &SamplingPlan, tuning: Tuning, shards: usize) -> (Vec<String>, u32, usize) {
     let source = Single::new(plan, ModelOptions::default());
     let mut events = Vec::new();
     let part = Part::new(&source.metrics, 0, GOALS, &mut events);
-    let mut s = stream(&source, &|_| {}, &PERCENTILES, &events, tuning);
+    let mut s = if shards == 0 {
+        stream(&source, &|_| {}, &PERCENTILES, &events, tuning)
+    } else {
+        let chunks = plan.chunks();
+        let parts = (0..shards)
+            .map(|i| {
+                let range = i * chunks / shards..(i + 1) * chunks / shards;
+                let shard = Shard::reduce(&source, &|_| {}, &PERCENTILES, &events, tuning, range);
+                let shape = Shape::of(&source, events.len());
+                Shard::decode(&shard.encode(), shape).unwrap()
+            })
+            .collect();
+        merge(&source, tuning, parts)
+    };
     s.ensure_finite().unwrap();
     let mut out: Vec<String> = part
         .columns
@@ -128,6 +146,33 @@ fn a_missed_rank_is_recovered_exactly_by_more_passes() {
         assert!(passes > 1, "{scheme:?}: no recovery was needed");
         assert_eq!(got, stored(&p), "{scheme:?}");
     }
+}
+
+#[test]
+fn shards_saved_and_merged_give_one_streams_figures() {
+    let runs = 7 * CHUNK_RUNS as u64 + 999;
+    for scheme in [Scheme::MonteCarlo, Scheme::Sobol] {
+        let p = plan(SCENARIO, runs, scheme);
+        let want = stored(&p);
+        for shards in [1, 2, 3, 8] {
+            let (got, passes, _) = sharded(&p, Tuning::default(), shards);
+            assert_eq!(got, want, "{scheme:?}, {shards} shards");
+            assert_eq!(passes, 1, "{scheme:?}, {shards} shards: a rank was missed");
+        }
+    }
+}
+
+#[test]
+fn a_rank_the_shards_missed_is_recovered_by_the_merge() {
+    let p = plan(SCENARIO, 4 * CHUNK_RUNS as u64, Scheme::MonteCarlo);
+    let tight = Tuning {
+        first_wave_chunks: 1,
+        z: -3.0,
+        keep_limit: 1000,
+    };
+    let (got, passes, _) = sharded(&p, tight, 2);
+    assert!(passes > 1, "no recovery was needed");
+    assert_eq!(got, stored(&p));
 }
 
 #[test]
