@@ -401,19 +401,13 @@ impl RunArgs {
         let (Some(spec), Some(save)) = (self.shard, &self.save) else {
             return Ok(None);
         };
-        let spec = match spec {
-            ShardSpec::Auto { .. } => ShardSpec::Auto {
-                count: self.shard_count,
-            },
-            given => given,
-        };
         Ok(Some(SaveOptions {
             scenario: &self.scenario,
             sampling: self.sampling.sampling(),
             scheme: self.scheme.sampling.scheme(),
             percentiles: self.percentiles.percentiles.0.clone(),
             goals: self.goals.goals(),
-            shard: spec.resolve(|name| std::env::var(name).ok())?,
+            shard: resolve_shard(spec, self.shard_count)?,
             save,
             progress: self.progress.wanted(),
         }))
@@ -490,6 +484,17 @@ pub struct SweepArgs {
     /// Write a fan chart of every output over the swept values into this directory.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
+    /// Compute only shard I of N (1 ≤ I ≤ N) of the grid's points, saved with --save for
+    /// `flopcast merge`; `auto` reads a Slurm job array's or a Kubernetes Indexed Job's index.
+    #[arg(long, value_name = "I/N|auto", value_parser = ShardSpec::parse, requires = "save",
+          conflicts_with_all = ["plots", "csv", "json", "markdown"])]
+    pub shard: Option<ShardSpec>,
+    /// With --shard: the part file to save.
+    #[arg(long, value_name = "FILE", requires = "shard")]
+    pub save: Option<PathBuf>,
+    /// With --shard auto in a Kubernetes Indexed Job: the Job's completions.
+    #[arg(long, value_name = "N", requires = "shard", value_parser = clap::value_parser!(u64).range(1..))]
+    pub shard_count: Option<u64>,
     #[command(flatten)]
     pub progress: ProgressArgs,
 }
@@ -717,8 +722,12 @@ impl RunArgs {
 }
 
 impl SweepArgs {
-    pub fn options(&self) -> SweepOptions {
-        SweepOptions {
+    pub fn options(&self) -> Result<SweepOptions, crate::error::Error> {
+        let shard = self
+            .shard
+            .map(|spec| resolve_shard(spec, self.shard_count))
+            .transpose()?;
+        Ok(SweepOptions {
             scenario: self.scenario.clone(),
             sets: self.sets.clone(),
             sampling: self.sampling.sampling(),
@@ -728,8 +737,21 @@ impl SweepArgs {
             tables: self.tables.files(),
             plots: self.plots.clone(),
             progress: self.progress.wanted(),
-        }
+            shard: shard.zip(self.save.clone()),
+        })
     }
+}
+
+/// The shard `--shard` names, reading the scheduler's environment for `auto`.
+fn resolve_shard(
+    spec: ShardSpec,
+    count: Option<u64>,
+) -> Result<crate::commands::shard::ShardOf, crate::error::Error> {
+    let spec = match spec {
+        ShardSpec::Auto { .. } => ShardSpec::Auto { count },
+        given => given,
+    };
+    spec.resolve(|name| std::env::var(name).ok())
 }
 
 impl CompareArgs {

@@ -31,7 +31,10 @@ fn main() -> ExitCode {
             outcome.text
         }),
         Command::Sensitivity(args) => sensitivity::sensitivity(&args.options()).map(|o| o.text),
-        Command::Sweep(args) => sweep::sweep(&args.options()).map(|o| o.text),
+        Command::Sweep(args) => args.options().and_then(|o| match o.shard {
+            Some(_) => sweep::save_shard(&o),
+            None => sweep::sweep(&o).map(|o| o.text),
+        }),
         Command::Compare(args) => compare::compare(&args.options()).map(|o| o.text),
         Command::Merge(args) => shard::merge(&args.options()),
         Command::Calibrate(args) => calibrate::calibrate(&args.options()).map(|o| o.text),

@@ -149,7 +149,10 @@ fn parts_that_do_not_make_one_run_are_refused_naming_the_part() {
     let cut = d.join("cut.bin");
     fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
     let e = refused(&[&parts[0], &cut, &parts[2]]);
-    assert!(e.contains("cut.bin is not a part of this run"), "{e}");
+    assert!(
+        e.contains("cut.bin is not a flopcast part") && e.contains("cut short"),
+        "{e}"
+    );
     // The scenario edited after the shards ran: their figures are not its.
     let edited = fs::read_to_string(&scenario).unwrap() + "\n# edited\n";
     fs::write(&scenario, edited).unwrap();
@@ -245,4 +248,102 @@ fn bad_shard_flags_are_refused() {
         assert!(stderr.contains(message), "{flags:?}: {stderr}");
     }
     assert!(!Path::new(save).exists());
+}
+
+/// Saves shards 1..=n of `sweep` with `args`, in `dir`; the part files.
+fn save_sweep_parts(args: &[&str], n: u64, dir: &Path) -> Vec<PathBuf> {
+    (1..=n)
+        .map(|i| {
+            let part = dir.join(format!("sweep-{i}.bin"));
+            let shard = format!("{i}/{n}");
+            let mut all = vec!["sweep"];
+            all.extend(args);
+            all.extend([
+                "--shard",
+                &shard,
+                "--save",
+                part.to_str().unwrap(),
+                "--no-progress",
+            ]);
+            flopcast().args(&all).assert().success();
+            part
+        })
+        .collect()
+}
+
+#[test]
+fn a_sweep_sharded_by_points_merges_to_one_process_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let correlated = dir.path().join("correlated.toml");
+    fs::write(&correlated, CORRELATED).unwrap();
+    let correlated = correlated.to_str().unwrap();
+    let gpus = "cluster.gpus=4096,6144,8192,12288,16384,20480,24576";
+    for scenario in [FAILURES, correlated] {
+        let mut args = vec![scenario, "--set", gpus, "--runs", "100000"];
+        args.extend(GOALS);
+        let files =
+            |tag: &str| ["json", "csv", "markdown"].map(|f| dir.path().join(format!("{tag}.{f}")));
+        let with_files = |mut command: Vec<String>, tag: &str| {
+            for (flag, path) in ["--json", "--csv", "--markdown"].iter().zip(files(tag)) {
+                command.extend([flag.to_string(), path.to_str().unwrap().to_string()]);
+            }
+            let out = flopcast()
+                .args(&command)
+                .assert()
+                .success()
+                .get_output()
+                .clone();
+            let mut got = vec![String::from_utf8(out.stdout).unwrap()];
+            got.extend(files(tag).iter().map(|p| fs::read_to_string(p).unwrap()));
+            got
+        };
+        let mut single: Vec<String> = vec!["sweep".into()];
+        single.extend(args.iter().map(|a| a.to_string()));
+        single.push("--no-progress".into());
+        let want = with_files(single, "single");
+        for n in [1, 2, 7] {
+            let parts = save_sweep_parts(&args, n, dir.path());
+            let mut merge: Vec<String> = vec!["merge".into()];
+            merge.extend(parts.iter().map(|p| p.to_str().unwrap().to_string()));
+            assert_eq!(with_files(merge, "merged"), want, "{scenario}, {n} shards");
+        }
+    }
+}
+
+#[test]
+fn parts_of_a_run_and_of_a_sweep_do_not_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = save_parts(&[LLAMA, "--runs", "200000"], 2, dir.path());
+    let sweep = save_sweep_parts(
+        &[
+            LLAMA,
+            "--set",
+            "cluster.gpus=8192,16384",
+            "--runs",
+            "200000",
+        ],
+        2,
+        dir.path(),
+    );
+    let e = refused(&[&run[0], &sweep[1]]);
+    assert!(e.contains("its command is sweep, not run"), "{e}");
+    let out = flopcast()
+        .args([
+            "sweep",
+            LLAMA,
+            "--set",
+            "cluster.gpus=8192,16384",
+            "--shard",
+            "3/3",
+        ])
+        .args(["--save", dir.path().join("x.bin").to_str().unwrap()])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("a shard is at least one point")
+    );
 }

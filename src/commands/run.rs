@@ -142,9 +142,9 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         Ok::<_, Error>((plan, sim, report))
     })??;
     exports.write(&mut outputs, &report)?;
-    if let (Some(path), Some(sim)) = (&opts.samples_csv, &sim) {
+    if let Some(path) = &opts.samples_csv {
         outputs.write_with(path, |w| {
-            report::run::samples::write_samples(w, &scenario, &plan, sim)
+            report::run::samples::write_samples(w, &scenario, &plan)
         })?;
     }
     if let (Some(dir), Some(sim)) = (&opts.plots, &sim) {
@@ -210,10 +210,11 @@ pub fn peak_bytes(opts: &RunOptions) -> Result<u64, Error> {
     Ok(peak(opts, &scenario, runs, &percentiles))
 }
 
-/// Whether the run must keep every run's outputs: for the samples file and the charts, which
-/// read them all. Otherwise the runs are reduced as they are drawn ([`stream`]).
+/// Whether the run must keep every run's outputs: for the charts, which read them all.
+/// Otherwise the runs are reduced as they are drawn ([`crate::stats::stream`]); the samples
+/// file draws them again as it writes.
 fn keeps_runs(opts: &RunOptions) -> bool {
-    opts.samples_csv.is_some() || opts.plots.is_some() || opts.text_chart
+    opts.plots.is_some() || opts.text_chart
 }
 
 fn peak(opts: &RunOptions, scenario: &Scenario, runs: u64, percentiles: &[f64]) -> u64 {

@@ -8,11 +8,13 @@ use std::path::{Path, PathBuf};
 use super::Sampling;
 use super::progress::Progress;
 use crate::error::Error;
+use crate::model::Input;
 use crate::output::{Exports, OutputSet, TableFiles};
+use crate::report::sweep::{SweepPoint, SweepReport};
 use crate::report::{AsDocument, ChancesCsvExporter, Goals, RunReport};
 use crate::sample::SamplingPlan;
 use crate::sample::scheme::Scheme;
-use crate::scenario::Scenario;
+use crate::scenario::{Override, Scenario};
 use crate::simulate::Single;
 use crate::stats::stream::codec::{Reader, Writer};
 use crate::stats::stream::{Part, Shape, Shard, Tuning, merge as merge_shards};
@@ -114,9 +116,13 @@ impl ShardSpec {
     }
 }
 
-/// What a part holds beside the shard's state: everything that must agree for parts to merge.
+/// What a part holds beside the shards' states: everything that must agree for parts to merge.
 #[derive(Debug, Clone, PartialEq)]
-struct Header {
+pub(super) struct Header {
+    /// "run", or "sweep" (whose shards are ranges of grid points).
+    kind: String,
+    /// A sweep's inputs and their values, as given.
+    sets: Vec<Override>,
     flopcast_version: String,
     scenario_path: String,
     /// A hash of the scenario's files' bytes.
@@ -130,7 +136,42 @@ struct Header {
 }
 
 impl Header {
+    /// The header of a part of `scenario` (read from `path`) saved with these settings.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn new(
+        kind: &str,
+        sets: &[Override],
+        path: &Path,
+        scenario: &Scenario,
+        (runs, seed): (u64, u64),
+        scheme: Scheme,
+        percentiles: &[f64],
+        goals: Goals,
+        shard: ShardOf,
+    ) -> Result<Header, Error> {
+        Ok(Header {
+            kind: kind.to_string(),
+            sets: sets.to_vec(),
+            flopcast_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario_path: path.display().to_string(),
+            digest: digest(scenario)?,
+            seed,
+            runs,
+            scheme: scheme.name().to_string(),
+            percentiles: percentiles.to_vec(),
+            goals,
+            shard,
+        })
+    }
+
     fn encode(&self, w: &mut Writer) {
+        w.str(&self.kind);
+        w.len(self.sets.len());
+        for set in &self.sets {
+            w.str(set.input.key());
+            w.len(set.values.len());
+            set.values.iter().for_each(|v| w.str(v));
+        }
         w.str(&self.flopcast_version);
         w.str(&self.scenario_path);
         for x in [self.digest, self.seed, self.runs] {
@@ -147,6 +188,19 @@ impl Header {
     }
 
     fn decode(r: &mut Reader) -> Result<Header, String> {
+        let kind = r.str()?;
+        let n = r.len(2)?;
+        let mut sets = Vec::with_capacity(n);
+        for _ in 0..n {
+            let key = r.str()?;
+            let input = Input::ALL
+                .into_iter()
+                .find(|i| i.key() == key)
+                .ok_or_else(|| format!("an unknown input `{key}`"))?;
+            let count = r.len(r.left() / 8)?;
+            let values = (0..count).map(|_| r.str()).collect::<Result<Vec<_>, _>>()?;
+            sets.push(Override { input, values });
+        }
         let flopcast_version = r.str()?;
         let scenario_path = r.str()?;
         let (digest, seed, runs) = (r.u64()?, r.u64()?, r.u64()?);
@@ -166,6 +220,8 @@ impl Header {
             count: r.u64()?,
         };
         Ok(Header {
+            kind,
+            sets,
             flopcast_version,
             scenario_path,
             digest,
@@ -210,24 +266,23 @@ pub fn save(opts: &SaveOptions) -> Result<String, Error> {
         )));
     }
     let range = range_of(opts.shard, chunks);
-    let header = Header {
-        flopcast_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario_path: opts.scenario.display().to_string(),
-        digest: digest(&scenario)?,
-        seed,
-        runs,
-        scheme: scheme.name().to_string(),
-        percentiles: opts.percentiles.clone(),
-        goals: opts.goals,
-        shard: opts.shard,
-    };
+    let header = Header::new(
+        "run",
+        &[],
+        opts.scenario,
+        &scenario,
+        (runs, seed),
+        scheme,
+        &opts.percentiles,
+        opts.goals,
+        opts.shard,
+    )?;
     let shard_runs: u64 = range.clone().map(|c| plan.chunk_len(c) as u64).sum();
     let shard = super::with_threads(opts.sampling.threads, || {
         let progress = Progress::new(shard_runs, opts.progress, "runs");
-        let source = Single::new(&plan, scenario.options);
-        let mut events = Vec::new();
-        Part::new(&source.metrics, 0, opts.goals, &mut events);
         let advance = |n| progress.advance(n);
+        let source = Single::new(&plan, scenario.options);
+        let events = events_of(&source, opts.goals);
         let shard = Shard::reduce(
             &source,
             &advance,
@@ -239,12 +294,7 @@ pub fn save(opts: &SaveOptions) -> Result<String, Error> {
         progress.finish();
         shard
     })?;
-    let mut w = Writer::default();
-    w.bytes.extend_from_slice(MAGIC);
-    w.u64(FORMAT);
-    header.encode(&mut w);
-    w.bytes.extend_from_slice(&shard.encode());
-    outputs.write(opts.save, &w.bytes)?;
+    write_part(&mut outputs, opts.save, &header, &[(0, shard.encode())])?;
     outputs.commit()?;
     Ok(format!(
         "shard {index} of {count}: chunks {} to {} of {chunks} ({} of {} runs), saved to {}\n",
@@ -256,8 +306,57 @@ pub fn save(opts: &SaveOptions) -> Result<String, Error> {
     ))
 }
 
+/// The events of a scenario's goals, as its report counts them.
+fn events_of(source: &Single, goals: Goals) -> Vec<crate::stats::stream::Event> {
+    let mut events = Vec::new();
+    Part::new(&source.metrics, 0, goals, &mut events);
+    events
+}
+
+/// Every chunk of one scenario's runs, reduced as a shard: a sweep point's part.
+pub(super) fn reduce_all(
+    scenario: &Scenario,
+    plan: &SamplingPlan,
+    percentiles: &[f64],
+    goals: Goals,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Shard {
+    let source = Single::new(plan, scenario.options);
+    let events = events_of(&source, goals);
+    let all = 0..plan.chunks();
+    Shard::reduce(
+        &source,
+        progress,
+        percentiles,
+        &events,
+        Tuning::default(),
+        all,
+    )
+}
+
+/// Writes a part: the magic, the format, the header, then each entry (a shard's state, with
+/// its index: 0 for a run, the grid point for a sweep).
+pub(super) fn write_part(
+    outputs: &mut OutputSet,
+    path: &Path,
+    header: &Header,
+    entries: &[(u64, Vec<u8>)],
+) -> Result<(), Error> {
+    let mut w = Writer::default();
+    w.bytes.extend_from_slice(MAGIC);
+    w.u64(FORMAT);
+    header.encode(&mut w);
+    w.len(entries.len());
+    for (index, bytes) in entries {
+        w.u64(*index);
+        w.len(bytes.len());
+        w.bytes.extend_from_slice(bytes);
+    }
+    outputs.write(path, &w.bytes)
+}
+
 /// Chunks `[c·(I−1)/N, c·I/N)` of `chunks`: contiguous, in order, sizes differing by at most one.
-fn range_of(shard: ShardOf, chunks: u64) -> std::ops::Range<usize> {
+pub(super) fn range_of(shard: ShardOf, chunks: u64) -> std::ops::Range<usize> {
     let at = |i: u64| (u128::from(chunks) * u128::from(i) / u128::from(shard.count)) as usize;
     at(shard.index - 1)..at(shard.index)
 }
@@ -286,14 +385,14 @@ pub struct MergeOptions {
     pub threads: usize,
 }
 
-/// One part as read: its file, header and shard bytes.
+/// One part as read: its file, header and entries (index, a shard's bytes).
 struct Loaded {
     path: PathBuf,
     header: Header,
-    body: Vec<u8>,
+    entries: Vec<(u64, Vec<u8>)>,
 }
 
-/// Merges the parts and reports the whole run, as `run` would have.
+/// Merges the parts and reports the whole run or sweep, as one process would have.
 pub fn merge(opts: &MergeOptions) -> Result<String, Error> {
     let mut parts = opts
         .parts
@@ -309,8 +408,7 @@ pub fn merge(opts: &MergeOptions) -> Result<String, Error> {
     parts.sort_by_key(|p| p.header.shard.index);
     cover(&parts)?;
     let h = parts[0].header.clone();
-    let scenario_path = PathBuf::from(&h.scenario_path);
-    let scenario = Scenario::load(&scenario_path)?;
+    let scenario = Scenario::load(Path::new(&h.scenario_path))?;
     if digest(&scenario)? != h.digest {
         return Err(Error::Runtime(format!(
             "{} has changed since the parts were saved: its figures would not be theirs; \
@@ -324,61 +422,116 @@ pub fn merge(opts: &MergeOptions) -> Result<String, Error> {
         .chain(opts.parts.iter().map(PathBuf::as_path))
         .collect();
     let mut outputs = OutputSet::new(&inputs);
-    let mut exports = Exports::tables(&mut outputs, &opts.tables)?;
-    let chances = opts.chances_csv.as_deref();
-    exports.add(&mut outputs, "--chances-csv", chances, &ChancesCsvExporter)?;
     let scheme = Scheme::named(&h.scheme).ok_or_else(|| {
-        Error::Runtime(format!(
-            "{}: unknown sampling `{}`",
-            parts[0].path.display(),
-            h.scheme
-        ))
+        let path = parts[0].path.display();
+        Error::Runtime(format!("{path}: unknown sampling `{}`", h.scheme))
     })?;
-    let plan = SamplingPlan::new(&scenario, h.runs, h.seed).with_scheme(scheme);
-    let report = super::with_threads(opts.threads, || {
-        let source = Single::new(&plan, scenario.options);
-        let mut events = Vec::new();
-        let part = Part::new(&source.metrics, 0, h.goals, &mut events);
-        let shape = Shape::of(&source, events.len());
-        let shards = parts
-            .iter()
-            .map(|p| {
-                Shard::decode(&p.body, shape).map_err(|e| {
-                    Error::Runtime(format!(
-                        "{} is not a part of this run: {e}",
-                        p.path.display()
-                    ))
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        for (p, s) in parts.iter().zip(&shards) {
-            if s.chunks != range_of(p.header.shard, plan.chunks() as u64) {
-                return Err(Error::Runtime(format!(
-                    "{} is not a part of this run: its chunks are not those of shard {} of {}",
-                    p.path.display(),
-                    p.header.shard.index,
-                    p.header.shard.count
-                )));
-            }
+    let text = if h.kind == "sweep" {
+        if opts.chances_csv.is_some() {
+            return Err(Error::Usage(
+                "--chances-csv is for a run's parts; a sweep's chances are in its --csv".into(),
+            ));
         }
-        let mut s = merge_shards(&source, Tuning::default(), shards);
-        s.ensure_finite()?;
-        let name = &scenario.name;
-        let file = &h.scenario_path;
-        Ok::<_, Error>(RunReport::streamed(
-            name,
-            file,
-            &mut s,
-            &part,
-            &h.percentiles,
-            &h.goals,
-        ))
-    })??;
-    exports.write(&mut outputs, &report)?;
+        let exports = Exports::tables(&mut outputs, &opts.tables)?;
+        let report =
+            super::with_threads(opts.threads, || merged_sweep(&parts, &scenario, scheme))??;
+        exports.write(&mut outputs, &report)?;
+        report.to_text()
+    } else {
+        let mut exports = Exports::tables(&mut outputs, &opts.tables)?;
+        let chances = opts.chances_csv.as_deref();
+        exports.add(&mut outputs, "--chances-csv", chances, &ChancesCsvExporter)?;
+        let report = super::with_threads(opts.threads, || merged_run(&parts, &scenario, scheme))??;
+        exports.write(&mut outputs, &report)?;
+        let mut text = super::reference_warning(&scenario);
+        text.push_str(&report.to_text());
+        text
+    };
     outputs.commit()?;
-    let mut text = super::reference_warning(&scenario);
-    text.push_str(&report.to_text());
     Ok(text)
+}
+
+/// A run's report from its parts, one shard each.
+fn merged_run(parts: &[Loaded], scenario: &Scenario, scheme: Scheme) -> Result<RunReport, Error> {
+    let h = &parts[0].header;
+    let plan = SamplingPlan::new(scenario, h.runs, h.seed).with_scheme(scheme);
+    let source = Single::new(&plan, scenario.options);
+    let mut events = Vec::new();
+    let part = Part::new(&source.metrics, 0, h.goals, &mut events);
+    let shape = Shape::of(&source, events.len());
+    let mut shards = Vec::with_capacity(parts.len());
+    for p in parts {
+        let [(0, bytes)] = p.entries.as_slice() else {
+            return Err(not_of_this_run(
+                p,
+                "it does not hold one run's shard".into(),
+            ));
+        };
+        let shard = Shard::decode(bytes, shape).map_err(|e| not_of_this_run(p, e))?;
+        if shard.chunks != range_of(p.header.shard, plan.chunks() as u64) {
+            let ShardOf { index, count } = p.header.shard;
+            let why = format!("its chunks are not those of shard {index} of {count}");
+            return Err(not_of_this_run(p, why));
+        }
+        shards.push(shard);
+    }
+    let mut s = merge_shards(&source, Tuning::default(), shards);
+    s.ensure_finite()?;
+    let (name, file) = (&scenario.name, &h.scenario_path);
+    Ok(RunReport::streamed(
+        name,
+        file,
+        &mut s,
+        &part,
+        &h.percentiles,
+        &h.goals,
+    ))
+}
+
+/// A sweep's report from its parts, each a range of grid points.
+fn merged_sweep(parts: &[Loaded], base: &Scenario, scheme: Scheme) -> Result<SweepReport, Error> {
+    let h = &parts[0].header;
+    let count = super::sweep::grid_points(&h.sets);
+    let mut points = Vec::with_capacity(count as usize);
+    for p in parts {
+        let want = range_of(p.header.shard, count);
+        let indices: Vec<u64> = p.entries.iter().map(|e| e.0).collect();
+        if indices != (want.start as u64..want.end as u64).collect::<Vec<_>>() {
+            let ShardOf { index, count } = p.header.shard;
+            let why = format!("its grid points are not those of shard {index} of {count}");
+            return Err(not_of_this_run(p, why));
+        }
+        for (i, bytes) in &p.entries {
+            let (values, scenario) = super::sweep::point(base, &h.sets, *i)?;
+            let plan = SamplingPlan::new(&scenario, h.runs, h.seed).with_scheme(scheme);
+            let source = Single::new(&plan, scenario.options);
+            let mut events = Vec::new();
+            let part = Part::new(&source.metrics, 0, h.goals, &mut events);
+            let shape = Shape::of(&source, events.len());
+            let shard = Shard::decode(bytes, shape).map_err(|e| not_of_this_run(p, e))?;
+            let mut s = merge_shards(&source, Tuning::default(), vec![shard]);
+            s.ensure_finite()?;
+            let (name, file) = (&scenario.name, &h.scenario_path);
+            let report = RunReport::streamed(name, file, &mut s, &part, &h.percentiles, &h.goals);
+            points.push(SweepPoint { values, report });
+        }
+    }
+    Ok(SweepReport {
+        scenario_name: base.name.clone(),
+        scenario_file: h.scenario_path.clone(),
+        keys: h.sets.iter().map(|s| s.input).collect(),
+        runs: h.runs,
+        seed: h.seed,
+        percentiles: h.percentiles.clone(),
+        points,
+    })
+}
+
+fn not_of_this_run(p: &Loaded, why: String) -> Error {
+    Error::Runtime(format!(
+        "{} is not a part of this run: {why}",
+        p.path.display()
+    ))
 }
 
 fn load(path: &Path) -> Result<Loaded, Error> {
@@ -404,18 +557,28 @@ fn load(path: &Path) -> Result<Loaded, Error> {
         )));
     }
     let header = Header::decode(&mut r).map_err(not_part)?;
-    let body = rest[rest.len() - r.left()..].to_vec();
+    let mut entries = Vec::new();
+    let n = r.len(r.left() / 16).map_err(not_part)?;
+    for _ in 0..n {
+        let index = r.u64().map_err(not_part)?;
+        let len = r.len(r.left()).map_err(not_part)?;
+        let bytes = r.bytes(len).map_err(not_part)?.to_vec();
+        entries.push((index, bytes));
+    }
+    r.finish().map_err(not_part)?;
     Ok(Loaded {
         path: path.to_path_buf(),
         header,
-        body,
+        entries,
     })
 }
 
 /// Fails unless `p` was saved from the same run as `first`, naming what differs.
 fn agree(first: &Loaded, p: &Loaded) -> Result<(), Error> {
     let (a, b) = (&first.header, &p.header);
-    let differs: Option<(&str, String, String)> = if a.flopcast_version != b.flopcast_version {
+    let differs: Option<(&str, String, String)> = if a.kind != b.kind {
+        Some(("command", b.kind.clone(), a.kind.clone()))
+    } else if a.flopcast_version != b.flopcast_version {
         Some((
             "flopcast version",
             b.flopcast_version.clone(),
@@ -440,6 +603,12 @@ fn agree(first: &Loaded, p: &Loaded) -> Result<(), Error> {
             "budget and deadline",
             format!("{:?}", b.goals),
             format!("{:?}", a.goals),
+        ))
+    } else if a.sets != b.sets {
+        Some((
+            "--set values",
+            format!("{:?}", b.sets),
+            format!("{:?}", a.sets),
         ))
     } else if a.shard.count != b.shard.count {
         Some((

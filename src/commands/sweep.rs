@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use super::Sampling;
 use super::progress::Progress;
+use super::shard::{Header, ShardOf, range_of, reduce_all, write_part};
 use crate::error::Error;
 use crate::memory::{self, Flag, Knob};
 use crate::model::Metric;
@@ -32,6 +33,8 @@ pub struct SweepOptions {
     pub tables: TableFiles,
     pub plots: Option<PathBuf>,
     pub progress: bool,
+    /// Compute only this shard of the grid's points and save it to the file, for `merge`.
+    pub shard: Option<(ShardOf, PathBuf)>,
 }
 
 pub struct SweepOutcome {
@@ -39,7 +42,18 @@ pub struct SweepOutcome {
     pub text: String,
 }
 
-pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
+/// What every sweep starts from, once its flags and values are checked.
+struct Ready {
+    base: Scenario,
+    runs: u64,
+    seed: u64,
+    percentiles: Vec<f64>,
+    goals: Goals,
+}
+
+/// Checks the sets, reads the scenario, checks every value and the memory: before any point
+/// is simulated.
+fn prepare(opts: &SweepOptions) -> Result<Ready, Error> {
     if opts.sets.is_empty() || opts.sets.len() > 2 {
         return Err(Error::Usage(format!(
             "sweep takes one or two --set KEY=V1,V2,... (a line or a grid), got {}",
@@ -54,16 +68,32 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     }
     let base = Scenario::load(&opts.scenario)?;
     let (runs, seed) = super::runs_and_seed(&base, opts.sampling.runs, opts.sampling.seed);
+    let (percentiles, goals) = percentiles_and_goals(opts);
+    check_values(&base, &opts.sets)?;
+    check_memory(&base, opts, runs, &percentiles, &goals)
+        .map_err(|e| e.with_runs_origin(super::runs_origin(&base, opts.sampling.runs)))?;
+    Ok(Ready {
+        base,
+        runs,
+        seed,
+        percentiles,
+        goals,
+    })
+}
+
+pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
+    let Ready {
+        base,
+        runs,
+        seed,
+        percentiles,
+        goals,
+    } = prepare(opts)?;
     let mut outputs = OutputSet::new(&base.input_files());
     let exports = Exports::tables(&mut outputs, &opts.tables)?;
     let charts: Vec<String> = base.options.metrics().into_iter().map(fan_file).collect();
     outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
-    let (percentiles, goals) = percentiles_and_goals(opts);
     let file = opts.scenario.display().to_string();
-    // Every value is read and checked before the first point is simulated.
-    check_values(&base, &opts.sets)?;
-    check_memory(&base, opts, runs, &percentiles, &goals)
-        .map_err(|e| e.with_runs_origin(super::runs_origin(&base, opts.sampling.runs)))?;
     let count = grid_points(&opts.sets);
     let progress = Progress::new(count * runs, opts.progress, "runs");
     let points = super::with_threads(opts.sampling.threads, || {
@@ -109,6 +139,72 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
         text: report.to_text(),
         report,
     })
+}
+
+/// `sweep --shard I/N --save PART`: the I-th of N ranges of grid points, each point's runs
+/// reduced and saved for `merge`; the line to print.
+pub fn save_shard(opts: &SweepOptions) -> Result<String, Error> {
+    let Some((shard, save)) = &opts.shard else {
+        return Err(Error::Usage("--shard needs --save".into()));
+    };
+    let (shard, save) = (*shard, save.as_path());
+    let Ready {
+        base,
+        runs,
+        seed,
+        percentiles,
+        goals,
+    } = prepare(opts)?;
+    let (base, percentiles) = (&base, percentiles.as_slice());
+    let count = grid_points(&opts.sets);
+    if shard.count > count {
+        return Err(Error::Usage(format!(
+            "{} shards of a sweep of {count} points: a shard is at least one point",
+            shard.count
+        )));
+    }
+    let mut outputs = OutputSet::new(&base.input_files());
+    outputs.file("--save", Some(save))?;
+    let scheme = opts
+        .scheme
+        .unwrap_or_else(|| Scheme::auto(runs, percentiles));
+    let header = Header::new(
+        "sweep",
+        &opts.sets,
+        &opts.scenario,
+        base,
+        (runs, seed),
+        scheme,
+        percentiles,
+        goals,
+        shard,
+    )?;
+    let points = range_of(shard, count);
+    let progress = Progress::new(points.len() as u64 * runs, opts.progress, "runs");
+    let entries = super::with_threads(opts.sampling.threads, || {
+        points
+            .clone()
+            .map(|i| {
+                let (_, scenario) = point(base, &opts.sets, i as u64)?;
+                let plan = SamplingPlan::new(&scenario, runs, seed).with_scheme(scheme);
+                let advance = |n| progress.advance(n);
+                let state = reduce_all(&scenario, &plan, percentiles, goals, &advance);
+                Ok((i as u64, state.encode()))
+            })
+            .collect::<Result<Vec<_>, Error>>()
+    })??;
+    progress.finish();
+    write_part(&mut outputs, save, &header, &entries)?;
+    outputs.commit()?;
+    Ok(format!(
+        "shard {} of {}: points {} to {} of {count} ({} runs each), saved to {}\n",
+        shard.index,
+        shard.count,
+        points.start + 1,
+        points.end,
+        crate::format::group_thousands(runs),
+        save.display()
+    ))
 }
 
 /// The percentiles each point reports and the budget and deadline it is checked against.
@@ -292,7 +388,7 @@ fn fan_chart_bytes(p: &SweepPoint, svg: u64) -> u64 {
 }
 
 /// How many points the grid has: the product of the value counts.
-fn grid_points(sets: &[Override]) -> u64 {
+pub(super) fn grid_points(sets: &[Override]) -> u64 {
     sets.iter()
         .fold(1u64, |n, s| n.saturating_mul(s.values.len() as u64))
 }
@@ -331,7 +427,11 @@ fn decimal_hint(base: &Scenario, set: &Override) -> Option<String> {
 
 /// Point `index` of the grid (the first key varies slowest): its values and its scenario, built
 /// only when its turn comes, so a grid of any size holds one scenario at a time.
-fn point(base: &Scenario, sets: &[Override], index: u64) -> Result<(Vec<String>, Scenario), Error> {
+pub(super) fn point(
+    base: &Scenario,
+    sets: &[Override],
+    index: u64,
+) -> Result<(Vec<String>, Scenario), Error> {
     let mut values = Vec::with_capacity(sets.len());
     let mut scenario = base.clone();
     let mut stride = grid_points(sets);

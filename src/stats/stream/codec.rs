@@ -49,11 +49,16 @@ impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], Malformed> {
         let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len());
         let Some(end) = end else {
-            return Err(format!("it ends early, at byte {}", self.bytes.len()));
+            return Err(format!("it is cut short, at byte {}", self.bytes.len()));
         };
         let out = &self.bytes[self.at..end];
         self.at = end;
         Ok(out)
+    }
+
+    /// The next `n` bytes as they are.
+    pub fn bytes(&mut self, n: usize) -> Result<&'a [u8], Malformed> {
+        self.take(n)
     }
 
     pub fn u64(&mut self) -> Result<u64, Malformed> {
@@ -75,7 +80,7 @@ impl<'a> Reader<'a> {
         let n = self.u64()?;
         if n > most as u64 {
             return Err(format!(
-                "a length of {n} at byte {} is impossible",
+                "it is damaged or cut short (a length of {n} at byte {} exceeds what is left)",
                 self.at - 8
             ));
         }
