@@ -484,10 +484,12 @@ pub struct SweepArgs {
     /// Write a fan chart of every output over the swept values into this directory.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
+    #[command(flatten)]
+    pub precision: PrecisionArgs,
     /// Compute only shard I of N (1 ≤ I ≤ N) of the grid's points, saved with --save for
     /// `flopcast merge`; `auto` reads a Slurm job array's or a Kubernetes Indexed Job's index.
     #[arg(long, value_name = "I/N|auto", value_parser = ShardSpec::parse, requires = "save",
-          conflicts_with_all = ["plots", "csv", "json", "markdown"])]
+          conflicts_with_all = ["plots", "csv", "json", "markdown", "precision"])]
     pub shard: Option<ShardSpec>,
     /// With --shard: the part file to save.
     #[arg(long, value_name = "FILE", requires = "shard")]
@@ -519,6 +521,8 @@ pub struct CompareArgs {
     /// Write both distributions overlaid and the distribution of B − A into this directory.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
+    #[command(flatten)]
+    pub precision: PrecisionArgs,
     #[command(flatten)]
     pub progress: ProgressArgs,
 }
@@ -738,6 +742,8 @@ impl SweepArgs {
             plots: self.plots.clone(),
             progress: self.progress.wanted(),
             shard: shard.zip(self.save.clone()),
+            precision: self.precision.targets(),
+            max_runs: self.precision.max_runs,
         })
     }
 }
@@ -766,6 +772,8 @@ impl CompareArgs {
             tables: self.tables.files(),
             plots: self.plots.clone(),
             progress: self.progress.wanted(),
+            precision: self.precision.targets(),
+            max_runs: self.precision.max_runs,
         }
     }
 }

@@ -235,3 +235,40 @@ fn bad_precisions_are_refused_as_flags() {
             .contains("--precision")
     );
 }
+
+#[test]
+fn a_sweep_holds_every_point_to_the_precision_on_common_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = "cluster.gpus=8192,16384,24576";
+    let args = ["sweep", LLAMA, "--set", set, "--precision", "0.5%"];
+    let found = json_of(&args, dir.path());
+    assert_eq!(found["precision"]["met"], true, "{}", found["precision"]);
+    let runs = found["runs"].as_u64().unwrap();
+    for p in found["points"].as_array().unwrap() {
+        assert_eq!(p["report"]["runs"], runs);
+        assert!(worst_relative(&p["report"]) <= 0.005, "{p}");
+    }
+    let fixed = ["sweep", LLAMA, "--set", set, "--runs", &runs.to_string()];
+    assert_eq!(json_of(&fixed, dir.path())["points"], found["points"]);
+}
+
+#[test]
+fn a_comparison_holds_both_scenarios_and_who_wins_to_the_precision() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["compare", LLAMA, common::FAILURES, "--precision", "0.5%"];
+    let found = json_of(&args, dir.path());
+    assert_eq!(found["precision"]["met"], true, "{}", found["precision"]);
+    for side in ["a", "b"] {
+        assert!(worst_relative(&found[side]) <= 0.005, "{side}");
+    }
+    let p = &found["p_b_faster"];
+    let half = (p["ci95_hi"].as_f64().unwrap() - p["ci95_lo"].as_f64().unwrap()) / 2.0;
+    assert!(half <= 0.005, "{p}");
+    let runs = found["runs"].as_u64().unwrap().to_string();
+    let fixed = json_of(
+        &["compare", LLAMA, common::FAILURES, "--runs", &runs],
+        dir.path(),
+    );
+    assert_eq!(fixed["difference"], found["difference"]);
+    assert_eq!(fixed["a"]["metrics"], found["a"]["metrics"]);
+}

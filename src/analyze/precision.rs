@@ -148,17 +148,21 @@ pub struct Verdict {
     pub worst: Option<Judged>,
 }
 
+/// The summaries judged: each output's, with where it belongs ("" for a run, " of A", " at
+/// cluster.gpus=8192"), which ends its figures' labels.
+pub type Summaries = [(String, Metric, Summary)];
+
 /// Holds the percentiles of `summaries` and the `chances` (each with its label) to `targets`.
 pub fn judge(
     targets: &[Target],
-    summaries: &[(Metric, Summary)],
+    summaries: &Summaries,
     chances: &[(String, Probability)],
 ) -> Verdict {
     let mut judged = Vec::new();
     for t in targets {
-        for (m, s) in summaries.iter().filter(|(m, _)| t.holds_metric(*m)) {
+        for (place, m, s) in summaries.iter().filter(|(_, m, _)| t.holds_metric(*m)) {
             for p in &s.percentiles {
-                let figure = format!("P{} of {}", p.percent, m.name());
+                let figure = format!("P{} of {}{place}", p.percent, m.name());
                 let allowed = t.allowed(p.estimate.value, false);
                 judged.push(judge_one(figure, &p.estimate, allowed, m.unit()));
             }
@@ -278,14 +282,20 @@ mod tests {
 
     #[test]
     fn the_worst_figure_in_scope_decides() {
+        let cost = summary(&[(5.0, 100.0, 0.05), (95.0, 200.0, 0.3)]);
         let summaries = [
+            (String::new(), Metric::TotalCostUsd, cost),
             (
-                Metric::TotalCostUsd,
-                summary(&[(5.0, 100.0, 0.05), (95.0, 200.0, 0.3)]),
+                " of B".into(),
+                Metric::TrainDays,
+                summary(&[(50.0, 80.0, 0.04)]),
             ),
-            (Metric::TrainDays, summary(&[(50.0, 80.0, 0.04)])),
             // Out of the default scope: far off, but not judged.
-            (Metric::GpuHours, summary(&[(50.0, 1.0, 0.5)])),
+            (
+                String::new(),
+                Metric::GpuHours,
+                summary(&[(50.0, 1.0, 0.5)]),
+            ),
         ];
         let v = judge(&relative(0.001), &summaries, &[]);
         let worst = v.worst.unwrap();
@@ -314,7 +324,12 @@ mod tests {
     fn an_unreliable_interval_is_never_met() {
         let mut s = summary(&[(5.0, 100.0, 0.0)]);
         s.percentiles[0].estimate.reliable = false;
-        let v = judge(&relative(0.5), &[(Metric::TrainDays, s)], &[]);
+        let v = judge(
+            &relative(0.5),
+            &[(" of A".into(), Metric::TrainDays, s)],
+            &[],
+        );
+        assert_eq!(v.worst.as_ref().unwrap().figure, "P5 of train_days of A");
         assert!(!v.met);
         assert_eq!(next_runs(8192, &v, 1 << 30), 2 * 8192);
     }

@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 
 use super::Sampling;
+use super::precision::{DEFAULT_MAX_RUNS, Figures, Search, run_figures};
 use super::progress::Progress;
+use crate::analyze::precision::Target;
 use crate::error::Error;
 use crate::memory;
 use crate::model::Metric;
@@ -32,6 +34,10 @@ pub struct CompareOptions {
     pub tables: TableFiles,
     pub plots: Option<PathBuf>,
     pub progress: bool,
+    /// Stop at this precision instead of a run count.
+    pub precision: Option<Vec<Target>>,
+    /// The cap on the runs a precision may take.
+    pub max_runs: Option<u64>,
 }
 
 pub struct CompareOutcome {
@@ -51,16 +57,26 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
         .flat_map(|&m| [overlay_file(m), difference_file(m)])
         .collect();
     outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
-    super::check_memory(runs, |r| peak(&a, &b, r, opts))
-        .map_err(|e| e.with_runs_origin(super::runs_origin(&a, opts.sampling.runs)))?;
-    let percentiles = percentiles(opts);
-    let plan = |s: &Scenario| {
-        let scheme = opts
-            .scheme
-            .unwrap_or_else(|| Scheme::auto(runs, &percentiles));
-        SamplingPlan::new(s, runs, seed).with_scheme(scheme)
+    let peak_of = |r| peak(&a, &b, r, opts);
+    // A search for a precision may run up to its cap: a cap given must fit, and the default
+    // one is lowered to what fits.
+    let cap = match (&opts.precision, opts.max_runs) {
+        (None, _) => {
+            super::check_memory(runs, peak_of)
+                .map_err(|e| e.with_runs_origin(super::runs_origin(&a, opts.sampling.runs)))?;
+            runs
+        }
+        (Some(_), Some(max)) => {
+            super::check_memory_of(max, memory::Flag::MaxRuns, peak_of)?;
+            max
+        }
+        (Some(_), None) => memory::fitting_runs(DEFAULT_MAX_RUNS, peak_of)?,
     };
-    let (plan_a, plan_b) = (plan(&a), plan(&b));
+    let percentiles = percentiles(opts);
+    let plan = |s: &Scenario, n: u64| {
+        let scheme = opts.scheme.unwrap_or_else(|| Scheme::auto(n, &percentiles));
+        SamplingPlan::new(s, n, seed).with_scheme(scheme)
+    };
     let setting = Setting {
         a: (&a, &opts.a),
         b: (&b, &opts.b),
@@ -68,11 +84,32 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
         goals: opts.goals,
     };
     let report = super::with_threads(opts.sampling.threads, || {
+        let found = match &opts.precision {
+            None => None,
+            Some(targets) => {
+                let search = Search {
+                    targets,
+                    max_runs: cap,
+                    progress: opts.progress,
+                    per_run: 2,
+                };
+                let round = |n, advance: &(dyn Fn(u64) + Sync)| {
+                    streamed(&setting, &plan(&a, n), &plan(&b, n), advance)
+                };
+                Some(search.run(round, compare_figures)?)
+            }
+        };
+        let runs = found.as_ref().map_or(runs, |(r, _)| r.runs);
+        let (plan_a, plan_b) = (plan(&a, runs), plan(&b, runs));
         let progress = Progress::new(2 * runs, opts.progress, "runs");
         let advance = |n| progress.advance(n);
-        let report = match &opts.plots {
-            None => streamed(&setting, &plan_a, &plan_b, &advance),
-            Some(dir) => {
+        let report = match (&opts.plots, found) {
+            (None, Some((report, reached))) => Ok(CompareReport {
+                precision: Some(reached),
+                ..report
+            }),
+            (None, None) => streamed(&setting, &plan_a, &plan_b, &advance),
+            (Some(dir), found) => {
                 let run = |s: &Scenario, plan: &SamplingPlan, which: &str| {
                     progress.say(format!("scenario {which}"));
                     simulate(plan, s.options, &advance)
@@ -81,7 +118,11 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
                 sim_a.ensure_finite()?;
                 sim_b.ensure_finite()?;
                 write_plots(&mut outputs, dir, (&a.name, &sim_a), (&b.name, &sim_b))?;
-                Ok(stored(&setting, &sim_a, &sim_b))
+                let precision = found.map(|f| f.1);
+                Ok(CompareReport {
+                    precision,
+                    ..stored(&setting, &sim_a, &sim_b)
+                })
             }
         };
         progress.finish();
@@ -123,8 +164,21 @@ impl Setting<'_> {
             runs,
             seed,
             percentiles: self.percentiles.to_vec(),
+            precision: None,
         }
     }
+}
+
+/// What a precision holds a comparison to: each scenario's figures, and the chances that B is
+/// cheaper and faster.
+fn compare_figures(r: &CompareReport) -> Figures {
+    let (mut summaries, mut chances) = run_figures(&r.a, " of A");
+    let (s, c) = run_figures(&r.b, " of B");
+    summaries.extend(s);
+    chances.extend(c);
+    chances.push(("P(B cheaper than A)".into(), r.b_cheaper));
+    chances.push(("P(B faster than A)".into(), r.b_faster));
+    (summaries, chances)
 }
 
 /// What is made of the runs in pairs: the bands of B − A, and the chances that B is cheaper,

@@ -21,10 +21,28 @@ pub struct Search<'a> {
     pub max_runs: u64,
     /// Show a progress display for each round.
     pub progress: bool,
+    /// Runs drawn per run of the count: 2 for a comparison, the points of a sweep.
+    pub per_run: u64,
 }
 
-/// What is judged of a round's result: every output's summary, and the chances with labels.
-pub type Figures = (Vec<(Metric, Summary)>, Vec<(String, Probability)>);
+/// What is judged of a round's result: every output's summary with where it belongs (see
+/// [`precision::Summaries`]), and the chances with labels.
+pub type Figures = (Vec<(String, Metric, Summary)>, Vec<(String, Probability)>);
+
+/// The figures of one run's report, labelled with `place` (" of A", " at cluster.gpus=8192").
+pub fn run_figures(report: &crate::report::RunReport, place: &str) -> Figures {
+    let summaries = report
+        .metrics
+        .iter()
+        .map(|(m, s)| (place.to_string(), *m, s.clone()))
+        .collect();
+    let chances = report
+        .chances()
+        .into_iter()
+        .map(|(label, p)| (format!("{label}{place}"), p))
+        .collect();
+    (summaries, chances)
+}
 
 impl Search<'_> {
     /// Runs `round(runs, progress)` at growing run counts until `figures` of its result meet
@@ -37,7 +55,7 @@ impl Search<'_> {
         let mut runs = FIRST_RUNS.min(self.max_runs);
         let mut rounds = Vec::new();
         loop {
-            let progress = Progress::new(runs, self.progress, "runs");
+            let progress = Progress::new(runs * self.per_run, self.progress, "runs");
             progress.say(format!(
                 "round {}: {} runs",
                 rounds.len() + 1,
@@ -69,5 +87,6 @@ pub fn search(targets: &[Target], max_runs: u64, progress: bool) -> Search<'_> {
         targets,
         max_runs,
         progress,
+        per_run: 1,
     }
 }

@@ -111,7 +111,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
                     let plan = plan_of(n);
                     super::streamed_report(&scenario, &file, &plan, &percentiles, &goals, advance)
                 },
-                |r: &RunReport| (r.metrics.clone(), r.chances()),
+                |r: &RunReport| super::precision::run_figures(r, ""),
             )?),
         };
         let runs = found.as_ref().map_or(runs, |(r, _)| r.runs);

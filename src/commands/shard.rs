@@ -524,6 +524,7 @@ fn merged_sweep(parts: &[Loaded], base: &Scenario, scheme: Scheme) -> Result<Swe
         seed: h.seed,
         percentiles: h.percentiles.clone(),
         points,
+        precision: None,
     })
 }
 

@@ -5,8 +5,10 @@
 use std::path::PathBuf;
 
 use super::Sampling;
+use super::precision::{DEFAULT_MAX_RUNS, Figures, Search, run_figures};
 use super::progress::Progress;
 use super::shard::{Header, ShardOf, range_of, reduce_all, write_part};
+use crate::analyze::precision::Target;
 use crate::error::Error;
 use crate::memory::{self, Flag, Knob};
 use crate::model::Metric;
@@ -35,11 +37,25 @@ pub struct SweepOptions {
     pub progress: bool,
     /// Compute only this shard of the grid's points and save it to the file, for `merge`.
     pub shard: Option<(ShardOf, PathBuf)>,
+    /// Stop at this precision at every point instead of a run count.
+    pub precision: Option<Vec<Target>>,
+    /// The cap on the runs a precision may take.
+    pub max_runs: Option<u64>,
 }
 
 pub struct SweepOutcome {
     pub report: SweepReport,
     pub text: String,
+}
+
+/// A point's values as `key=value` pairs: "cluster.gpus=8192, cluster.mfu=0.4".
+fn point_label(sets: &[Override], values: &[String]) -> String {
+    let pairs: Vec<String> = sets
+        .iter()
+        .zip(values)
+        .map(|(s, v)| format!("{}={v}", s.input.key()))
+        .collect();
+    pairs.join(", ")
 }
 
 /// What every sweep starts from, once its flags and values are checked.
@@ -68,6 +84,11 @@ fn prepare(opts: &SweepOptions) -> Result<Ready, Error> {
     }
     let base = Scenario::load(&opts.scenario)?;
     let (runs, seed) = super::runs_and_seed(&base, opts.sampling.runs, opts.sampling.seed);
+    // A search for a precision may run every point up to its cap: that must fit.
+    let runs = match opts.precision {
+        Some(_) => opts.max_runs.unwrap_or(DEFAULT_MAX_RUNS),
+        None => runs,
+    };
     let (percentiles, goals) = percentiles_and_goals(opts);
     check_values(&base, &opts.sets)?;
     check_memory(&base, opts, runs, &percentiles, &goals)
@@ -95,30 +116,51 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
     let file = opts.scenario.display().to_string();
     let count = grid_points(&opts.sets);
-    let progress = Progress::new(count * runs, opts.progress, "runs");
-    let points = super::with_threads(opts.sampling.threads, || {
+    // Every point at `n` runs, on common random numbers.
+    let points_at = |n: u64, advance: &(dyn Fn(u64) + Sync), say: &dyn Fn(String)| {
         (0..count)
             .map(|i| {
                 let (values, scenario) = point(&base, &opts.sets, i)?;
-                let plan = SamplingPlan::new(&scenario, runs, seed).with_scheme(
-                    opts.scheme
-                        .unwrap_or_else(|| Scheme::auto(runs, &percentiles)),
-                );
-                progress.say(format!("point {} of {count}", i + 1));
-                let advance = |n| progress.advance(n);
-                let report = super::streamed_report(
-                    &scenario,
-                    &file,
-                    &plan,
-                    &percentiles,
-                    &goals,
-                    &advance,
-                )?;
+                let scheme = opts.scheme.unwrap_or_else(|| Scheme::auto(n, &percentiles));
+                let plan = SamplingPlan::new(&scenario, n, seed).with_scheme(scheme);
+                say(format!("point {} of {count}", i + 1));
+                let report =
+                    super::streamed_report(&scenario, &file, &plan, &percentiles, &goals, advance)?;
                 Ok(SweepPoint { values, report })
             })
             .collect::<Result<Vec<_>, Error>>()
-    })??;
-    progress.finish();
+    };
+    let (points, precision) =
+        super::with_threads(opts.sampling.threads, || match &opts.precision {
+            None => {
+                let progress = Progress::new(count * runs, opts.progress, "runs");
+                let points = points_at(runs, &|n| progress.advance(n), &|m| progress.say(m));
+                progress.finish();
+                points.map(|p| (p, None))
+            }
+            Some(targets) => {
+                let search = Search {
+                    targets,
+                    max_runs: runs,
+                    progress: opts.progress,
+                    per_run: count,
+                };
+                let figures = |points: &Vec<SweepPoint>| {
+                    let mut all: Figures = (Vec::new(), Vec::new());
+                    for p in points {
+                        let place = format!(" at {}", point_label(&opts.sets, &p.values));
+                        let (s, c) = run_figures(&p.report, &place);
+                        all.0.extend(s);
+                        all.1.extend(c);
+                    }
+                    all
+                };
+                let (points, reached) =
+                    search.run(|n, advance| points_at(n, advance, &|_| {}), figures)?;
+                Ok((points, Some(reached)))
+            }
+        })??;
+    let runs = points.first().map_or(runs, |p| p.report.runs);
     let report = SweepReport {
         scenario_name: base.name.clone(),
         scenario_file: file,
@@ -127,6 +169,7 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
         seed,
         percentiles,
         points,
+        precision,
     };
     exports.write(&mut outputs, &report)?;
     if let Some(dir) = &opts.plots {
@@ -304,6 +347,7 @@ fn bytes_per_point(
         seed: 0,
         percentiles: percentiles.to_vec(),
         points: vec![sample.clone(); n],
+        precision: None,
     };
     let (one, two) = (report_of(1), report_of(2));
     let grows = |size: &dyn Fn(&SweepReport) -> usize| (size(&two) - size(&one)) as u64;

@@ -13,6 +13,8 @@ struct CompareJson<'a> {
     flopcast_version: &'static str,
     seed: u64,
     runs: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    precision: Option<&'a crate::analyze::precision::Outcome>,
     a: RunJson<'a>,
     b: RunJson<'a>,
     /// B − A run by run.
@@ -28,6 +30,7 @@ impl Exporter<CompareReport> for JsonExporter {
             flopcast_version: env!("CARGO_PKG_VERSION"),
             seed: r.seed,
             runs: r.runs,
+            precision: r.precision.as_ref(),
             a: run_json(&r.a),
             b: run_json(&r.b),
             difference: r

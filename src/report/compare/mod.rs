@@ -23,4 +23,6 @@ pub struct CompareReport {
     pub runs: u64,
     pub seed: u64,
     pub percentiles: Vec<f64>,
+    /// How the run count was found, when the comparison stopped at a precision.
+    pub precision: Option<crate::analyze::precision::Outcome>,
 }

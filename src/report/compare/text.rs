@@ -14,6 +14,10 @@ fn compare_document(r: &CompareReport) -> Document {
         group_thousands(r.runs),
         r.seed
     ));
+    if let Some(p) = &r.precision {
+        out.push_str(&crate::report::run::text::precision_line(p));
+        out.push_str("\n\n");
+    }
     let mut rows = vec![vec![
         "metric".to_string(),
         "A P50".into(),

@@ -13,6 +13,8 @@ struct SweepJson<'a> {
     keys: Vec<&'static str>,
     seed: u64,
     runs: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    precision: Option<&'a crate::analyze::precision::Outcome>,
     points: PointsJson<'a>,
 }
 
@@ -47,6 +49,7 @@ impl Exporter<SweepReport> for JsonExporter {
             keys: r.keys.iter().map(|k| k.key()).collect(),
             seed: r.seed,
             runs: r.runs,
+            precision: r.precision.as_ref(),
             points: PointsJson(&r.points),
         };
         json_bytes(&doc)

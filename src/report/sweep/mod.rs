@@ -17,6 +17,8 @@ pub struct SweepReport {
     pub seed: u64,
     pub percentiles: Vec<f64>,
     pub points: Vec<SweepPoint>,
+    /// How the run count was found, when the sweep stopped at a precision.
+    pub precision: Option<crate::analyze::precision::Outcome>,
 }
 
 #[derive(Debug, Clone)]

@@ -17,6 +17,10 @@ fn sweep_document(r: &SweepReport) -> Document {
         group_thousands(r.runs),
         r.seed
     ));
+    if let Some(p) = &r.precision {
+        out.push_str(&crate::report::run::text::precision_line(p));
+        out.push_str("\n\n");
+    }
     let shown_p: Vec<f64> = [5.0, 50.0, 95.0]
         .into_iter()
         .filter(|p| r.percentiles.contains(p))
