@@ -8,33 +8,20 @@ use std::path::{Path, PathBuf};
 
 use common::{FAILURES, LLAMA, flopcast};
 
-/// Inputs correlated through the copula, not a bundled scenario.
-const CORRELATED: &str = r#"
-name = "correlated"
-[model]
-params = 405e9
-tokens = 15.6e12
-[cluster]
-gpus = 16384
-peak_tflops = 989
-mfu = { dist = "pert", min = 0.33, mode = 0.40, max = 0.45 }
-downtime = { dist = "triangular", min = 0.02, mode = 0.08, max = 0.20 }
-[cost]
-gpu_hour_usd = "1.8 to 3.5"
-[[correlation]]
-between = ["cluster.mfu", "cluster.downtime"]
-spearman = -0.4
-"#;
-
 const GOALS: [&str; 4] = ["--budget", "100M", "--deadline", "80"];
 
 /// Saves shards 1..=n of `run` with `args`, in `dir`; the part files.
 fn save_parts(args: &[&str], n: u64, dir: &Path) -> Vec<PathBuf> {
+    save_parts_of("run", args, n, dir)
+}
+
+/// Saves shards 1..=n of `command` (`run` or `sweep`) with `args`, in `dir`; the part files.
+fn save_parts_of(command: &str, args: &[&str], n: u64, dir: &Path) -> Vec<PathBuf> {
     (1..=n)
         .map(|i| {
-            let part = dir.join(format!("part-{i}.bin"));
+            let part = dir.join(format!("{command}-{i}.bin"));
             let shard = format!("{i}/{n}");
-            let mut all = vec!["run"];
+            let mut all = vec![command];
             all.extend(args);
             all.extend([
                 "--shard",
@@ -73,9 +60,8 @@ fn everything(command: &[&str], dir: &Path, tag: &str) -> Vec<String> {
 #[test]
 fn merged_parts_give_one_process_output_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
-    let correlated = dir.path().join("correlated.toml");
-    fs::write(&correlated, CORRELATED).unwrap();
-    let correlated = correlated.to_str().unwrap();
+    let correlated = common::correlated_in(dir.path());
+    let correlated = correlated.as_str();
     for scenario in [LLAMA, FAILURES, correlated] {
         for sampling in ["mc", "qmc"] {
             let mut args = vec![scenario, "--runs", "600000", "--sampling", sampling];
@@ -250,33 +236,11 @@ fn bad_shard_flags_are_refused() {
     assert!(!Path::new(save).exists());
 }
 
-/// Saves shards 1..=n of `sweep` with `args`, in `dir`; the part files.
-fn save_sweep_parts(args: &[&str], n: u64, dir: &Path) -> Vec<PathBuf> {
-    (1..=n)
-        .map(|i| {
-            let part = dir.join(format!("sweep-{i}.bin"));
-            let shard = format!("{i}/{n}");
-            let mut all = vec!["sweep"];
-            all.extend(args);
-            all.extend([
-                "--shard",
-                &shard,
-                "--save",
-                part.to_str().unwrap(),
-                "--no-progress",
-            ]);
-            flopcast().args(&all).assert().success();
-            part
-        })
-        .collect()
-}
-
 #[test]
 fn a_sweep_sharded_by_points_merges_to_one_process_output() {
     let dir = tempfile::tempdir().unwrap();
-    let correlated = dir.path().join("correlated.toml");
-    fs::write(&correlated, CORRELATED).unwrap();
-    let correlated = correlated.to_str().unwrap();
+    let correlated = common::correlated_in(dir.path());
+    let correlated = correlated.as_str();
     let gpus = "cluster.gpus=4096,6144,8192,12288,16384,20480,24576";
     for scenario in [FAILURES, correlated] {
         let mut args = vec![scenario, "--set", gpus, "--runs", "100000"];
@@ -302,7 +266,7 @@ fn a_sweep_sharded_by_points_merges_to_one_process_output() {
         single.push("--no-progress".into());
         let want = with_files(single, "single");
         for n in [1, 2, 7] {
-            let parts = save_sweep_parts(&args, n, dir.path());
+            let parts = save_parts_of("sweep", &args, n, dir.path());
             let mut merge: Vec<String> = vec!["merge".into()];
             merge.extend(parts.iter().map(|p| p.to_str().unwrap().to_string()));
             assert_eq!(with_files(merge, "merged"), want, "{scenario}, {n} shards");
@@ -314,7 +278,8 @@ fn a_sweep_sharded_by_points_merges_to_one_process_output() {
 fn parts_of_a_run_and_of_a_sweep_do_not_merge() {
     let dir = tempfile::tempdir().unwrap();
     let run = save_parts(&[LLAMA, "--runs", "200000"], 2, dir.path());
-    let sweep = save_sweep_parts(
+    let sweep = save_parts_of(
+        "sweep",
         &[
             LLAMA,
             "--set",

@@ -8,25 +8,6 @@ use std::path::Path;
 
 use common::{DEEPSEEK, FAILURES, LLAMA, flopcast};
 
-/// A scenario whose inputs are correlated through the copula.
-const CORRELATED: &str = r#"
-name = "correlated"
-[model]
-params = 405e9
-tokens = 15.6e12
-[cluster]
-gpus = 16384
-peak_tflops = 989
-mfu = { dist = "pert", min = 0.33, mode = 0.40, max = 0.45 }
-downtime = { dist = "triangular", min = 0.02, mode = 0.08, max = 0.20 }
-[cost]
-gpu_hour_usd = "1.8 to 3.5"
-
-[[correlation]]
-between = ["cluster.mfu", "cluster.downtime"]
-spearman = -0.4
-"#;
-
 /// Stdout and the JSON file of a command, with or without `--plots` (which keeps every run).
 fn outputs(args: &[&str], dir: &Path, stored: bool) -> (String, String) {
     let json = dir.join(if stored {
@@ -61,9 +42,8 @@ fn assert_streamed_is_stored(args: &[&str]) {
 #[test]
 fn a_streamed_run_reports_the_stored_figures() {
     let dir = tempfile::tempdir().unwrap();
-    let correlated = dir.path().join("correlated.toml");
-    fs::write(&correlated, CORRELATED).unwrap();
-    let correlated = correlated.to_str().unwrap();
+    let correlated = common::correlated_in(dir.path());
+    let correlated = correlated.as_str();
     for scenario in [LLAMA, FAILURES, correlated] {
         for sampling in ["mc", "qmc", "lhs"] {
             assert_streamed_is_stored(&[
@@ -85,9 +65,8 @@ fn a_streamed_run_reports_the_stored_figures() {
 #[test]
 fn a_streamed_comparison_reports_the_stored_figures() {
     let dir = tempfile::tempdir().unwrap();
-    let correlated = dir.path().join("correlated.toml");
-    fs::write(&correlated, CORRELATED).unwrap();
-    let correlated = correlated.to_str().unwrap();
+    let correlated = common::correlated_in(dir.path());
+    let correlated = correlated.as_str();
     // Different outputs on each side (failures add two), ties (a scenario against itself).
     let pairs = [
         (LLAMA, FAILURES),

@@ -30,6 +30,31 @@ mfu = 0.4
 gpu_hour_usd = 2
 "#;
 
+/// Inputs correlated through the copula (no bundled scenario correlates any).
+pub const CORRELATED: &str = r#"
+name = "correlated"
+[model]
+params = 405e9
+tokens = 15.6e12
+[cluster]
+gpus = 16384
+peak_tflops = 989
+mfu = { dist = "pert", min = 0.33, mode = 0.40, max = 0.45 }
+downtime = { dist = "triangular", min = 0.02, mode = 0.08, max = 0.20 }
+[cost]
+gpu_hour_usd = "1.8 to 3.5"
+[[correlation]]
+between = ["cluster.mfu", "cluster.downtime"]
+spearman = -0.4
+"#;
+
+/// Writes [`CORRELATED`] into `dir`; its path.
+pub fn correlated_in(dir: &Path) -> String {
+    let path = dir.join("correlated.toml");
+    fs::write(&path, CORRELATED).expect("a writable directory");
+    path.to_str().expect("a UTF-8 path").to_string()
+}
+
 /// [`MINIMAL`] with `from` (which must occur once) replaced by `to`.
 pub fn minimal_with(from: &str, to: &str) -> String {
     assert_eq!(MINIMAL.matches(from).count(), 1, "{from:?} occurs once");
