@@ -753,11 +753,7 @@ fn resolve_shard(
     spec: ShardSpec,
     count: Option<u64>,
 ) -> Result<crate::commands::shard::ShardOf, crate::error::Error> {
-    let spec = match spec {
-        ShardSpec::Auto { .. } => ShardSpec::Auto { count },
-        given => given,
-    };
-    spec.resolve(|name| std::env::var(name).ok())
+    spec.resolve(count, |name| std::env::var(name).ok())
 }
 
 impl CompareArgs {

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use super::Sampling;
-use super::precision::{DEFAULT_MAX_RUNS, Figures, Search, run_figures};
+use super::precision::{self, Figures, Search, run_figures};
 use super::progress::Progress;
 use crate::analyze::precision::Target;
 use crate::error::Error;
@@ -57,26 +57,15 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
         .flat_map(|&m| [overlay_file(m), difference_file(m)])
         .collect();
     outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
-    let peak_of = |r| peak(&a, &b, r, opts);
-    // A search for a precision may run up to its cap: a cap given must fit, and the default
-    // one is lowered to what fits.
-    let cap = match (&opts.precision, opts.max_runs) {
-        (None, _) => {
-            super::check_memory(runs, peak_of)
-                .map_err(|e| e.with_runs_origin(super::runs_origin(&a, opts.sampling.runs)))?;
-            runs
-        }
-        (Some(_), Some(max)) => {
-            super::check_memory_of(max, memory::Flag::MaxRuns, peak_of)?;
-            max
-        }
-        (Some(_), None) => memory::fitting_runs(DEFAULT_MAX_RUNS, peak_of)?,
-    };
+    let origin = super::runs_origin(&a, opts.sampling.runs);
+    let cap = precision::cap(
+        opts.precision.is_some(),
+        opts.max_runs,
+        (runs, origin),
+        |r| peak(&a, &b, r, opts),
+    )?;
     let percentiles = percentiles(opts);
-    let plan = |s: &Scenario, n: u64| {
-        let scheme = opts.scheme.unwrap_or_else(|| Scheme::auto(n, &percentiles));
-        SamplingPlan::new(s, n, seed).with_scheme(scheme)
-    };
+    let plan = |s: &Scenario, n| super::plan(s, n, seed, opts.scheme, &percentiles);
     let setting = Setting {
         a: (&a, &opts.a),
         b: (&b, &opts.b),
@@ -99,17 +88,16 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
                 Some(search.run(round, compare_figures)?)
             }
         };
-        let runs = found.as_ref().map_or(runs, |(r, _)| r.runs);
+        let (found, reached) = found.unzip();
+        let runs = found.as_ref().map_or(runs, |r| r.runs);
         let (plan_a, plan_b) = (plan(&a, runs), plan(&b, runs));
         let progress = Progress::new(2 * runs, opts.progress, "runs");
         let advance = |n| progress.advance(n);
+        // The search's last round is the report, unless the charts need every run kept.
         let report = match (&opts.plots, found) {
-            (None, Some((report, reached))) => Ok(CompareReport {
-                precision: Some(reached),
-                ..report
-            }),
+            (None, Some(report)) => Ok(report),
             (None, None) => streamed(&setting, &plan_a, &plan_b, &advance),
-            (Some(dir), found) => {
+            (Some(dir), _) => {
                 let run = |s: &Scenario, plan: &SamplingPlan, which: &str| {
                     progress.say(format!("scenario {which}"));
                     simulate(plan, s.options, &advance)
@@ -118,13 +106,13 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
                 sim_a.ensure_finite()?;
                 sim_b.ensure_finite()?;
                 write_plots(&mut outputs, dir, (&a.name, &sim_a), (&b.name, &sim_b))?;
-                let precision = found.map(|f| f.1);
-                Ok(CompareReport {
-                    precision,
-                    ..stored(&setting, &sim_a, &sim_b)
-                })
+                Ok(stored(&setting, &sim_a, &sim_b))
             }
         };
+        let report = report.map(|r| CompareReport {
+            precision: reached,
+            ..r
+        });
         progress.finish();
         report
     })??;

@@ -77,8 +77,7 @@ pub fn streamed_report(
 ) -> Result<crate::report::RunReport, Error> {
     use crate::stats::stream::{Part, Tuning, stream};
     let source = crate::simulate::Single::new(plan, scenario.options);
-    let mut events = Vec::new();
-    let part = Part::new(&source.metrics, 0, *goals, &mut events);
+    let (part, events) = Part::alone(&source.metrics, *goals);
     let mut s = stream(&source, progress, percentiles, &events, Tuning::default());
     s.ensure_finite()?;
     let name = &scenario.name;
@@ -90,6 +89,19 @@ pub fn streamed_report(
         percentiles,
         goals,
     ))
+}
+
+/// The sampling plan of `runs` runs of `scenario` from `seed`, under `scheme` or the one chosen
+/// for the run count and `percentiles` ([`Scheme::auto`](crate::sample::scheme::Scheme::auto)).
+pub fn plan(
+    scenario: &Scenario,
+    runs: u64,
+    seed: u64,
+    scheme: Option<crate::sample::scheme::Scheme>,
+    percentiles: &[f64],
+) -> crate::sample::SamplingPlan {
+    let scheme = scheme.unwrap_or_else(|| crate::sample::scheme::Scheme::auto(runs, percentiles));
+    crate::sample::SamplingPlan::new(scenario, runs, seed).with_scheme(scheme)
 }
 
 /// Runs `work` on a pool of `threads` threads (0: one per core).

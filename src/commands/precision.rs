@@ -9,6 +9,7 @@
 use super::progress::Progress;
 use crate::analyze::precision::{self, FIRST_RUNS, Outcome, Target};
 use crate::error::Error;
+use crate::memory;
 use crate::model::Metric;
 use crate::stats::{Probability, Summary};
 
@@ -82,11 +83,25 @@ impl Search<'_> {
     }
 }
 
-pub fn search(targets: &[Target], max_runs: u64, progress: bool) -> Search<'_> {
-    Search {
-        targets,
-        max_runs,
-        progress,
-        per_run: 1,
+/// The most runs a command may draw, checked to fit before anything is drawn: its `runs`
+/// (`origin` says where they were set, for the refusal); or, searching for a precision, the
+/// `--max-runs` given, or the default cap lowered to what fits. `peak` gives the command's
+/// peak bytes at a run count.
+pub fn cap(
+    precision: bool,
+    max_runs: Option<u64>,
+    (runs, origin): (u64, Option<String>),
+    peak: impl Fn(u64) -> u64,
+) -> Result<u64, Error> {
+    match (precision, max_runs) {
+        (false, _) => {
+            super::check_memory(runs, peak).map_err(|e| e.with_runs_origin(origin))?;
+            Ok(runs)
+        }
+        (true, Some(max)) => {
+            super::check_memory_of(max, memory::Flag::MaxRuns, peak)?;
+            Ok(max)
+        }
+        (true, None) => memory::fitting_runs(DEFAULT_MAX_RUNS, peak),
     }
 }

@@ -4,12 +4,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::Sampling;
-use super::precision::{DEFAULT_MAX_RUNS, search};
+use super::precision::{self, Search};
 use super::progress::Progress;
 use crate::analyze::precision::Target;
 use crate::chart;
 use crate::error::Error;
-use crate::memory::{self, Flag};
+use crate::memory;
 use crate::model::Metric;
 use crate::output::{Exports, OutputSet, TableFiles};
 use crate::report::{self, AsDocument, ChancesCsvExporter, Goals, RunReport};
@@ -78,66 +78,51 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         .clone()
         .unwrap_or(DEFAULT_PERCENTILES.to_vec());
     let stored = keeps_runs(opts);
-    let peak_of = |r| peak(opts, &scenario, r, &percentiles);
-    // A search for a precision may run up to its cap: a cap given must fit, and the default
-    // one is lowered to what fits.
-    let cap = match (&opts.precision, opts.max_runs) {
-        (None, _) => {
-            super::check_memory(runs, peak_of).map_err(|e| {
-                e.with_runs_origin(super::runs_origin(&scenario, opts.sampling.runs))
-            })?;
-            runs
-        }
-        (Some(_), Some(max)) => {
-            super::check_memory_of(max, Flag::MaxRuns, peak_of)?;
-            max
-        }
-        (Some(_), None) => memory::fitting_runs(DEFAULT_MAX_RUNS, peak_of)?,
-    };
-    let plan_of = |runs: u64| {
-        let scheme = opts
-            .scheme
-            .unwrap_or_else(|| Scheme::auto(runs, &percentiles));
-        SamplingPlan::new(&scenario, runs, seed).with_scheme(scheme)
-    };
+    let origin = super::runs_origin(&scenario, opts.sampling.runs);
+    let cap = precision::cap(
+        opts.precision.is_some(),
+        opts.max_runs,
+        (runs, origin),
+        |r| peak(opts, &scenario, r, &percentiles),
+    )?;
+    let plan_of = |n| super::plan(&scenario, n, seed, opts.scheme, &percentiles);
     let start = Instant::now();
     let file = opts.scenario.display().to_string();
     let goals = opts.goals;
     let (plan, sim, report) = super::with_threads(opts.sampling.threads, || {
         let found = match &opts.precision {
             None => None,
-            Some(targets) => Some(search(targets, cap, opts.progress).run(
-                |n, advance| {
-                    let plan = plan_of(n);
-                    super::streamed_report(&scenario, &file, &plan, &percentiles, &goals, advance)
-                },
-                |r: &RunReport| super::precision::run_figures(r, ""),
-            )?),
+            Some(targets) => {
+                let search = Search {
+                    targets,
+                    max_runs: cap,
+                    progress: opts.progress,
+                    per_run: 1,
+                };
+                let round = |n, advance: &(dyn Fn(u64) + Sync)| {
+                    super::streamed_report(
+                        &scenario,
+                        &file,
+                        &plan_of(n),
+                        &percentiles,
+                        &goals,
+                        advance,
+                    )
+                };
+                Some(search.run(round, |r| precision::run_figures(r, ""))?)
+            }
         };
-        let runs = found.as_ref().map_or(runs, |(r, _)| r.runs);
+        let (found, reached) = found.unzip();
+        let runs = found.as_ref().map_or(runs, |r| r.runs);
         let plan = plan_of(runs);
+        // The search's last round is the report, unless the charts need every run kept.
         let (sim, report) = match found {
-            Some((report, reached)) if !stored => {
-                let precision = Some(reached);
-                (
-                    None,
-                    RunReport {
-                        precision,
-                        ..report
-                    },
-                )
-            }
-            found => {
-                let (sim, report) = draw(&plan, &scenario, &file, &percentiles, &goals, opts)?;
-                let precision = found.map(|f| f.1);
-                (
-                    sim,
-                    RunReport {
-                        precision,
-                        ..report
-                    },
-                )
-            }
+            Some(report) if !stored => (None, report),
+            _ => draw(&plan, &scenario, &file, &percentiles, &goals, opts)?,
+        };
+        let report = RunReport {
+            precision: reached,
+            ..report
         };
         Ok::<_, Error>((plan, sim, report))
     })??;

@@ -38,16 +38,14 @@ pub enum ShardSpec {
     /// From a Slurm job array (`SLURM_ARRAY_TASK_ID`, `SLURM_ARRAY_TASK_MIN`,
     /// `SLURM_ARRAY_TASK_COUNT`) or a Kubernetes Indexed Job (`JOB_COMPLETION_INDEX`, with the
     /// completions count given).
-    Auto {
-        count: Option<u64>,
-    },
+    Auto,
 }
 
 impl ShardSpec {
     /// `I/N` (1 ≤ I ≤ N) or `auto`.
     pub fn parse(text: &str) -> Result<ShardSpec, String> {
         if text == "auto" {
-            return Ok(ShardSpec::Auto { count: None });
+            return Ok(ShardSpec::Auto);
         }
         let bad =
             || format!("`{text}` is not a shard: give I/N with 1 ≤ I ≤ N (e.g. 2/8), or auto");
@@ -61,14 +59,16 @@ impl ShardSpec {
         }
     }
 
-    /// The shard, reading the scheduler's variables for `auto`.
-    pub fn resolve(self, env: impl Fn(&str) -> Option<String>) -> Result<ShardOf, Error> {
-        let ShardSpec::Auto { count } = self else {
-            let ShardSpec::Given(s) = self else {
-                unreachable!()
-            };
+    /// The shard, reading the scheduler's variables for `auto`; `count` is a Kubernetes
+    /// Indexed Job's completions (`--shard-count`).
+    pub fn resolve(
+        self,
+        count: Option<u64>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<ShardOf, Error> {
+        if let ShardSpec::Given(s) = self {
             return Ok(s);
-        };
+        }
         let number = |name: &str| -> Result<Option<u64>, Error> {
             env(name)
                 .map(|v| {
@@ -282,7 +282,7 @@ pub fn save(opts: &SaveOptions) -> Result<String, Error> {
         let progress = Progress::new(shard_runs, opts.progress, "runs");
         let advance = |n| progress.advance(n);
         let source = Single::new(&plan, scenario.options);
-        let events = events_of(&source, opts.goals);
+        let (_, events) = Part::alone(&source.metrics, opts.goals);
         let shard = Shard::reduce(
             &source,
             &advance,
@@ -306,13 +306,6 @@ pub fn save(opts: &SaveOptions) -> Result<String, Error> {
     ))
 }
 
-/// The events of a scenario's goals, as its report counts them.
-fn events_of(source: &Single, goals: Goals) -> Vec<crate::stats::stream::Event> {
-    let mut events = Vec::new();
-    Part::new(&source.metrics, 0, goals, &mut events);
-    events
-}
-
 /// Every chunk of one scenario's runs, reduced as a shard: a sweep point's part.
 pub(super) fn reduce_all(
     scenario: &Scenario,
@@ -322,7 +315,7 @@ pub(super) fn reduce_all(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Shard {
     let source = Single::new(plan, scenario.options);
-    let events = events_of(&source, goals);
+    let (_, events) = Part::alone(&source.metrics, goals);
     let all = 0..plan.chunks();
     Shard::reduce(
         &source,
@@ -455,37 +448,16 @@ pub fn merge(opts: &MergeOptions) -> Result<String, Error> {
 fn merged_run(parts: &[Loaded], scenario: &Scenario, scheme: Scheme) -> Result<RunReport, Error> {
     let h = &parts[0].header;
     let plan = SamplingPlan::new(scenario, h.runs, h.seed).with_scheme(scheme);
-    let source = Single::new(&plan, scenario.options);
-    let mut events = Vec::new();
-    let part = Part::new(&source.metrics, 0, h.goals, &mut events);
-    let shape = Shape::of(&source, events.len());
-    let mut shards = Vec::with_capacity(parts.len());
+    let chunks = plan.chunks() as u64;
+    let mut states = Vec::with_capacity(parts.len());
     for p in parts {
         let [(0, bytes)] = p.entries.as_slice() else {
-            return Err(not_of_this_run(
-                p,
-                "it does not hold one run's shard".into(),
-            ));
-        };
-        let shard = Shard::decode(bytes, shape).map_err(|e| not_of_this_run(p, e))?;
-        if shard.chunks != range_of(p.header.shard, plan.chunks() as u64) {
-            let ShardOf { index, count } = p.header.shard;
-            let why = format!("its chunks are not those of shard {index} of {count}");
+            let why = "it does not hold one run's shard".to_string();
             return Err(not_of_this_run(p, why));
-        }
-        shards.push(shard);
+        };
+        states.push((p, bytes.as_slice(), range_of(p.header.shard, chunks)));
     }
-    let mut s = merge_shards(&source, Tuning::default(), shards);
-    s.ensure_finite()?;
-    let (name, file) = (&scenario.name, &h.scenario_path);
-    Ok(RunReport::streamed(
-        name,
-        file,
-        &mut s,
-        &part,
-        &h.percentiles,
-        &h.goals,
-    ))
+    merged_report(scenario, &plan, h, states)
 }
 
 /// A sweep's report from its parts, each a range of grid points.
@@ -504,15 +476,8 @@ fn merged_sweep(parts: &[Loaded], base: &Scenario, scheme: Scheme) -> Result<Swe
         for (i, bytes) in &p.entries {
             let (values, scenario) = super::sweep::point(base, &h.sets, *i)?;
             let plan = SamplingPlan::new(&scenario, h.runs, h.seed).with_scheme(scheme);
-            let source = Single::new(&plan, scenario.options);
-            let mut events = Vec::new();
-            let part = Part::new(&source.metrics, 0, h.goals, &mut events);
-            let shape = Shape::of(&source, events.len());
-            let shard = Shard::decode(bytes, shape).map_err(|e| not_of_this_run(p, e))?;
-            let mut s = merge_shards(&source, Tuning::default(), vec![shard]);
-            s.ensure_finite()?;
-            let (name, file) = (&scenario.name, &h.scenario_path);
-            let report = RunReport::streamed(name, file, &mut s, &part, &h.percentiles, &h.goals);
+            let all = 0..plan.chunks();
+            let report = merged_report(&scenario, &plan, h, vec![(p, bytes.as_slice(), all)])?;
             points.push(SweepPoint { values, report });
         }
     }
@@ -526,6 +491,40 @@ fn merged_sweep(parts: &[Loaded], base: &Scenario, scheme: Scheme) -> Result<Swe
         points,
         precision: None,
     })
+}
+
+/// One scenario's report from its shards' saved states, each with the part it came from and
+/// the chunks it must cover, in chunk order.
+fn merged_report(
+    scenario: &Scenario,
+    plan: &SamplingPlan,
+    h: &Header,
+    states: Vec<(&Loaded, &[u8], std::ops::Range<usize>)>,
+) -> Result<RunReport, Error> {
+    let source = Single::new(plan, scenario.options);
+    let (part, events) = Part::alone(&source.metrics, h.goals);
+    let shape = Shape::of(&source, events.len());
+    let mut shards = Vec::with_capacity(states.len());
+    for (p, bytes, chunks) in states {
+        let shard = Shard::decode(bytes, shape).map_err(|e| not_of_this_run(p, e))?;
+        if shard.chunks != chunks {
+            let ShardOf { index, count } = p.header.shard;
+            let why = format!("its chunks are not those of shard {index} of {count}");
+            return Err(not_of_this_run(p, why));
+        }
+        shards.push(shard);
+    }
+    let mut s = merge_shards(&source, Tuning::default(), shards);
+    s.ensure_finite()?;
+    let (name, file) = (&scenario.name, &h.scenario_path);
+    Ok(RunReport::streamed(
+        name,
+        file,
+        &mut s,
+        &part,
+        &h.percentiles,
+        &h.goals,
+    ))
 }
 
 fn not_of_this_run(p: &Loaded, why: String) -> Error {

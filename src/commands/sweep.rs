@@ -121,8 +121,7 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
         (0..count)
             .map(|i| {
                 let (values, scenario) = point(&base, &opts.sets, i)?;
-                let scheme = opts.scheme.unwrap_or_else(|| Scheme::auto(n, &percentiles));
-                let plan = SamplingPlan::new(&scenario, n, seed).with_scheme(scheme);
+                let plan = super::plan(&scenario, n, seed, opts.scheme, &percentiles);
                 say(format!("point {} of {count}", i + 1));
                 let report =
                     super::streamed_report(&scenario, &file, &plan, &percentiles, &goals, advance)?;

@@ -77,32 +77,37 @@ impl Part {
     /// The part whose metrics sit in columns `first..` in order, with the events of `goals`
     /// appended to `events`.
     pub fn new(metrics: &[Metric], first: usize, goals: Goals, events: &mut Vec<Event>) -> Part {
-        let columns: Vec<(Metric, usize)> = metrics
+        let columns = metrics
             .iter()
             .enumerate()
             .map(|(i, &m)| (m, first + i))
             .collect();
-        let column = |m: Metric| {
-            let at = columns
-                .iter()
-                .find(|c| c.0 == m)
-                .expect("every model gives cost and days");
-            at.1
+        let mut part = Part {
+            columns,
+            within: [None; 3],
         };
         let budget = goals
             .budget_usd
-            .map(|b| Test::AtMost(column(Metric::TotalCostUsd), b));
+            .map(|b| Test::AtMost(part.column(Metric::TotalCostUsd), b));
         let deadline = goals
             .deadline_days
-            .map(|d| Test::AtMost(column(Metric::TrainDays), d));
+            .map(|d| Test::AtMost(part.column(Metric::TrainDays), d));
         let both = budget.zip(deadline).map(|(b, d)| vec![b, d]);
-        let within = [budget.map(|t| vec![t]), deadline.map(|t| vec![t]), both].map(|event| {
+        part.within = [budget.map(|t| vec![t]), deadline.map(|t| vec![t]), both].map(|event| {
             event.map(|e| {
                 events.push(e);
                 events.len() - 1
             })
         });
-        Part { columns, within }
+        part
+    }
+
+    /// The part of a stream of one scenario alone (its metrics from column 0), and the events
+    /// of its goals.
+    pub fn alone(metrics: &[Metric], goals: Goals) -> (Part, Vec<Event>) {
+        let mut events = Vec::new();
+        let part = Part::new(metrics, 0, goals, &mut events);
+        (part, events)
     }
 
     pub fn metrics(&self) -> Vec<Metric> {
@@ -555,11 +560,11 @@ impl Pass<'_> {
                             t.count(&xs[a..b], iv);
                         }
                     }
+                    for (h, event) in seg.hits.iter_mut().zip(self.events) {
+                        *h += count_event(event, c.values, a..b);
+                    }
                 },
             );
-            for (h, event) in seg.hits.iter_mut().zip(self.events) {
-                *h += count_event(event, c.values, a..b);
-            }
         }
         for (u, found) in s.unsound.iter_mut().zip(c.unsound) {
             if let Some((count, first)) = *found {
@@ -572,7 +577,12 @@ impl Pass<'_> {
 
 /// Runs of the range (at most a block) where every test of `event` holds. Test by test over
 /// the range, so that each loop is one comparison the compiler vectorises.
+#[inline(always)]
 fn count_event(event: &[Test], values: &[&[f64]], runs: std::ops::Range<usize>) -> u64 {
+    // A limit alone (a budget or a deadline): one comparison a run, nothing to combine.
+    if let [Test::AtMost(i, limit)] = *event {
+        return values[i][runs].iter().map(|&x| u64::from(x <= limit)).sum();
+    }
     let n = runs.len();
     let mut holds = [true; crate::sample::BLOCK];
     let holds = &mut holds[..n];

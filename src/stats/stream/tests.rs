@@ -77,8 +77,7 @@ fn streamed(plan: &SamplingPlan, tuning: Tuning) -> (Vec<String>, u32, usize) {
 /// [`streamed`] from `shards` shards saved and loaded again, merged; 0 for one stream.
 fn sharded(plan: &SamplingPlan, tuning: Tuning, shards: usize) -> (Vec<String>, u32, usize) {
     let source = Single::new(plan, ModelOptions::default());
-    let mut events = Vec::new();
-    let part = Part::new(&source.metrics, 0, GOALS, &mut events);
+    let (part, events) = Part::alone(&source.metrics, GOALS);
     let mut s = if shards == 0 {
         stream(&source, &|_| {}, &PERCENTILES, &events, tuning)
     } else {
