@@ -52,7 +52,7 @@ fn run_estimate(runs: u64) -> u64 {
     run_estimate_with(runs, false)
 }
 
-/// With `--plots`, which keeps every run's outputs for the charts.
+/// With `--plots`, whose charts take one more pass over the streamed runs.
 fn run_estimate_with(runs: u64, plots: bool) -> u64 {
     run::peak_bytes(&run::RunOptions {
         scenario: path(DEEPSEEK),
@@ -72,7 +72,7 @@ fn run_uses_what_it_estimates() {
     let plots = dir.path().join("plots");
     let plots = plots.to_str().unwrap();
     assert_honest(
-        "run, every run kept",
+        "run with charts, streamed",
         (
             &["run", DEEPSEEK, "--runs", "2M", "--plots", plots],
             run_estimate_with(2_000_000, true),

@@ -8,7 +8,8 @@ use std::fmt::Write;
 
 use crate::format::{Style, Unit, figure, figure_sig, group_thousands, human};
 use crate::model::{Input, Metric};
-use crate::stats::{self, Probability, quantile::order_statistics};
+use crate::stats::Probability;
+use crate::stats::histogram::{Histogram, Outline};
 use svg::Canvas;
 
 pub use svg::{Label, escape, nice_ticks};
@@ -40,50 +41,6 @@ fn share(x: f64) -> String {
     figure_sig(Style::Percent, x, 3)
 }
 
-/// Share of runs left out at each end of a histogram's range, so a few extreme runs cannot
-/// squeeze the body of the distribution into one bar. Charts say how many.
-const TAIL_CUT: f64 = 0.005;
-
-/// Counts of runs in equal bins over [lo, hi], and how many fell outside.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Histogram {
-    pub lo: f64,
-    pub hi: f64,
-    pub counts: Vec<u64>,
-    pub below: u64,
-    pub above: u64,
-}
-
-pub fn histogram(data: &[f64], bins: usize) -> Histogram {
-    let n = data.len();
-    let ranks = [
-        ((n - 1) as f64 * TAIL_CUT) as usize,
-        ((n - 1) as f64 * (1.0 - TAIL_CUT)) as usize,
-    ];
-    let ends = order_statistics(data, &ranks);
-    let (lo, hi) = (ends[0], ends[1]);
-    let mut h = Histogram {
-        lo,
-        hi,
-        counts: vec![0; bins],
-        below: 0,
-        above: 0,
-    };
-    let width = (hi - lo) / bins as f64;
-    for &x in data {
-        if x < lo {
-            h.below += 1;
-        } else if x > hi {
-            h.above += 1;
-        } else if width > 0.0 {
-            h.counts[(((x - lo) / width) as usize).min(bins - 1)] += 1;
-        } else {
-            h.counts[0] += 1;
-        }
-    }
-    h
-}
-
 /// The value of an output that is the same in every run, if it is.
 fn constant_value(data: &[f64]) -> Option<f64> {
     let first = *data.first()?;
@@ -103,27 +60,26 @@ fn with_unit(unit: Unit, x: f64) -> String {
 
 /// In place of a chart of an output that never varies (an empty plot with its markers piled on
 /// one line): the title and its one value.
-fn constant_svg(title: &str, metric: Metric, value: f64, runs: usize) -> String {
+fn constant_svg(title: &str, metric: Metric, value: f64, runs: u64) -> String {
     svg::Canvas::message(
         title,
         &format!(
             "constant: {} in all {} runs, nothing to plot",
             with_unit(metric.unit(), value),
-            group_thousands(runs as u64)
+            group_thousands(runs)
         ),
         &format!(r#"data-constant="{value}""#),
     )
 }
 
 /// A histogram of one output with P5, P50 and P95 marked.
-pub fn histogram_svg(scenario: &str, metric: Metric, data: &[f64]) -> String {
+pub fn histogram_svg(scenario: &str, metric: Metric, outline: &Outline) -> String {
     let title = format!("{scenario}: {}", metric.label());
-    if let Some(value) = constant_value(data) {
-        return constant_svg(&title, metric, value, data.len());
+    if let Some(value) = outline.constant {
+        return constant_svg(&title, metric, value, outline.runs);
     }
-    let h = histogram(data, 60);
-    let n = data.len() as f64;
-    let marks = stats::summarize(data, &[5.0, 50.0, 95.0]).percentiles;
+    let h = &outline.bars;
+    let n = outline.runs as f64;
     let (lo, hi) = if h.hi > h.lo {
         (h.lo, h.hi)
     } else {
@@ -156,15 +112,12 @@ pub fn histogram_svg(scenario: &str, metric: Metric, data: &[f64]) -> String {
     }
     bars.push_str("</g>");
     c.raw(&bars);
-    for p in &marks {
-        let label = format!("P{} {}", p.percent, value(unit, p.estimate.value));
-        let data = format!(
-            r#"data-percentile="{}" data-value="{}""#,
-            p.percent, p.estimate.value
-        );
-        c.vline(p.estimate.value, &label, "#c0392b", &data);
+    for &(percent, x) in &outline.marks {
+        let label = format!("P{percent} {}", value(unit, x));
+        let data = format!(r#"data-percentile="{percent}" data-value="{x}""#);
+        c.vline(x, &label, "#c0392b", &data);
     }
-    c.raw(&caption(&h, data.len()));
+    c.raw(&caption(h, outline.runs));
     c.finish()
 }
 
@@ -173,7 +126,7 @@ pub fn histogram_svg(scenario: &str, metric: Metric, data: &[f64]) -> String {
 pub fn exceedance_of_target(
     scenario: &str,
     metric: Metric,
-    data: &[f64],
+    outline: &Outline,
     within: Option<(f64, Probability)>,
 ) -> String {
     let limit = within.map(|(limit, chance)| {
@@ -182,31 +135,24 @@ pub fn exceedance_of_target(
             Probability::from_count(chance.n - chance.hits, chance.n),
         )
     });
-    exceedance_svg(scenario, metric, data, limit)
+    exceedance_svg(scenario, metric, outline, limit)
 }
 
 /// The exceedance curve P(output > x), with a limit (budget or deadline) marked if given.
 pub fn exceedance_svg(
     scenario: &str,
     metric: Metric,
-    data: &[f64],
+    outline: &Outline,
     limit: Option<(f64, Probability)>,
 ) -> String {
     let title = format!(
         "{scenario}: {}, chance of exceeding each value",
         metric.label()
     );
-    if let Some(value) = constant_value(data) {
-        return constant_svg(&title, metric, value, data.len());
+    if let Some(value) = outline.constant {
+        return constant_svg(&title, metric, value, outline.runs);
     }
-    let n = data.len();
-    let steps = 200;
-    let ranks: Vec<usize> = (0..=steps)
-        .map(|i| ((n - 1) as f64 * i as f64 / steps as f64) as usize)
-        .collect();
-    let xs = order_statistics(data, &ranks);
-    let cut = (steps as f64 * TAIL_CUT).ceil() as usize;
-    let (lo, hi) = (xs[cut], xs[steps - cut]);
+    let (lo, hi) = (outline.curve.lo, outline.curve.hi);
     let (lo, hi) = if hi > lo {
         (lo, hi)
     } else {
@@ -221,12 +167,7 @@ pub fn exceedance_svg(
         &share,
     );
     let mut points = String::new();
-    for (i, &x) in xs
-        .iter()
-        .enumerate()
-        .filter(|(_, x)| (lo..=hi).contains(*x))
-    {
-        let exceed = 1.0 - ranks[i] as f64 / (n - 1).max(1) as f64;
+    for (x, exceed) in outline.exceedance() {
         let _ = write!(points, "{:.2},{:.2} ", c.x.map(x), c.y.map(exceed));
     }
     c.raw(&format!(
@@ -248,14 +189,14 @@ pub fn exceedance_svg(
     c.finish()
 }
 
-fn caption(h: &Histogram, n: usize) -> String {
+fn caption(h: &Histogram, n: u64) -> String {
     format!(
         r##"<text class="caption" x="{:.1}" y="{:.1}" text-anchor="end" font-size="10" fill="#666">{}</text>"##,
         svg::WIDTH - 24.0,
         svg::LEGEND_BASELINE,
         escape(&format!(
             "{} runs; {} below and {} above the range shown",
-            group_thousands(n as u64),
+            group_thousands(n),
             group_thousands(h.below),
             group_thousands(h.above)
         ))
@@ -264,9 +205,18 @@ fn caption(h: &Histogram, n: usize) -> String {
 
 /// One line of Unicode blocks: the shape of an output at a glance in the terminal, with P50
 /// marked ▲ and P5 and P95 marked △, each labelled with its value under the mark.
-pub fn text_histogram(metric: Metric, data: &[f64], width: usize) -> String {
+pub fn text_histogram(metric: Metric, outline: &Outline) -> String {
     const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let h = histogram(data, width);
+    if let Some(x) = outline.constant {
+        return format!(
+            "{}  constant: {} in all {} runs\n",
+            metric.name(),
+            with_unit(metric.unit(), x),
+            group_thousands(outline.runs)
+        );
+    }
+    let h = &outline.bars;
+    let width = h.counts.len();
     let top = h.counts.iter().copied().max().unwrap_or(1).max(1) as f64;
     let bars: String = h
         .counts
@@ -290,13 +240,10 @@ pub fn text_histogram(metric: Metric, data: &[f64], width: usize) -> String {
     };
     let mut marks = vec![' '; width];
     let mut labels = Vec::new();
-    for p in stats::summarize(data, &[5.0, 50.0, 95.0]).percentiles {
-        let at = column(p.estimate.value);
-        marks[at] = if p.percent == 50.0 { '▲' } else { '△' };
-        labels.push((
-            at,
-            format!("P{} {}", p.percent, human(unit, p.estimate.value)),
-        ));
+    for &(percent, x) in &outline.marks {
+        let at = column(x);
+        marks[at] = if percent == 50.0 { '▲' } else { '△' };
+        labels.push((at, format!("P{percent} {}", human(unit, x))));
     }
     let (lo, hi) = (human(unit, h.lo), human(unit, h.hi));
     format!(
@@ -683,11 +630,11 @@ pub fn overlay_svg(title: &str, metric: Metric, a: (&str, &[f64]), b: (&str, &[f
     if let (Some(x), Some(y)) = (constant_value(a.1), constant_value(b.1))
         && x == y
     {
-        return constant_svg(title, metric, x, a.1.len());
+        return constant_svg(title, metric, x, a.1.len() as u64);
     }
     let bins = 60;
     let both: Vec<f64> = a.1.iter().chain(b.1).copied().collect();
-    let h = histogram(&both, bins);
+    let h = Histogram::of(&both, bins);
     let (lo, hi) = if h.hi > h.lo {
         (h.lo, h.hi)
     } else {
@@ -757,6 +704,11 @@ pub fn overlay_svg(title: &str, metric: Metric, a: (&str, &[f64]), b: (&str, &[f
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats;
+
+    fn outline(data: &[f64]) -> Outline {
+        Outline::of(data, 60)
+    }
 
     fn sample() -> Vec<f64> {
         (0..10_000)
@@ -765,20 +717,9 @@ mod tests {
     }
 
     #[test]
-    fn histogram_counts_every_run_once() {
-        let data = sample();
-        let h = histogram(&data, 40);
-        assert_eq!(
-            h.counts.iter().sum::<u64>() + h.below + h.above,
-            data.len() as u64
-        );
-        assert!(h.below <= 50 && h.above <= 50);
-    }
-
-    #[test]
     fn svg_marks_the_computed_percentiles() {
         let data = sample();
-        let svg = histogram_svg("S", Metric::TrainDays, &data);
+        let svg = histogram_svg("S", Metric::TrainDays, &outline(&data));
         let doc = roxmltree::Document::parse(&svg).unwrap();
         let want = stats::summarize(&data, &[5.0, 50.0, 95.0]).percentiles;
         let marks: Vec<(f64, f64)> = doc
@@ -829,8 +770,8 @@ mod tests {
     fn an_output_that_never_varies_is_said_to_be_constant_not_plotted() {
         let data = [3.791e25; 100];
         for svg in [
-            histogram_svg("S", Metric::TrainFlops, &data),
-            exceedance_svg("S", Metric::TrainFlops, &data, None),
+            histogram_svg("S", Metric::TrainFlops, &outline(&data)),
+            exceedance_svg("S", Metric::TrainFlops, &outline(&data), None),
             overlay_svg("S", Metric::TrainFlops, ("A", &data), ("B", &data)),
             fan_svg(
                 "S",
@@ -848,7 +789,9 @@ mod tests {
                 "no markers on an empty plot"
             );
         }
-        assert!(constant_message(&histogram_svg("S", Metric::TrainDays, &sample())).is_none());
+        assert!(
+            constant_message(&histogram_svg("S", Metric::TrainDays, &outline(&sample()))).is_none()
+        );
     }
 
     /// The (x, y, text) of every marker label.
@@ -870,7 +813,7 @@ mod tests {
         let mut data = vec![10.0; 10_000];
         data[0] = 9.0;
         data[9_999] = 11.0;
-        let labels = marker_labels(&histogram_svg("S", Metric::TrainDays, &data));
+        let labels = marker_labels(&histogram_svg("S", Metric::TrainDays, &outline(&data)));
         assert_eq!(labels.len(), 3);
         let rows: std::collections::BTreeSet<i64> =
             labels.iter().map(|l| l.1.round() as i64).collect();
@@ -913,14 +856,14 @@ mod tests {
 
     #[test]
     fn text_histogram_has_the_requested_width() {
-        let t = text_histogram(Metric::TrainDays, &sample(), 40);
+        let t = text_histogram(Metric::TrainDays, &Outline::of(&sample(), 40));
         assert_eq!(t.lines().nth(1).unwrap().chars().count(), 40);
     }
 
     #[test]
     fn text_histogram_marks_the_median_and_labels_p5_and_p95() {
         let data = sample();
-        let t = text_histogram(Metric::TrainDays, &data, 60);
+        let t = text_histogram(Metric::TrainDays, &outline(&data));
         let lines: Vec<&str> = t.lines().collect();
         let marks: Vec<(usize, char)> = lines[2]
             .chars()
@@ -929,7 +872,7 @@ mod tests {
             .collect();
         assert_eq!(marks.iter().map(|m| m.1).collect::<String>(), "△▲△", "{t}");
         let p = stats::summarize(&data, &[5.0, 50.0, 95.0]).percentiles;
-        let h = histogram(&data, 60);
+        let h = outline(&data).bars;
         let column = |x: f64| ((x - h.lo) / (h.hi - h.lo) * 60.0) as usize;
         assert_eq!(
             marks.iter().map(|m| m.0).collect::<Vec<_>>(),

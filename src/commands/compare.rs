@@ -19,6 +19,7 @@ use crate::sample::SamplingPlan;
 use crate::sample::scheme::Scheme;
 use crate::scenario::Scenario;
 use crate::simulate::{Paired, Simulation, Single, simulate};
+use crate::stats::histogram::Outline;
 use crate::stats::stream::{Part, Test, Tuning, stream};
 use crate::stats::{Probability, Summary, replicated};
 
@@ -303,7 +304,8 @@ fn write_plots(
             (&format!("B: {}", b.0), b.1.column(m)),
         );
         outputs.write(&dir.join(overlay_file(m)), svg.as_bytes())?;
-        let svg = crate::chart::histogram_svg("B − A", m, &difference(a.1, b.1, m));
+        let outline = Outline::of(&difference(a.1, b.1, m), super::CHART_BARS);
+        let svg = crate::chart::histogram_svg("B − A", m, &outline);
         outputs.write(&dir.join(difference_file(m)), svg.as_bytes())?;
     }
     Ok(())

@@ -75,21 +75,46 @@ pub fn streamed_report(
     goals: &crate::report::Goals,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<crate::report::RunReport, Error> {
-    use crate::stats::stream::{Part, Tuning, stream};
+    let drawn = streamed_charts(scenario, file, plan, percentiles, goals, &[], progress)?;
+    Ok(drawn.0)
+}
+
+/// [`streamed_report`], and the outlines of the `charted` outputs' charts (one more pass over
+/// the runs when any is asked for).
+pub fn streamed_charts(
+    scenario: &Scenario,
+    file: &str,
+    plan: &crate::sample::SamplingPlan,
+    percentiles: &[f64],
+    goals: &crate::report::Goals,
+    charted: &[crate::model::Metric],
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<
+    (
+        crate::report::RunReport,
+        Vec<crate::stats::histogram::Outline>,
+    ),
+    Error,
+> {
+    use crate::stats::stream::{Part, Tuning, stream, with_chart_percentiles};
     let source = crate::simulate::Single::new(plan, scenario.options);
     let (part, events) = Part::alone(&source.metrics, *goals);
-    let mut s = stream(&source, progress, percentiles, &events, Tuning::default());
+    let kept = if charted.is_empty() {
+        percentiles.to_vec()
+    } else {
+        with_chart_percentiles(percentiles)
+    };
+    let mut s = stream(&source, progress, &kept, &events, Tuning::default());
     s.ensure_finite()?;
     let name = &scenario.name;
-    Ok(crate::report::RunReport::streamed(
-        name,
-        file,
-        &mut s,
-        &part,
-        percentiles,
-        goals,
-    ))
+    let report = crate::report::RunReport::streamed(name, file, &mut s, &part, percentiles, goals);
+    let columns: Vec<usize> = charted.iter().map(|&m| part.column(m)).collect();
+    let outlines = s.outlines(&columns, CHART_BARS);
+    Ok((report, outlines))
 }
+
+/// Bars of every histogram of one output, in a chart or the terminal.
+pub const CHART_BARS: usize = 60;
 
 /// The sampling plan of `runs` runs of `scenario` from `seed`, under `scheme` or the one chosen
 /// for the run count and `percentiles` ([`Scheme::auto`](crate::sample::scheme::Scheme::auto)).

@@ -9,13 +9,11 @@ use crate::error::Error;
 use crate::memory::{self, Flag, Knob, SensitivityPlan};
 use crate::model::Metric;
 use crate::output::OutputSet;
+use crate::report::Goals;
 use crate::report::run::html::{Figure, InputRow, Page, render_html};
 use crate::report::sensitivity::{SensitivityChart, sensitivity_charts};
-use crate::report::{Goals, RunReport};
-use crate::sample::SamplingPlan;
 use crate::sample::scheme::Scheme;
 use crate::scenario::Scenario;
-use crate::simulate::simulate;
 
 use super::sensitivity::{SensitivityOptions, analyse};
 
@@ -41,45 +39,39 @@ pub fn report(opts: &ReportOptions) -> Result<String, Error> {
         .map_err(|e| e.with_runs_origin(super::runs_origin(&scenario, opts.sampling.runs)))?;
     let file = opts.scenario.display().to_string();
     let goals = opts.goals;
-    let (run, mut charts) = super::with_threads(opts.sampling.threads, || {
+    let charted = [Metric::TotalCostUsd, Metric::TrainDays];
+    let (run, outlines) = super::with_threads(opts.sampling.threads, || {
         let progress = Progress::new(runs, opts.progress, "runs");
-        let sim = simulate(
-            &SamplingPlan::new(&scenario, runs, seed).with_scheme(
-                opts.scheme
-                    .unwrap_or_else(|| Scheme::auto(runs, &super::run::DEFAULT_PERCENTILES)),
-            ),
-            scenario.options,
-            &|n| progress.advance(n),
+        let percentiles = super::run::DEFAULT_PERCENTILES;
+        let plan = super::plan(&scenario, runs, seed, opts.scheme, &percentiles);
+        let advance = |n| progress.advance(n);
+        let drawn = super::streamed_charts(
+            &scenario,
+            &file,
+            &plan,
+            &percentiles,
+            &goals,
+            &charted,
+            &advance,
         );
         progress.finish();
-        sim.ensure_finite()?;
-        let run = RunReport::new(
-            &scenario.name,
-            &file,
-            &sim,
-            &super::run::DEFAULT_PERCENTILES,
-            &goals,
-        );
-        let mut charts = Vec::new();
-        for m in [Metric::TotalCostUsd, Metric::TrainDays] {
-            charts.push((
-                Figure::Histogram(m),
-                chart::histogram_svg(&scenario.name, m, sim.column(m)),
-            ));
-        }
-        let curves = [
-            (Metric::TotalCostUsd, run.budget),
-            (Metric::TrainDays, run.deadline),
-        ];
-        for (m, target) in curves {
-            let within = target.map(|t| (t.limit, t.chance));
-            charts.push((
-                Figure::Exceedance(m),
-                chart::exceedance_of_target(&scenario.name, m, sim.column(m), within),
-            ));
-        }
-        Ok::<_, Error>((run, charts))
+        drawn
     })??;
+    let mut charts = Vec::new();
+    for (&m, outline) in charted.iter().zip(&outlines) {
+        charts.push((
+            Figure::Histogram(m),
+            chart::histogram_svg(&scenario.name, m, outline),
+        ));
+    }
+    let targets = [run.budget, run.deadline];
+    for ((&m, outline), target) in charted.iter().zip(&outlines).zip(targets) {
+        let within = target.map(|t| (t.limit, t.chance));
+        charts.push((
+            Figure::Exceedance(m),
+            chart::exceedance_of_target(&scenario.name, m, outline, within),
+        ));
+    }
     let sens = if scenario.uncertain_inputs().next().is_some() {
         let study = analyse(&scenario, &study_options(opts, runs, seed))?;
         let output = study.output;
@@ -139,11 +131,13 @@ pub fn peak_bytes(opts: &ReportOptions) -> Result<u64, Error> {
     Ok(peak(&scenario, opts, runs, opts.sobol_n as u64))
 }
 
-/// The run and its charts (see [`memory::run`]), then, once they are dropped, the sensitivity
-/// study (see [`memory::sensitivity`]) if any input is uncertain.
+/// The streamed run and its charts (see [`memory::streamed`]), then the sensitivity study (see
+/// [`memory::sensitivity`]) if any input is uncertain. Counted together: what the run's worker
+/// threads freed stays in their allocator arenas and is not always reused by the study.
 fn peak(scenario: &Scenario, opts: &ReportOptions, runs: u64, sobol_n: u64) -> u64 {
     let metrics = scenario.options.metrics().len() as u64;
-    let run = memory::run(runs, metrics, memory::threads(opts.sampling.threads));
+    let kept = crate::stats::stream::with_chart_percentiles(&super::run::DEFAULT_PERCENTILES);
+    let run = super::streamed_peak(runs, metrics, &kept, opts.scheme);
     if scenario.uncertain_inputs().next().is_none() {
         return run;
     }
@@ -151,7 +145,7 @@ fn peak(scenario: &Scenario, opts: &ReportOptions, runs: u64, sobol_n: u64) -> u
         sobol_n,
         ..super::sensitivity::memory_plan(scenario, &study_options(opts, runs, 0))
     };
-    run.max(memory::sensitivity(&plan))
+    run.saturating_add(memory::sensitivity(&plan))
 }
 
 /// Refuses, before the run, a report whose run or study cannot fit, naming --runs or --sobol-n.

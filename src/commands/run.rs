@@ -9,14 +9,12 @@ use super::progress::Progress;
 use crate::analyze::precision::Target;
 use crate::chart;
 use crate::error::Error;
-use crate::memory;
 use crate::model::Metric;
 use crate::output::{Exports, OutputSet, TableFiles};
 use crate::report::{self, AsDocument, ChancesCsvExporter, Goals, RunReport};
-use crate::sample::SamplingPlan;
 use crate::sample::scheme::Scheme;
 use crate::scenario::Scenario;
-use crate::simulate::{self, Simulation};
+use crate::stats::histogram::Outline;
 
 pub const DEFAULT_RUNS: u64 = 1_000_000;
 pub const DEFAULT_SEED: u64 = 42;
@@ -77,7 +75,6 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         .percentiles
         .clone()
         .unwrap_or(DEFAULT_PERCENTILES.to_vec());
-    let stored = keeps_runs(opts);
     let origin = super::runs_origin(&scenario, opts.sampling.runs);
     let cap = precision::cap(
         opts.precision.is_some(),
@@ -86,10 +83,11 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         |r| peak(opts, &scenario, r, &percentiles),
     )?;
     let plan_of = |n| super::plan(&scenario, n, seed, opts.scheme, &percentiles);
+    let charted = charted(opts, &scenario.options.metrics());
     let start = Instant::now();
     let file = opts.scenario.display().to_string();
     let goals = opts.goals;
-    let (plan, sim, report) = super::with_threads(opts.sampling.threads, || {
+    let (plan, outlines, report) = super::with_threads(opts.sampling.threads, || {
         let found = match &opts.precision {
             None => None,
             Some(targets) => {
@@ -115,16 +113,31 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         let (found, reached) = found.unzip();
         let runs = found.as_ref().map_or(runs, |r| r.runs);
         let plan = plan_of(runs);
-        // The search's last round is the report, unless the charts need every run kept.
-        let (sim, report) = match found {
-            Some(report) if !stored => (None, report),
-            _ => draw(&plan, &scenario, &file, &percentiles, &goals, opts)?,
+        // The search's last round is the report, unless charts need a pass of their own.
+        let (report, outlines) = match found {
+            Some(report) if charted.is_empty() => (report, Vec::new()),
+            _ => {
+                let progress = Progress::new(plan.runs, opts.progress, "runs");
+                let advance = |n| progress.advance(n);
+                let drawn = super::streamed_charts(
+                    &scenario,
+                    &file,
+                    &plan,
+                    &percentiles,
+                    &goals,
+                    &charted,
+                    &advance,
+                );
+                progress.finish();
+                drawn?
+            }
         };
         let report = RunReport {
             precision: reached,
             ..report
         };
-        Ok::<_, Error>((plan, sim, report))
+        let outlines: Vec<(Metric, Outline)> = charted.iter().copied().zip(outlines).collect();
+        Ok::<_, Error>((plan, outlines, report))
     })??;
     exports.write(&mut outputs, &report)?;
     if let Some(path) = &opts.samples_csv {
@@ -132,19 +145,17 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
             report::run::samples::write_samples(w, &scenario, &plan)
         })?;
     }
-    if let (Some(dir), Some(sim)) = (&opts.plots, &sim) {
-        write_plots(&mut outputs, dir, &report, sim)?;
+    if let Some(dir) = &opts.plots {
+        write_plots(&mut outputs, dir, &report, &outlines)?;
     }
     outputs.commit()?;
     let mut text = super::reference_warning(&scenario);
     text.push_str(&report.to_text());
-    if let (true, Some(sim)) = (opts.text_chart, &sim) {
+    if let Some((_, cost)) = outlines.iter().find(|o| o.0 == Metric::TotalCostUsd)
+        && opts.text_chart
+    {
         text.push('\n');
-        text.push_str(&chart::text_histogram(
-            Metric::TotalCostUsd,
-            sim.column(Metric::TotalCostUsd),
-            60,
-        ));
+        text.push_str(&chart::text_histogram(Metric::TotalCostUsd, cost));
     }
     Ok(RunOutcome {
         text,
@@ -153,34 +164,15 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     })
 }
 
-/// The runs of `plan`, stored when a file or chart needs every one (then returned too),
-/// reduced as they are drawn otherwise.
-fn draw(
-    plan: &SamplingPlan,
-    scenario: &Scenario,
-    file: &str,
-    percentiles: &[f64],
-    goals: &Goals,
-    opts: &RunOptions,
-) -> Result<(Option<Simulation>, RunReport), Error> {
-    let progress = Progress::new(plan.runs, opts.progress, "runs");
-    let advance = |n| progress.advance(n);
-    let outcome = if keeps_runs(opts) {
-        let sim = simulate::simulate(plan, scenario.options, &advance);
-        // Large runs spend seconds on statistics too: once the bar shows, a spinner says so.
-        if progress.shown() {
-            progress.stage("computing statistics");
-        }
-        sim.ensure_finite().map(|()| {
-            let report = RunReport::new(&scenario.name, file, &sim, percentiles, goals);
-            (Some(sim), report)
-        })
+/// The outputs whose charts are drawn: every one for `--plots`, total cost for the terminal.
+fn charted(opts: &RunOptions, metrics: &[Metric]) -> Vec<Metric> {
+    if opts.plots.is_some() {
+        metrics.to_vec()
+    } else if opts.text_chart {
+        vec![Metric::TotalCostUsd]
     } else {
-        super::streamed_report(scenario, file, plan, percentiles, goals, &advance)
-            .map(|r| (None, r))
-    };
-    progress.finish();
-    outcome
+        Vec::new()
+    }
 }
 
 /// Peak bytes of `flopcast run` with these options (see [`memory::run`] and
@@ -195,20 +187,16 @@ pub fn peak_bytes(opts: &RunOptions) -> Result<u64, Error> {
     Ok(peak(opts, &scenario, runs, &percentiles))
 }
 
-/// Whether the run must keep every run's outputs: for the charts, which read them all.
-/// Otherwise the runs are reduced as they are drawn ([`crate::stats::stream`]); the samples
-/// file draws them again as it writes.
-fn keeps_runs(opts: &RunOptions) -> bool {
-    opts.plots.is_some() || opts.text_chart
-}
-
+/// The runs are reduced as they are drawn ([`crate::stats::stream`]); charts take one more
+/// pass, the samples file draws them again as it writes.
 fn peak(opts: &RunOptions, scenario: &Scenario, runs: u64, percentiles: &[f64]) -> u64 {
     let metrics = scenario.options.metrics().len() as u64;
-    if keeps_runs(opts) {
-        memory::run(runs, metrics, memory::threads(opts.sampling.threads))
+    let kept = if charted(opts, &scenario.options.metrics()).is_empty() {
+        percentiles.to_vec()
     } else {
-        super::streamed_peak(runs, metrics, percentiles, opts.scheme)
-    }
+        crate::stats::stream::with_chart_percentiles(percentiles)
+    };
+    super::streamed_peak(runs, metrics, &kept, opts.scheme)
 }
 
 /// One histogram per output, and the exceedance curves of total cost and of days with the
@@ -217,12 +205,12 @@ fn write_plots(
     outputs: &mut OutputSet,
     dir: &Path,
     report: &RunReport,
-    sim: &Simulation,
+    outlines: &[(Metric, Outline)],
 ) -> Result<(), Error> {
     let name = &report.scenario_name;
-    for &metric in &sim.metrics {
-        let svg = chart::histogram_svg(name, metric, sim.column(metric));
-        outputs.write(&dir.join(histogram_file(metric)), svg.as_bytes())?;
+    for (metric, outline) in outlines {
+        let svg = chart::histogram_svg(name, *metric, outline);
+        outputs.write(&dir.join(histogram_file(*metric)), svg.as_bytes())?;
     }
     let curves = [
         (Metric::TotalCostUsd, report.budget),
@@ -230,7 +218,8 @@ fn write_plots(
     ];
     for (metric, target) in curves {
         let within = target.map(|t| (t.limit, t.chance));
-        let svg = chart::exceedance_of_target(name, metric, sim.column(metric), within);
+        let outline = &outlines.iter().find(|o| o.0 == metric).expect("charted").1;
+        let svg = chart::exceedance_of_target(name, metric, outline, within);
         outputs.write(&dir.join(exceedance_file(metric)), svg.as_bytes())?;
     }
     Ok(())

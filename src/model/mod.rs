@@ -15,6 +15,21 @@
 //! fixed_cost_usd   = data_usd + evaluation_usd + other_usd
 //! total_cost_usd   = compute + energy + storage_network + experiments + fixed + labor
 //! ```
+//!
+//! With a `[contract]` (R GPUs reserved for T days at a committed price), the training days D
+//! above are the days the GPUs compute, and:
+//!
+//! ```text
+//! overrun_days       = max(D − T, 0)
+//! train_days         = D + extension_wait_days   when the run overruns and no extension
+//!                                                capacity is free (chance extension_unavailable)
+//! contract_cost_usd  = R × 24 × usd_per_gpu_hour × (min(D, T) + unused_paid × (T − min(D, T)))
+//! extension_cost_usd = 24 × extension_usd_per_gpu_hour × (gpus × overrun_days
+//!                                                         + max(gpus − R, 0) × min(D, T))
+//! unused_gpu_hours   = 24 × (R × T − min(gpus, R) × min(D, T))
+//! compute_cost_usd   = contract_cost_usd + extension_cost_usd
+//! gpu_hours          = gpus × D × 24                         (no GPU is held while waiting)
+//! ```
 //! New terms add an [`Input`] and a [`Metric`] each.
 
 mod failures;
@@ -78,6 +93,14 @@ listed! {
         DataUsd,
         EvaluationUsd,
         OtherUsd,
+        ContractGpus,
+        ContractTermDays,
+        ContractUsdPerGpuHour,
+        ContractUnusedPaid,
+        ExtensionUsdPerGpuHour,
+        ExtensionUnavailable,
+        ExtensionWaitDays,
+        ContractLuck,
     }
 }
 
@@ -94,6 +117,8 @@ pub enum Domain {
     UnitClosedOpen,
     /// [1, ∞)
     AtLeastOne,
+    /// [0, 1]
+    UnitClosed,
 }
 
 impl Domain {
@@ -104,6 +129,7 @@ impl Domain {
             Domain::UnitOpenClosed => "in (0, 1]",
             Domain::UnitClosedOpen => "in [0, 1)",
             Domain::AtLeastOne => ">= 1",
+            Domain::UnitClosed => "in [0, 1]",
         }
     }
 
@@ -114,6 +140,7 @@ impl Domain {
             Domain::UnitOpenClosed => x > 0.0 && x <= 1.0,
             Domain::UnitClosedOpen => (0.0..1.0).contains(&x),
             Domain::AtLeastOne => x >= 1.0,
+            Domain::UnitClosed => (0.0..=1.0).contains(&x),
         }
     }
 }
@@ -150,6 +177,14 @@ impl Input {
             Input::DataUsd => "cost.data_usd",
             Input::EvaluationUsd => "cost.evaluation_usd",
             Input::OtherUsd => "cost.other_usd",
+            Input::ContractGpus => "contract.gpus",
+            Input::ContractTermDays => "contract.term_days",
+            Input::ContractUsdPerGpuHour => "contract.usd_per_gpu_hour",
+            Input::ContractUnusedPaid => "contract.unused_paid",
+            Input::ExtensionUsdPerGpuHour => "contract.extension_usd_per_gpu_hour",
+            Input::ExtensionUnavailable => "contract.extension_unavailable",
+            Input::ExtensionWaitDays => "contract.extension_wait_days",
+            Input::ContractLuck => "contract.luck",
         }
     }
 
@@ -169,15 +204,24 @@ impl Input {
             | Input::ExperimentsFraction
             | Input::DataUsd
             | Input::EvaluationUsd
-            | Input::OtherUsd => Domain::NonNegative,
+            | Input::OtherUsd
+            | Input::ExtensionWaitDays => Domain::NonNegative,
             Input::Pue => Domain::AtLeastOne,
-            Input::FailureLuck => Domain::UnitOpenClosed,
+            Input::FailureLuck | Input::ContractLuck => Domain::UnitOpenClosed,
+            Input::ContractUnusedPaid | Input::ExtensionUnavailable => Domain::UnitClosed,
             _ => Domain::Positive,
         }
     }
 
     pub fn index(self) -> usize {
         self as usize
+    }
+
+    /// A run's own luck (a uniform quantile the model turns into chance events), drawn for every
+    /// run and never written in a file: it cannot be set, correlated or pinned at a percentile
+    /// the way a quantity can.
+    pub fn is_luck(self) -> bool {
+        matches!(self, Input::FailureLuck | Input::ContractLuck)
     }
 }
 
@@ -198,6 +242,10 @@ listed! {
         StorageNetworkCostUsd,
         ExperimentsCostUsd,
         FixedCostUsd,
+        ContractCostUsd,
+        ExtensionCostUsd,
+        OverrunDays,
+        UnusedGpuHours,
     }
 }
 
@@ -216,6 +264,10 @@ impl Metric {
             Metric::StorageNetworkCostUsd => "storage_network_cost_usd",
             Metric::ExperimentsCostUsd => "experiments_cost_usd",
             Metric::FixedCostUsd => "fixed_cost_usd",
+            Metric::ContractCostUsd => "contract_cost_usd",
+            Metric::ExtensionCostUsd => "extension_cost_usd",
+            Metric::OverrunDays => "overrun_days",
+            Metric::UnusedGpuHours => "unused_gpu_hours",
         }
     }
 
@@ -234,7 +286,11 @@ impl Metric {
             | Metric::EnergyCostUsd
             | Metric::StorageNetworkCostUsd
             | Metric::ExperimentsCostUsd
-            | Metric::FixedCostUsd => Domain::NonNegative,
+            | Metric::FixedCostUsd
+            | Metric::ContractCostUsd
+            | Metric::ExtensionCostUsd
+            | Metric::OverrunDays
+            | Metric::UnusedGpuHours => Domain::NonNegative,
             Metric::EffectiveTimeRatio => Domain::UnitOpenClosed,
         }
     }
@@ -250,7 +306,11 @@ impl Metric {
             | Metric::EnergyCostUsd
             | Metric::StorageNetworkCostUsd
             | Metric::ExperimentsCostUsd
-            | Metric::FixedCostUsd => Unit::Usd,
+            | Metric::FixedCostUsd
+            | Metric::ContractCostUsd
+            | Metric::ExtensionCostUsd => Unit::Usd,
+            Metric::OverrunDays => Unit::Days,
+            Metric::UnusedGpuHours => Unit::Hours,
             Metric::Interruptions => Unit::Count,
             Metric::EffectiveTimeRatio => Unit::Ratio,
         }
@@ -270,6 +330,8 @@ pub struct ModelOptions {
     pub failures: Option<FailureOptions>,
     /// The optional cost lines the scenario has.
     pub cost_lines: CostLines,
+    /// Compute is bought on a reserved-capacity contract (`[contract]`) instead of by the hour.
+    pub contract: bool,
 }
 
 /// Which optional cost lines a scenario has; each one present is its own output.
@@ -292,6 +354,10 @@ impl ModelOptions {
                 Metric::StorageNetworkCostUsd => self.cost_lines.storage_network,
                 Metric::ExperimentsCostUsd => self.cost_lines.experiments,
                 Metric::FixedCostUsd => self.cost_lines.fixed,
+                Metric::ContractCostUsd
+                | Metric::ExtensionCostUsd
+                | Metric::OverrunDays
+                | Metric::UnusedGpuHours => self.contract,
                 _ => true,
             })
             .collect()
@@ -561,10 +627,110 @@ const TOTAL_COST: Step = Step {
     positive: false,
 };
 
+/// The contract's inputs a step depends on, beside the training time's.
+macro_rules! contract_inputs {
+    ($($more:expr),*) => {
+        time_inputs!(
+            I::ContractGpus,
+            I::ContractTermDays,
+            I::ContractUsdPerGpuHour,
+            I::ContractUnusedPaid
+            $(, $more)*
+        )
+    };
+}
+const OVERRUN: Step = Step {
+    formula: "overrun_days = max(training days − contract.term_days, 0)",
+    inputs: time_inputs!(I::ContractTermDays),
+    positive: false,
+};
+const TRAIN_DAYS_WAIT: Step = Step {
+    formula: "train_days = training days + extension_wait_days when no extension capacity is free",
+    inputs: time_inputs!(
+        I::ContractTermDays,
+        I::ExtensionUnavailable,
+        I::ExtensionWaitDays,
+        I::ContractLuck
+    ),
+    positive: true,
+};
+const CONTRACT_COST: Step = Step {
+    formula: "contract_cost_usd = contract.gpus × 24 × usd_per_gpu_hour × (days in the term + unused_paid × days of the term unused)",
+    inputs: contract_inputs!(),
+    positive: true,
+};
+const EXTENSION_COST: Step = Step {
+    formula: "extension_cost_usd = 24 × extension_usd_per_gpu_hour × (gpus × overrun_days + GPUs beyond the reservation × days in the term)",
+    inputs: contract_inputs!(I::ExtensionUsdPerGpuHour),
+    positive: false,
+};
+const UNUSED_GPU_HOURS: Step = Step {
+    formula: "unused_gpu_hours = 24 × (contract.gpus × term_days − reserved GPUs in use × days in the term)",
+    inputs: contract_inputs!(),
+    positive: false,
+};
+const COMPUTE_COST_CONTRACT: Step = Step {
+    formula: "compute_cost_usd = contract_cost_usd + extension_cost_usd",
+    inputs: contract_inputs!(I::ExtensionUsdPerGpuHour),
+    positive: true,
+};
+
+/// What a run's compute costs on a contract, and the days it finishes in.
+struct OnContract {
+    train_days: f64,
+    contract_cost: f64,
+    extension_cost: f64,
+    overrun_days: f64,
+    unused_gpu_hours: f64,
+}
+
+/// The contract's terms applied to a run that computes for `days` on `gpus` GPUs.
+#[inline(always)]
+fn on_contract(
+    get: &impl Fn(Input) -> f64,
+    gpus: f64,
+    days: f64,
+    w: &mut impl Watch,
+) -> OnContract {
+    let reserved = get(Input::ContractGpus);
+    let term = get(Input::ContractTermDays);
+    let in_term = days.min(term);
+    let overrun_days = w.step(&OVERRUN, (days - term).max(0.0));
+    // The luck is a uniform in (0, 1): a chance of 1 always waits, 0 never does.
+    let waits = overrun_days > 0.0 && get(Input::ContractLuck) < get(Input::ExtensionUnavailable);
+    let wait = if waits {
+        get(Input::ExtensionWaitDays)
+    } else {
+        0.0
+    };
+    let train_days = w.step(&TRAIN_DAYS_WAIT, days + wait);
+    let paid_days = in_term + get(Input::ContractUnusedPaid) * (term - in_term);
+    let contract_cost = w.step(
+        &CONTRACT_COST,
+        reserved * 24.0 * get(Input::ContractUsdPerGpuHour) * paid_days,
+    );
+    let beyond = gpus * overrun_days + (gpus - reserved).max(0.0) * in_term;
+    let extension_cost = w.step(
+        &EXTENSION_COST,
+        24.0 * get(Input::ExtensionUsdPerGpuHour) * beyond,
+    );
+    let unused_gpu_hours = w.step(
+        &UNUSED_GPU_HOURS,
+        24.0 * (reserved * term - gpus.min(reserved) * in_term),
+    );
+    OnContract {
+        train_days,
+        contract_cost,
+        extension_cost,
+        overrun_days,
+        unused_gpu_hours,
+    }
+}
+
 /// The model's outputs for one run's inputs.
 #[inline(always)]
 pub fn evaluate(x: &Inputs, options: ModelOptions) -> Outputs {
-    evaluate_watched::<true>(|i| x[i.index()], options, &mut Unwatched)
+    evaluate_watched::<true, true>(|i| x[i.index()], options, &mut Unwatched)
 }
 
 /// [`evaluate`] for runs `0..n` of a block of `N` runs held as one column per input (indexed by
@@ -586,13 +752,17 @@ pub fn evaluate_block<const N: usize>(
     y: &mut [[f64; N]; Metric::COUNT],
 ) -> Option<usize> {
     assert!(n <= N, "a block holds at most {N} runs");
-    if options.failures.is_none() {
-        crate::simd::vectorised(
+    // Each switch known at compile time, so that the vectorised loop has no branch.
+    match (options.failures.is_some(), options.contract) {
+        (false, false) => crate::simd::vectorised(
             #[inline(always)]
-            || evaluate_columns::<N, false>(x, n, options, y),
-        );
-    } else {
-        evaluate_columns::<N, true>(x, n, options, y);
+            || evaluate_columns::<N, false, false>(x, n, options, y),
+        ),
+        (false, true) => crate::simd::vectorised(
+            #[inline(always)]
+            || evaluate_columns::<N, false, true>(x, n, options, y),
+        ),
+        (true, _) => evaluate_columns::<N, true, true>(x, n, options, y),
     }
     crate::simd::vectorised(
         #[inline(always)]
@@ -601,14 +771,15 @@ pub fn evaluate_block<const N: usize>(
 }
 
 #[inline(always)]
-fn evaluate_columns<const N: usize, const FAILURES: bool>(
+fn evaluate_columns<const N: usize, const FAILURES: bool, const CONTRACT: bool>(
     x: &[[f64; N]; Input::COUNT],
     n: usize,
     options: ModelOptions,
     y: &mut [[f64; N]; Metric::COUNT],
 ) {
     for i in 0..n {
-        let out = evaluate_watched::<FAILURES>(|k| x[k.index()][i], options, &mut Unwatched);
+        let out =
+            evaluate_watched::<FAILURES, CONTRACT>(|k| x[k.index()][i], options, &mut Unwatched);
         for (column, value) in y.iter_mut().zip(out) {
             column[i] = value;
         }
@@ -663,12 +834,12 @@ pub fn diagnose(x: &Inputs, options: ModelOptions) -> Option<Fault> {
         });
     }
     let mut watch = FirstFault::default();
-    evaluate_watched::<true>(|i| x[i.index()], options, &mut watch);
+    evaluate_watched::<true, true>(|i| x[i.index()], options, &mut watch);
     watch.0
 }
 
 #[inline(always)]
-fn evaluate_watched<const FAILURES: bool>(
+fn evaluate_watched<const FAILURES: bool, const CONTRACT: bool>(
     get: impl Fn(Input) -> f64,
     options: ModelOptions,
     w: &mut impl Watch,
@@ -702,7 +873,21 @@ fn evaluate_watched<const FAILURES: bool>(
         }
     };
     let gpu_hours = w.step(&GPU_HOURS, gpus * train_days * 24.0);
-    let compute_cost = w.step(&COMPUTE_COST, gpu_hours * get(Input::GpuHourUsd));
+    let (train_days, compute_cost, contract) = if CONTRACT && options.contract {
+        let c = on_contract(&get, gpus, train_days, w);
+        let cost = w.step(&COMPUTE_COST_CONTRACT, c.contract_cost + c.extension_cost);
+        (c.train_days, cost, c)
+    } else {
+        let cost = w.step(&COMPUTE_COST, gpu_hours * get(Input::GpuHourUsd));
+        let none = OnContract {
+            train_days,
+            contract_cost: 0.0,
+            extension_cost: 0.0,
+            overrun_days: 0.0,
+            unused_gpu_hours: 0.0,
+        };
+        (train_days, cost, none)
+    };
     // Absent cost lines have their inputs at 0, so they add nothing.
     let energy_cost = w.step(
         &ENERGY_COST,
@@ -754,6 +939,10 @@ fn evaluate_watched<const FAILURES: bool>(
         storage_network_cost,
         experiments_cost,
         fixed_cost,
+        contract.contract_cost,
+        contract.extension_cost,
+        contract.overrun_days,
+        contract.unused_gpu_hours,
     ]
 }
 
@@ -881,6 +1070,149 @@ mod tests {
         );
         let months = 8.0 + 68.554_687_5 / DAYS_PER_MONTH;
         assert!((y[Metric::LaborCostUsd.index()] - 50.0 * 500e3 * months / 12.0).abs() < 1e-6);
+    }
+
+    /// The article's run (68.5546875 days on 16,000 GPUs) on a contract of `reserved` GPUs for
+    /// `term` days at $1.50, the on-demand $2 paid beyond it.
+    fn on_contract(reserved: f64, term: f64) -> Inputs {
+        let mut x = article();
+        x[Input::ContractGpus.index()] = reserved;
+        x[Input::ContractTermDays.index()] = term;
+        x[Input::ContractUsdPerGpuHour.index()] = 1.5;
+        x[Input::ContractUnusedPaid.index()] = 1.0;
+        x[Input::ExtensionUsdPerGpuHour.index()] = 2.0;
+        x[Input::ContractLuck.index()] = 0.5;
+        x
+    }
+
+    const CONTRACT: ModelOptions = ModelOptions {
+        labor_follows_run: false,
+        failures: None,
+        cost_lines: CostLines {
+            energy: false,
+            storage_network: false,
+            experiments: false,
+            fixed: false,
+        },
+        contract: true,
+    };
+    const DAYS: f64 = 68.554_687_5;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    #[test]
+    fn a_take_or_pay_contract_is_paid_in_full_by_a_run_that_ends_early() {
+        let y = evaluate(&on_contract(16_000.0, 90.0), CONTRACT);
+        let contract = 16_000.0 * 24.0 * 1.5 * 90.0;
+        assert!(close(y[Metric::ContractCostUsd.index()], contract));
+        assert_eq!(y[Metric::ExtensionCostUsd.index()], 0.0);
+        assert_eq!(y[Metric::OverrunDays.index()], 0.0);
+        let unused = 24.0 * 16_000.0 * (90.0 - DAYS);
+        assert!(close(y[Metric::UnusedGpuHours.index()], unused));
+        assert!(close(y[Metric::ComputeCostUsd.index()], contract));
+        assert!(close(y[Metric::TrainDays.index()], DAYS));
+        assert!(close(y[Metric::TotalCostUsd.index()], contract + 25e6));
+    }
+
+    #[test]
+    fn an_unused_term_is_paid_in_the_share_the_contract_says() {
+        let mut x = on_contract(16_000.0, 90.0);
+        x[Input::ContractUnusedPaid.index()] = 0.25;
+        let y = evaluate(&x, CONTRACT);
+        let paid = 16_000.0 * 24.0 * 1.5 * (DAYS + 0.25 * (90.0 - DAYS));
+        assert!(close(y[Metric::ContractCostUsd.index()], paid));
+    }
+
+    #[test]
+    fn a_run_that_outlasts_the_term_pays_the_extension_price_for_the_days_beyond() {
+        let y = evaluate(&on_contract(16_000.0, 60.0), CONTRACT);
+        let over = DAYS - 60.0;
+        assert!(close(y[Metric::OverrunDays.index()], over));
+        assert!(close(
+            y[Metric::ContractCostUsd.index()],
+            16_000.0 * 24.0 * 1.5 * 60.0
+        ));
+        assert!(close(
+            y[Metric::ExtensionCostUsd.index()],
+            24.0 * 2.0 * 16_000.0 * over
+        ));
+        assert_eq!(y[Metric::UnusedGpuHours.index()], 0.0);
+        // The GPU-hours are the run's own, whatever the contract.
+        assert!(close(y[Metric::GpuHours.index()], 16_000.0 * DAYS * 24.0));
+    }
+
+    #[test]
+    fn gpus_beyond_the_reservation_are_paid_at_the_extension_price() {
+        let y = evaluate(&on_contract(12_000.0, 90.0), CONTRACT);
+        assert!(close(
+            y[Metric::ExtensionCostUsd.index()],
+            24.0 * 2.0 * 4_000.0 * DAYS
+        ));
+        let unused = 24.0 * (12_000.0 * 90.0 - 12_000.0 * DAYS);
+        assert!(close(y[Metric::UnusedGpuHours.index()], unused));
+    }
+
+    #[test]
+    fn an_overrun_waits_for_capacity_only_when_its_luck_falls_under_the_chance() {
+        let mut x = on_contract(16_000.0, 60.0);
+        x[Input::ExtensionUnavailable.index()] = 0.3;
+        x[Input::ExtensionWaitDays.index()] = 10.0;
+        x[Input::TeamSize.index()] = 0.0;
+        let labor_follows = ModelOptions {
+            labor_follows_run: true,
+            ..CONTRACT
+        };
+        for (luck, wait) in [(0.29, 10.0), (0.3, 0.0), (0.9, 0.0)] {
+            x[Input::ContractLuck.index()] = luck;
+            let y = evaluate(&x, labor_follows);
+            assert!(close(y[Metric::TrainDays.index()], DAYS + wait), "{luck}");
+            // No GPU is held, nor paid, while the run waits.
+            assert!(close(y[Metric::GpuHours.index()], 16_000.0 * DAYS * 24.0));
+        }
+        // A run within its term never waits, whatever its luck.
+        let mut within = on_contract(16_000.0, 90.0);
+        within[Input::ExtensionUnavailable.index()] = 1.0;
+        within[Input::ExtensionWaitDays.index()] = 10.0;
+        assert!(close(
+            evaluate(&within, CONTRACT)[Metric::TrainDays.index()],
+            DAYS
+        ));
+    }
+
+    #[test]
+    fn a_contract_run_block_by_block_matches_run_by_run() {
+        let mut x = on_contract(12_000.0, 70.0);
+        x[Input::ExtensionUnavailable.index()] = 0.5;
+        x[Input::ExtensionWaitDays.index()] = 5.0;
+        const N: usize = 8;
+        let mut columns = [[0.0; N]; Input::COUNT];
+        for (k, column) in columns.iter_mut().enumerate() {
+            column.fill(x[k]);
+        }
+        for (i, mfu) in columns[Input::Mfu.index()].iter_mut().enumerate() {
+            *mfu = 0.9 + 0.03 * i as f64;
+        }
+        for (i, luck) in columns[Input::ContractLuck.index()].iter_mut().enumerate() {
+            *luck = (i as f64 + 0.5) / N as f64;
+        }
+        let mut y = [[0.0; N]; Metric::COUNT];
+        assert_eq!(
+            evaluate_block(&columns, N, CONTRACT, &CONTRACT.metrics(), &mut y),
+            None
+        );
+        for i in 0..N {
+            let run: Inputs = std::array::from_fn(|k| columns[k][i]);
+            let one = evaluate(&run, CONTRACT);
+            for m in CONTRACT.metrics() {
+                assert_eq!(
+                    y[m.index()][i].to_bits(),
+                    one[m.index()].to_bits(),
+                    "{m:?} {i}"
+                );
+            }
+        }
     }
 
     #[test]

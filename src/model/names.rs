@@ -20,6 +20,10 @@ impl Metric {
             Metric::StorageNetworkCostUsd => "Storage and network cost",
             Metric::ExperimentsCostUsd => "Experiments cost",
             Metric::FixedCostUsd => "Fixed costs",
+            Metric::ContractCostUsd => "Contract cost",
+            Metric::ExtensionCostUsd => "Cost beyond the contract",
+            Metric::OverrunDays => "Days beyond the contract term",
+            Metric::UnusedGpuHours => "Reserved GPU-hours unused",
         }
     }
 }
@@ -66,6 +70,14 @@ impl Input {
             Input::DataUsd => ("Data cost", Money),
             Input::EvaluationUsd => ("Evaluation cost", Money),
             Input::OtherUsd => ("Other costs", Money),
+            Input::ContractGpus => ("Reserved GPUs", Count),
+            Input::ContractTermDays => ("Contract term (days)", Number),
+            Input::ContractUsdPerGpuHour => ("Contract price per GPU-hour", Money),
+            Input::ContractUnusedPaid => ("Share of unused term paid", Percent),
+            Input::ExtensionUsdPerGpuHour => ("Extension price per GPU-hour", Money),
+            Input::ExtensionUnavailable => ("Chance no extension is free", Percent),
+            Input::ExtensionWaitDays => ("Wait for extension capacity (days)", Number),
+            Input::ContractLuck => ("Contract luck (quantile)", Number),
         }
     }
 }

@@ -13,11 +13,11 @@ pub(super) fn check_domain(
     let domain = input.domain();
     let lo_ok = match domain {
         Domain::Positive | Domain::UnitOpenClosed => s.lo > 0.0 || (s.lo == 0.0 && s.lo_open),
-        Domain::NonNegative | Domain::UnitClosedOpen => s.lo >= 0.0,
+        Domain::NonNegative | Domain::UnitClosedOpen | Domain::UnitClosed => s.lo >= 0.0,
         Domain::AtLeastOne => s.lo >= 1.0,
     };
     let hi_ok = match domain {
-        Domain::UnitOpenClosed => s.hi <= 1.0,
+        Domain::UnitOpenClosed | Domain::UnitClosed => s.hi <= 1.0,
         Domain::UnitClosedOpen => s.hi < 1.0 || (s.hi == 1.0 && s.hi_open),
         _ => true,
     };
@@ -29,8 +29,11 @@ pub(super) fn check_domain(
     let must = domain.describe();
     if dist.is_fixed() {
         let v = s.lo;
-        let help = matches!(domain, Domain::UnitOpenClosed | Domain::UnitClosedOpen)
-            .then(|| format!("{key} is a fraction: 40% is written 0.40"));
+        let help = matches!(
+            domain,
+            Domain::UnitOpenClosed | Domain::UnitClosedOpen | Domain::UnitClosed
+        )
+        .then(|| format!("{key} is a fraction: 40% is written 0.40"));
         return Err(src.error(
             span,
             format!("`{key}` must be {must}, got {v}"),
@@ -52,12 +55,12 @@ pub(super) fn check_domain(
     if !hi_ok {
         reach.push(format!("up to {}", s.hi));
         help.push(match domain {
-            Domain::UnitOpenClosed => "`upper = 1`",
+            Domain::UnitOpenClosed | Domain::UnitClosed => "`upper = 1`",
             _ => "an `upper` bound below 1",
         });
     }
     let alternative = match domain {
-        Domain::UnitOpenClosed | Domain::UnitClosedOpen => {
+        Domain::UnitOpenClosed | Domain::UnitClosedOpen | Domain::UnitClosed => {
             "a bounded family such as pert, beta or triangular inside the range"
         }
         Domain::Positive => {
@@ -78,7 +81,7 @@ pub(super) fn check_domain(
         Some(range) => {
             let (a, b) = range.split_once(" to ").unwrap_or((range, range));
             // A lognormal never goes below 0: only an upper end can be wrong.
-            let bound = if domain == Domain::UnitOpenClosed {
+            let bound = if matches!(domain, Domain::UnitOpenClosed | Domain::UnitClosed) {
                 "1"
             } else {
                 "0.5"

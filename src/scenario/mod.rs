@@ -176,6 +176,7 @@ const TOP_KEYS: &[&str] = &[
     "cost",
     "team",
     "failures",
+    "contract",
     "correlation",
     "published",
     "simulation",
@@ -189,6 +190,7 @@ fn section_keys(section: &str) -> &'static [&'static str] {
         "team" => &TEAM_KEYS,
         "simulation" => SIMULATION_KEYS,
         "failures" => &FAILURE_KEYS,
+        "contract" => &CONTRACT_KEYS,
         _ => TOP_KEYS,
     }
 }
@@ -270,6 +272,18 @@ impl Builder<'_> {
         }
     }
 
+    /// Makes `input` draw the very values of `of` (the same stream), for a default that follows
+    /// another input run by run.
+    fn alias(&mut self, input: Input, of: Input) {
+        let mut alias = self.inputs[of.index()]
+            .clone()
+            .expect("set before its aliases");
+        alias.input = input;
+        alias.written = None;
+        alias.line = None;
+        self.inputs[input.index()] = Some(alias);
+    }
+
     fn unused(&mut self, input: Input) {
         self.set(input, Dist::fixed(0.0), None);
         self.inputs[input.index()].as_mut().unwrap().used = false;
@@ -298,10 +312,12 @@ fn read_document(src: &Source, mut doc: Table) -> Result<Scenario, Error> {
     let cost_lines = read_cost(&mut b, &mut doc)?;
     let labor_follows_run = read_team(&mut b, &mut doc)?;
     let failures = read_failures(&mut b, &mut doc, reference.as_ref())?;
+    let contract = read_contract(&mut b, &mut doc)?;
     let options = ModelOptions {
         labor_follows_run,
         failures,
         cost_lines,
+        contract,
     };
     let simulation = read_simulation(src, &mut doc)?;
     let correlation_value = doc.take("correlation");

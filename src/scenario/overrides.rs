@@ -30,8 +30,10 @@ pub fn parse_set(arg: &str) -> Result<Override, String> {
             let keys: Vec<&str> = Input::ALL.iter().map(|i| i.key()).collect();
             format!("`{key}` is not an input; inputs are: {}", keys.join(", "))
         })?;
-    if input == Input::FailureLuck {
-        return Err("`failures.luck` is each run's own randomness: it cannot be set".into());
+    if input.is_luck() {
+        return Err(format!(
+            "`{key}` is each run's own randomness: it cannot be set"
+        ));
     }
     let values = split_top_level(list);
     if values.iter().any(|v| v.is_empty()) {
@@ -132,12 +134,22 @@ impl Scenario {
             )));
         }
         let mut out = self.clone();
+        // Setting an input carries its aliases along (params sets an active_params that
+        // defaults to it); setting an alias itself parts it from the input it followed.
         let stream = target.stream;
-        for spec in out.inputs.iter_mut().filter(|s| s.stream == stream) {
+        let carried = |s: &super::InputSpec| {
+            if stream == input {
+                s.stream == stream
+            } else {
+                s.input == input
+            }
+        };
+        for spec in out.inputs.iter_mut().filter(|s| carried(s)) {
             spec.dist = dist.clone();
             if spec.input == input {
                 spec.written = Some(text.to_string());
                 spec.line = None;
+                spec.stream = input;
             }
         }
         Ok(out)

@@ -8,6 +8,7 @@
 //! so instead of passing for one. Sums run per fixed-size chunk and combine in chunk order, so
 //! every figure is identical for any thread count.
 
+pub mod histogram;
 pub mod quantile;
 
 use rayon::prelude::*;

@@ -29,8 +29,13 @@ fn describe_inputs(scenario: &Scenario) -> String {
     let mut fixed = Vec::new();
     for spec in scenario.inputs.iter().filter(|s| s.used) {
         let d = &spec.dist;
+        let follows = format!("(default: the same draws as {})", spec.stream.key());
         let written = match spec.input {
             Input::FailureLuck => "(drawn for every run: the luck of the failure process)",
+            Input::ContractLuck => {
+                "(drawn for every run: whether extension capacity is free when needed)"
+            }
+            _ if spec.stream != spec.input && spec.written.is_none() => &follows,
             _ => spec.written.as_deref().unwrap_or("(default)"),
         };
         if d.is_fixed() {

@@ -67,7 +67,12 @@ impl Exporter<RunReport> for ChancesCsvExporter {
                     Cell::Empty,
                     p,
                 )
-            }));
+            }))
+            .chain(
+                report
+                    .overrun
+                    .map(|p| ("overrun", "overrun_days > 0", Cell::Number(0.0), p)),
+            );
         for (name, metric, limit, p) in rows {
             sheet.row(&[
                 Cell::text(name),

@@ -234,6 +234,8 @@ fn answer_cards(run: &RunReport) -> String {
         }),
         run.joint
             .map(|j| ("Within budget and deadline".to_string(), j)),
+        run.overrun
+            .map(|p| ("Outlasts the contract's term".to_string(), p)),
     ];
     for (label, p) in goals.into_iter().flatten() {
         let _ = write!(

@@ -35,6 +35,9 @@ pub(in crate::report) struct RunJson<'a> {
     deadline: Option<&'a Target>,
     #[serde(skip_serializing_if = "Option::is_none")]
     within_budget_and_deadline: Option<&'a Probability>,
+    /// P(the run outlasts its contract's term), with a `[contract]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    overrun: Option<&'a Probability>,
     /// How `--precision` found the run count: its targets, whether they were met, the figure
     /// nearest its limit, the run count of every round.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -83,6 +86,7 @@ pub(in crate::report) fn run_json(report: &RunReport) -> RunJson<'_> {
         budget: report.budget.as_ref(),
         deadline: report.deadline.as_ref(),
         within_budget_and_deadline: report.joint.as_ref(),
+        overrun: report.overrun.as_ref(),
         precision: report.precision.as_ref(),
     }
 }

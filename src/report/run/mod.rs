@@ -33,6 +33,8 @@ pub struct RunReport {
     pub deadline: Option<Target>,
     /// P(within budget and within deadline), when both are given.
     pub joint: Option<Probability>,
+    /// P(the run outlasts its contract's term), when the scenario has a `[contract]`.
+    pub overrun: Option<Probability>,
     /// How the run count was found, when it stopped at a precision.
     pub precision: Option<Outcome>,
 }
@@ -43,6 +45,9 @@ struct Source<'a> {
     summary: &'a mut dyn FnMut(Metric) -> Summary,
     chance: &'a dyn Fn(Within) -> Probability,
 }
+
+/// The chance that a run outlasts its contract's term, as every format names it.
+pub const OVERRUN_LABEL: &str = "P(overrun_days > 0)";
 
 /// A threshold and the chance of staying at or under it.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -63,6 +68,10 @@ impl RunReport {
         let reps = sim.uniforms.replicates.as_ref();
         let cost = sim.column(Metric::TotalCostUsd);
         let days = sim.column(Metric::TrainDays);
+        let overrun = sim
+            .metrics
+            .contains(&Metric::OverrunDays)
+            .then(|| sim.column(Metric::OverrunDays));
         let (budget, deadline) = (goals.budget_usd, goals.deadline_days);
         let mut source = Source {
             metrics: &sim.metrics,
@@ -75,6 +84,10 @@ impl RunReport {
                     Within::Deadline => stats::replicated::chance(cost, days, reps, |_, t| t <= d),
                     Within::Both => {
                         stats::replicated::chance(cost, days, reps, |c, t| c <= b && t <= d)
+                    }
+                    Within::Overrun => {
+                        let over = overrun.expect("a contract's overrun");
+                        stats::replicated::chance(over, days, reps, |o, _| o > 0.0)
                     }
                 }
             },
@@ -108,7 +121,7 @@ impl RunReport {
             metrics: &metrics,
             summary: &mut |m| stream.borrow_mut().summary(part.column(m), percentiles),
             chance: &|within| {
-                let event = part.within[within as usize].expect("a chance of a goal given");
+                let event = part.within[within as usize].expect("a chance the part counts");
                 stream.borrow().chance(event)
             },
         };
@@ -141,6 +154,10 @@ impl RunReport {
             .map(|&m| (m, (source.summary)(m)))
             .collect();
         let chance = source.chance;
+        let overrun = source
+            .metrics
+            .contains(&Metric::OverrunDays)
+            .then(|| chance(Within::Overrun));
         RunReport {
             scenario_name: name.to_string(),
             scenario_file: file.to_string(),
@@ -161,6 +178,7 @@ impl RunReport {
                 .budget_usd
                 .zip(goals.deadline_days)
                 .map(|_| chance(Within::Both)),
+            overrun,
             precision: None,
         }
     }
@@ -183,7 +201,11 @@ impl RunReport {
         let joint = self
             .joint
             .map(|p| ("P(within budget and deadline)".to_string(), p));
-        [budget, deadline, joint].into_iter().flatten().collect()
+        let overrun = self.overrun.map(|p| (OVERRUN_LABEL.to_string(), p));
+        [budget, deadline, joint, overrun]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 
     pub fn summary(&self, metric: Metric) -> &Summary {

@@ -153,6 +153,13 @@ pub fn goal_lines(report: &RunReport) -> Vec<String> {
     if let (Some(j), Some(b), Some(d)) = (report.joint, &budget_text, &deadline_text) {
         lines.push(format!("P({b} and {d}) = {}", describe_chance(&j)));
     }
+    if let Some(p) = report.overrun {
+        lines.push(format!(
+            "{} = {} (the run outlasts the contract's term)",
+            super::OVERRUN_LABEL,
+            describe_chance(&p)
+        ));
+    }
     lines
 }
 

@@ -20,6 +20,7 @@ impl Exporter<SweepReport> for CsvExporter {
             (first.budget.is_some(), "p_within_budget"),
             (first.deadline.is_some(), "p_within_deadline"),
             (first.joint.is_some(), "p_within_both"),
+            (first.overrun.is_some(), "p_overrun"),
         ];
         header.extend(goals.iter().filter(|g| g.0).map(|g| g.1.to_string()));
         let mut w = CsvSheet::in_memory();
@@ -37,6 +38,7 @@ impl Exporter<SweepReport> for CsvExporter {
                 rep.budget.map(|t| t.chance.estimate.value),
                 rep.deadline.map(|t| t.chance.estimate.value),
                 rep.joint.map(|j| j.estimate.value),
+                rep.overrun.map(|p| p.estimate.value),
             ];
             row.extend(chances.iter().flatten().map(|&p| Cell::Number(p)));
             w.row(&row)?;

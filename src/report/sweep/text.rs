@@ -41,10 +41,12 @@ fn sweep_document(r: &SweepReport) -> Document {
         first.budget.is_some(),
         first.deadline.is_some(),
         first.joint.is_some(),
+        first.overrun.is_some(),
     ];
-    for (present, name) in goal_columns
-        .iter()
-        .zip(["P(budget)", "P(deadline)", "P(both)"])
+    for (present, name) in
+        goal_columns
+            .iter()
+            .zip(["P(budget)", "P(deadline)", "P(both)", "P(overrun)"])
     {
         if *present {
             header.push(name.to_string());
@@ -69,6 +71,7 @@ fn sweep_document(r: &SweepReport) -> Document {
             rep.budget.map(|t| t.chance.estimate.value),
             rep.deadline.map(|t| t.chance.estimate.value),
             rep.joint.map(|j| j.estimate.value),
+            rep.overrun.map(|p| p.estimate.value),
         ];
         row.extend(
             chances
@@ -91,7 +94,10 @@ fn sweep_document(r: &SweepReport) -> Document {
             units::general(d.limit)
         ));
     }
-    if first.budget.is_some() || first.deadline.is_some() {
+    if first.overrun.is_some() {
+        out.push_str("\nP(overrun): P(overrun_days > 0), the run outlasts the contract's term");
+    }
+    if first.budget.is_some() || first.deadline.is_some() || first.overrun.is_some() {
         out.push('\n');
     }
     out

@@ -152,10 +152,10 @@ pub(in crate::scenario) fn correlation_pair(
             .find(|i| i.key() == name)
             .ok_or_else(|| bad(format!("`{name}` is not an input")))?;
         let spec = scenario.spec(input);
-        if input == Input::FailureLuck {
-            return Err(bad(
-                "`failures.luck` is each run's own randomness: it cannot be correlated".into(),
-            ));
+        if input.is_luck() {
+            return Err(bad(format!(
+                "`{name}` is each run's own randomness: it cannot be correlated"
+            )));
         }
         if spec.dist.family().is_discrete() {
             return Err(bad(format!(

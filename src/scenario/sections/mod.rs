@@ -3,6 +3,7 @@
 use crate::model::Input;
 
 mod cluster;
+mod contract;
 mod correlation;
 mod cost;
 mod failures;
@@ -12,6 +13,7 @@ mod simulation;
 mod team;
 
 pub(super) use cluster::*;
+pub(super) use contract::*;
 pub use correlation::copula_layout;
 pub(super) use correlation::*;
 pub(super) use cost::*;
@@ -22,12 +24,12 @@ pub(super) use simulation::*;
 pub(super) use team::*;
 
 /// The keys a section takes: its inputs' keys (in the model's order, from the typed inputs),
-/// then the settings of that section that are not inputs. `failures.luck` is the run's own
-/// luck, set by the analyses and never written in a file.
+/// then the settings of that section that are not inputs. A luck input (`failures.luck`) is the
+/// run's own, set by the analyses and never written in a file.
 fn keys_of(section: &str, settings: &[&'static str]) -> Vec<&'static str> {
     Input::ALL
         .iter()
-        .filter(|&&i| i != Input::FailureLuck)
+        .filter(|i| !i.is_luck())
         .filter_map(|i| i.key().split_once('.'))
         .filter(|(s, _)| *s == section)
         .map(|(_, key)| key)

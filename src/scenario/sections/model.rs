@@ -15,10 +15,7 @@ pub(in crate::scenario) fn read_model(b: &mut Builder, doc: &mut Table) -> Resul
         check_active_params(b)?;
     } else {
         // Same stream as params: each run's active count equals its total count.
-        let mut alias = b.inputs[Input::Params.index()].clone().unwrap();
-        alias.input = Input::ActiveParams;
-        alias.written = None;
-        b.inputs[Input::ActiveParams.index()] = Some(alias);
+        b.alias(Input::ActiveParams, Input::Params);
     }
     b.read(&mut model, Input::FlopsPerParamToken)?;
     b.default(Input::FlopsPerParamToken, 6.0);

@@ -30,6 +30,7 @@ use crate::sample::CHUNK_RUNS;
 use crate::sample::scheme::{Replicates, Uniforms};
 use crate::simulate::{Columns, Source};
 
+use super::histogram::{self, Outline};
 use super::moments::{self, ChunkMoments, Combined, Moments};
 use super::{Probability, Summary, quantile, replicated};
 pub use shard::{Shape, Shard, merge};
@@ -43,12 +44,14 @@ pub struct Goals {
     pub deadline_days: Option<f64>,
 }
 
-/// Which chance of [`Goals`]: within budget, within the deadline, within both.
+/// Which chance of a run a report gives: within budget, within the deadline, within both
+/// ([`Goals`]), and outlasting a contract's term (when the scenario has one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Within {
     Budget,
     Deadline,
     Both,
+    Overrun,
 }
 
 /// One condition on a run, on its columns (by index in the source's order).
@@ -56,6 +59,8 @@ pub enum Within {
 pub enum Test {
     /// The column's value is at most the limit.
     AtMost(usize, f64),
+    /// The column's value is above the limit.
+    Above(usize, f64),
     /// The first column's value is below the second's.
     Below(usize, usize),
     /// The two columns' values are equal.
@@ -66,11 +71,11 @@ pub enum Test {
 pub type Event = Vec<Test>;
 
 /// Where one scenario's figures sit in a stream: its metrics' columns, and the events of its
-/// goals' chances, indexed by [`Within`].
+/// chances, indexed by [`Within`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Part {
     pub columns: Vec<(Metric, usize)>,
-    pub within: [Option<usize>; 3],
+    pub within: [Option<usize>; 4],
 }
 
 impl Part {
@@ -84,7 +89,7 @@ impl Part {
             .collect();
         let mut part = Part {
             columns,
-            within: [None; 3],
+            within: [None; 4],
         };
         let budget = goals
             .budget_usd
@@ -93,7 +98,11 @@ impl Part {
             .deadline_days
             .map(|d| Test::AtMost(part.column(Metric::TrainDays), d));
         let both = budget.zip(deadline).map(|(b, d)| vec![b, d]);
-        part.within = [budget.map(|t| vec![t]), deadline.map(|t| vec![t]), both].map(|event| {
+        let overrun = metrics
+            .contains(&Metric::OverrunDays)
+            .then(|| vec![Test::Above(part.column(Metric::OverrunDays), 0.0)]);
+        let one = |t: Option<Test>| t.map(|t| vec![t]);
+        part.within = [one(budget), one(deadline), both, overrun].map(|event| {
             event.map(|e| {
                 events.push(e);
                 events.len() - 1
@@ -121,6 +130,20 @@ impl Part {
             .expect("a metric of the part")
             .1
     }
+}
+
+/// Percentiles a stream should keep values around when its outlines will be drawn: the
+/// charts' ends (at [`histogram::TAIL_CUT`]) and marks.
+pub const CHART_PERCENTILES: [f64; 5] = [0.5, 5.0, 50.0, 95.0, 99.5];
+
+/// The percentiles a stream keeps values around to report `percentiles` and draw charts: each
+/// once, in order.
+pub fn with_chart_percentiles(percentiles: &[f64]) -> Vec<f64> {
+    let mut kept = percentiles.to_vec();
+    kept.extend(CHART_PERCENTILES);
+    kept.sort_by(f64::total_cmp);
+    kept.dedup();
+    kept
 }
 
 /// How wide the brackets are and how much a recovery pass may keep. Tests narrow them to
@@ -337,6 +360,52 @@ impl<S: Source> Streamed<'_, S> {
                 &mut |thresholds| me.borrow_mut().counts_at_or_below(i, thresholds),
             ),
         }
+    }
+
+    /// What the charts of each of `columns` show, with `bars` bars: the ends and marks from
+    /// the kept values (give the stream [`CHART_PERCENTILES`] so that no pass is needed for
+    /// them), the bins from one more pass over the runs.
+    pub fn outlines(&mut self, columns: &[usize], bars: usize) -> Vec<Outline> {
+        let runs = self.runs();
+        let mut outlines: Vec<Outline> = columns
+            .iter()
+            .map(|&i| {
+                let m = self.moments[i].0;
+                if m.min == m.max {
+                    return Outline::constant(runs, m.min);
+                }
+                let ends = self.order_statistics(i, &histogram::range_ranks(runs));
+                let marks = self
+                    .summary(i, &histogram::MARKED)
+                    .percentiles
+                    .iter()
+                    .map(|p| (p.percent, p.estimate.value))
+                    .collect();
+                Outline::empty(runs, [ends[0], ends[1]], marks, bars)
+            })
+            .collect();
+        let drawn: Vec<usize> = (0..columns.len())
+            .filter(|&k| outlines[k].constant.is_none())
+            .collect();
+        if drawn.is_empty() {
+            return outlines;
+        }
+        let empty: Vec<Outline> = drawn.iter().map(|&k| outlines[k].clone()).collect();
+        self.pass(
+            || empty.clone(),
+            |parts, c| {
+                for (o, &k) in parts.iter_mut().zip(&drawn) {
+                    o.add(c.values[columns[k]]);
+                }
+            },
+            |parts| {
+                for (o, &k) in parts.iter().zip(&drawn) {
+                    outlines[k].merge(o);
+                }
+            },
+        );
+        self.passes += 1;
+        outlines
     }
 
     /// The chance of event `k` of those the stream was given.
@@ -592,6 +661,11 @@ fn count_event(event: &[Test], values: &[&[f64]], runs: std::ops::Range<usize>) 
             Test::AtMost(i, limit) => {
                 for (h, &x) in holds.iter_mut().zip(column(i)) {
                     *h &= x <= limit;
+                }
+            }
+            Test::Above(i, limit) => {
+                for (h, &x) in holds.iter_mut().zip(column(i)) {
+                    *h &= x > limit;
                 }
             }
             Test::Below(i, j) => {

@@ -98,8 +98,8 @@ fn sharded(plan: &SamplingPlan, tuning: Tuning, shards: usize) -> (Vec<String>, 
         .iter()
         .map(|&(m, i)| format!("{m:?} {:?}", s.summary(i, &PERCENTILES)))
         .collect();
-    for w in part.within {
-        out.push(format!("{:?}", s.chance(w.unwrap())));
+    for w in part.within.into_iter().flatten() {
+        out.push(format!("{:?}", s.chance(w)));
     }
     let kept = s
         .kept
@@ -214,5 +214,28 @@ fn keys_order_like_floats_and_come_back() {
     }
     for x in xs {
         assert_eq!(from_key(key(x)).to_bits(), x.to_bits());
+    }
+}
+
+#[test]
+fn outlines_from_a_stream_are_the_stored_columns_in_one_more_pass() {
+    let runs = 5 * CHUNK_RUNS as u64 + 777;
+    for scheme in [Scheme::MonteCarlo, Scheme::LatinHypercube, Scheme::Sobol] {
+        let p = plan(SCENARIO, runs, scheme);
+        let sim = simulate::simulate(&p, ModelOptions::default(), &|_| {});
+        let source = Single::new(&p, ModelOptions::default());
+        let mut kept = PERCENTILES.to_vec();
+        kept.extend(CHART_PERCENTILES);
+        kept.sort_by(f64::total_cmp);
+        let mut s = stream(&source, &|_| {}, &kept, &[], Tuning::default());
+        let columns: Vec<usize> = (0..source.metrics.len()).collect();
+        let got = s.outlines(&columns, 60);
+        for (&m, o) in source.metrics.iter().zip(&got) {
+            assert_eq!(*o, Outline::of(sim.column(m), 60), "{scheme:?} {m:?}");
+        }
+        assert_eq!(
+            s.passes, 2,
+            "{scheme:?}: the chart's ends and marks were kept"
+        );
     }
 }
