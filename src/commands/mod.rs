@@ -79,6 +79,29 @@ pub fn streamed_report(
     Ok(drawn.0)
 }
 
+/// [`streamed_charts`] behind a progress bar of the runs, when `show_progress`.
+pub fn streamed_charts_shown(
+    scenario: &Scenario,
+    file: &str,
+    plan: &crate::sample::SamplingPlan,
+    percentiles: &[f64],
+    goals: &crate::report::Goals,
+    charted: &[crate::model::Metric],
+    show_progress: bool,
+) -> Result<
+    (
+        crate::report::RunReport,
+        Vec<crate::stats::histogram::Outline>,
+    ),
+    Error,
+> {
+    let progress = progress::Progress::new(plan.runs, show_progress, "runs");
+    let advance = |n| progress.advance(n);
+    let drawn = streamed_charts(scenario, file, plan, percentiles, goals, charted, &advance);
+    progress.finish();
+    drawn
+}
+
 /// [`streamed_report`], and the outlines of the `charted` outputs' charts (one more pass over
 /// the runs when any is asked for).
 pub fn streamed_charts(

@@ -1,6 +1,5 @@
 //! `flopcast report`: one self-contained HTML file to send to whoever holds the budget.
 
-use super::progress::Progress;
 use std::path::PathBuf;
 
 use super::Sampling;
@@ -41,21 +40,17 @@ pub fn report(opts: &ReportOptions) -> Result<String, Error> {
     let goals = opts.goals;
     let charted = [Metric::TotalCostUsd, Metric::TrainDays];
     let (run, outlines) = super::with_threads(opts.sampling.threads, || {
-        let progress = Progress::new(runs, opts.progress, "runs");
         let percentiles = super::run::DEFAULT_PERCENTILES;
         let plan = super::plan(&scenario, runs, seed, opts.scheme, &percentiles);
-        let advance = |n| progress.advance(n);
-        let drawn = super::streamed_charts(
+        super::streamed_charts_shown(
             &scenario,
             &file,
             &plan,
             &percentiles,
             &goals,
             &charted,
-            &advance,
-        );
-        progress.finish();
-        drawn
+            opts.progress,
+        )
     })??;
     let mut charts = Vec::new();
     for (&m, outline) in charted.iter().zip(&outlines) {

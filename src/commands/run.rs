@@ -5,7 +5,6 @@ use std::time::{Duration, Instant};
 
 use super::Sampling;
 use super::precision::{self, Search};
-use super::progress::Progress;
 use crate::analyze::precision::Target;
 use crate::chart;
 use crate::error::Error;
@@ -116,21 +115,15 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
         // The search's last round is the report, unless charts need a pass of their own.
         let (report, outlines) = match found {
             Some(report) if charted.is_empty() => (report, Vec::new()),
-            _ => {
-                let progress = Progress::new(plan.runs, opts.progress, "runs");
-                let advance = |n| progress.advance(n);
-                let drawn = super::streamed_charts(
-                    &scenario,
-                    &file,
-                    &plan,
-                    &percentiles,
-                    &goals,
-                    &charted,
-                    &advance,
-                );
-                progress.finish();
-                drawn?
-            }
+            _ => super::streamed_charts_shown(
+                &scenario,
+                &file,
+                &plan,
+                &percentiles,
+                &goals,
+                &charted,
+                opts.progress,
+            )?,
         };
         let report = RunReport {
             precision: reached,
@@ -175,8 +168,7 @@ fn charted(opts: &RunOptions, metrics: &[Metric]) -> Vec<Metric> {
     }
 }
 
-/// Peak bytes of `flopcast run` with these options (see [`memory::run`] and
-/// [`memory::streamed`]).
+/// Peak bytes of `flopcast run` with these options (see [`crate::memory::streamed`]).
 pub fn peak_bytes(opts: &RunOptions) -> Result<u64, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let (runs, _) = super::runs_and_seed(&scenario, opts.sampling.runs, opts.sampling.seed);

@@ -137,6 +137,12 @@ fn gather(xs: &[f64], iv: Interval, between: &mut [MaybeUninit<f64>]) -> ([u64; 
         crate::simd::Level::Avx2 => return unsafe { avx2::gather(xs, iv, between) },
         crate::simd::Level::Baseline => {}
     }
+    portable(xs, iv, between)
+}
+
+/// [`gather`] one value at a time; the vector paths' remainders too.
+#[inline(always)]
+fn portable(xs: &[f64], iv: Interval, between: &mut [MaybeUninit<f64>]) -> ([u64; 2], usize) {
     let (mut below, mut to_hi, mut n) = (0u64, 0u64, 0);
     for &x in xs {
         below += u64::from(x < iv.lo);
@@ -200,16 +206,9 @@ mod avx512 {
                 }
             }
         }
-        let mut counts = [below, to_hi].map(|a| _mm512_reduce_add_epi64(a) as u64);
-        for &x in rest {
-            counts[0] += u64::from(x < iv.lo);
-            counts[1] += u64::from(x <= iv.hi);
-            if iv.holds(x) {
-                between[n] = MaybeUninit::new(x);
-                n += 1;
-            }
-        }
-        (counts, n)
+        let counts = [below, to_hi].map(|a| _mm512_reduce_add_epi64(a) as u64);
+        let ([below, to_hi], kept) = super::portable(rest, iv, &mut between[n..]);
+        ([counts[0] + below, counts[1] + to_hi], n + kept)
     }
 }
 
@@ -280,16 +279,11 @@ mod avx2 {
             unsafe { _mm256_storeu_si256(out.as_mut_ptr().cast(), v) };
             out.iter().sum::<u64>()
         };
-        let mut counts = [lanes(below), lanes(to_hi)];
-        for &x in rest {
-            counts[0] += u64::from(x < iv.lo);
-            counts[1] += u64::from(x <= iv.hi);
-            if iv.holds(x) {
-                between[n] = MaybeUninit::new(x);
-                n += 1;
-            }
-        }
-        (counts, n)
+        let ([rest_below, rest_to_hi], kept) = super::portable(rest, iv, &mut between[n..]);
+        (
+            [lanes(below) + rest_below, lanes(to_hi) + rest_to_hi],
+            n + kept,
+        )
     }
 }
 
