@@ -79,6 +79,12 @@ pub fn streamed_report(
     Ok(drawn.0)
 }
 
+/// A run's report and the outlines of its charts.
+pub type Charted = (
+    crate::report::RunReport,
+    Vec<crate::stats::histogram::Outline>,
+);
+
 /// [`streamed_charts`] behind a progress bar of the runs, when `show_progress`.
 pub fn streamed_charts_shown(
     scenario: &Scenario,
@@ -88,13 +94,7 @@ pub fn streamed_charts_shown(
     goals: &crate::report::Goals,
     charted: &[crate::model::Metric],
     show_progress: bool,
-) -> Result<
-    (
-        crate::report::RunReport,
-        Vec<crate::stats::histogram::Outline>,
-    ),
-    Error,
-> {
+) -> Result<Charted, Error> {
     let progress = progress::Progress::new(plan.runs, show_progress, "runs");
     let advance = |n| progress.advance(n);
     let drawn = streamed_charts(scenario, file, plan, percentiles, goals, charted, &advance);
@@ -112,13 +112,7 @@ pub fn streamed_charts(
     goals: &crate::report::Goals,
     charted: &[crate::model::Metric],
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<
-    (
-        crate::report::RunReport,
-        Vec<crate::stats::histogram::Outline>,
-    ),
-    Error,
-> {
+) -> Result<Charted, Error> {
     use crate::stats::stream::{Part, Tuning, stream, with_chart_percentiles};
     let source = crate::simulate::Single::new(plan, scenario.options);
     let (part, events) = Part::alone(&source.metrics, *goals);
