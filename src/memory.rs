@@ -265,8 +265,8 @@ pub fn check_within(usable: u64, what: &str, needed: u64, knobs: &[Knob]) -> Res
     }
     let too_large = |advice: String| Error::TooLarge {
         what: what.to_string(),
-        needed: gib(needed),
-        available: gib(usable),
+        needed: size(needed),
+        available: size(usable),
         advice,
     };
     for knob in knobs {
@@ -340,8 +340,14 @@ fn round_down(n: u64) -> u64 {
     n / unit * unit
 }
 
-fn gib(n: u64) -> String {
-    format!("{:.1} GiB", n as f64 / (1u64 << 30) as f64)
+/// A size in GiB, or in MiB below 1 GiB so that a small limit never reads "0.0 GiB".
+fn size(n: u64) -> String {
+    const MIB: f64 = (1u64 << 20) as f64;
+    if n < 1 << 30 {
+        format!("{:.0} MiB", n as f64 / MIB)
+    } else {
+        format!("{:.1} GiB", n as f64 / (1024.0 * MIB))
+    }
 }
 
 /// Worker threads a pool of `threads` runs on (0: one per core).
