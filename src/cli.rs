@@ -367,6 +367,11 @@ pub struct RunArgs {
     /// chance,metric,limit,p,se,ci95_lo,ci95_hi,runs_within,runs.
     #[arg(long, value_name = "FILE")]
     pub chances_csv: Option<PathBuf>,
+    /// Write spend by month and by quarter as CSV, one period per row: each period's spend
+    /// band, what has been paid by its end, and P(training has ended by then). Needs a start
+    /// date in the scenario (`[schedule]` with `start = 2027-01-15`).
+    #[arg(long, value_name = "FILE")]
+    pub spend_csv: Option<PathBuf>,
     #[command(flatten)]
     pub tables: TableArgs,
     /// Write SVG charts into this directory (created if missing): a histogram of every output,
@@ -383,7 +388,7 @@ pub struct RunArgs {
     /// `auto` reads a Slurm job array's SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, or a
     /// Kubernetes Indexed Job's JOB_COMPLETION_INDEX (with --shard-count).
     #[arg(long, value_name = "I/N|auto", value_parser = ShardSpec::parse, requires = "save",
-          conflicts_with_all = ["precision", "plots", "samples_csv", "csv", "json", "markdown", "chances_csv"])]
+          conflicts_with_all = ["precision", "plots", "samples_csv", "csv", "json", "markdown", "chances_csv", "spend_csv"])]
     pub shard: Option<ShardSpec>,
     /// With --shard: the part file to save.
     #[arg(long, value_name = "FILE", requires = "shard")]
@@ -715,6 +720,7 @@ impl RunArgs {
             goals: self.goals.goals(),
             samples_csv: self.samples_csv.clone(),
             chances_csv: self.chances_csv.clone(),
+            spend_csv: self.spend_csv.clone(),
             tables: self.tables.files(),
             plots: self.plots.clone(),
             text_chart: !self.no_chart && std::io::stdout().is_terminal(),

@@ -31,6 +31,7 @@
 //! ```
 
 pub mod analyze;
+pub mod calendar;
 pub mod chart;
 pub mod cli;
 pub mod commands;

@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 /// The top-level modules, each allowed to use only those before it. Leaves first (numbers,
 /// units, the copula's linear algebra, the vector-level dispatch), then the model's vocabulary, errors, the evidence, and
 /// the pipeline: scenario → sample → simulate → stats → analyses → charts → reports → commands.
-const LAYERS: [&str; 21] = [
-    "units", "format", "copula", "simd", "model", "error", "hardware", "dist", "prior", "scenario",
-    "sample", "simulate", "stats", "analyze", "study", "chart", "report", "output", "memory",
-    "commands", "cli",
+const LAYERS: [&str; 22] = [
+    "units", "calendar", "format", "copula", "simd", "model", "error", "hardware", "dist", "prior",
+    "scenario", "sample", "simulate", "stats", "analyze", "study", "chart", "report", "output",
+    "memory", "commands", "cli",
 ];
 
 /// Files of src/ that are not a module of the pipeline.

@@ -169,17 +169,11 @@ fn sweep_csv(set: &str, runs: u64) -> Vec<std::collections::HashMap<String, f64>
         .args(["--csv", path_str(&csv), "--no-progress"])
         .assert()
         .success();
-    let text = std::fs::read_to_string(&csv).unwrap();
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            header
-                .iter()
-                .zip(r.iter())
-                .filter_map(|(h, v)| Some((h.to_string(), v.parse().ok()?)))
+    csv_records(&csv)
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .filter_map(|(h, v)| Some((h, v.parse().ok()?)))
                 .collect()
         })
         .collect()

@@ -119,7 +119,7 @@ fn unknown_top_level_section() {
         locate(&text, "[hardware]", "hardware"),
         &[
             "unknown key `hardware`",
-            "allowed here: name, description, model, cluster, cost, team, failures, contract, correlation, published, simulation",
+            "allowed here: name, description, model, cluster, cost, team, failures, contract, schedule, correlation, published, simulation",
         ],
     );
 }

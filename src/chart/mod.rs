@@ -615,9 +615,15 @@ pub fn fan_svg(
             escape(label)
         );
     }
+    let inner = percents.contains(&25.0) && percents.contains(&75.0);
+    let bands = if inner {
+        format!("bands: P{outer_lo}–P{outer_hi} and P25–P75")
+    } else {
+        format!("band: P{outer_lo}–P{outer_hi}")
+    };
     let _ = write!(
         out,
-        r##"<text class="caption" x="{:.1}" y="{}" text-anchor="end" font-size="10" fill="#666">bands: P{outer_lo}–P{outer_hi} and P25–P75; line: median</text>"##,
+        r##"<text class="caption" x="{:.1}" y="{}" text-anchor="end" font-size="10" fill="#666">{bands}; line: median</text>"##,
         svg::WIDTH - 24.0,
         svg::LEGEND_BASELINE
     );

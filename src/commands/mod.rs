@@ -113,21 +113,88 @@ pub fn streamed_charts(
     charted: &[crate::model::Metric],
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Charted, Error> {
-    use crate::stats::stream::{Part, Tuning, stream, with_chart_percentiles};
-    let source = crate::simulate::Single::new(plan, scenario.options);
-    let (part, events) = Part::alone(&source.metrics, *goals);
-    let kept = if charted.is_empty() {
-        percentiles.to_vec()
-    } else {
-        with_chart_percentiles(percentiles)
+    use crate::simulate::{Single, spend::Scheduled};
+    let single = Single::new(plan, scenario.options);
+    let mut kept = percentiles.to_vec();
+    if !charted.is_empty() {
+        kept.extend(crate::stats::stream::CHART_PERCENTILES);
+    }
+    if scenario.start.is_some() {
+        kept.extend(crate::report::run::when::SPEND_PERCENTILES);
+    }
+    kept.sort_by(f64::total_cmp);
+    kept.dedup();
+    let job = Streaming {
+        scenario,
+        file,
+        kept: &kept,
+        percentiles,
+        goals,
+        charted,
+        progress,
     };
-    let mut s = stream(&source, progress, &kept, &events, Tuning::default());
-    s.ensure_finite()?;
-    let name = &scenario.name;
-    let report = crate::report::RunReport::streamed(name, file, &mut s, &part, percentiles, goals);
-    let columns: Vec<usize> = charted.iter().map(|&m| part.column(m)).collect();
-    let outlines = s.outlines(&columns, CHART_BARS);
-    Ok((report, outlines))
+    match scenario.start {
+        None => job.report(&single, None),
+        Some(start) => {
+            let scheduled = Scheduled::new(single, start)?;
+            job.report(&scheduled, Some((scheduled.columns(), &scheduled.periods)))
+        }
+    }
+}
+
+/// What [`streamed_charts`] streams and reports, whatever the source of its runs.
+struct Streaming<'a> {
+    scenario: &'a Scenario,
+    file: &'a str,
+    /// The percentiles the stream keeps values around: reported, charted, and by period.
+    kept: &'a [f64],
+    percentiles: &'a [f64],
+    goals: &'a crate::report::Goals,
+    charted: &'a [crate::model::Metric],
+    progress: &'a (dyn Fn(u64) + Sync),
+}
+
+impl Streaming<'_> {
+    /// The report and outlines from `source`, whose first columns are the scenario's metrics
+    /// and whose spend by period, with a start date, sits at `spend`.
+    fn report<S: crate::simulate::Source>(
+        &self,
+        source: &S,
+        spend: Option<(
+            crate::simulate::spend::SpendColumns,
+            &crate::calendar::Periods,
+        )>,
+    ) -> Result<Charted, Error> {
+        use crate::model::Metric;
+        use crate::stats::stream::{Part, Test, Tuning, stream};
+        let (part, mut events) = Part::alone(&self.scenario.options.metrics(), *self.goals);
+        // Finished by the end of each month: training ends before the next month's first day.
+        let finished_from = events.len();
+        if let Some((_, periods)) = spend {
+            let days = part.column(Metric::TrainDays);
+            events.extend(
+                periods.edges[1..]
+                    .iter()
+                    .map(|&e| vec![Test::AtMost(days, e)]),
+            );
+        }
+        let mut s = stream(source, self.progress, self.kept, &events, Tuning::default());
+        s.ensure_finite()?;
+        let (name, file, goals) = (&self.scenario.name, self.file, self.goals);
+        let mut report =
+            crate::report::RunReport::streamed(name, file, &mut s, &part, self.percentiles, goals);
+        if let Some((at, periods)) = spend {
+            use crate::report::run::when::{SPEND_PERCENTILES, When};
+            let days = s.summary(part.column(Metric::TrainDays), &SPEND_PERCENTILES);
+            let finished = (0..periods.len())
+                .map(|k| s.chance(finished_from + k))
+                .collect();
+            report.when = Some(When::streamed(&mut s, at, periods, &days, finished));
+        }
+        let columns: Vec<usize> = self.charted.iter().map(|&m| part.column(m)).collect();
+        let outlines = s.outlines(&columns, CHART_BARS);
+        Ok((report, outlines))
+    }
 }
 
 /// Bars of every histogram of one output, in a chart or the terminal.

@@ -10,6 +10,7 @@ use crate::chart;
 use crate::error::Error;
 use crate::model::Metric;
 use crate::output::{Exports, OutputSet, TableFiles};
+use crate::report::run::when::SpendCsvExporter;
 use crate::report::{self, AsDocument, ChancesCsvExporter, Goals, RunReport};
 use crate::sample::scheme::Scheme;
 use crate::scenario::Scenario;
@@ -31,6 +32,8 @@ pub struct RunOptions {
     pub samples_csv: Option<PathBuf>,
     /// The chances of the budget and deadline, one row each (and both).
     pub chances_csv: Option<PathBuf>,
+    /// Spend by month and quarter, one period per row (needs a `[schedule]` start date).
+    pub spend_csv: Option<PathBuf>,
     /// A directory for SVG charts (created if missing).
     pub plots: Option<PathBuf>,
     /// Append a Unicode histogram of total cost to the text (for a terminal).
@@ -57,6 +60,15 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     outputs.file("--samples-csv", opts.samples_csv.as_deref())?;
     let chances = opts.chances_csv.as_deref();
     exports.add(&mut outputs, "--chances-csv", chances, &ChancesCsvExporter)?;
+    let spend = opts.spend_csv.as_deref();
+    exports.add(&mut outputs, "--spend-csv", spend, &SpendCsvExporter)?;
+    if spend.is_some() && scenario.start.is_none() {
+        return Err(Error::Runtime(format!(
+            "--spend-csv lays spend out by month, which needs the day training starts: add \
+             `[schedule]` with `start = 2027-01-15` (a date) to {}",
+            opts.scenario.display()
+        )));
+    }
     if opts.chances_csv.is_some()
         && opts.goals.budget_usd.is_none()
         && opts.goals.deadline_days.is_none()
@@ -68,18 +80,19 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     outputs.dir(
         "--plots",
         opts.plots.as_deref(),
-        &plot_files(&scenario.options.metrics()),
+        &plot_files(&scenario.options.metrics(), scenario.start.is_some()),
     )?;
     let percentiles = opts
         .percentiles
         .clone()
         .unwrap_or(DEFAULT_PERCENTILES.to_vec());
     let origin = super::runs_origin(&scenario, opts.sampling.runs);
+    let spend_columns = spend_columns(&scenario, runs, opts, &percentiles)?;
     let cap = precision::cap(
         opts.precision.is_some(),
         opts.max_runs,
         (runs, origin),
-        |r| peak(opts, &scenario, r, &percentiles),
+        |r| peak(opts, &scenario, r, &percentiles, spend_columns),
     )?;
     let plan_of = |n| super::plan(&scenario, n, seed, opts.scheme, &percentiles);
     let charted = charted(opts, &scenario.options.metrics());
@@ -176,19 +189,49 @@ pub fn peak_bytes(opts: &RunOptions) -> Result<u64, Error> {
         .percentiles
         .clone()
         .unwrap_or(DEFAULT_PERCENTILES.to_vec());
-    Ok(peak(opts, &scenario, runs, &percentiles))
+    let spend_columns = spend_columns(&scenario, runs, opts, &percentiles)?;
+    Ok(peak(opts, &scenario, runs, &percentiles, spend_columns))
 }
 
 /// The runs are reduced as they are drawn ([`crate::stats::stream`]); charts take one more
 /// pass, the samples file draws them again as it writes.
-fn peak(opts: &RunOptions, scenario: &Scenario, runs: u64, percentiles: &[f64]) -> u64 {
+fn peak(
+    opts: &RunOptions,
+    scenario: &Scenario,
+    runs: u64,
+    percentiles: &[f64],
+    spend_columns: u64,
+) -> u64 {
     let metrics = scenario.options.metrics().len() as u64;
-    let kept = if charted(opts, &scenario.options.metrics()).is_empty() {
+    let mut kept = if charted(opts, &scenario.options.metrics()).is_empty() {
         percentiles.to_vec()
     } else {
         crate::stats::stream::with_chart_percentiles(percentiles)
     };
-    super::streamed_peak(runs, metrics, &kept, opts.scheme)
+    if spend_columns > 0 {
+        kept.extend(report::run::when::SPEND_PERCENTILES);
+        kept.sort_by(f64::total_cmp);
+        kept.dedup();
+    }
+    super::streamed_peak(runs, metrics + spend_columns, &kept, opts.scheme)
+}
+
+/// The columns of spend by period a scenario with a start date adds to the stream (0 without
+/// one), laid out from the first chunk of `runs` runs.
+fn spend_columns(
+    scenario: &Scenario,
+    runs: u64,
+    opts: &RunOptions,
+    percentiles: &[f64],
+) -> Result<u64, Error> {
+    let Some(start) = scenario.start else {
+        return Ok(0);
+    };
+    let (_, seed) = super::runs_and_seed(scenario, opts.sampling.runs, opts.sampling.seed);
+    let plan = super::plan(scenario, runs, seed, opts.scheme, percentiles);
+    let single = crate::simulate::Single::new(&plan, scenario.options);
+    let scheduled = crate::simulate::spend::Scheduled::new(single, start)?;
+    Ok(scheduled.columns().count() as u64)
 }
 
 /// One histogram per output, and the exceedance curves of total cost and of days with the
@@ -214,14 +257,24 @@ fn write_plots(
         let svg = chart::exceedance_of_target(name, metric, outline, within);
         outputs.write(&dir.join(exceedance_file(metric)), svg.as_bytes())?;
     }
+    if let Some(when) = &report.when {
+        outputs.write(&dir.join(FAN_FILE), when.fan_svg(name).as_bytes())?;
+    }
     Ok(())
 }
 
-/// The charts `--plots` may hold for a scenario with these outputs.
-fn plot_files(metrics: &[Metric]) -> Vec<String> {
+/// The cumulative spend fan, for a scenario with a start date.
+const FAN_FILE: &str = "cumulative_spend_fan.svg";
+
+/// The charts `--plots` may hold for a scenario with these outputs, and with a start date
+/// when `scheduled`.
+fn plot_files(metrics: &[Metric], scheduled: bool) -> Vec<String> {
     let mut files: Vec<String> = metrics.iter().map(|&m| histogram_file(m)).collect();
     files.push(exceedance_file(Metric::TotalCostUsd));
     files.push(exceedance_file(Metric::TrainDays));
+    if scheduled {
+        files.push(FAN_FILE.to_string());
+    }
     files
 }
 

@@ -34,6 +34,7 @@
 
 mod failures;
 mod names;
+pub mod spend;
 
 pub use failures::{FailureOptions, expected_interruptions};
 

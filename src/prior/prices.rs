@@ -19,6 +19,8 @@ use std::sync::OnceLock;
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
+use crate::calendar::Date;
+
 const CSV: &str = include_str!("../../data/gpu-prices.csv");
 
 /// How far back from a chip's latest quote a vendor's price list still counts (24 months).
@@ -342,37 +344,8 @@ fn mean_sd(xs: &[f64]) -> (f64, f64) {
 
 /// Days since 1970-01-01 of an ISO date (YYYY-MM-DD), or None if it is not one.
 fn day_number(date: &str) -> Option<i64> {
-    let mut parts = date.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    let (y, m, d): (i64, i64, i64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let month_days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if !(1..=12).contains(&m) || d < 1 || d > month_days[(m - 1) as usize] {
-        return None;
-    }
-    // Civil-from-days inverse (H. Hinnant): years counted from March so leap days come last.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
-    let day_of_year = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    Some(era * 146_097 + day_of_era - 719_468)
+    let epoch = Date::new(1970, 1, 1).expect("a date");
+    Some(Date::parse(date)?.days_since(epoch))
 }
 
 #[cfg(test)]

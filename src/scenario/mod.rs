@@ -70,6 +70,8 @@ pub struct Scenario {
     pub published: Vec<Published>,
     /// The fitted utilisation prior, when `mfu = "reference"`.
     pub reference: Option<Box<ReferenceUse>>,
+    /// The day training starts (`[schedule] start`), which places spend on the calendar.
+    pub start: Option<crate::calendar::Date>,
 }
 
 /// A figure the real run reported, to see where it falls in the scenario's band.
@@ -177,6 +179,7 @@ const TOP_KEYS: &[&str] = &[
     "team",
     "failures",
     "contract",
+    "schedule",
     "correlation",
     "published",
     "simulation",
@@ -191,6 +194,7 @@ fn section_keys(section: &str) -> &'static [&'static str] {
         "simulation" => SIMULATION_KEYS,
         "failures" => &FAILURE_KEYS,
         "contract" => &CONTRACT_KEYS,
+        "schedule" => SCHEDULE_KEYS,
         _ => TOP_KEYS,
     }
 }
@@ -320,6 +324,7 @@ fn read_document(src: &Source, mut doc: Table) -> Result<Scenario, Error> {
         contract,
     };
     let simulation = read_simulation(src, &mut doc)?;
+    let start = read_schedule(src, &mut doc)?;
     let correlation_value = doc.take("correlation");
     let published = read_published(src, doc.take("published"), &options)?;
     doc.finish(src, TOP_KEYS, "the scenario")?;
@@ -337,6 +342,7 @@ fn read_document(src: &Source, mut doc: Table) -> Result<Scenario, Error> {
         correlations: Vec::new(),
         published,
         reference: reference.map(Box::new),
+        start,
     };
     let correlations = read_correlations(src, &scenario, correlation_value)?;
     extremes::check(src, &scenario, &b.spans)?;

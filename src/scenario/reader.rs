@@ -8,6 +8,7 @@ use toml::de::{DeTable, DeValue};
 
 use strsim::levenshtein as edit_distance;
 
+use crate::calendar::Date;
 use crate::error::{Diagnostic, Error};
 
 /// The file being read: everything a diagnostic needs besides the span.
@@ -211,6 +212,26 @@ pub fn string<'v>(src: &Source, key: &str, v: &'v Spanned<DeValue>) -> Result<&'
             None,
         )),
     }
+}
+
+/// A calendar day, from a TOML date (`2027-01-15`) or a string holding one.
+pub fn date(src: &Source, key: &str, v: &Spanned<DeValue>) -> Result<Date, Error> {
+    let bad = |found: String| {
+        src.error(
+            v.span(),
+            format!("`{key}` must be a date, found {found}"),
+            "expected a date such as 2027-01-15",
+            Some("write the day as YYYY-MM-DD, without a time or time zone".to_string()),
+        )
+    };
+    let text = match v.get_ref() {
+        DeValue::Datetime(d) if d.time.is_none() && d.offset.is_none() => d.to_string(),
+        DeValue::Datetime(d) => return Err(bad(format!("`{d}`, which has a time"))),
+        DeValue::String(s) => s.to_string(),
+        other => return Err(bad(type_name(other).to_string())),
+    };
+    Date::parse(&text)
+        .ok_or_else(|| bad(format!("`{text}`, which is not a day of years 1 to 9999")))
 }
 
 pub fn table<'t, 'i>(

@@ -300,6 +300,24 @@ pub fn assert_close(what: &str, got: f64, want: f64, rel: f64) {
     );
 }
 
+/// A CSV file's rows, each as column name → cell.
+#[allow(dead_code)]
+pub fn csv_records(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).expect("CSV written");
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            header
+                .iter()
+                .map(String::from)
+                .zip(r.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
 pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&fs::read_to_string(path).expect("JSON written")).expect("valid JSON")
 }

@@ -8,6 +8,7 @@
 use std::fmt::Write;
 
 use super::RunReport;
+use super::when::When;
 use crate::chart::escape;
 use crate::format::{Style, Unit, figure, figure_sig, group_thousands};
 use crate::model::{Input, Metric};
@@ -107,6 +108,9 @@ pub fn render_html(page: &Page) -> String {
             escape(&caption(*figure, run))
         );
     }
+    if let Some(when) = &run.when {
+        h.push_str(&when_section(when, &run.scenario_name));
+    }
     h.push_str("<h2>What drives it</h2>");
     match page.sensitivity {
         Some(sens) => h.push_str(&sensitivity_table(sens)),
@@ -123,6 +127,53 @@ pub fn render_html(page: &Page) -> String {
         escape_lines(page.scenario_text)
     );
     h.push_str("<p class=\"note\">Made by flopcast from the scenario file above; the same file, seed and run count give the same report.</p></body></html>\n");
+    h
+}
+
+/// When the money goes out and when the run ends: the finish dates, the cumulative spend
+/// fan and the quarters' bands.
+fn when_section(when: &When, scenario: &str) -> String {
+    let mut h = String::from("<h2>When</h2>");
+    let finish: Vec<String> = when
+        .finish
+        .iter()
+        .map(|(p, d)| format!("P{p} {}", escape(d)))
+        .collect();
+    let _ = write!(
+        h,
+        "<p>Training starts {}; it ends on {}.</p>",
+        escape(&when.start),
+        finish.join(", ")
+    );
+    let _ = write!(
+        h,
+        "<figure class=\"chart\">{}<figcaption class=\"note\">What has been paid by the end of each quarter, from the first cost (preparation, data) on: the band holds 90% of runs.</figcaption></figure>",
+        when.fan_svg(scenario)
+    );
+    h.push_str("<table><tr><th>Quarter</th><th>Spend P5</th><th>P50</th><th>P95</th><th>Paid by its end P5</th><th>P50</th><th>P95</th><th>P(finished by its end)</th></tr>");
+    let usd = |x: f64| escape(&with_unit(Unit::Usd, x));
+    let cells = |s: &crate::stats::Summary| -> String {
+        s.percentiles
+            .iter()
+            .map(|p| format!("<td>{}</td>", usd(p.estimate.value)))
+            .collect()
+    };
+    for p in when.shown_quarters() {
+        let paid = p
+            .paid_by_end_usd
+            .as_ref()
+            .map_or("<td></td>".repeat(3), cells);
+        let done = p
+            .finished_by_end
+            .map_or(String::new(), |c| percent(c.estimate.value));
+        let _ = write!(
+            h,
+            "<tr><td>{}</td>{}{paid}<td>{done}</td></tr>",
+            escape(&p.period),
+            cells(&p.spend_usd)
+        );
+    }
+    h.push_str("</table><p class=\"note\">Each quarter's band is its own: the quarters' P50s need not add up to the P50 total. <code>flopcast run --spend-csv</code> writes every month.</p>");
     h
 }
 

@@ -5,6 +5,7 @@ use std::io;
 
 use serde::Serialize;
 
+use super::when::When;
 use super::{RunReport, Target};
 use crate::analyze::precision::Outcome;
 use crate::format::unit_label;
@@ -42,6 +43,9 @@ pub(in crate::report) struct RunJson<'a> {
     /// nearest its limit, the run count of every round.
     #[serde(skip_serializing_if = "Option::is_none")]
     precision: Option<&'a Outcome>,
+    /// Spend by month and quarter and the finish dates, with a `[schedule]` start date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    when: Option<&'a When>,
 }
 
 /// One output's summary: its mean and percentiles, each an [`Estimate`](crate::stats::Estimate).
@@ -88,6 +92,7 @@ pub(in crate::report) fn run_json(report: &RunReport) -> RunJson<'_> {
         within_budget_and_deadline: report.joint.as_ref(),
         overrun: report.overrun.as_ref(),
         precision: report.precision.as_ref(),
+        when: report.when.as_ref(),
     }
 }
 

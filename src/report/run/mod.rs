@@ -5,6 +5,7 @@ pub mod html;
 pub mod json;
 pub mod samples;
 pub mod text;
+pub mod when;
 
 use crate::analyze::precision::Outcome;
 use crate::model::Metric;
@@ -37,6 +38,9 @@ pub struct RunReport {
     pub overrun: Option<Probability>,
     /// How the run count was found, when it stopped at a precision.
     pub precision: Option<Outcome>,
+    /// Spend by month and quarter and the finish date's band, when the scenario has a start
+    /// date (`[schedule]`).
+    pub when: Option<when::When>,
 }
 
 /// Where a report's figures come from: a summary per output and the goals' chances.
@@ -180,6 +184,7 @@ impl RunReport {
                 .map(|_| chance(Within::Both)),
             overrun,
             precision: None,
+            when: None,
         }
     }
 

@@ -38,6 +38,9 @@ impl AsDocument for RunReport {
             doc.push_str(&goals.join("\n"));
             doc.push('\n');
         }
+        if let Some(when) = &self.when {
+            when.document(&mut doc);
+        }
         doc
     }
 }

@@ -9,6 +9,7 @@ mod cost;
 mod failures;
 mod model;
 mod published;
+mod schedule;
 mod simulation;
 mod team;
 
@@ -20,6 +21,7 @@ pub(super) use cost::*;
 pub(super) use failures::*;
 pub(super) use model::*;
 pub(super) use published::*;
+pub(super) use schedule::*;
 pub(super) use simulation::*;
 pub(super) use team::*;
 
