@@ -22,6 +22,11 @@ fn path(p: &str) -> PathBuf {
 /// 1.5 MiB from run to run (report at 100k runs: 21.5 to 22.9 MiB); the refusal itself keeps 10%
 /// of the available memory in reserve for such jitter.
 fn assert_honest(command: &str, large: (&[&str], u64), small: (&[&str], u64)) {
+    assert_within(command, large, small, 2.0);
+}
+
+/// [`assert_honest`] with the estimate allowed up to `most` times what is used.
+fn assert_within(command: &str, large: (&[&str], u64), small: (&[&str], u64), most: f64) {
     let (peak, _) = peak_memory(large.0);
     let (base, _) = peak_memory(small.0);
     let used = peak.saturating_sub(base);
@@ -41,8 +46,8 @@ fn assert_honest(command: &str, large: (&[&str], u64), small: (&[&str], u64)) {
         mib(used)
     );
     assert!(
-        estimate <= 2 * used,
-        "{command}: estimated {:.1} MiB, more than twice the {:.1} MiB used",
+        estimate as f64 <= most * used as f64,
+        "{command}: estimated {:.1} MiB, more than {most} times the {:.1} MiB used",
         mib(estimate),
         mib(used)
     );
@@ -468,6 +473,33 @@ fn a_streamed_run_uses_what_it_estimates() {
         "streamed run",
         (&["run", DEEPSEEK, "--runs", "5M"], run_estimate(5_000_000)),
         (&["run", DEEPSEEK, "--runs", "1000"], run_estimate(1000)),
+    );
+}
+
+/// A run with a start date streams its spend by month and quarter as more columns.
+#[test]
+fn a_run_with_spend_by_period_uses_what_it_estimates() {
+    const CONTRACT: &str = "scenarios/plan-70b-h100-contract.toml";
+    let estimate = |runs| {
+        run::peak_bytes(&run::RunOptions {
+            scenario: path(CONTRACT),
+            sampling: Sampling {
+                runs: Some(runs),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    // Many periods' columns are mostly ties (months in which most runs pay nothing, or
+    // what has been paid by the end of a month long after most runs ended): past the first
+    // wave they keep next to nothing, which the estimate, made before any run is drawn,
+    // cannot know. Measured: 72.8 MiB estimated for 36.0 MiB used.
+    assert_within(
+        "run with spend by period",
+        (&["run", CONTRACT, "--runs", "5M"], estimate(5_000_000)),
+        (&["run", CONTRACT, "--runs", "1000"], estimate(1000)),
+        2.5,
     );
 }
 

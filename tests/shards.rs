@@ -62,7 +62,9 @@ fn merged_parts_give_one_process_output_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
     let correlated = common::correlated_in(dir.path());
     let correlated = correlated.as_str();
-    for scenario in [LLAMA, FAILURES, correlated] {
+    // The contract plan has a start date: its spend by period is merged too.
+    let contract = "scenarios/plan-70b-h100-contract.toml";
+    for scenario in [LLAMA, FAILURES, correlated, contract] {
         for sampling in ["mc", "qmc"] {
             let mut args = vec![scenario, "--runs", "600000", "--sampling", sampling];
             args.extend(GOALS);

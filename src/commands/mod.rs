@@ -15,6 +15,7 @@ pub mod sweep;
 use crate::error::Error;
 use crate::memory;
 use crate::scenario::Scenario;
+use crate::simulate::spend::Runs;
 
 /// How many runs, from which seed, on how many threads: the flags every simulating command
 /// shares. `None` takes the scenario's `[simulation]` value, else the default.
@@ -113,88 +114,73 @@ pub fn streamed_charts(
     charted: &[crate::model::Metric],
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Charted, Error> {
-    use crate::simulate::{Single, spend::Scheduled};
-    let single = Single::new(plan, scenario.options);
+    use crate::stats::stream::{Part, Tuning, stream};
+    let runs = Runs::new(plan, scenario)?;
+    let kept = kept_percentiles(percentiles, !charted.is_empty(), &runs);
+    let (part, mut events) = Part::alone(runs.metrics(), *goals);
+    let finished = period_events(&runs, &part, &mut events);
+    let mut s = stream(&runs, progress, &kept, &events, Tuning::default());
+    s.ensure_finite()?;
+    let name = &scenario.name;
+    let mut report =
+        crate::report::RunReport::streamed(name, file, &mut s, &part, percentiles, goals);
+    report.when = when(&mut s, &runs, &part, finished);
+    let columns: Vec<usize> = charted.iter().map(|&m| part.column(m)).collect();
+    let outlines = s.outlines(&columns, CHART_BARS);
+    Ok((report, outlines))
+}
+
+/// The percentiles a stream of `runs` keeps values around: those reported, the charts' when
+/// charted, and those of the spend by period when the runs have it.
+pub fn kept_percentiles(percentiles: &[f64], charted: bool, runs: &Runs) -> Vec<f64> {
     let mut kept = percentiles.to_vec();
-    if !charted.is_empty() {
+    if charted {
         kept.extend(crate::stats::stream::CHART_PERCENTILES);
     }
-    if scenario.start.is_some() {
+    if runs.spend().is_some() {
         kept.extend(crate::report::run::when::SPEND_PERCENTILES);
     }
     kept.sort_by(f64::total_cmp);
     kept.dedup();
-    let job = Streaming {
-        scenario,
-        file,
-        kept: &kept,
-        percentiles,
-        goals,
-        charted,
-        progress,
-    };
-    match scenario.start {
-        None => job.report(&single, None),
-        Some(start) => {
-            let scheduled = Scheduled::new(single, start)?;
-            job.report(&scheduled, Some((scheduled.columns(), &scheduled.periods)))
-        }
-    }
+    kept
 }
 
-/// What [`streamed_charts`] streams and reports, whatever the source of its runs.
-struct Streaming<'a> {
-    scenario: &'a Scenario,
-    file: &'a str,
-    /// The percentiles the stream keeps values around: reported, charted, and by period.
-    kept: &'a [f64],
-    percentiles: &'a [f64],
-    goals: &'a crate::report::Goals,
-    charted: &'a [crate::model::Metric],
-    progress: &'a (dyn Fn(u64) + Sync),
+/// Appends to `events`, when the runs have spend by period, one per month: training has ended
+/// by the month's end (before the next month's first day). Returns the first one's index.
+pub fn period_events(
+    runs: &Runs,
+    part: &crate::stats::stream::Part,
+    events: &mut Vec<crate::stats::stream::Event>,
+) -> usize {
+    use crate::stats::stream::Test;
+    let first = events.len();
+    if let Some((_, periods)) = runs.spend() {
+        let days = part.column(crate::model::Metric::TrainDays);
+        events.extend(
+            periods.edges[1..]
+                .iter()
+                .map(|&e| vec![Test::AtMost(days, e)]),
+        );
+    }
+    first
 }
 
-impl Streaming<'_> {
-    /// The report and outlines from `source`, whose first columns are the scenario's metrics
-    /// and whose spend by period, with a start date, sits at `spend`.
-    fn report<S: crate::simulate::Source>(
-        &self,
-        source: &S,
-        spend: Option<(
-            crate::simulate::spend::SpendColumns,
-            &crate::calendar::Periods,
-        )>,
-    ) -> Result<Charted, Error> {
-        use crate::model::Metric;
-        use crate::stats::stream::{Part, Test, Tuning, stream};
-        let (part, mut events) = Part::alone(&self.scenario.options.metrics(), *self.goals);
-        // Finished by the end of each month: training ends before the next month's first day.
-        let finished_from = events.len();
-        if let Some((_, periods)) = spend {
-            let days = part.column(Metric::TrainDays);
-            events.extend(
-                periods.edges[1..]
-                    .iter()
-                    .map(|&e| vec![Test::AtMost(days, e)]),
-            );
-        }
-        let mut s = stream(source, self.progress, self.kept, &events, Tuning::default());
-        s.ensure_finite()?;
-        let (name, file, goals) = (&self.scenario.name, self.file, self.goals);
-        let mut report =
-            crate::report::RunReport::streamed(name, file, &mut s, &part, self.percentiles, goals);
-        if let Some((at, periods)) = spend {
-            use crate::report::run::when::{SPEND_PERCENTILES, When};
-            let days = s.summary(part.column(Metric::TrainDays), &SPEND_PERCENTILES);
-            let finished = (0..periods.len())
-                .map(|k| s.chance(finished_from + k))
-                .collect();
-            report.when = Some(When::streamed(&mut s, at, periods, &days, finished));
-        }
-        let columns: Vec<usize> = self.charted.iter().map(|&m| part.column(m)).collect();
-        let outlines = s.outlines(&columns, CHART_BARS);
-        Ok((report, outlines))
-    }
+/// Spend by period and the finish dates from a stream of `runs` whose month events start at
+/// `finished` ([`period_events`]); None without a start date.
+pub fn when(
+    s: &mut crate::stats::stream::Streamed<Runs>,
+    runs: &Runs,
+    part: &crate::stats::stream::Part,
+    finished: usize,
+) -> Option<crate::report::run::when::When> {
+    use crate::report::run::when::{SPEND_PERCENTILES, When};
+    let (at, periods) = runs.spend()?;
+    let days = s.summary(
+        part.column(crate::model::Metric::TrainDays),
+        &SPEND_PERCENTILES,
+    );
+    let finished = (0..periods.len()).map(|k| s.chance(finished + k)).collect();
+    Some(When::streamed(s, at, periods, &days, finished))
 }
 
 /// Bars of every histogram of one output, in a chart or the terminal.

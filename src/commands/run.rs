@@ -10,7 +10,7 @@ use crate::chart;
 use crate::error::Error;
 use crate::model::Metric;
 use crate::output::{Exports, OutputSet, TableFiles};
-use crate::report::run::when::SpendCsvExporter;
+use crate::report::run::when::{SPEND_PERCENTILES, SpendCsvExporter};
 use crate::report::{self, AsDocument, ChancesCsvExporter, Goals, RunReport};
 use crate::sample::scheme::Scheme;
 use crate::scenario::Scenario;
@@ -213,7 +213,15 @@ fn peak(
         kept.sort_by(f64::total_cmp);
         kept.dedup();
     }
-    super::streamed_peak(runs, metrics + spend_columns, &kept, opts.scheme)
+    // The periods' columns keep values around their own three percentiles only.
+    let periods = super::streamed_peak(runs, spend_columns, &SPEND_PERCENTILES, opts.scheme);
+    let periods = periods.saturating_sub(super::streamed_peak(
+        runs,
+        0,
+        &SPEND_PERCENTILES,
+        opts.scheme,
+    ));
+    super::streamed_peak(runs, metrics, &kept, opts.scheme).saturating_add(periods)
 }
 
 /// The columns of spend by period a scenario with a start date adds to the stream (0 without

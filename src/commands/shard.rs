@@ -15,7 +15,7 @@ use crate::report::{AsDocument, ChancesCsvExporter, Goals, RunReport};
 use crate::sample::SamplingPlan;
 use crate::sample::scheme::Scheme;
 use crate::scenario::{Override, Scenario};
-use crate::simulate::Single;
+use crate::simulate::spend::Runs;
 use crate::stats::stream::codec::{Reader, Writer};
 use crate::stats::stream::{Part, Shape, Shard, Tuning, merge as merge_shards};
 
@@ -281,19 +281,17 @@ pub fn save(opts: &SaveOptions) -> Result<String, Error> {
     let shard = super::with_threads(opts.sampling.threads, || {
         let progress = Progress::new(shard_runs, opts.progress, "runs");
         let advance = |n| progress.advance(n);
-        let source = Single::new(&plan, scenario.options);
-        let (_, events) = Part::alone(&source.metrics, opts.goals);
-        let shard = Shard::reduce(
-            &source,
-            &advance,
+        let shard = reduce(
+            &scenario,
+            &plan,
             &opts.percentiles,
-            &events,
-            Tuning::default(),
+            opts.goals,
+            &advance,
             range.clone(),
         );
         progress.finish();
         shard
-    })?;
+    })??;
     write_part(&mut outputs, opts.save, &header, &[(0, shard.encode())])?;
     outputs.commit()?;
     Ok(format!(
@@ -313,18 +311,36 @@ pub(super) fn reduce_all(
     percentiles: &[f64],
     goals: Goals,
     progress: &(dyn Fn(u64) + Sync),
-) -> Shard {
-    let source = Single::new(plan, scenario.options);
-    let (_, events) = Part::alone(&source.metrics, goals);
-    let all = 0..plan.chunks();
-    Shard::reduce(
-        &source,
-        progress,
+) -> Result<Shard, Error> {
+    reduce(
+        scenario,
+        plan,
         percentiles,
-        &events,
-        Tuning::default(),
-        all,
+        goals,
+        progress,
+        0..plan.chunks(),
     )
+}
+
+/// The chunks `chunks` of one scenario's runs, reduced as a shard: the runs, events and kept
+/// percentiles that [`super::streamed_charts`] streams, so that merged shards report what
+/// one process does.
+fn reduce(
+    scenario: &Scenario,
+    plan: &SamplingPlan,
+    percentiles: &[f64],
+    goals: Goals,
+    progress: &(dyn Fn(u64) + Sync),
+    chunks: std::ops::Range<usize>,
+) -> Result<Shard, Error> {
+    let runs = Runs::new(plan, scenario)?;
+    let kept = super::kept_percentiles(percentiles, false, &runs);
+    let (part, mut events) = Part::alone(runs.metrics(), goals);
+    super::period_events(&runs, &part, &mut events);
+    let tuning = Tuning::default();
+    Ok(Shard::reduce(
+        &runs, progress, &kept, &events, tuning, chunks,
+    ))
 }
 
 /// Writes a part: the magic, the format, the header, then each entry (a shard's state, with
@@ -501,8 +517,9 @@ fn merged_report(
     h: &Header,
     states: Vec<(&Loaded, &[u8], std::ops::Range<usize>)>,
 ) -> Result<RunReport, Error> {
-    let source = Single::new(plan, scenario.options);
-    let (part, events) = Part::alone(&source.metrics, h.goals);
+    let source = Runs::new(plan, scenario)?;
+    let (part, mut events) = Part::alone(source.metrics(), h.goals);
+    let finished = super::period_events(&source, &part, &mut events);
     let shape = Shape::of(&source, events.len());
     let mut shards = Vec::with_capacity(states.len());
     for (p, bytes, chunks) in states {
@@ -517,14 +534,9 @@ fn merged_report(
     let mut s = merge_shards(&source, Tuning::default(), shards);
     s.ensure_finite()?;
     let (name, file) = (&scenario.name, &h.scenario_path);
-    Ok(RunReport::streamed(
-        name,
-        file,
-        &mut s,
-        &part,
-        &h.percentiles,
-        &h.goals,
-    ))
+    let mut report = RunReport::streamed(name, file, &mut s, &part, &h.percentiles, &h.goals);
+    report.when = super::when(&mut s, &source, &part, finished);
+    Ok(report)
 }
 
 fn not_of_this_run(p: &Loaded, why: String) -> Error {

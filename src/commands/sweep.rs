@@ -230,7 +230,7 @@ pub fn save_shard(opts: &SweepOptions) -> Result<String, Error> {
                 let (_, scenario) = point(base, &opts.sets, i as u64)?;
                 let plan = SamplingPlan::new(&scenario, runs, seed).with_scheme(scheme);
                 let advance = |n| progress.advance(n);
-                let state = reduce_all(&scenario, &plan, percentiles, goals, &advance);
+                let state = reduce_all(&scenario, &plan, percentiles, goals, &advance)?;
                 Ok((i as u64, state.encode()))
             })
             .collect::<Result<Vec<_>, Error>>()

@@ -182,6 +182,11 @@ pub trait Source: Sync {
         states: Vec<T>,
         fold: impl Fn(&mut T, &Columns) + Sync,
     ) -> Vec<T>;
+    /// The percentiles column `i` keeps values around, of the `kept` a stream was told of:
+    /// all of them, unless the source's column is reported at fewer.
+    fn kept_for<'k>(&self, _column: usize, kept: &'k [f64]) -> std::borrow::Cow<'k, [f64]> {
+        kept.into()
+    }
     /// Fails when any of scenario `s`'s runs was unsound, naming the first.
     fn ensure_sound(
         &self,

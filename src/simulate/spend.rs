@@ -11,12 +11,16 @@ use crate::error::Error;
 use crate::model::Inputs;
 use crate::model::spend::{self, FLOWS, Flow};
 use crate::sample::{BLOCK, SamplingPlan};
+use crate::scenario::Scenario;
 
 /// [`Single`]'s runs and their spend by period.
 pub struct Scheduled<'p> {
     pub single: Single<'p>,
     pub periods: Periods,
 }
+
+/// The percentiles every period is reported at: its columns keep values around these alone.
+pub const SPEND_PERCENTILES: [f64; 3] = [5.0, 50.0, 95.0];
 
 /// Where a stream of [`Scheduled`] runs holds each period's figures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,8 +61,9 @@ impl SpendColumns {
 
 impl<'p> Scheduled<'p> {
     /// The runs of `single` with their spend by month and quarter from `start`. The months
-    /// cover every day on which any run of the plan's first chunk pays (whole quarters); runs
-    /// outside them (beyond the extremes of 65,536 runs) pay into the columns before and after.
+    /// (whole quarters) cover the days on which the plan's first chunk's runs pay but for a
+    /// thousandth at either end; what is paid outside them goes to the columns before and
+    /// after.
     pub fn new(single: Single<'p>, start: Date) -> Result<Self, Error> {
         let (from, to) = first_chunk_span(&single);
         let periods = Periods::covering(start, from, to).ok_or_else(|| {
@@ -80,7 +85,14 @@ impl<'p> Scheduled<'p> {
     }
 }
 
-/// The earliest and latest days any run of the plan's first chunk pays on.
+/// How far into its tails the months reach: from the day by which all but this share of the
+/// first chunk's runs have started paying, to the day by which all but this share have
+/// stopped. What the rest pay beyond goes to the columns before and after, so the months do
+/// not stretch (and the stream keep values for them) to serve one run in many thousands.
+const TAIL_SHARE: f64 = 0.001;
+
+/// The days between which the plan's first chunk's runs pay, but for [`TAIL_SHARE`] of them
+/// at either end.
 fn first_chunk_span(single: &Single) -> (f64, f64) {
     let plan: &SamplingPlan = single.plan;
     let options = single.options;
@@ -89,20 +101,29 @@ fn first_chunk_span(single: &Single) -> (f64, f64) {
         options,
         &|_| {},
         0..1,
-        vec![(0.0f64, 0.0f64)],
-        |span, e| {
+        vec![(Vec::new(), Vec::new())],
+        |(starts, ends): &mut (Vec<f64>, Vec<f64>), e| {
             for j in 0..e.len {
                 let x = e.inputs.run(j);
                 let y = std::array::from_fn(|m| e.outputs[m][j]);
                 let (lo, hi) = spend::span(&spend::flows(|i| x[i.index()], &y, options));
                 // An unsound run's days are not days; the run itself is reported.
                 if lo.is_finite() && hi.is_finite() {
-                    *span = (span.0.min(lo), span.1.max(hi));
+                    starts.push(lo);
+                    ends.push(hi);
                 }
             }
         },
     );
-    found[0]
+    let (mut starts, mut ends) = found.into_iter().next().expect("one chunk");
+    let at = |xs: &mut Vec<f64>, q: f64| {
+        if xs.is_empty() {
+            return 0.0;
+        }
+        let k = ((xs.len() - 1) as f64 * q).round() as usize;
+        *xs.select_nth_unstable_by(k, f64::total_cmp).1
+    };
+    (at(&mut starts, TAIL_SHARE), at(&mut ends, 1.0 - TAIL_SHARE))
 }
 
 /// One run's spend columns in order, from its buckets (before, each month, after): the
@@ -191,6 +212,13 @@ impl Source for Scheduled<'_> {
         )
     }
 
+    fn kept_for<'k>(&self, column: usize, kept: &'k [f64]) -> std::borrow::Cow<'k, [f64]> {
+        if column < self.columns().first {
+            return kept.into();
+        }
+        SPEND_PERCENTILES.to_vec().into()
+    }
+
     fn ensure_sound(
         &self,
         s: usize,
@@ -198,5 +226,90 @@ impl Source for Scheduled<'_> {
         first: Option<(u64, Inputs)>,
     ) -> Result<(), Error> {
         self.single.ensure_sound(s, unsound, first)
+    }
+}
+
+/// One scenario's runs as every run-like command streams them: with their spend by period
+/// when the scenario has a start date, so that a run, its shards and their merge see the same
+/// columns.
+pub enum Runs<'p> {
+    Plain(Single<'p>),
+    Scheduled(Scheduled<'p>),
+}
+
+impl<'p> Runs<'p> {
+    pub fn new(plan: &'p SamplingPlan, scenario: &Scenario) -> Result<Self, Error> {
+        let single = Single::new(plan, scenario.options);
+        Ok(match scenario.start {
+            None => Runs::Plain(single),
+            Some(start) => Runs::Scheduled(Scheduled::new(single, start)?),
+        })
+    }
+
+    pub fn metrics(&self) -> &[crate::model::Metric] {
+        match self {
+            Runs::Plain(s) => &s.metrics,
+            Runs::Scheduled(s) => &s.single.metrics,
+        }
+    }
+
+    /// Where the spend by period sits, and its periods, with a start date.
+    pub fn spend(&self) -> Option<(SpendColumns, &Periods)> {
+        match self {
+            Runs::Plain(_) => None,
+            Runs::Scheduled(s) => Some((s.columns(), &s.periods)),
+        }
+    }
+}
+
+impl Source for Runs<'_> {
+    fn plan(&self) -> &SamplingPlan {
+        match self {
+            Runs::Plain(s) => s.plan(),
+            Runs::Scheduled(s) => s.plan(),
+        }
+    }
+
+    fn width(&self) -> usize {
+        match self {
+            Runs::Plain(s) => s.width(),
+            Runs::Scheduled(s) => s.width(),
+        }
+    }
+
+    fn scenarios(&self) -> usize {
+        1
+    }
+
+    fn fold_chunks<T: Send>(
+        &self,
+        progress: &(dyn Fn(u64) + Sync),
+        chunks: std::ops::Range<usize>,
+        states: Vec<T>,
+        fold: impl Fn(&mut T, &Columns) + Sync,
+    ) -> Vec<T> {
+        match self {
+            Runs::Plain(s) => s.fold_chunks(progress, chunks, states, fold),
+            Runs::Scheduled(s) => s.fold_chunks(progress, chunks, states, fold),
+        }
+    }
+
+    fn kept_for<'k>(&self, column: usize, kept: &'k [f64]) -> std::borrow::Cow<'k, [f64]> {
+        match self {
+            Runs::Plain(r) => r.kept_for(column, kept),
+            Runs::Scheduled(r) => r.kept_for(column, kept),
+        }
+    }
+
+    fn ensure_sound(
+        &self,
+        s: usize,
+        unsound: u64,
+        first: Option<(u64, Inputs)>,
+    ) -> Result<(), Error> {
+        match self {
+            Runs::Plain(r) => r.ensure_sound(s, unsound, first),
+            Runs::Scheduled(r) => r.ensure_sound(s, unsound, first),
+        }
     }
 }

@@ -15,8 +15,7 @@ use crate::simulate::spend::SpendColumns;
 use crate::stats::stream::Streamed;
 use crate::stats::{Probability, Summary};
 
-/// The percentiles every period is reported at.
-pub const SPEND_PERCENTILES: [f64; 3] = [5.0, 50.0, 95.0];
+pub use crate::simulate::spend::SPEND_PERCENTILES;
 
 /// One period's spend and what has been paid by its end.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -202,7 +201,7 @@ impl When {
     }
 
     /// The quarters the text shows: from the first to the last in which at least 5% of runs
-    /// pay, with what came before and after the months when anything did.
+    /// pay, with what came before and after the months when 5% of runs paid then.
     pub fn shown_quarters(&self) -> Vec<&Period> {
         let pays = |p: &&Period| {
             p.spend_usd
@@ -216,11 +215,9 @@ impl When {
             (Some(a), Some(b)) => &self.quarters[a..=b],
             _ => &self.quarters[..],
         };
-        self.before
-            .iter()
-            .chain(quarters)
-            .chain(self.after.iter())
-            .collect()
+        let before = self.before.as_ref().filter(|p| pays(p));
+        let after = self.after.as_ref().filter(|p| pays(p));
+        before.into_iter().chain(quarters).chain(after).collect()
     }
 }
 

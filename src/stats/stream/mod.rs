@@ -281,8 +281,9 @@ fn reduce<S: Source>(
         if done > 0 {
             let runs_done = (done * CHUNK_RUNS) as u64;
             // Each output's on its own core: between waves nothing else runs.
-            kept.par_iter_mut().for_each(|k| {
-                *k = k.rebracket(percentiles, runs_done, plan.runs, tuning.z);
+            kept.par_iter_mut().enumerate().for_each(|(i, k)| {
+                let wanted = source.kept_for(i, percentiles);
+                *k = k.rebracket(&wanted, runs_done, plan.runs, tuning.z);
             });
         }
         let pass = Pass {
