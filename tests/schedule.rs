@@ -7,8 +7,8 @@ use common::*;
 use flopcast::model::Metric;
 use flopcast::sample::SamplingPlan;
 use flopcast::scenario::Scenario;
-use flopcast::simulate::spend::Scheduled;
-use flopcast::simulate::{Single, Source};
+use flopcast::simulate::Source;
+use flopcast::simulate::spend::Runs;
 
 /// 60 days of 1,000 GPUs at $2 an hour ($48,000 a day), 10 people at $10,000 a day for three
 /// average months (91.310625 days) from the start, data bought on the first day ($1M) and the
@@ -121,16 +121,15 @@ fn a_known_run_places_each_month_exactly() {
 fn every_runs_periods_add_up_to_its_total() {
     let scenario = Scenario::load(std::path::Path::new(CONTRACT)).unwrap();
     let plan = SamplingPlan::new(&scenario, 150_000, 7);
-    let single = Single::new(&plan, scenario.options);
-    let total = single
-        .metrics
+    let runs = Runs::new(&plan, &scenario).unwrap();
+    let total = runs
+        .metrics()
         .iter()
         .position(|&m| m == Metric::TotalCostUsd)
         .unwrap();
-    let scheduled = Scheduled::new(single, scenario.start.unwrap()).unwrap();
-    let at = scheduled.columns();
+    let (at, _) = runs.spend().expect("the plan has a start date");
     let states = vec![(0u64, 0.0f64, 0u64); plan.chunks()];
-    let checked = scheduled.fold_chunks(&|_| {}, 0..plan.chunks(), states, |s, c| {
+    let checked = runs.fold_chunks(&|_| {}, 0..plan.chunks(), states, |s, c| {
         for j in 0..c.len {
             let spent: f64 = (at.before()..=at.after()).map(|k| c.values[k][j]).sum();
             let t = c.values[total][j];

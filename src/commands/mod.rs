@@ -66,6 +66,41 @@ pub fn streamed_peak(
     memory::streamed(runs, columns, percentiles, replicates)
 }
 
+/// Peak bytes of streaming `runs` runs of `scenario` that keep values around `kept`, with
+/// `spend_columns` columns of spend by period ([`spend_columns`]), which keep values around
+/// their own three percentiles only.
+pub fn scenario_stream_peak(
+    scenario: &Scenario,
+    runs: u64,
+    kept: &[f64],
+    spend_columns: u64,
+    scheme: Option<crate::sample::scheme::Scheme>,
+) -> u64 {
+    use crate::simulate::spend::SPEND_PERCENTILES;
+    let metrics = scenario.options.metrics().len() as u64;
+    // The periods' own columns, without the one column streamed_peak adds for any stream.
+    let periods = streamed_peak(runs, spend_columns, &SPEND_PERCENTILES, scheme)
+        .saturating_sub(streamed_peak(runs, 0, &SPEND_PERCENTILES, scheme));
+    streamed_peak(runs, metrics, kept, scheme).saturating_add(periods)
+}
+
+/// The columns of spend by period a scenario with a start date adds to a stream of `runs`
+/// runs (0 without one), as [`Runs::new`] lays the periods out.
+pub fn spend_columns(
+    scenario: &Scenario,
+    runs: u64,
+    seed: u64,
+    scheme: Option<crate::sample::scheme::Scheme>,
+    percentiles: &[f64],
+) -> Result<u64, Error> {
+    if scenario.start.is_none() {
+        return Ok(0);
+    }
+    let plan = plan(scenario, runs, seed, scheme, percentiles);
+    let runs = Runs::new(&plan, scenario)?;
+    Ok(runs.spend().map_or(0, |(at, _)| at.count() as u64))
+}
+
 /// One scenario's report from its runs reduced as they are drawn ([`crate::stats::stream`]):
 /// the figures a stored sample gives, in memory that does not grow with the runs.
 pub fn streamed_report(
@@ -116,7 +151,7 @@ pub fn streamed_charts(
 ) -> Result<Charted, Error> {
     use crate::stats::stream::{Part, Tuning, stream};
     let runs = Runs::new(plan, scenario)?;
-    let kept = kept_percentiles(percentiles, !charted.is_empty(), &runs);
+    let kept = kept_percentiles(percentiles, !charted.is_empty(), runs.periods.is_some());
     let (part, mut events) = Part::alone(runs.metrics(), *goals);
     let finished = period_events(&runs, &part, &mut events);
     let mut s = stream(&runs, progress, &kept, &events, Tuning::default());
@@ -130,14 +165,14 @@ pub fn streamed_charts(
     Ok((report, outlines))
 }
 
-/// The percentiles a stream of `runs` keeps values around: those reported, the charts' when
-/// charted, and those of the spend by period when the runs have it.
-pub fn kept_percentiles(percentiles: &[f64], charted: bool, runs: &Runs) -> Vec<f64> {
+/// The percentiles a stream keeps values around: those reported, the charts' when
+/// `charted`, and those of the spend by period (and finish dates) when `scheduled`.
+pub fn kept_percentiles(percentiles: &[f64], charted: bool, scheduled: bool) -> Vec<f64> {
     let mut kept = percentiles.to_vec();
     if charted {
         kept.extend(crate::stats::stream::CHART_PERCENTILES);
     }
-    if runs.spend().is_some() {
+    if scheduled {
         kept.extend(crate::report::run::when::SPEND_PERCENTILES);
     }
     kept.sort_by(f64::total_cmp);

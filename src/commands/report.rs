@@ -123,16 +123,16 @@ fn study_options(opts: &ReportOptions, runs: u64, seed: u64) -> SensitivityOptio
 pub fn peak_bytes(opts: &ReportOptions) -> Result<u64, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let (runs, _) = super::runs_and_seed(&scenario, opts.sampling.runs, opts.sampling.seed);
-    Ok(peak(&scenario, opts, runs, opts.sobol_n as u64))
+    let spend = spend_columns(&scenario, opts, runs)?;
+    Ok(peak(&scenario, opts, runs, opts.sobol_n as u64, spend))
 }
 
 /// The streamed run and its charts (see [`memory::streamed`]), then the sensitivity study (see
 /// [`memory::sensitivity`]) if any input is uncertain. Counted together: what the run's worker
 /// threads freed stays in their allocator arenas and is not always reused by the study.
-fn peak(scenario: &Scenario, opts: &ReportOptions, runs: u64, sobol_n: u64) -> u64 {
-    let metrics = scenario.options.metrics().len() as u64;
-    let kept = crate::stats::stream::with_chart_percentiles(&super::run::DEFAULT_PERCENTILES);
-    let run = super::streamed_peak(runs, metrics, &kept, opts.scheme);
+fn peak(scenario: &Scenario, opts: &ReportOptions, runs: u64, sobol_n: u64, spend: u64) -> u64 {
+    let kept = super::kept_percentiles(&super::run::DEFAULT_PERCENTILES, true, spend > 0);
+    let run = super::scenario_stream_peak(scenario, runs, &kept, spend, opts.scheme);
     if scenario.uncertain_inputs().next().is_none() {
         return run;
     }
@@ -143,22 +143,30 @@ fn peak(scenario: &Scenario, opts: &ReportOptions, runs: u64, sobol_n: u64) -> u
     run.saturating_add(memory::sensitivity(&plan))
 }
 
+/// [`super::spend_columns`] of the report's run.
+fn spend_columns(scenario: &Scenario, opts: &ReportOptions, runs: u64) -> Result<u64, Error> {
+    let (_, seed) = super::runs_and_seed(scenario, opts.sampling.runs, opts.sampling.seed);
+    let percentiles = super::run::DEFAULT_PERCENTILES;
+    super::spend_columns(scenario, runs, seed, opts.scheme, &percentiles)
+}
+
 /// Refuses, before the run, a report whose run or study cannot fit, naming --runs or --sobol-n.
 fn check_memory(scenario: &Scenario, opts: &ReportOptions, runs: u64) -> Result<(), Error> {
     let sobol_n = opts.sobol_n as u64;
+    let spend = spend_columns(scenario, opts, runs)?;
     memory::check(
         &format!("{runs} runs with --sobol-n {sobol_n}"),
-        peak(scenario, opts, runs, sobol_n),
+        peak(scenario, opts, runs, sobol_n, spend),
         &[
             Knob {
                 flag: Flag::Runs,
                 value: runs,
-                peak: Box::new(|r| peak(scenario, opts, r, sobol_n)),
+                peak: Box::new(move |r| peak(scenario, opts, r, sobol_n, spend)),
             },
             Knob {
                 flag: Flag::SobolN,
                 value: sobol_n,
-                peak: Box::new(|n| peak(scenario, opts, runs, n)),
+                peak: Box::new(move |n| peak(scenario, opts, runs, n, spend)),
             },
         ],
     )

@@ -10,7 +10,7 @@ use crate::chart;
 use crate::error::Error;
 use crate::model::Metric;
 use crate::output::{Exports, OutputSet, TableFiles};
-use crate::report::run::when::{SPEND_PERCENTILES, SpendCsvExporter};
+use crate::report::run::when::SpendCsvExporter;
 use crate::report::{self, AsDocument, ChancesCsvExporter, Goals, RunReport};
 use crate::sample::scheme::Scheme;
 use crate::scenario::Scenario;
@@ -202,44 +202,20 @@ fn peak(
     percentiles: &[f64],
     spend_columns: u64,
 ) -> u64 {
-    let metrics = scenario.options.metrics().len() as u64;
-    let mut kept = if charted(opts, &scenario.options.metrics()).is_empty() {
-        percentiles.to_vec()
-    } else {
-        crate::stats::stream::with_chart_percentiles(percentiles)
-    };
-    if spend_columns > 0 {
-        kept.extend(report::run::when::SPEND_PERCENTILES);
-        kept.sort_by(f64::total_cmp);
-        kept.dedup();
-    }
-    // The periods' columns keep values around their own three percentiles only.
-    let periods = super::streamed_peak(runs, spend_columns, &SPEND_PERCENTILES, opts.scheme);
-    let periods = periods.saturating_sub(super::streamed_peak(
-        runs,
-        0,
-        &SPEND_PERCENTILES,
-        opts.scheme,
-    ));
-    super::streamed_peak(runs, metrics, &kept, opts.scheme).saturating_add(periods)
+    let charted = !charted(opts, &scenario.options.metrics()).is_empty();
+    let kept = super::kept_percentiles(percentiles, charted, spend_columns > 0);
+    super::scenario_stream_peak(scenario, runs, &kept, spend_columns, opts.scheme)
 }
 
-/// The columns of spend by period a scenario with a start date adds to the stream (0 without
-/// one), laid out from the first chunk of `runs` runs.
+/// [`super::spend_columns`] of this run.
 fn spend_columns(
     scenario: &Scenario,
     runs: u64,
     opts: &RunOptions,
     percentiles: &[f64],
 ) -> Result<u64, Error> {
-    let Some(start) = scenario.start else {
-        return Ok(0);
-    };
     let (_, seed) = super::runs_and_seed(scenario, opts.sampling.runs, opts.sampling.seed);
-    let plan = super::plan(scenario, runs, seed, opts.scheme, percentiles);
-    let single = crate::simulate::Single::new(&plan, scenario.options);
-    let scheduled = crate::simulate::spend::Scheduled::new(single, start)?;
-    Ok(scheduled.columns().count() as u64)
+    super::spend_columns(scenario, runs, seed, opts.scheme, percentiles)
 }
 
 /// One histogram per output, and the exceedance curves of total cost and of days with the

@@ -334,7 +334,7 @@ fn reduce(
     chunks: std::ops::Range<usize>,
 ) -> Result<Shard, Error> {
     let runs = Runs::new(plan, scenario)?;
-    let kept = super::kept_percentiles(percentiles, false, &runs);
+    let kept = super::kept_percentiles(percentiles, false, runs.periods.is_some());
     let (part, mut events) = Part::alone(runs.metrics(), goals);
     super::period_events(&runs, &part, &mut events);
     let tuning = Tuning::default();

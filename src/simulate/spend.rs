@@ -1,28 +1,31 @@
 //! One scenario's runs with their spend placed on the calendar: the columns of [`Single`],
-//! then, per run, what it pays before the first month, in each month, and after the last
+//! then, with a start date, per run, what it pays before the first month, in each month, and after the last
 //! ([`crate::model::spend`]), what it has paid by the end of each month, and what it pays in
 //! each quarter.
 
 use std::cell::RefCell;
 
 use super::{Columns, Single, Source, fold_chunks};
-use crate::calendar::{Date, Periods, Quarter};
+use crate::calendar::{Periods, Quarter};
 use crate::error::Error;
 use crate::model::Inputs;
 use crate::model::spend::{self, FLOWS, Flow};
 use crate::sample::{BLOCK, SamplingPlan};
 use crate::scenario::Scenario;
 
-/// [`Single`]'s runs and their spend by period.
-pub struct Scheduled<'p> {
+/// One scenario's runs as every run-like command streams them (run, its shards, sweep
+/// points, merge): [`Single`]'s columns, then, when the scenario has a start date, its spend
+/// by period, so that a run and its merged shards see the same columns.
+pub struct Runs<'p> {
     pub single: Single<'p>,
-    pub periods: Periods,
+    /// The months and quarters spend is laid out by; None without a start date.
+    pub periods: Option<Periods>,
 }
 
 /// The percentiles every period is reported at: its columns keep values around these alone.
 pub const SPEND_PERCENTILES: [f64; 3] = [5.0, 50.0, 95.0];
 
-/// Where a stream of [`Scheduled`] runs holds each period's figures.
+/// Where a stream of [`Runs`] with a start date holds each period's figures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SpendColumns {
     /// The column of what is paid before the first month; the months' follow, then what is
@@ -59,12 +62,18 @@ impl SpendColumns {
     }
 }
 
-impl<'p> Scheduled<'p> {
-    /// The runs of `single` with their spend by month and quarter from `start`. The months
-    /// (whole quarters) cover the days on which the plan's first chunk's runs pay but for a
-    /// thousandth at either end; what is paid outside them goes to the columns before and
-    /// after.
-    pub fn new(single: Single<'p>, start: Date) -> Result<Self, Error> {
+impl<'p> Runs<'p> {
+    /// The runs of `scenario` drawn by `plan`. With a start date, the months (whole quarters)
+    /// cover the days on which the plan's first chunk's runs pay but for a thousandth at
+    /// either end; what is paid outside them goes to the columns before and after.
+    pub fn new(plan: &'p SamplingPlan, scenario: &Scenario) -> Result<Self, Error> {
+        let single = Single::new(plan, scenario.options);
+        let Some(start) = scenario.start else {
+            return Ok(Runs {
+                single,
+                periods: None,
+            });
+        };
         let (from, to) = first_chunk_span(&single);
         let periods = Periods::covering(start, from, to).ok_or_else(|| {
             Error::Runtime(format!(
@@ -73,15 +82,25 @@ impl<'p> Scheduled<'p> {
                  or check the scenario's days"
             ))
         })?;
-        Ok(Scheduled { single, periods })
+        Ok(Runs {
+            single,
+            periods: Some(periods),
+        })
     }
 
-    pub fn columns(&self) -> SpendColumns {
-        SpendColumns {
+    pub fn metrics(&self) -> &[crate::model::Metric] {
+        &self.single.metrics
+    }
+
+    /// Where the spend by period sits, and its periods, with a start date.
+    pub fn spend(&self) -> Option<(SpendColumns, &Periods)> {
+        let periods = self.periods.as_ref()?;
+        let at = SpendColumns {
             first: self.single.metrics.len(),
-            months: self.periods.len(),
-            quarters: self.periods.quarters().len(),
-        }
+            months: periods.len(),
+            quarters: periods.quarters().len(),
+        };
+        Some((at, periods))
     }
 }
 
@@ -149,13 +168,13 @@ thread_local! {
     static SCRATCH: RefCell<Vec<[f64; BLOCK]>> = const { RefCell::new(Vec::new()) };
 }
 
-impl Source for Scheduled<'_> {
+impl Source for Runs<'_> {
     fn plan(&self) -> &SamplingPlan {
         self.single.plan
     }
 
     fn width(&self) -> usize {
-        self.single.width() + self.columns().count()
+        self.single.width() + self.spend().map_or(0, |(at, _)| at.count())
     }
 
     fn scenarios(&self) -> usize {
@@ -169,11 +188,13 @@ impl Source for Scheduled<'_> {
         states: Vec<T>,
         fold: impl Fn(&mut T, &Columns) + Sync,
     ) -> Vec<T> {
+        let Some((at, periods)) = self.spend() else {
+            return self.single.fold_chunks(progress, chunks, states, fold);
+        };
         let metrics = &self.single.metrics;
         let options = self.single.options;
-        let at = self.columns();
-        let edges = &self.periods.edges;
-        let quarters = self.periods.quarters();
+        let edges = &periods.edges;
+        let quarters = periods.quarters();
         fold_chunks(
             self.single.plan,
             options,
@@ -213,10 +234,10 @@ impl Source for Scheduled<'_> {
     }
 
     fn kept_for<'k>(&self, column: usize, kept: &'k [f64]) -> std::borrow::Cow<'k, [f64]> {
-        if column < self.columns().first {
-            return kept.into();
+        match self.spend() {
+            Some((at, _)) if column >= at.first => SPEND_PERCENTILES.to_vec().into(),
+            _ => kept.into(),
         }
-        SPEND_PERCENTILES.to_vec().into()
     }
 
     fn ensure_sound(
@@ -226,90 +247,5 @@ impl Source for Scheduled<'_> {
         first: Option<(u64, Inputs)>,
     ) -> Result<(), Error> {
         self.single.ensure_sound(s, unsound, first)
-    }
-}
-
-/// One scenario's runs as every run-like command streams them: with their spend by period
-/// when the scenario has a start date, so that a run, its shards and their merge see the same
-/// columns.
-pub enum Runs<'p> {
-    Plain(Single<'p>),
-    Scheduled(Scheduled<'p>),
-}
-
-impl<'p> Runs<'p> {
-    pub fn new(plan: &'p SamplingPlan, scenario: &Scenario) -> Result<Self, Error> {
-        let single = Single::new(plan, scenario.options);
-        Ok(match scenario.start {
-            None => Runs::Plain(single),
-            Some(start) => Runs::Scheduled(Scheduled::new(single, start)?),
-        })
-    }
-
-    pub fn metrics(&self) -> &[crate::model::Metric] {
-        match self {
-            Runs::Plain(s) => &s.metrics,
-            Runs::Scheduled(s) => &s.single.metrics,
-        }
-    }
-
-    /// Where the spend by period sits, and its periods, with a start date.
-    pub fn spend(&self) -> Option<(SpendColumns, &Periods)> {
-        match self {
-            Runs::Plain(_) => None,
-            Runs::Scheduled(s) => Some((s.columns(), &s.periods)),
-        }
-    }
-}
-
-impl Source for Runs<'_> {
-    fn plan(&self) -> &SamplingPlan {
-        match self {
-            Runs::Plain(s) => s.plan(),
-            Runs::Scheduled(s) => s.plan(),
-        }
-    }
-
-    fn width(&self) -> usize {
-        match self {
-            Runs::Plain(s) => s.width(),
-            Runs::Scheduled(s) => s.width(),
-        }
-    }
-
-    fn scenarios(&self) -> usize {
-        1
-    }
-
-    fn fold_chunks<T: Send>(
-        &self,
-        progress: &(dyn Fn(u64) + Sync),
-        chunks: std::ops::Range<usize>,
-        states: Vec<T>,
-        fold: impl Fn(&mut T, &Columns) + Sync,
-    ) -> Vec<T> {
-        match self {
-            Runs::Plain(s) => s.fold_chunks(progress, chunks, states, fold),
-            Runs::Scheduled(s) => s.fold_chunks(progress, chunks, states, fold),
-        }
-    }
-
-    fn kept_for<'k>(&self, column: usize, kept: &'k [f64]) -> std::borrow::Cow<'k, [f64]> {
-        match self {
-            Runs::Plain(r) => r.kept_for(column, kept),
-            Runs::Scheduled(r) => r.kept_for(column, kept),
-        }
-    }
-
-    fn ensure_sound(
-        &self,
-        s: usize,
-        unsound: u64,
-        first: Option<(u64, Inputs)>,
-    ) -> Result<(), Error> {
-        match self {
-            Runs::Plain(r) => r.ensure_sound(s, unsound, first),
-            Runs::Scheduled(r) => r.ensure_sound(s, unsound, first),
-        }
     }
 }

@@ -136,16 +136,6 @@ impl Part {
 /// charts' ends (at [`histogram::TAIL_CUT`]) and marks.
 pub const CHART_PERCENTILES: [f64; 5] = [0.5, 5.0, 50.0, 95.0, 99.5];
 
-/// The percentiles a stream keeps values around to report `percentiles` and draw charts: each
-/// once, in order.
-pub fn with_chart_percentiles(percentiles: &[f64]) -> Vec<f64> {
-    let mut kept = percentiles.to_vec();
-    kept.extend(CHART_PERCENTILES);
-    kept.sort_by(f64::total_cmp);
-    kept.dedup();
-    kept
-}
-
 /// How wide the brackets are and how much a recovery pass may keep. Tests narrow them to
 /// force the recovery passes.
 #[derive(Debug, Clone, Copy, PartialEq)]
