@@ -17,6 +17,7 @@ use crate::commands::sensitivity::{
 };
 use crate::commands::shard::{MergeOptions, SaveOptions, ShardSpec};
 use crate::commands::sweep::SweepOptions;
+use crate::commands::update::{TokensDone, UpdateOptions};
 use crate::model::Metric;
 use crate::output::TableFiles;
 use crate::report::Goals;
@@ -114,6 +115,19 @@ Examples:
   flopcast check scenarios/llama-3.1-405b.toml
   flopcast check my-plan.toml --runs 1M";
 
+const UPDATE_EXAMPLES: &str = "\
+Files:
+  --csv       one row per figure: section (shown, forecast, chance), name, the plan's P5/P50/P95,
+              the re-forecast's P5/P50/P95 with the ends' 95% intervals, mean, how much narrower
+              (a chance's value sits in the P50 columns)
+  --json      every figure with its interval, the observation, the flags
+  --markdown  the re-forecast, as the terminal shows it
+
+Examples:
+  flopcast update scenarios/llama-3.1-405b-failures.toml --elapsed-days 30 --tokens-done 41% \\
+      --interruptions 250
+  flopcast update my-plan.toml --elapsed-days 12 --tokens-done 2.1T --spent 9.5M --budget 40M";
+
 /// Forecast how long an LLM training run takes and what it costs, with honest uncertainty.
 ///
 /// Reads a scenario file (TOML) where any number may be a probability distribution, simulates
@@ -150,6 +164,10 @@ pub enum Command {
     /// One self-contained HTML report: bands, chances, charts, what drives the cost.
     #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
+    /// Re-forecast a run in flight from what it has shown (days elapsed, tokens done,
+    /// interruptions, spend): remaining days, finish date and cost to complete, beside the plan.
+    #[command(after_help = UPDATE_EXAMPLES)]
+    Update(UpdateArgs),
     /// Validate a scenario and show each input's resolved distribution.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
@@ -321,7 +339,14 @@ impl GoalArgs {
     fn goals(&self) -> Goals {
         Goals {
             budget_usd: self.budget,
-            deadline_days: self.deadline,
+            deadline_days: match self.deadline {
+                Some(Deadline::Days(d)) => Some(d),
+                _ => None,
+            },
+            deadline_date: match self.deadline {
+                Some(Deadline::Date(d)) => Some(d),
+                _ => None,
+            },
         }
     }
 }
@@ -340,9 +365,10 @@ pub struct GoalArgs {
     /// The total cost to stay within; accepts 110e6, 110M, $110M.
     #[arg(long, value_name = "USD", value_parser = parse_positive_amount, allow_negative_numbers = true)]
     pub budget: Option<f64>,
-    /// The training days to finish within: a plain number of days (80), no unit suffix.
-    #[arg(long, value_name = "DAYS", value_parser = parse_days, allow_negative_numbers = true)]
-    pub deadline: Option<f64>,
+    /// The training days to finish within, a plain number of days (80); or the date training
+    /// must end by (2027-06-30), counted from the scenario's `[schedule] start`.
+    #[arg(long, value_name = "DAYS|DATE", value_parser = parse_deadline, allow_negative_numbers = true)]
+    pub deadline: Option<Deadline>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -550,6 +576,110 @@ pub struct CheckArgs {
     pub tables: TableArgs,
     #[command(flatten)]
     pub progress: ProgressArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UpdateArgs {
+    /// Scenario file (TOML): the plan the run was started on.
+    pub scenario: PathBuf,
+    /// Days since training started, wall clock (30, 30.5).
+    #[arg(long, value_name = "DAYS", value_parser = parse_elapsed_days)]
+    pub elapsed_days: f64,
+    /// Tokens trained so far: a count (6.2T, 6.2e12) or a share of the scenario's tokens (41%).
+    #[arg(long, value_name = "TOKENS|PERCENT", value_parser = parse_tokens_done)]
+    pub tokens_done: TokensDone,
+    /// Interruptions (restarts from a checkpoint) so far; needs a `[failures]` section.
+    #[arg(long, value_name = "COUNT")]
+    pub interruptions: Option<u64>,
+    /// What has been spent so far (110e6, 110M, $110M): the cost at completion is then this
+    /// plus the cost to complete, and a spend the scenario cannot explain is flagged.
+    #[arg(long, value_name = "USD", value_parser = parse_spent)]
+    pub spent: Option<f64>,
+    /// Report P(total_cost_usd <= budget) and P(train_days <= deadline), planned and now.
+    #[command(flatten)]
+    pub goals: GoalArgs,
+    /// Runs of the plan to weigh against the observation, at least 1000 [default: 200k].
+    #[arg(long, value_parser = parse_update_runs)]
+    pub runs: Option<u64>,
+    /// Random seed [default: 42, or the scenario's].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads; results do not depend on it [default: one per core].
+    #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::value_parser!(u16).range(0..=256))]
+    pub threads: u16,
+    #[command(flatten)]
+    pub tables: TableArgs,
+    #[command(flatten)]
+    pub progress: ProgressArgs,
+}
+
+impl UpdateArgs {
+    pub fn options(&self) -> UpdateOptions {
+        UpdateOptions {
+            scenario: self.scenario.clone(),
+            elapsed_days: self.elapsed_days,
+            tokens_done: self.tokens_done,
+            interruptions: self.interruptions,
+            spent_usd: self.spent,
+            goals: self.goals.goals(),
+            sampling: Sampling {
+                runs: self.runs,
+                seed: self.seed,
+                threads: usize::from(self.threads),
+            },
+            progress: self.progress.wanted(),
+            tables: self.tables.files(),
+        }
+    }
+}
+
+fn parse_elapsed_days(text: &str) -> Result<f64, String> {
+    match parse_days(text)? {
+        d if d > 0.0 => Ok(d),
+        d => Err(format!(
+            "`{text}`: {d} days have elapsed? give the days since training started, more than 0"
+        )),
+    }
+}
+
+fn parse_tokens_done(text: &str) -> Result<TokensDone, String> {
+    if let Some(share) = text.trim().strip_suffix('%') {
+        let p = crate::units::parse_number(share).map_err(|e| format!("`{text}`: {e}"))?;
+        return if p > 0.0 && p < 100.0 {
+            Ok(TokensDone::Share(p / 100.0))
+        } else {
+            Err(format!(
+                "`{text}`: a share of the tokens must lie between 0% and 100%, both excluded"
+            ))
+        };
+    }
+    match crate::units::parse_amount(text) {
+        Ok(t) if t > 0.0 => Ok(TokensDone::Count(t)),
+        Ok(_) => Err(format!("`{text}`: tokens done must be more than 0")),
+        Err(e) => Err(format!(
+            "`{text}`: {e}; give tokens as a count (6.2T, 6.2e12) or a share (41%)"
+        )),
+    }
+}
+
+fn parse_spent(text: &str) -> Result<f64, String> {
+    match crate::units::parse_amount(text) {
+        Ok(x) if x >= 0.0 => Ok(x),
+        Ok(_) => Err(format!("`{text}`: a spend cannot be negative")),
+        Err(e) => Err(format!("`{text}`: {e}")),
+    }
+}
+
+/// The fewest runs `update` weighs: the weighted percentiles of fewer are noise.
+pub const MIN_UPDATE_RUNS: u64 = 1_000;
+
+fn parse_update_runs(text: &str) -> Result<u64, String> {
+    at_least(
+        parse_runs(text)?,
+        MIN_UPDATE_RUNS,
+        "update",
+        "a weighted re-forecast",
+    )
 }
 
 #[derive(Debug, clap::Args)]
@@ -927,6 +1057,27 @@ fn parse_positive_amount(text: &str) -> Result<f64, String> {
 
 /// Days are a plain number: a suffix such as the `m` of `5m` would read as millions of days,
 /// when it was surely meant as months or minutes.
+/// A `--deadline`: days of training, or the date training must end by.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Deadline {
+    Days(f64),
+    Date(crate::calendar::Date),
+}
+
+fn parse_deadline(text: &str) -> Result<Deadline, String> {
+    let looks_like_date = text.len() == 10 && text.as_bytes().get(4) == Some(&b'-');
+    if looks_like_date {
+        return crate::calendar::Date::parse(text)
+            .map(Deadline::Date)
+            .ok_or_else(|| {
+                format!("`{text}` is not a calendar date (YYYY-MM-DD, e.g. 2027-06-30)")
+            });
+    }
+    parse_days(text)
+        .map(Deadline::Days)
+        .map_err(|e| format!("{e}; or a date training must end by, YYYY-MM-DD"))
+}
+
 fn parse_days(text: &str) -> Result<f64, String> {
     let x = parse_number(text).map_err(|e| {
         format!(

@@ -3,7 +3,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use flopcast::cli::{Cli, Command};
-use flopcast::commands::{calibrate, check, compare, report, run, sensitivity, shard, sweep};
+use flopcast::commands::{
+    calibrate, check, compare, report, run, sensitivity, shard, sweep, update,
+};
 use flopcast::output;
 
 /// As a shell reports a process ended by SIGINT.
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Command::Calibrate(args) => calibrate::calibrate(&args.options()).map(|o| o.text),
         Command::Report(args) => report::report(&args.options()),
         Command::Check(args) => check::check(&args.options()),
+        Command::Update(args) => update::update(&args.options()).map(|o| o.text),
         Command::Completions(args) => Ok(flopcast::cli::completions(args.shell)),
         Command::Man(args) => flopcast::cli::man_page(args.subcommand.as_deref()),
     };

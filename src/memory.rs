@@ -113,6 +113,14 @@ pub fn sweep(per_run: u64, points: u64, bytes_per_point: u64) -> u64 {
     per_run.saturating_add(points.saturating_mul(bytes_per_point))
 }
 
+/// `update`: every run's record (`draw_bytes`), twice while the chunks are joined, and the
+/// weighted figures alive at once (a value and a running weight per run each, sorted in place
+/// as pairs).
+pub fn update(runs: u64, draw_bytes: u64) -> u64 {
+    const FIGURES: u64 = 10;
+    runs.saturating_mul(2 * draw_bytes + FIGURES * 16 + 16)
+}
+
 /// What the allocator takes for a request of `bytes`: glibc's chunks carry an 8-byte header,
 /// are 16-byte aligned and at least 32 bytes.
 pub fn heap(bytes: u64) -> u64 {

@@ -4,7 +4,9 @@
 mod common;
 use common::{flopcast, stdout_of};
 
-const SUBCOMMANDS: [&str; 7] = [
+const SUBCOMMANDS: [&str; 9] = [
+    "merge",
+    "update",
     "run",
     "sensitivity",
     "sweep",

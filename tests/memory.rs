@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use common::{DEEPSEEK, LLAMA, flopcast, peak_memory};
 use flopcast::commands::Sampling;
-use flopcast::commands::{calibrate, check, compare, report, run, sensitivity, sweep};
+use flopcast::commands::{calibrate, check, compare, report, run, sensitivity, sweep, update};
 use flopcast::memory::LIMIT_VAR;
 use flopcast::scenario::parse_set;
 
@@ -106,6 +106,30 @@ fn check_uses_what_it_estimates() {
         "check",
         (&["check", LLAMA, "--runs", "2M"], estimate(2_000_000)),
         (&["check", LLAMA, "--runs", "1000"], estimate(1000)),
+    );
+}
+
+#[test]
+fn update_uses_what_it_estimates() {
+    const FAILURES: &str = "scenarios/llama-3.1-405b-failures.toml";
+    let args = |runs: &'static str| -> Vec<&'static str> {
+        vec![
+            "update",
+            FAILURES,
+            "--elapsed-days",
+            "30",
+            "--tokens-done",
+            "41%",
+            "--interruptions",
+            "250",
+            "--runs",
+            runs,
+        ]
+    };
+    assert_honest(
+        "update",
+        (&args("1M"), update::peak_bytes(1_000_000)),
+        (&args("1000"), update::peak_bytes(1000)),
     );
 }
 
@@ -411,8 +435,16 @@ fn every_command_refuses_runs_that_do_not_fit_and_says_how_many_do() {
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("r.html");
     let html = html.to_str().unwrap();
-    let commands: [&[&str]; 6] = [
+    let commands: [&[&str]; 7] = [
         &["run", DEEPSEEK],
+        &[
+            "update",
+            DEEPSEEK,
+            "--elapsed-days",
+            "9",
+            "--tokens-done",
+            "10%",
+        ],
         &["check", DEEPSEEK],
         &["compare", LLAMA, DEEPSEEK],
         &["calibrate", LLAMA],

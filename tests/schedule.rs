@@ -233,3 +233,47 @@ fn spend_csv_without_a_start_date_is_refused_and_writes_nothing() {
     );
     assert!(!csv.exists());
 }
+
+/// A deadline date is the training days from the start to the end of that date: the contract
+/// plan starts 2027-01-04, so ending by 2027-05-22 is ending within 139 days.
+#[test]
+fn a_deadline_date_counts_days_from_the_start_to_the_end_of_that_day() {
+    let by_date = stdout_of(&[
+        "run",
+        CONTRACT,
+        "--runs",
+        "20000",
+        "--deadline",
+        "2027-05-22",
+    ]);
+    let in_days = stdout_of(&["run", CONTRACT, "--runs", "20000", "--deadline", "139"]);
+    assert_eq!(by_date, in_days);
+    assert!(by_date.contains("P(train_days <= 139)"), "{by_date}");
+    let dir = tempfile::tempdir().unwrap();
+    let plan = write(dir.path(), "known.toml", KNOWN);
+    let unstarted = write(
+        dir.path(),
+        "unstarted.toml",
+        KNOWN.split("[schedule]").next().unwrap(),
+    );
+    let cases: [(&[&str], &str); 2] = [
+        (
+            &["run", path_str(&unstarted), "--deadline", "2027-05-22"],
+            "has no start date to count training days from",
+        ),
+        (
+            &["run", path_str(&plan), "--deadline", "2027-01-16"],
+            "comes before training starts",
+        ),
+    ];
+    for (args, want) in cases {
+        let mut cmd = flopcast();
+        cmd.args(args);
+        let err = stderr_of_failure(&mut cmd);
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+    flopcast()
+        .args(["run", path_str(&plan), "--deadline", "2027-02-30"])
+        .assert()
+        .code(2);
+}

@@ -5,6 +5,7 @@
 pub mod calibration;
 pub mod precision;
 pub mod rank;
+pub mod reforecast;
 pub mod sobol;
 pub mod tail;
 pub mod textbook;

@@ -49,6 +49,18 @@ pub struct CompareOutcome {
 pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
     let a = Scenario::load(&opts.a)?;
     let b = Scenario::load(&opts.b)?;
+    let opts = &CompareOptions {
+        goals: super::resolve_goals(opts.goals, &a)?,
+        ..opts.clone()
+    };
+    if opts.goals.deadline_date.is_some() && a.start != b.start {
+        return Err(Error::Runtime(format!(
+            "--deadline as a date counts training days from the start date, and {} and {} \
+             start on different dates: give the deadline in days",
+            opts.a.display(),
+            opts.b.display()
+        )));
+    }
     // A's settings rule: both scenarios must run the same draws.
     let (runs, seed) = super::runs_and_seed(&a, opts.sampling.runs, opts.sampling.seed);
     let mut outputs = OutputSet::new(&[a.input_files(), b.input_files()].concat());

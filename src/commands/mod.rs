@@ -11,6 +11,7 @@ pub mod run;
 pub mod sensitivity;
 pub mod shard;
 pub mod sweep;
+pub mod update;
 
 use crate::error::Error;
 use crate::memory;
@@ -241,6 +242,37 @@ pub fn with_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) ->
         .build()
         .map_err(|e| Error::Runtime(format!("cannot start {threads} threads: {e}")))?;
     Ok(pool.install(work))
+}
+
+/// `goals` with a deadline date turned into training days from `scenario`'s start: training
+/// ends by a date when it ends before that day is over, so 2027-01-31 for a run starting
+/// 2027-01-04 is 28 days.
+pub fn resolve_goals(
+    goals: crate::report::Goals,
+    scenario: &Scenario,
+) -> Result<crate::report::Goals, Error> {
+    let Some(date) = goals.deadline_date else {
+        return Ok(goals);
+    };
+    let Some(start) = scenario.start else {
+        return Err(Error::Runtime(format!(
+            "--deadline {date} is a date, and {} has no start date to count training days from: \
+             add `[schedule]` with `start = 2027-01-15` (the day training starts), or give the \
+             deadline in days",
+            scenario.path.display()
+        )));
+    };
+    let days = date.days_since(start) + 1;
+    if days <= 0 {
+        return Err(Error::Runtime(format!(
+            "--deadline {date} comes before training starts in {} ({start}): no run can end by it",
+            scenario.path.display()
+        )));
+    }
+    Ok(crate::report::Goals {
+        deadline_days: Some(days as f64),
+        ..goals
+    })
 }
 
 /// Where the run count came from when the scenario file set it (no `--runs`), for messages

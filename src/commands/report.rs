@@ -31,6 +31,10 @@ pub struct ReportOptions {
 /// Writes the report; returns a line saying where.
 pub fn report(opts: &ReportOptions) -> Result<String, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
+    let opts = &ReportOptions {
+        goals: super::resolve_goals(opts.goals, &scenario)?,
+        ..opts.clone()
+    };
     let (runs, seed) = super::runs_and_seed(&scenario, opts.sampling.runs, opts.sampling.seed);
     let mut outputs = OutputSet::new(&scenario.input_files());
     outputs.file("-o", Some(&opts.output))?;

@@ -54,6 +54,10 @@ pub struct RunOutcome {
 
 pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
+    let opts = &RunOptions {
+        goals: super::resolve_goals(opts.goals, &scenario)?,
+        ..opts.clone()
+    };
     let (runs, seed) = super::runs_and_seed(&scenario, opts.sampling.runs, opts.sampling.seed);
     let mut outputs = OutputSet::new(&scenario.input_files());
     let mut exports = Exports::tables(&mut outputs, &opts.tables)?;

@@ -72,6 +72,10 @@ pub struct SensitivityOutcome {
 
 pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityOutcome, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
+    let opts = &SensitivityOptions {
+        goals: super::resolve_goals(opts.goals, &scenario)?,
+        ..opts.clone()
+    };
     let mut outputs = OutputSet::new(&scenario.input_files());
     let exports = Exports::tables(&mut outputs, &opts.tables)?;
     let charts: Vec<String> = SensitivityChart::ALL

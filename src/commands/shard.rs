@@ -211,9 +211,11 @@ impl Header {
             let x = r.f64()?;
             Ok(given.then_some(x))
         };
+        // A deadline given as a date is saved as its days: the reports show days.
         let goals = Goals {
             budget_usd: goal()?,
             deadline_days: goal()?,
+            deadline_date: None,
         };
         let shard = ShardOf {
             index: r.u64()?,
@@ -250,6 +252,12 @@ pub struct SaveOptions<'a> {
 /// Computes one shard and saves it; the line to print.
 pub fn save(opts: &SaveOptions) -> Result<String, Error> {
     let scenario = Scenario::load(opts.scenario)?;
+    let goals = super::resolve_goals(opts.goals, &scenario)?;
+    let opts = &SaveOptions {
+        goals,
+        percentiles: opts.percentiles.clone(),
+        ..*opts
+    };
     let (runs, seed) = super::runs_and_seed(&scenario, opts.sampling.runs, opts.sampling.seed);
     let mut outputs = OutputSet::new(&scenario.input_files());
     outputs.file("--save", Some(opts.save))?;

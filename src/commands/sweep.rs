@@ -83,6 +83,10 @@ fn prepare(opts: &SweepOptions) -> Result<Ready, Error> {
         )));
     }
     let base = Scenario::load(&opts.scenario)?;
+    let opts = &SweepOptions {
+        goals: super::resolve_goals(opts.goals, &base)?,
+        ..opts.clone()
+    };
     let (runs, seed) = super::runs_and_seed(&base, opts.sampling.runs, opts.sampling.seed);
     // A search for a precision may run every point up to its cap: that must fit.
     let runs = match opts.precision {

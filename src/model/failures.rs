@@ -41,7 +41,7 @@ pub struct Outcome {
 }
 
 /// λ (per job-hour) and τ (hours of work between checkpoints) for one run's inputs.
-fn rate_and_interval(gpus: f64, x: &Inputs, f: FailureOptions) -> (f64, f64) {
+pub(super) fn rate_and_interval(gpus: f64, x: &Inputs, f: FailureOptions) -> (f64, f64) {
     let per_gpu = if f.from_mtbf {
         1.0 / x[Input::GpuMtbfHours.index()]
     } else {
@@ -63,7 +63,7 @@ fn rate_and_interval(gpus: f64, x: &Inputs, f: FailureOptions) -> (f64, f64) {
 }
 
 /// Full intervals and the partial one: (K, r hours), for τ > 0 (τ = ∞: one interval).
-fn intervals(compute_hours: f64, tau: f64) -> (f64, f64) {
+pub(super) fn intervals(compute_hours: f64, tau: f64) -> (f64, f64) {
     if tau.is_infinite() {
         return (0.0, compute_hours);
     }
@@ -83,12 +83,24 @@ fn lost_moments(lambda: f64, l: f64) -> (f64, f64) {
 }
 
 pub fn simulate(compute_hours: f64, gpus: f64, x: &Inputs, f: FailureOptions) -> Outcome {
-    let (lambda, tau) = rate_and_interval(gpus, x, f);
     // The run's own luck, drawn as an input so that every analysis sees it.
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(x[Input::FailureLuck.index()].to_bits());
+    simulate_with(&mut rng, compute_hours, gpus, x, f)
+}
+
+/// [`simulate`] drawing from `rng`: `compute_hours` of work from a checkpoint, as the rest of
+/// a run re-forecast in flight is.
+pub(super) fn simulate_with<R: Rng>(
+    rng: &mut R,
+    compute_hours: f64,
+    gpus: f64,
+    x: &Inputs,
+    f: FailureOptions,
+) -> Outcome {
+    let (lambda, tau) = rate_and_interval(gpus, x, f);
     if tau == 0.0 {
         // Checkpointing continuously: an interruption loses no work, only the restart.
-        let n = poisson(&mut rng, lambda * compute_hours);
+        let n = poisson(rng, lambda * compute_hours);
         return Outcome {
             wall_hours: compute_hours + n * x[Input::RestartHours.index()],
             interruptions: n,
@@ -105,17 +117,17 @@ pub fn simulate(compute_hours: f64, gpus: f64, x: &Inputs, f: FailureOptions) ->
     }
     let full = tau + write;
     let n_full = if k > 0.0 {
-        negative_binomial(&mut rng, k, lambda * full)
+        negative_binomial(rng, k, lambda * full)
     } else {
         0.0
     };
     let n_partial = if partial > 0.0 {
-        geometric(&mut rng, lambda * partial)
+        geometric(rng, lambda * partial)
     } else {
         0.0
     };
-    let lost = truncated_exp_sum(&mut rng, n_full, lambda, full)
-        + truncated_exp_sum(&mut rng, n_partial, lambda, partial);
+    let lost = truncated_exp_sum(rng, n_full, lambda, full)
+        + truncated_exp_sum(rng, n_partial, lambda, partial);
     let n = n_full + n_partial;
     Outcome {
         wall_hours: running + lost + n * x[Input::RestartHours.index()],

@@ -34,6 +34,7 @@
 
 mod failures;
 mod names;
+pub mod progress;
 pub mod spend;
 
 pub use failures::{FailureOptions, expected_interruptions};
@@ -873,9 +874,69 @@ fn evaluate_watched<const FAILURES: bool, const CONTRACT: bool>(
             )
         }
     };
+    priced::<CONTRACT>(
+        &get,
+        options,
+        Timing {
+            flops,
+            train_days,
+            interruptions,
+            effective,
+        },
+        w,
+    )
+}
+
+/// How long one run takes: what [`priced`] needs beside the inputs.
+#[derive(Debug, Clone, Copy)]
+struct Timing {
+    flops: f64,
+    /// Days from the start to the end of training, before any contract's wait.
+    train_days: f64,
+    interruptions: f64,
+    effective: f64,
+}
+
+/// The model's outputs for one run's inputs when its training days are already known: a run
+/// re-forecast in flight, whose days so far were observed and whose remaining days were
+/// simulated from where it stands (see [`progress`]).
+pub fn evaluate_timed(
+    x: &Inputs,
+    options: ModelOptions,
+    wall_hours: f64,
+    interruptions: f64,
+) -> Outputs {
+    let get = |i: Input| x[i.index()];
+    let flops = get(Input::FlopsPerParamToken) * get(Input::ActiveParams) * get(Input::Tokens);
+    let throughput = get(Input::Gpus) * get(Input::PeakTflops) * 1e12 * get(Input::Mfu);
+    let compute_hours = flops / throughput / 3600.0;
+    let timing = Timing {
+        flops,
+        train_days: wall_hours / 24.0,
+        interruptions,
+        effective: compute_hours / wall_hours,
+    };
+    priced::<true>(&get, options, timing, &mut Unwatched)
+}
+
+/// The cost lines of a run that trains for `t.train_days`.
+#[inline(always)]
+fn priced<const CONTRACT: bool>(
+    get: &impl Fn(Input) -> f64,
+    options: ModelOptions,
+    t: Timing,
+    w: &mut impl Watch,
+) -> Outputs {
+    let Timing {
+        flops,
+        train_days,
+        interruptions,
+        effective,
+    } = t;
+    let gpus = get(Input::Gpus);
     let gpu_hours = w.step(&GPU_HOURS, gpus * train_days * 24.0);
     let (train_days, compute_cost, contract) = if CONTRACT && options.contract {
-        let c = on_contract(&get, gpus, train_days, w);
+        let c = on_contract(get, gpus, train_days, w);
         let cost = w.step(&COMPUTE_COST_CONTRACT, c.contract_cost + c.extension_cost);
         (c.train_days, cost, c)
     } else {

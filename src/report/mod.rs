@@ -15,6 +15,7 @@ mod json;
 pub mod run;
 pub mod sensitivity;
 pub mod sweep;
+pub mod update;
 
 pub use crate::format::{group_thousands, human, human_sig, printable, unit_label};
 pub use csv::{Cell, ChancesCsvExporter, CsvExporter, CsvSheet};

@@ -42,6 +42,9 @@ use tally::{Segment, Tally};
 pub struct Goals {
     pub budget_usd: Option<f64>,
     pub deadline_days: Option<f64>,
+    /// The deadline as the date training must end by, when given as one: `deadline_days` is
+    /// then the days from the scenario's start to the end of that date.
+    pub deadline_date: Option<crate::calendar::Date>,
 }
 
 /// Which chance of a run a report gives: within budget, within the deadline, within both

@@ -42,6 +42,7 @@ fn plan(text: &str, runs: u64, scheme: Scheme) -> SamplingPlan {
 const GOALS: Goals = Goals {
     budget_usd: Some(6.0e7),
     deadline_days: Some(60.0),
+    deadline_date: None,
 };
 
 /// Every summary and chance, as text: NaN ends of unreliable intervals compare equal.
