@@ -242,12 +242,29 @@ pub struct SamplingArgs {
     /// Number of simulated runs, e.g. 1000000, 1e6, 10M [default: 1M, or the scenario's].
     #[arg(long, value_parser = parse_runs)]
     pub runs: Option<u64>,
+    #[command(flatten)]
+    pub seeded: SeedArgs,
+}
+
+/// Which seed, on how many threads: every command that draws runs takes these.
+#[derive(Debug, clap::Args)]
+pub struct SeedArgs {
     /// Random seed; the same seed gives byte-identical output [default: 42, or the scenario's].
     #[arg(long)]
     pub seed: Option<u64>,
     /// Worker threads; results do not depend on it [default: one per core].
     #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::value_parser!(u16).range(0..=256))]
     pub threads: u16,
+}
+
+impl SeedArgs {
+    fn sampling(&self, runs: Option<u64>) -> Sampling {
+        Sampling {
+            runs,
+            seed: self.seed,
+            threads: usize::from(self.threads),
+        }
+    }
 }
 
 /// How the runs' uniforms are laid out.
@@ -297,11 +314,7 @@ pub struct ProgressArgs {
 
 impl SamplingArgs {
     fn sampling(&self) -> Sampling {
-        Sampling {
-            runs: self.runs,
-            seed: self.seed,
-            threads: usize::from(self.threads),
-        }
+        self.seeded.sampling(self.runs)
     }
 }
 
@@ -566,12 +579,8 @@ pub struct CheckArgs {
     /// [default: 200k].
     #[arg(long, value_parser = parse_check_runs)]
     pub runs: Option<u64>,
-    /// Random seed [default: 42, or the scenario's].
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads [default: one per core].
-    #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::value_parser!(u16).range(0..=256))]
-    pub threads: u16,
+    #[command(flatten)]
+    pub seeded: SeedArgs,
     #[command(flatten)]
     pub tables: TableArgs,
     #[command(flatten)]
@@ -589,7 +598,7 @@ pub struct UpdateArgs {
     #[arg(long, value_name = "TOKENS|PERCENT", value_parser = parse_tokens_done)]
     pub tokens_done: TokensDone,
     /// Interruptions (restarts from a checkpoint) so far; needs a `[failures]` section.
-    #[arg(long, value_name = "COUNT")]
+    #[arg(long, value_name = "COUNT", value_parser = clap::value_parser!(u64).range(..=crate::model::progress::MOST_INTERRUPTIONS))]
     pub interruptions: Option<u64>,
     /// What has been spent so far (110e6, 110M, $110M): the cost at completion is then this
     /// plus the cost to complete, and a spend the scenario cannot explain is flagged.
@@ -601,12 +610,8 @@ pub struct UpdateArgs {
     /// Runs of the plan to weigh against the observation, at least 1000 [default: 200k].
     #[arg(long, value_parser = parse_update_runs)]
     pub runs: Option<u64>,
-    /// Random seed [default: 42, or the scenario's].
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads; results do not depend on it [default: one per core].
-    #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::value_parser!(u16).range(0..=256))]
-    pub threads: u16,
+    #[command(flatten)]
+    pub seeded: SeedArgs,
     #[command(flatten)]
     pub tables: TableArgs,
     #[command(flatten)]
@@ -622,23 +627,27 @@ impl UpdateArgs {
             interruptions: self.interruptions,
             spent_usd: self.spent,
             goals: self.goals.goals(),
-            sampling: Sampling {
-                runs: self.runs,
-                seed: self.seed,
-                threads: usize::from(self.threads),
-            },
+            sampling: self.seeded.sampling(self.runs),
             progress: self.progress.wanted(),
             tables: self.tables.files(),
         }
     }
 }
 
+/// The longest a run in flight can have been going: a century.
+const MOST_ELAPSED_DAYS: f64 = 36_525.0;
+
 fn parse_elapsed_days(text: &str) -> Result<f64, String> {
-    match parse_days(text)? {
-        d if d > 0.0 => Ok(d),
-        d => Err(format!(
-            "`{text}`: {d} days have elapsed? give the days since training started, more than 0"
-        )),
+    let d = parse_number(text).map_err(|e| {
+        format!("`{text}`: {e}; give the days since training started as a plain number (30.5)")
+    })?;
+    if d > 0.0 && d <= MOST_ELAPSED_DAYS {
+        Ok(d)
+    } else {
+        Err(format!(
+            "`{text}`: the days since training started lie above 0 and at most \
+             {MOST_ELAPSED_DAYS} (a century)"
+        ))
     }
 }
 
@@ -702,12 +711,8 @@ pub struct SensitivityArgs {
     /// Points of the Sobol study.
     #[arg(long, value_enum, default_value_t = Points::Sobol)]
     pub points: Points,
-    /// Random seed [default: 42, or the scenario's].
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads; results do not depend on it [default: one per core].
-    #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::value_parser!(u16).range(0..=256))]
-    pub threads: u16,
+    #[command(flatten)]
+    pub seeded: SeedArgs,
     /// Which inputs drive P(total_cost_usd > budget) and P(train_days > deadline).
     #[command(flatten)]
     pub goals: GoalArgs,
@@ -731,8 +736,8 @@ impl SensitivityArgs {
                 Points::Sobol => PointSet::Sobol,
                 Points::Random => PointSet::Random,
             },
-            seed: self.seed,
-            threads: usize::from(self.threads),
+            seed: self.seeded.seed,
+            threads: usize::from(self.seeded.threads),
             goals: self.goals.goals(),
             tables: self.tables.files(),
             plots: self.plots.clone(),
@@ -914,11 +919,7 @@ impl CheckArgs {
     pub fn options(&self) -> CheckOptions {
         CheckOptions {
             scenario: self.scenario.clone(),
-            sampling: Sampling {
-                runs: self.runs,
-                seed: self.seed,
-                threads: usize::from(self.threads),
-            },
+            sampling: self.seeded.sampling(self.runs),
             progress: self.progress.wanted(),
             tables: self.tables.files(),
         }
@@ -1055,8 +1056,6 @@ fn parse_positive_amount(text: &str) -> Result<f64, String> {
     }
 }
 
-/// Days are a plain number: a suffix such as the `m` of `5m` would read as millions of days,
-/// when it was surely meant as months or minutes.
 /// A `--deadline`: days of training, or the date training must end by.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Deadline {
@@ -1078,6 +1077,8 @@ fn parse_deadline(text: &str) -> Result<Deadline, String> {
         .map_err(|e| format!("{e}; or a date training must end by, YYYY-MM-DD"))
 }
 
+/// Days are a plain number: a suffix such as the `m` of `5m` would read as millions of days,
+/// when it was surely meant as months or minutes.
 fn parse_days(text: &str) -> Result<f64, String> {
     let x = parse_number(text).map_err(|e| {
         format!(

@@ -181,21 +181,25 @@ fn a_steady_run_is_extrapolated_at_its_own_pace() {
     assert!(r.steady);
 }
 
+/// The bundled 405B plan with interruptions, 30 days in: 41% of the tokens, 250 interruptions.
+const SEEN_405B: [&str; 8] = [
+    "update",
+    "scenarios/llama-3.1-405b-failures.toml",
+    "--elapsed-days",
+    "30",
+    "--tokens-done",
+    "41%",
+    "--interruptions",
+    "250",
+];
+
 #[test]
 fn the_cli_writes_the_reforecast_beside_the_plan_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("u.json");
     let csv = dir.path().join("u.csv");
     let md = dir.path().join("u.md");
-    let text = stdout_of(&[
-        "update",
-        "scenarios/llama-3.1-405b-failures.toml",
-        "--elapsed-days",
-        "30",
-        "--tokens-done",
-        "41%",
-        "--interruptions",
-        "250",
+    let more = [
         "--spent",
         "30M",
         "--deadline",
@@ -208,7 +212,8 @@ fn the_cli_writes_the_reforecast_beside_the_plan_in_every_format() {
         path_str(&csv),
         "--markdown",
         path_str(&md),
-    ]);
+    ];
+    let text = stdout_of(&[&SEEN_405B[..], &more].concat());
     for want in [
         "remaining_days",
         "cost_to_complete_usd",
@@ -240,20 +245,7 @@ fn the_cli_writes_the_reforecast_beside_the_plan_in_every_format() {
 #[test]
 fn the_reforecast_is_the_same_on_any_number_of_threads() {
     let args = |threads: &'static str| {
-        stdout_of(&[
-            "update",
-            "scenarios/llama-3.1-405b-failures.toml",
-            "--elapsed-days",
-            "30",
-            "--tokens-done",
-            "41%",
-            "--interruptions",
-            "250",
-            "--runs",
-            "150000",
-            "--threads",
-            threads,
-        ])
+        stdout_of(&[&SEEN_405B[..], &["--runs", "150000", "--threads", threads]].concat())
     };
     assert_eq!(args("1"), args("2"));
 }
@@ -397,6 +389,22 @@ fn observations_the_scenario_cannot_take_are_refused() {
     for (args, want) in cases {
         let err = stderr_of_failure(flopcast().args(args));
         assert!(err.contains(want), "{args:?}: {err}");
+    }
+    // Flags no scenario could take: a bad flag, exit 2.
+    let base = [
+        "update",
+        "scenarios/llama-3.1-405b-failures.toml",
+        "--tokens-done",
+        "10%",
+    ];
+    let flags: [&[&str]; 4] = [
+        &["--elapsed-days", "40000"],
+        &["--elapsed-days", "0"],
+        &["--elapsed-days", "9", "--interruptions", "100001"],
+        &["--elapsed-days", "9", "--spent", "-5"],
+    ];
+    for more in flags {
+        flopcast().args([&base[..], more].concat()).assert().code(2);
     }
 }
 

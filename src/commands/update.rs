@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::Sampling;
 use super::progress::Progress;
-use crate::analyze::reforecast::{Weighted, narrowing};
+use crate::analyze::reforecast::Weighted;
 use crate::error::Error;
 use crate::model::progress::{self, Observation};
 use crate::model::spend;
@@ -19,7 +19,9 @@ use crate::model::{self, Input, Inputs, Metric};
 use crate::output::{Exports, OutputSet, TableFiles};
 use crate::report::AsDocument;
 use crate::report::Goals;
-use crate::report::update::{Band, Chance, Figure, Flag, Observed, Shown, UpdateReport};
+use crate::report::update::{
+    self, BAND, Band, Chance, Figure, Flag, Observed, Shown, UpdateReport,
+};
 use crate::sample::{SamplingPlan, derive_seed};
 use crate::scenario::Scenario;
 use crate::stats;
@@ -62,6 +64,10 @@ pub struct UpdateOutcome {
 /// One run of the plan, as planned and as re-forecast.
 #[derive(Debug, Clone, Copy, Default)]
 struct Draw {
+    /// The model could compute the plan of this run.
+    sound: bool,
+    /// The run would have had more interruptions by now than a run in flight is walked through.
+    beyond: bool,
     plan_days: f64,
     plan_cost: f64,
     plan_interruptions: f64,
@@ -71,7 +77,9 @@ struct Draw {
     failure_input: f64,
     /// 0 when the run could not have produced the observation.
     weight: f64,
-    /// P(interruptions counted | run), for the surprise of the pace.
+    /// The run's weight for the interruptions counted: P(K | run), or with the rate drawn
+    /// from the count, prior × likelihood / proposal (1 when none were counted); it weighs the
+    /// run's chance of a slower pace in the pace flag.
     chance: f64,
     /// P(utilisation ≤ the implied one): this run's chance of a pace at most the observed.
     pace_tail: f64,
@@ -101,7 +109,7 @@ pub fn update(opts: &UpdateOptions) -> Result<UpdateOutcome, Error> {
     let progress = Progress::new(runs, opts.progress, "runs");
     let draws = super::with_threads(opts.sampling.threads, || {
         draw_all(&plan, &scenario, &obs, &|n| progress.advance(n))
-    })?;
+    })??;
     progress.finish();
     let report = summarise(&scenario, opts, &obs, runs, seed, &draws)?;
     exports.write(&mut outputs, &report)?;
@@ -176,38 +184,66 @@ fn observation(scenario: &Scenario, opts: &UpdateOptions) -> Result<Observation,
     })
 }
 
+/// Every run of the plan, planned and re-forecast; an error naming the first run whose plan
+/// the model cannot compute (an overflow), as `run` would.
 fn draw_all(
     plan: &SamplingPlan,
     scenario: &Scenario,
     obs: &Observation,
     advance: &(dyn Fn(u64) + Sync),
-) -> Vec<Draw> {
-    let chunks: Vec<Vec<Draw>> = (0..plan.chunks())
+) -> Result<Vec<Draw>, Error> {
+    let metrics = scenario.options.metrics();
+    let chunks: Vec<(Vec<Draw>, Unsound)> = (0..plan.chunks())
         .into_par_iter()
         .map(|c| {
             let mut block = plan.scratch();
             let mut sampler = plan.chunk(c);
             let mut out = Vec::with_capacity(plan.chunk_len(c));
+            let mut unsound = Unsound::default();
             let first = c as u64 * crate::sample::CHUNK_RUNS as u64;
             while sampler.next_block(&mut block) {
                 for i in 0..block.len {
                     let index = first + out.len() as u64;
-                    out.push(draw(&block.run(i), scenario, obs, plan.seed, index));
+                    let x = block.run(i);
+                    let d = draw(&x, scenario, &metrics, obs, (plan.seed, index));
+                    if !d.sound {
+                        unsound.count += 1;
+                        unsound.first.get_or_insert((index, x));
+                    }
+                    out.push(d);
                 }
             }
             advance(out.len() as u64);
-            out
+            (out, unsound)
         })
         .collect();
-    chunks.concat()
+    let count = chunks.iter().map(|c| c.1.count).sum();
+    let first = chunks.iter().find_map(|c| c.1.first);
+    crate::simulate::ensure_sound(plan.runs, count, first, scenario.options, &plan.origins)?;
+    Ok(chunks.into_iter().flat_map(|c| c.0).collect())
 }
 
-/// One run of the plan, and the same run conditioned on the observation.
-fn draw(x: &Inputs, scenario: &Scenario, obs: &Observation, seed: u64, index: u64) -> Draw {
+/// Runs whose plan the model cannot compute, and the first of them.
+#[derive(Default)]
+struct Unsound {
+    count: u64,
+    first: Option<(u64, Inputs)>,
+}
+
+/// One run of the plan, and the same run conditioned on the observation; its failure process
+/// after the observation is drawn from a generator seeded by the seed and the run's index.
+fn draw(
+    x: &Inputs,
+    scenario: &Scenario,
+    metrics: &[Metric],
+    obs: &Observation,
+    (seed, index): (u64, u64),
+) -> Draw {
     let options = scenario.options;
     let y = model::evaluate(x, options);
     let prior_failure_input = failure_input(scenario).map_or(f64::NAN, |i| x[i.index()]);
     let mut d = Draw {
+        sound: model::sound(&y, metrics),
         plan_days: y[Metric::TrainDays.index()],
         plan_cost: y[Metric::TotalCostUsd.index()],
         plan_interruptions: y[Metric::Interruptions.index()],
@@ -222,6 +258,19 @@ fn draw(x: &Inputs, scenario: &Scenario, obs: &Observation, seed: u64, index: u6
     };
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(derive_seed(seed, "update", index));
     let mut x = *x;
+    if options.contract && obs.elapsed_hours / 24.0 > x[Input::ContractTermDays.index()] {
+        // Seen running past its term: any wait for extension capacity is behind it, in the
+        // days elapsed, and is not added again.
+        x[Input::ExtensionUnavailable.index()] = 0.0;
+    }
+    if let Some(f) = options.failures
+        && obs.interruptions.is_none()
+        && progress::expected_interruptions_by(&x, f, obs.elapsed_hours)
+            > progress::MOST_INTERRUPTIONS as f64
+    {
+        d.beyond = true;
+        return d;
+    }
     let proposed = propose_rate(&mut x, scenario, obs, &mut rng);
     d.failure_input = failure_input(scenario).map_or(f64::NAN, |i| x[i.index()]);
     let Some(mut standing) = progress::stand(&x, options, obs, &mut rng) else {
@@ -252,7 +301,8 @@ fn draw(x: &Inputs, scenario: &Scenario, obs: &Observation, seed: u64, index: u6
     let flows = spend::flows(|i| x[i.index()], &now, options);
     let mut paid = [0.0; 2];
     spend::place(&flows, &[obs.elapsed_hours / 24.0], &mut paid);
-    d.weight = standing.weight(density(dist, mfu));
+    let weight = standing.weight(density(dist, mfu));
+    d.weight = if weight.is_finite() { weight } else { 0.0 };
     d.mfu = mfu;
     d.days = now[Metric::TrainDays.index()];
     d.remaining_days = d.days - obs.elapsed_hours / 24.0;
@@ -263,19 +313,22 @@ fn draw(x: &Inputs, scenario: &Scenario, obs: &Observation, seed: u64, index: u6
     d
 }
 
-/// With interruptions counted, draws run `x`'s failure rate from where the count puts it,
-/// Gamma(K + 1, 1 / (gpus × running hours)) per GPU-hour, rather than from its prior: a count
-/// of hundreds pins the rate far more tightly than the prior does, and drawing from the prior
-/// would leave few runs near it. Returns the run's weight for the count, which replaces
-/// P(K | rate): prior density × likelihood / proposal density = π(rate) / (gpus × running
-/// hours). `None` (the prior's draw kept, weighed by P(K | rate)) when the rate is fixed or
-/// correlated with another input, whose density alone is not the run's.
+/// With interruptions counted, draws run `x`'s failure rate (per GPU-hour) half the time from
+/// where the count puts it, Gamma(K + 1, 1 / (gpus × running hours)), and half the time keeps
+/// its prior draw: a count of hundreds pins the rate far more tightly than the prior does, and
+/// the prior alone would leave few runs near it; a count of a few pins it less than a tight
+/// prior, and the Gamma alone would waste most runs outside it. Returns the run's weight for
+/// the count, which replaces P(K | rate): prior density × likelihood / the mixture's density,
+/// where the Gamma's density is the likelihood × gpus × running hours. `None` (the prior's
+/// draw kept, weighed by P(K | rate)) when the rate is fixed or correlated with another input,
+/// whose density alone is not the run's.
 fn propose_rate(
     x: &mut Inputs,
     scenario: &Scenario,
     obs: &Observation,
     rng: &mut Xoshiro256PlusPlus,
 ) -> Option<f64> {
+    use rand::RngExt;
     use rand_distr::{Distribution, Gamma};
     let k = obs.interruptions?;
     let input = failure_input(scenario)?;
@@ -292,17 +345,27 @@ fn propose_rate(
     if exposure.is_nan() || exposure <= 0.0 {
         return None;
     }
-    let rate = Gamma::new(k as f64 + 1.0, 1.0 / exposure).ok()?.sample(rng);
-    let prior = match input {
-        Input::GpuMtbfHours => density(dist, 1.0 / rate) / (rate * rate),
-        _ => density(dist, rate),
-    };
-    x[input.index()] = if input == Input::GpuMtbfHours {
-        1.0 / rate
+    let mtbf = input == Input::GpuMtbfHours;
+    let rate = if rng.random::<f64>() < 0.5 {
+        Gamma::new(k as f64 + 1.0, 1.0 / exposure).ok()?.sample(rng)
+    } else if mtbf {
+        1.0 / x[input.index()]
     } else {
-        rate
+        x[input.index()]
     };
-    Some(prior / exposure)
+    x[input.index()] = if mtbf { 1.0 / rate } else { rate };
+    let prior = if mtbf {
+        density(dist, 1.0 / rate) / (rate * rate)
+    } else {
+        density(dist, rate)
+    };
+    let likelihood = progress::poisson_pmf(k, rate * exposure);
+    let mixture = 0.5 * prior + 0.5 * likelihood * exposure;
+    Some(if mixture > 0.0 {
+        prior * likelihood / mixture
+    } else {
+        0.0
+    })
 }
 
 /// The scenario's failure-rate input: what counting interruptions teaches.
@@ -320,7 +383,13 @@ fn failure_input(scenario: &Scenario) -> Option<Input> {
 /// CDF, truncated or not, and the weights need no more than a few digits.
 fn density(dist: &crate::dist::Dist, x: f64) -> f64 {
     let h = 1e-6 * x;
-    ((dist.cdf(x + h) - dist.cdf(x - h)) / (2.0 * h)).max(0.0)
+    // In the upper tail the CDF is 1 to within rounding; its complement keeps the digits.
+    let mass = if x > dist.median() {
+        dist.sf(x - h) - dist.sf(x + h)
+    } else {
+        dist.cdf(x + h) - dist.cdf(x - h)
+    };
+    (mass / (2.0 * h)).max(0.0)
 }
 
 fn summarise(
@@ -331,6 +400,15 @@ fn summarise(
     seed: u64,
     draws: &[Draw],
 ) -> Result<UpdateReport, Error> {
+    if draws.iter().any(|d| d.beyond) {
+        return Err(Error::Runtime(format!(
+            "some runs of {} would have had more than {} interruptions by day {}, more than a \
+             run in flight is walked through: give the count seen with --interruptions",
+            scenario.path.display(),
+            crate::report::group_thousands(progress::MOST_INTERRUPTIONS),
+            crate::units::general(opts.elapsed_days)
+        )));
+    }
     let weights: Vec<f64> = draws.iter().map(|d| d.weight).collect();
     let consistent = weights.iter().filter(|w| **w > 0.0).count() as u64;
     if consistent == 0 {
@@ -339,7 +417,7 @@ fn summarise(
              observation lies outside everything the scenario allows (for instance a pace that \
              needs a utilisation beyond the range of `cluster.mfu`); the plan's priors rule it \
              out, so revise them before re-forecasting",
-            stats_runs(runs),
+            crate::report::group_thousands(runs),
             scenario.path.display(),
             crate::units::general(obs.tokens_done),
             crate::units::general(obs.elapsed_hours / 24.0),
@@ -353,7 +431,7 @@ fn summarise(
     };
     let planned = |f: fn(&Draw) -> f64| {
         let values: Vec<f64> = draws.iter().map(f).filter(|v| v.is_finite()).collect();
-        stats::summarize(&values, &BAND_PERCENTILES)
+        stats::summarize(&values, &BAND)
     };
     let days = now(|d| d.days);
     let spent = now(|d| d.spent);
@@ -429,10 +507,11 @@ fn summarise(
     let finish = scenario.start.map(|start| {
         let date = |days: f64| crate::report::update::date_after(start, days);
         Band {
-            plan: band_of(&plan_days).map(date),
+            plan: update::values(&plan_days).map(date),
             now: [days.quantile(0.05), days.quantile(0.5), days.quantile(0.95)].map(date),
         }
     });
+    let narrowed = [figures[1].narrower_by, figures[2].narrower_by];
     let chances = chances(opts, draws, &days, &eac);
     let flags = flags(scenario, opts, obs, draws, &days, &spent);
     Ok(UpdateReport {
@@ -454,31 +533,10 @@ fn summarise(
         shown,
         figures,
         finish,
-        narrowed: [
-            narrowing(ends(&plan_days), (days.quantile(0.05), days.quantile(0.95))),
-            narrowing(ends(&plan_cost), (eac.quantile(0.05), eac.quantile(0.95))),
-        ],
+        narrowed,
         chances,
         flags,
     })
-}
-
-fn stats_runs(runs: u64) -> String {
-    crate::report::group_thousands(runs)
-}
-
-/// The percentiles every band shows.
-pub const BAND_PERCENTILES: [f64; 3] = [5.0, 50.0, 95.0];
-
-fn band_of(s: &stats::Summary) -> [f64; 3] {
-    [0, 1, 2].map(|k| s.percentiles[k].estimate.value)
-}
-
-fn ends(s: &stats::Summary) -> (f64, f64) {
-    (
-        s.percentiles[0].estimate.value,
-        s.percentiles[2].estimate.value,
-    )
 }
 
 fn fixed(scenario: &Scenario, input: Input) -> Option<f64> {
@@ -542,9 +600,14 @@ fn flags(
         }
     }
     if let (Some(k), Some(input)) = (obs.interruptions, failure_input(scenario)) {
-        let n = draws.len() as f64;
-        let below = draws.iter().map(|d| d.interruption_tails.0).sum::<f64>() / n;
-        let above = draws.iter().map(|d| d.interruption_tails.1).sum::<f64>() / n;
+        let tails: Vec<(f64, f64)> = draws
+            .iter()
+            .map(|d| d.interruption_tails)
+            .filter(|t| t.0.is_finite() && t.1.is_finite())
+            .collect();
+        let n = tails.len().max(1) as f64;
+        let below = tails.iter().map(|t| t.0).sum::<f64>() / n;
+        let above = tails.iter().map(|t| t.1).sum::<f64>() / n;
         if surprising(below) {
             out.push(Flag::FewerInterruptions { k, p: below, input });
         } else if surprising(above) {

@@ -63,7 +63,7 @@ pub(super) fn rate_and_interval(gpus: f64, x: &Inputs, f: FailureOptions) -> (f6
 }
 
 /// Full intervals and the partial one: (K, r hours), for τ > 0 (τ = ∞: one interval).
-pub(super) fn intervals(compute_hours: f64, tau: f64) -> (f64, f64) {
+fn intervals(compute_hours: f64, tau: f64) -> (f64, f64) {
     if tau.is_infinite() {
         return (0.0, compute_hours);
     }

@@ -31,6 +31,10 @@ use rand::rngs::Xoshiro256PlusPlus;
 use super::failures::{self, FailureOptions};
 use super::{Input, Inputs, ModelOptions};
 
+/// The most interruptions a run in flight is walked through, counted or drawn: each is a step
+/// of the walk, and a run with more is outside what the failure model was built for.
+pub const MOST_INTERRUPTIONS: u64 = 100_000;
+
 /// What has been seen of a run in flight.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Observation {
@@ -128,6 +132,11 @@ pub fn finish(
         )),
         Some(f) => rest_of_run(x, f, s, total_work, rng),
     }
+}
+
+/// The interruptions run `x` expects in `hours` of running: how long a walk to them is.
+pub fn expected_interruptions_by(x: &Inputs, f: FailureOptions, hours: f64) -> f64 {
+    failures::rate_and_interval(x[Input::Gpus.index()], x, f).0 * hours
 }
 
 /// P(N ≤ K) and P(N ≥ K) for the interruptions N a run with inputs `x` has by the hours
@@ -326,7 +335,7 @@ fn exponential(rng: &mut Xoshiro256PlusPlus) -> f64 {
 }
 
 /// P(N = k) for N ~ Poisson(mean), in logs so that counts in the thousands stay finite.
-fn poisson_pmf(k: u64, mean: f64) -> f64 {
+pub fn poisson_pmf(k: u64, mean: f64) -> f64 {
     if mean <= 0.0 {
         return if k == 0 { 1.0 } else { 0.0 };
     }

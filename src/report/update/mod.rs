@@ -98,7 +98,8 @@ impl Figure {
     }
 }
 
-fn values(s: &Summary) -> [f64; 3] {
+/// A summary's P5, P50 and P95.
+pub fn values(s: &Summary) -> [f64; 3] {
     BAND.map(|p| {
         s.percentiles
             .iter()
