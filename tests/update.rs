@@ -44,8 +44,64 @@ const TOKENS: f64 = 2e13;
 const TAU: f64 = 1.0;
 const WRITE: f64 = 0.05;
 
-/// One run drawn from `IN_FLIGHT`, simulated interruption by interruption: the hour at which
-/// its work first reaches each share of the whole, the interruptions by then, and its end.
+/// One attempt at a checkpoint interval of a run drawn from `IN_FLIGHT`.
+struct Attempt {
+    /// The wall hour it starts.
+    wall: f64,
+    /// Work hours checkpointed before it, its own work, and its running hours with the
+    /// checkpoint's write.
+    done: f64,
+    len: f64,
+    length: f64,
+    /// Running hours until an interruption would cut it, and whether one does.
+    failure: f64,
+    interrupted: bool,
+    restart: f64,
+    /// Interruptions before it.
+    k: u64,
+}
+
+/// A run drawn from `IN_FLIGHT`, simulated interruption by interruption, `watch` seeing each
+/// attempt and the run's work hours; the run's wall hours, or None when `watch` stops it.
+fn event_run(
+    rng: &mut Xoshiro256PlusPlus,
+    mut watch: impl FnMut(&Attempt, f64) -> bool,
+) -> Option<f64> {
+    let mfu = rng.random_range(0.3..0.5);
+    let lambda = GPUS * rng.random_range(2e-4..6e-4);
+    let restart = rng.random_range(0.2..0.6);
+    let work = 6.0 * 7e9 * TOKENS / (GPUS * 1e15 * mfu) / 3600.0;
+    let (mut wall, mut done, mut k) = (0.0, 0.0, 0u64);
+    while done < work {
+        let len = TAU.min(work - done);
+        let length = len + if len == TAU { WRITE } else { 0.0 };
+        let failure = -(1.0 - rng.random::<f64>()).ln() / lambda;
+        let a = Attempt {
+            wall,
+            done,
+            len,
+            length,
+            failure,
+            interrupted: failure < length,
+            restart,
+            k,
+        };
+        if !watch(&a, work) {
+            return None;
+        }
+        if a.interrupted {
+            wall += failure + restart;
+            k += 1;
+        } else {
+            wall += length;
+            done += len;
+        }
+    }
+    Some(wall)
+}
+
+/// One run drawn from `IN_FLIGHT`: the hour at which its work first reaches each share of the
+/// whole, the interruptions by then, and its end.
 struct Truth {
     /// (wall hours, interruptions so far) at each share.
     seen: Vec<(f64, u64)>,
@@ -53,33 +109,20 @@ struct Truth {
 }
 
 fn synthetic_run(rng: &mut Xoshiro256PlusPlus, shares: &[f64]) -> Truth {
-    let mfu = rng.random_range(0.3..0.5);
-    let lambda = GPUS * rng.random_range(2e-4..6e-4);
-    let restart = rng.random_range(0.2..0.6);
-    let work = 6.0 * 7e9 * TOKENS / (GPUS * 1e15 * mfu) / 3600.0;
     let mut seen = vec![None; shares.len()];
-    let (mut wall, mut done, mut k) = (0.0, 0.0, 0u64);
-    while done < work {
-        let len = TAU.min(work - done);
-        let attempt = len + if len == TAU { WRITE } else { 0.0 };
-        let failure = -(1.0 - rng.random::<f64>()).ln() / lambda;
+    let total_hours = event_run(rng, |a, work| {
         for (s, at) in shares.iter().zip(seen.iter_mut()) {
-            let into = s * work - done;
-            if at.is_none() && (0.0..=len).contains(&into) && into < failure {
-                *at = Some((wall + into, k));
+            let into = s * work - a.done;
+            if at.is_none() && (0.0..=a.len).contains(&into) && into < a.failure {
+                *at = Some((a.wall + into, a.k));
             }
         }
-        if failure >= attempt {
-            wall += attempt;
-            done += len;
-        } else {
-            wall += failure + restart;
-            k += 1;
-        }
-    }
+        true
+    })
+    .expect("watched to the end");
     Truth {
         seen: seen.into_iter().map(Option::unwrap).collect(),
-        total_hours: wall,
+        total_hours,
     }
 }
 
@@ -412,30 +455,15 @@ fn observations_the_scenario_cannot_take_are_refused() {
 /// done, interruptions so far, hours still to go), or None when it is restarting then (the
 /// re-forecast assumes a run that is running) or has finished.
 fn observed_at_hour(rng: &mut Xoshiro256PlusPlus, hour: f64) -> Option<(f64, f64, u64, f64)> {
-    let mfu = rng.random_range(0.3..0.5);
-    let lambda = GPUS * rng.random_range(2e-4..6e-4);
-    let restart = rng.random_range(0.2..0.6);
-    let work = 6.0 * 7e9 * TOKENS / (GPUS * 1e15 * mfu) / 3600.0;
     let mut seen = None;
-    let (mut wall, mut done, mut k) = (0.0, 0.0, 0u64);
-    while done < work {
-        let len = TAU.min(work - done);
-        let attempt = len + if len == TAU { WRITE } else { 0.0 };
-        let failure = -(1.0 - rng.random::<f64>()).ln() / lambda;
-        if seen.is_none() && hour >= wall && hour < wall + failure.min(attempt) {
-            seen = Some(((done + (hour - wall).min(len)) / work, k));
+    let wall = event_run(rng, |a, work| {
+        let running = a.wall..a.wall + a.failure.min(a.length);
+        if seen.is_none() && running.contains(&hour) {
+            seen = Some(((a.done + (hour - a.wall).min(a.len)) / work, a.k));
         }
-        if failure >= attempt {
-            wall += attempt;
-            done += len;
-        } else {
-            wall += failure + restart;
-            k += 1;
-            if seen.is_none() && hour < wall {
-                return None;
-            }
-        }
-    }
+        let restarting = a.interrupted && hour < a.wall + a.failure + a.restart;
+        seen.is_some() || !restarting
+    })?;
     seen.map(|(share, k)| (hour, share, k, wall - hour))
 }
 
