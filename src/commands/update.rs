@@ -505,7 +505,7 @@ fn summarise(
         ));
     }
     let finish = scenario.start.map(|start| {
-        let date = |days: f64| crate::report::update::date_after(start, days);
+        let date = |days: f64| crate::report::run::when::date_after(start, days);
         Band {
             plan: update::values(&plan_days).map(date),
             now: [days.quantile(0.05), days.quantile(0.5), days.quantile(0.95)].map(date),

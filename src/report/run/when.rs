@@ -237,12 +237,21 @@ fn finish_dates(start: Date, days: &Summary) -> Vec<(f64, String)> {
                 .iter()
                 .find(|x| x.percent == p)
                 .map(|x| x.estimate.value);
-            let date = d
-                .and_then(|d| start.plus_days(d.floor().min(4e6) as i64))
-                .map_or_else(|| "beyond 9999-12-31".to_string(), |d| d.to_string());
-            (p, date)
+            (
+                p,
+                d.map_or_else(|| BEYOND.to_string(), |d| date_after(start, d)),
+            )
         })
         .collect()
+}
+
+const BEYOND: &str = "beyond 9999-12-31";
+
+/// The day on which training ends when it takes `days` from `start` (day 0).
+pub fn date_after(start: Date, days: f64) -> String {
+    start
+        .plus_days(days.floor().min(4e6) as i64)
+        .map_or_else(|| BEYOND.to_string(), |d| d.to_string())
 }
 
 /// `--spend-csv`: one period per row, months then quarters, each with its spend band and what

@@ -180,10 +180,3 @@ impl Chance {
         }
     }
 }
-
-/// The day `days` after `start` (day 0), as the run report dates a finish.
-pub fn date_after(start: Date, days: f64) -> String {
-    start
-        .plus_days(days.floor().min(4e6) as i64)
-        .map_or_else(|| "beyond 9999-12-31".to_string(), |d| d.to_string())
-}

@@ -2,7 +2,7 @@
 
 use super::{Flag, UpdateReport};
 use crate::format::Unit;
-use crate::report::{AsDocument, Document, group_thousands, human, printable};
+use crate::report::{AsDocument, Document, estimate_cell, group_thousands, human, printable};
 use crate::stats::Estimate;
 use crate::units::{compact, general, si};
 
@@ -61,7 +61,12 @@ fn seen(r: &UpdateReport) -> String {
     }
     let date = r
         .start
-        .map(|s| format!(" ({})", super::date_after(s, o.elapsed_days)))
+        .map(|s| {
+            format!(
+                " ({})",
+                crate::report::run::when::date_after(s, o.elapsed_days)
+            )
+        })
         .unwrap_or_default();
     format!(
         "Seen after {} days{date}: {}.",
@@ -114,7 +119,7 @@ fn figure_rows(r: &UpdateReport) -> Vec<Vec<String>> {
             Some(p) => row.extend(p.map(|x| human(f.unit, x))),
             None => row.extend(["—"; 3].map(String::from)),
         }
-        row.extend(f.now.map(|e| cell(f.unit, &e)));
+        row.extend(f.now.map(|e| estimate_cell(f.unit, &e)));
         row.push(half_width(f.unit, &f.now));
         row.push(f.narrower_by.map_or(String::new(), narrower));
         rows.push(row);
@@ -129,11 +134,6 @@ fn figure_rows(r: &UpdateReport) -> Vec<Vec<String>> {
         }
     }
     rows
-}
-
-fn cell(unit: Unit, e: &Estimate) -> String {
-    let v = human(unit, e.value);
-    if e.reliable { v } else { format!("{v}*") }
 }
 
 /// The widest ± of the band's reliable percentiles.
