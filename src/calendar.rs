@@ -63,6 +63,13 @@ impl Date {
         self.days - earlier.days
     }
 
+    /// Days from `start` (day 0) to the end of this date: what a deadline on this date allows,
+    /// since a run ends by a date when it ends before that day is over (2027-01-31 for a run
+    /// starting 2027-01-04 is 28 days).
+    pub fn days_to_end_from(self, start: Date) -> i64 {
+        self.days_since(start) + 1
+    }
+
     /// The date `days` whole days after this one (before it when negative), when it is a
     /// date of years 1 to 9999.
     pub fn plus_days(self, days: i64) -> Option<Date> {

@@ -10,6 +10,7 @@ use crate::commands::Sampling;
 use crate::commands::calibrate::{CalibrateOptions, ReferenceCheck, SplitDate};
 use crate::commands::check::CheckOptions;
 use crate::commands::compare::CompareOptions;
+use crate::commands::portfolio::PortfolioOptions;
 use crate::commands::report::ReportOptions;
 use crate::commands::run::RunOptions;
 use crate::commands::sensitivity::{
@@ -80,7 +81,7 @@ Examples:
 
 const MERGE_EXAMPLES: &str = "\
 Files:
-  --csv, --json, --markdown, --chances-csv  as `flopcast run` writes them
+  --csv, --json, --markdown, --chances-csv, --spend-csv  as `flopcast run` writes them
 
 Examples:
   for i in 1 2 3 4; do flopcast run plan.toml --runs 1e9 --shard $i/4 --save part-$i.bin; done
@@ -128,6 +129,26 @@ Examples:
       --interruptions 250
   flopcast update my-plan.toml --elapsed-days 12 --tokens-done 2.1T --spent 9.5M --budget 40M";
 
+const PORTFOLIO_EXAMPLES: &str = "\
+Files:
+  --csv          one row per figure: section (run, portfolio, chance, risk, cost_correlation),
+                 run, figure, P5/P50/P95 and mean (bands), value and its 95% interval (chances,
+                 shares); days from day 0, then dates when the plan has a start
+  --json         every figure with its interval, the plan's shared inputs and timeline
+  --markdown     the report, as the terminal shows it
+  --samples-csv  one row per draw: each run's train_days, total_cost_usd, start_day,
+                 finish_day (and year_spend_usd), then the portfolio's
+  --spend-csv    the portfolio's spend by month and quarter, as `run --spend-csv` lays it out
+
+--budget and --deadline replace the plan's: the budget is the portfolio's total cost, or with a
+budget year its spend in that year; the deadline (days from [portfolio] start, or a date) is
+when every run must have ended.
+
+Examples:
+  flopcast portfolio scenarios/portfolios/plan-2027.toml
+  flopcast portfolio scenarios/portfolios/plan-2027.toml --budget 300M --budget-year 2027 \\
+      --deadline 2027-12-31";
+
 /// Forecast how long an LLM training run takes and what it costs, with honest uncertainty.
 ///
 /// Reads a scenario file (TOML) where any number may be a probability distribution, simulates
@@ -168,6 +189,11 @@ pub enum Command {
     /// interruptions, spend): remaining days, finish date and cost to complete, beside the plan.
     #[command(after_help = UPDATE_EXAMPLES)]
     Update(UpdateArgs),
+    /// Several runs planned together (a plan naming scenario files): shared inputs, runs in
+    /// sequence, in parallel or on dates; each run's and the portfolio's cost and finish, the
+    /// chances of the budget and deadlines, and each run's share of the risk.
+    #[command(after_help = PORTFOLIO_EXAMPLES)]
+    Portfolio(PortfolioArgs),
     /// Validate a scenario and show each input's resolved distribution.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
@@ -467,6 +493,10 @@ pub struct MergeArgs {
     /// Write the chances of the parts' --budget and --deadline as CSV, one row each.
     #[arg(long, value_name = "FILE")]
     pub chances_csv: Option<PathBuf>,
+    /// Write spend by month and by quarter as CSV, as `run --spend-csv` does (the scenario
+    /// needs `[schedule] start`).
+    #[arg(long, value_name = "FILE")]
+    pub spend_csv: Option<PathBuf>,
     #[command(flatten)]
     pub tables: TableArgs,
     /// Worker threads; results do not depend on it [default: one per core].
@@ -480,6 +510,7 @@ impl MergeArgs {
             parts: self.parts.clone(),
             tables: self.tables.files(),
             chances_csv: self.chances_csv.clone(),
+            spend_csv: self.spend_csv.clone(),
             threads: usize::from(self.threads),
         }
     }
@@ -616,6 +647,60 @@ pub struct UpdateArgs {
     pub tables: TableArgs,
     #[command(flatten)]
     pub progress: ProgressArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PortfolioArgs {
+    /// Portfolio plan (TOML): the runs' scenario files, shared inputs, order, budget.
+    pub plan: PathBuf,
+    /// The portfolio's budget (replaces the plan's): report P(total cost <= budget), or with a
+    /// budget year P(spend in that year <= budget); and the deadline every run must end by,
+    /// in days from the plan's start or as a date (replaces the plan's).
+    #[command(flatten)]
+    pub goals: GoalArgs,
+    /// The calendar year the budget counts spend in (2027); needs a start date in the plan.
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1..=9999))]
+    pub budget_year: Option<i32>,
+    /// Draws of the whole portfolio, at least 1000 [default: the plan's, else 200k].
+    #[arg(long, value_parser = parse_portfolio_runs)]
+    pub runs: Option<u64>,
+    #[command(flatten)]
+    pub seeded: SeedArgs,
+    #[command(flatten)]
+    pub tables: TableArgs,
+    /// Write one row per draw: each run's days, cost, start and finish, and the portfolio's.
+    #[arg(long, value_name = "FILE")]
+    pub samples_csv: Option<PathBuf>,
+    /// Write the portfolio's spend by month and by quarter as CSV, one period per row, as
+    /// `run --spend-csv` does for one run. Needs `start` in the plan's `[portfolio]`.
+    #[arg(long, value_name = "FILE")]
+    pub spend_csv: Option<PathBuf>,
+    #[command(flatten)]
+    pub progress: ProgressArgs,
+}
+
+impl PortfolioArgs {
+    pub fn options(&self) -> PortfolioOptions {
+        PortfolioOptions {
+            plan: self.plan.clone(),
+            goals: self.goals.goals(),
+            budget_year: self.budget_year,
+            sampling: self.seeded.sampling(self.runs),
+            progress: self.progress.wanted(),
+            tables: self.tables.files(),
+            samples_csv: self.samples_csv.clone(),
+            spend_csv: self.spend_csv.clone(),
+        }
+    }
+}
+
+fn parse_portfolio_runs(text: &str) -> Result<u64, String> {
+    at_least(
+        parse_runs(text)?,
+        crate::scenario::portfolio::MIN_RUNS,
+        "portfolio",
+        "percentiles and risk shares",
+    )
 }
 
 impl UpdateArgs {

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use flopcast::cli::{Cli, Command};
 use flopcast::commands::{
-    calibrate, check, compare, report, run, sensitivity, shard, sweep, update,
+    calibrate, check, compare, portfolio, report, run, sensitivity, shard, sweep, update,
 };
 use flopcast::output;
 
@@ -43,6 +43,7 @@ fn main() -> ExitCode {
         Command::Report(args) => report::report(&args.options()),
         Command::Check(args) => check::check(&args.options()),
         Command::Update(args) => update::update(&args.options()).map(|o| o.text),
+        Command::Portfolio(args) => portfolio::portfolio(&args.options()).map(|o| o.text),
         Command::Completions(args) => Ok(flopcast::cli::completions(args.shell)),
         Command::Man(args) => flopcast::cli::man_page(args.subcommand.as_deref()),
     };

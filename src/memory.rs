@@ -121,6 +121,14 @@ pub fn update(runs: u64, draw_bytes: u64) -> u64 {
     runs.saturating_mul(2 * draw_bytes + FIGURES * 16 + 16)
 }
 
+/// `portfolio`: every draw's figures (`columns` of them: four or five per run, the
+/// portfolio's two or three, its spend in each month laid out, and one running column of
+/// what has been paid by then), each chunk writing its own rows, and three more columns while
+/// a figure's percentiles are found (a quarter's sum, its copy, and the selection's scratch).
+pub fn portfolio(runs: u64, columns: u64) -> u64 {
+    runs.saturating_mul(F64 * (columns + 3))
+}
+
 /// What the allocator takes for a request of `bytes`: glibc's chunks carry an 8-byte header,
 /// are 16-byte aligned and at least 32 bytes.
 pub fn heap(bytes: u64) -> u64 {

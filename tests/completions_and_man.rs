@@ -4,8 +4,9 @@
 mod common;
 use common::{flopcast, stdout_of};
 
-const SUBCOMMANDS: [&str; 9] = [
+const SUBCOMMANDS: [&str; 10] = [
     "merge",
+    "portfolio",
     "update",
     "run",
     "sensitivity",

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use flopcast::scenario::Scenario;
+use flopcast::scenario::portfolio::PortfolioPlan;
 
 const BASE: &str = r#"
 [model]
@@ -75,6 +76,16 @@ fn every_toml_example_in_the_docs_parses() {
         let text = std::fs::read_to_string(file).unwrap();
         for (line, block) in toml_blocks(&text) {
             let label = format!("{}:{line}", file.display());
+            if block.contains("[[run]]") {
+                // A portfolio plan: its scenarios are the bundled ones, named from a plan in
+                // scenarios/portfolios/.
+                let at = root.join("scenarios/portfolios/example.toml");
+                if let Err(e) = PortfolioPlan::parse(&at, &block) {
+                    panic!("the portfolio plan at {label} does not parse:\n{e}");
+                }
+                checked += 1;
+                continue;
+            }
             if let Err(e) = Scenario::parse(Path::new(&label), &as_scenario(&block)) {
                 panic!("the example at {label} does not parse:\n{e}");
             }

@@ -7,9 +7,13 @@ use std::path::PathBuf;
 
 use common::{DEEPSEEK, LLAMA, flopcast, peak_memory};
 use flopcast::commands::Sampling;
-use flopcast::commands::{calibrate, check, compare, report, run, sensitivity, sweep, update};
+use flopcast::commands::{
+    calibrate, check, compare, portfolio, report, run, sensitivity, sweep, update,
+};
 use flopcast::memory::LIMIT_VAR;
 use flopcast::scenario::parse_set;
+
+const PORTFOLIO: &str = "scenarios/portfolios/plan-2027.toml";
 
 fn path(p: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(p)
@@ -130,6 +134,35 @@ fn update_uses_what_it_estimates() {
         "update",
         (&args("1M"), update::peak_bytes(1_000_000)),
         (&args("1000"), update::peak_bytes(1000)),
+    );
+}
+
+#[test]
+fn portfolio_uses_what_it_estimates() {
+    let args =
+        |runs: &'static str| -> Vec<&'static str> { vec!["portfolio", PORTFOLIO, "--runs", runs] };
+    // The bundled plan: two runs, a budget year, spend by month.
+    let estimate = |runs| {
+        portfolio::peak_bytes(&portfolio::PortfolioOptions {
+            plan: PathBuf::from(PORTFOLIO),
+            goals: Default::default(),
+            budget_year: None,
+            sampling: Sampling {
+                runs: Some(runs),
+                seed: None,
+                threads: 0,
+            },
+            progress: false,
+            tables: Default::default(),
+            samples_csv: None,
+            spend_csv: None,
+        })
+        .unwrap()
+    };
+    assert_honest(
+        "portfolio",
+        (&args("2M"), estimate(2_000_000)),
+        (&args("1000"), estimate(1000)),
     );
 }
 
@@ -435,8 +468,9 @@ fn every_command_refuses_runs_that_do_not_fit_and_says_how_many_do() {
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("r.html");
     let html = html.to_str().unwrap();
-    let commands: [&[&str]; 7] = [
+    let commands: [&[&str]; 8] = [
         &["run", DEEPSEEK],
+        &["portfolio", PORTFOLIO],
         &[
             "update",
             DEEPSEEK,

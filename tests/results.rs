@@ -79,8 +79,51 @@ fn committed_results_are_current() {
             }
         }
     }
+    stale.extend(stale_portfolios(root, tmp.path()));
     assert!(
         stale.is_empty(),
         "results/ is out of date; run scripts/regenerate-results. Stale: {stale:?}"
     );
+}
+
+/// Each plan of scenarios/portfolios/ against its committed report.
+fn stale_portfolios(root: &Path, tmp: &Path) -> Vec<String> {
+    let mut stale = Vec::new();
+    for entry in std::fs::read_dir(root.join("scenarios/portfolios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let stem = path.file_stem().unwrap().to_str().unwrap().to_string();
+        let plan = format!("scenarios/portfolios/{stem}.toml");
+        let out = |name: &str| tmp.join(format!("portfolio-{stem}-{name}"));
+        let run = cargo_bin_cmd!("flopcast")
+            .current_dir(root)
+            .args(["portfolio", &plan, "--no-progress", "--csv"])
+            .arg(out("portfolio.csv"))
+            .arg("--json")
+            .arg(out("portfolio.json"))
+            .arg("--markdown")
+            .arg(out("portfolio.md"))
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        std::fs::write(out("portfolio.txt"), &run.stdout).unwrap();
+        for name in [
+            "portfolio.txt",
+            "portfolio.csv",
+            "portfolio.json",
+            "portfolio.md",
+        ] {
+            let committed = root.join("results/portfolios").join(&stem).join(name);
+            if std::fs::read(&committed).ok() != std::fs::read(out(name)).ok() {
+                stale.push(committed.display().to_string());
+            }
+        }
+    }
+    stale
 }

@@ -84,6 +84,41 @@ fn merged_parts_give_one_process_output_byte_for_byte() {
 }
 
 #[test]
+fn merged_parts_write_the_spend_by_month_one_process_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let contract = "scenarios/plan-70b-h100-contract.toml";
+    let args = [contract, "--runs", "200000"];
+    let single = dir.path().join("single.csv");
+    let mut run = vec![
+        "run",
+        "--no-progress",
+        "--spend-csv",
+        single.to_str().unwrap(),
+    ];
+    run.extend(args);
+    flopcast().args(&run).assert().success();
+    let parts = save_parts(&args, 3, dir.path());
+    let merged = dir.path().join("merged.csv");
+    let mut merge = vec!["merge", "--spend-csv", merged.to_str().unwrap()];
+    merge.extend(parts.iter().map(|p| p.to_str().unwrap()));
+    flopcast().args(&merge).assert().success();
+    let want = fs::read_to_string(single).unwrap();
+    assert!(want.lines().count() > 10, "{want}");
+    assert_eq!(fs::read_to_string(&merged).unwrap(), want);
+    // Without a start date there are no months to lay the spend out in.
+    let parts = save_parts(&[LLAMA, "--runs", "100000"], 2, dir.path());
+    let mut merge = vec!["merge", "--spend-csv", merged.to_str().unwrap()];
+    merge.extend(parts.iter().map(|p| p.to_str().unwrap()));
+    let out = flopcast()
+        .args(&merge)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[schedule] start"));
+}
+
+#[test]
 fn the_order_of_the_parts_and_the_thread_counts_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let args = [LLAMA, "--runs", "300000", "--threads", "1"];

@@ -4,6 +4,7 @@
 pub mod calibrate;
 pub mod check;
 pub mod compare;
+pub mod portfolio;
 pub mod precision;
 pub mod progress;
 pub mod report;
@@ -262,7 +263,7 @@ pub fn resolve_goals(
             scenario.path.display()
         )));
     };
-    let days = date.days_since(start) + 1;
+    let days = date.days_to_end_from(start);
     if days <= 0 {
         return Err(Error::Runtime(format!(
             "--deadline {date} comes before training starts in {} ({start}): no run can end by it",

@@ -10,6 +10,7 @@ use super::progress::Progress;
 use crate::error::Error;
 use crate::model::Input;
 use crate::output::{Exports, OutputSet, TableFiles};
+use crate::report::run::when::SpendCsvExporter;
 use crate::report::sweep::{SweepPoint, SweepReport};
 use crate::report::{AsDocument, ChancesCsvExporter, Goals, RunReport};
 use crate::sample::SamplingPlan;
@@ -399,6 +400,7 @@ pub struct MergeOptions {
     pub parts: Vec<PathBuf>,
     pub tables: TableFiles,
     pub chances_csv: Option<PathBuf>,
+    pub spend_csv: Option<PathBuf>,
     pub threads: usize,
 }
 
@@ -444,9 +446,11 @@ pub fn merge(opts: &MergeOptions) -> Result<String, Error> {
         Error::Runtime(format!("{path}: unknown sampling `{}`", h.scheme))
     })?;
     let text = if h.kind == "sweep" {
-        if opts.chances_csv.is_some() {
+        if opts.chances_csv.is_some() || opts.spend_csv.is_some() {
             return Err(Error::Usage(
-                "--chances-csv is for a run's parts; a sweep's chances are in its --csv".into(),
+                "--chances-csv and --spend-csv are for a run's parts; a sweep's chances are in \
+                 its --csv"
+                    .into(),
             ));
         }
         let exports = Exports::tables(&mut outputs, &opts.tables)?;
@@ -458,6 +462,15 @@ pub fn merge(opts: &MergeOptions) -> Result<String, Error> {
         let mut exports = Exports::tables(&mut outputs, &opts.tables)?;
         let chances = opts.chances_csv.as_deref();
         exports.add(&mut outputs, "--chances-csv", chances, &ChancesCsvExporter)?;
+        let spend = opts.spend_csv.as_deref();
+        exports.add(&mut outputs, "--spend-csv", spend, &SpendCsvExporter)?;
+        if spend.is_some() && scenario.start.is_none() {
+            return Err(Error::Runtime(format!(
+                "--spend-csv lays spend out by month, which needs the day training starts, and \
+                 {} has no `[schedule] start`",
+                h.scenario_path
+            )));
+        }
         let report = super::with_threads(opts.threads, || merged_run(&parts, &scenario, scheme))??;
         exports.write(&mut outputs, &report)?;
         let mut text = super::reference_warning(&scenario);

@@ -34,6 +34,7 @@
 
 mod failures;
 mod names;
+pub mod portfolio;
 pub mod progress;
 pub mod spend;
 

@@ -12,6 +12,7 @@ pub mod compare;
 mod csv;
 pub mod document;
 mod json;
+pub mod portfolio;
 pub mod run;
 pub mod sensitivity;
 pub mod sweep;

@@ -110,6 +110,26 @@ impl SamplingPlan {
         }
     }
 
+    /// The same plan for the run named `member` of a portfolio: every input whose stream is
+    /// not that of one of `shared` draws from its stream salted by the name, so the portfolio's runs
+    /// draw independently of each other (and a run keeps its draws when others are added or
+    /// reordered), while the shared inputs draw the uniforms every run of the portfolio draws.
+    /// A run's own luck is never shared.
+    pub fn for_member(mut self, member: &str, shared: &[Input]) -> Self {
+        let salt = scheme::mix(fnv1a(member) ^ scheme::mix(fnv1a("portfolio.run")));
+        // An input drawn from another's stream (active_params following params) shares that
+        // stream, and with it the input it follows.
+        let kept: Vec<u64> = shared
+            .iter()
+            .filter(|i| !i.is_luck())
+            .map(|i| self.inputs[i.index()].stream)
+            .collect();
+        for d in self.inputs.iter_mut().filter(|d| !kept.contains(&d.stream)) {
+            d.stream = scheme::mix(d.stream ^ salt);
+        }
+        self
+    }
+
     /// Inputs the copula draws, which must not also draw on their own.
     fn in_copula(&self, i: usize) -> bool {
         self.correlated

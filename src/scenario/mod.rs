@@ -8,6 +8,7 @@ mod extremes;
 mod file;
 mod market;
 mod overrides;
+pub mod portfolio;
 mod reader;
 mod reference;
 mod sections;

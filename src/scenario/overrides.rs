@@ -116,19 +116,32 @@ impl Scenario {
         })?;
         let dist = value::read(&src, input.key(), &parsed)?;
         check_domain(&src, input, parsed.span(), &dist)?;
+        self.with_dist(input, dist, text, &format!("`--set {}`", input.key()))
+    }
+
+    /// This scenario with `input` drawn from `dist` (checked against the input's domain by
+    /// the caller), written as `text`; `given` names where the value came from in messages
+    /// (`--set cluster.mfu`, a portfolio's shared input). Inputs drawn from the same stream
+    /// (active_params defaulting to params) follow it.
+    pub fn with_dist(
+        &self,
+        input: Input,
+        dist: crate::dist::Dist,
+        text: &str,
+        given: &str,
+    ) -> Result<Scenario, Error> {
         if self.reference.is_some()
             && let Some(why) = reference_conflict(input)
         {
             return Err(Error::Runtime(format!(
-                "`--set {}` cannot be combined with `mfu = \"reference\"` in {}: {why}",
-                input.key(),
+                "{given} cannot be combined with `mfu = \"reference\"` in {}: {why}",
                 self.path.display()
             )));
         }
         let target = &self.inputs[input.index()];
         if !target.used {
             return Err(Error::Runtime(format!(
-                "`{}` plays no part in {}; set an input the scenario uses",
+                "{given}: `{}` plays no part in {}; set an input the scenario uses",
                 input.key(),
                 self.path.display()
             )));

@@ -59,6 +59,17 @@ impl<'t, 'i> Table<'t, 'i> {
         }
     }
 
+    /// Every entry, each marked as taken: for a table whose keys are the caller's to check.
+    pub fn take_all(
+        &mut self,
+    ) -> Vec<(
+        &'t Spanned<std::borrow::Cow<'i, str>>,
+        &'t Spanned<DeValue<'i>>,
+    )> {
+        self.taken.fill(true);
+        self.entries.clone()
+    }
+
     /// The dotted key of an entry of this table, as users write it in messages.
     pub fn key(&self, key: &str) -> String {
         if self.name.is_empty() {
@@ -161,6 +172,16 @@ fn closest<'a>(word: &str, allowed: &[&'a str]) -> Option<&'a str> {
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, a)| a)
+}
+
+/// The 1-based line and column (in characters) of byte `offset` of `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
 }
 
 pub fn type_name(v: &DeValue) -> &'static str {

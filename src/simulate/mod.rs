@@ -9,6 +9,7 @@ use crate::model::{self, Inputs, Metric, ModelOptions};
 use crate::sample::scheme::Uniforms;
 use crate::sample::{Block, CHUNK_RUNS, STRIDE, SamplingPlan};
 
+pub mod portfolio;
 pub mod spend;
 
 /// Every run's outputs, one column per [`Metric`], in run order.

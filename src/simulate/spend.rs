@@ -135,14 +135,20 @@ fn first_chunk_span(single: &Single) -> (f64, f64) {
         },
     );
     let (mut starts, mut ends) = found.into_iter().next().expect("one chunk");
-    let at = |xs: &mut Vec<f64>, q: f64| {
+    trimmed_span(&mut starts, &mut ends)
+}
+
+/// The day by which all but [`TAIL_SHARE`] of `starts` have come, and the day by which all
+/// but that share of `ends` have.
+pub(super) fn trimmed_span(starts: &mut [f64], ends: &mut [f64]) -> (f64, f64) {
+    let at = |xs: &mut [f64], q: f64| {
         if xs.is_empty() {
             return 0.0;
         }
         let k = ((xs.len() - 1) as f64 * q).round() as usize;
         *xs.select_nth_unstable_by(k, f64::total_cmp).1
     };
-    (at(&mut starts, TAIL_SHARE), at(&mut ends, 1.0 - TAIL_SHARE))
+    (at(starts, TAIL_SHARE), at(ends, 1.0 - TAIL_SHARE))
 }
 
 /// One run's spend columns in order, from its buckets (before, each month, after): the

@@ -23,7 +23,7 @@ use crate::sample::scheme::Replicates;
 pub use crate::sample::scheme::MIN_TAIL_RUNS_PER_REPLICATE;
 
 /// The 97.5% point of Student's t with `df` degrees of freedom.
-fn t975(df: u64) -> f64 {
+pub fn t975(df: u64) -> f64 {
     StudentsT::new(0.0, 1.0, df as f64)
         .expect("df ≥ 1")
         .inverse_cdf(0.975)

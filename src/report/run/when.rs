@@ -48,6 +48,21 @@ pub struct When {
     pub quarters: Vec<Period>,
 }
 
+/// One figure of the spend by period, as [`When::build`] asks for its summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpendFigure {
+    /// What is paid before the first month.
+    Before,
+    /// What is paid in month k.
+    Month(usize),
+    /// What is paid after the last month.
+    After,
+    /// What is paid in quarter q.
+    Quarter(usize),
+    /// What has been paid by the end of month k (from before the first month on).
+    PaidBy(usize),
+}
+
 impl When {
     /// The periods' figures from a stream of scheduled runs whose spend sits at `at`.
     pub fn streamed<S: Runs>(
@@ -57,7 +72,26 @@ impl When {
         days: &Summary,
         finished: Vec<Probability>,
     ) -> When {
-        let mut summary = |i: usize| stream.summary(i, &SPEND_PERCENTILES);
+        let column = |f: SpendFigure| match f {
+            SpendFigure::Before => at.before(),
+            SpendFigure::Month(k) => at.month(k),
+            SpendFigure::After => at.after(),
+            SpendFigure::Quarter(q) => at.quarter(q),
+            SpendFigure::PaidBy(k) => at.by_end_of(k),
+        };
+        let summary = |f| stream.summary(column(f), &SPEND_PERCENTILES);
+        When::build(periods, summary, days, finished)
+    }
+
+    /// The periods' figures, each from `summary` (of [`SPEND_PERCENTILES`]); `days` are the
+    /// training days from the start (for the finish dates), `finished` the chance of having
+    /// finished by each month's end.
+    pub fn build(
+        periods: &Periods,
+        mut summary: impl FnMut(SpendFigure) -> Summary,
+        days: &Summary,
+        finished: Vec<Probability>,
+    ) -> When {
         let day = |d: Date| Some(d.to_string());
         let months = (0..periods.len())
             .map(|k| {
@@ -66,8 +100,8 @@ impl When {
                     period: periods.month_label(k),
                     first_day: day(first),
                     last_day: day(last),
-                    spend_usd: summary(at.month(k)),
-                    paid_by_end_usd: Some(summary(at.by_end_of(k))),
+                    spend_usd: summary(SpendFigure::Month(k)),
+                    paid_by_end_usd: Some(summary(SpendFigure::PaidBy(k))),
                     finished_by_end: Some(finished[k]),
                 }
             })
@@ -82,15 +116,15 @@ impl When {
                     period: periods.quarter_label(quarter),
                     first_day: day(periods.month_days(quarter.first).0),
                     last_day: day(periods.month_days(end).1),
-                    spend_usd: summary(at.quarter(q)),
-                    paid_by_end_usd: Some(summary(at.by_end_of(end))),
+                    spend_usd: summary(SpendFigure::Quarter(q)),
+                    paid_by_end_usd: Some(summary(SpendFigure::PaidBy(end))),
                     finished_by_end: Some(finished[end]),
                 }
             })
             .collect();
         // What came before the first month is also all that was paid by then.
-        let mut open_end = |column: usize, name: &str, paid_is_spend: bool| {
-            let s = summary(column);
+        let mut open_end = |figure: SpendFigure, name: &str, paid_is_spend: bool| {
+            let s = summary(figure);
             (s.mean.value != 0.0).then(|| Period {
                 period: name.to_string(),
                 first_day: None,
@@ -100,8 +134,8 @@ impl When {
                 spend_usd: s,
             })
         };
-        let before = open_end(at.before(), "before", true);
-        let after = open_end(at.after(), "after", false);
+        let before = open_end(SpendFigure::Before, "before", true);
+        let after = open_end(SpendFigure::After, "after", false);
         When {
             start: periods.start.to_string(),
             finish: finish_dates(periods.start, days),
@@ -126,16 +160,27 @@ impl When {
 
     /// The section of the run's text: the finish dates, then spend by quarter.
     pub fn document(&self, doc: &mut Document) {
+        doc.push_str(&format!(
+            "\nWhen: training starts {}; it ends on {}.\n\n",
+            self.start,
+            self.finish_band()
+        ));
+        self.quarters_table(doc);
+    }
+
+    /// "P5 2027-04-22, P50 2027-06-20, P95 2027-09-25".
+    pub fn finish_band(&self) -> String {
         let finish: Vec<String> = self
             .finish
             .iter()
             .map(|(p, d)| format!("P{p} {d}"))
             .collect();
-        doc.push_str(&format!(
-            "\nWhen: training starts {}; it ends on {}.\n\n",
-            self.start,
-            finish.join(", ")
-        ));
+        finish.join(", ")
+    }
+
+    /// Spend by quarter and what has been paid by each quarter's end, with a note on reading
+    /// the bands.
+    pub fn quarters_table(&self, doc: &mut Document) {
         let mut rows = vec![
             [
                 "quarter",
@@ -278,36 +323,41 @@ const HEADER: [&str; 15] = [
 
 impl Exporter<RunReport> for SpendCsvExporter {
     fn export(&self, report: &RunReport) -> io::Result<Vec<u8>> {
-        let mut sheet = CsvSheet::in_memory();
-        sheet.header(&HEADER)?;
-        let Some(when) = &report.when else {
-            return sheet.into_bytes();
-        };
-        let figures = |s: Option<&Summary>| -> Vec<Cell> {
-            let Some(s) = s else {
-                return vec![Cell::Empty; 5];
-            };
-            let mut cells = vec![Cell::Number(s.mean.value)];
-            cells.extend(s.percentiles.iter().map(|p| Cell::Number(p.estimate.value)));
-            cells.push(s.max_half_width().map_or(Cell::Empty, Cell::Number));
-            cells
-        };
-        let day = |d: &Option<String>| d.as_ref().map_or(Cell::Empty, Cell::text);
-        for (kind, p) in when.rows() {
-            let mut row = vec![
-                Cell::text(&p.period),
-                Cell::text(kind),
-                day(&p.first_day),
-                day(&p.last_day),
-            ];
-            row.extend(figures(Some(&p.spend_usd)));
-            row.extend(figures(p.paid_by_end_usd.as_ref()));
-            row.push(
-                p.finished_by_end
-                    .map_or(Cell::Empty, |c| Cell::Number(c.estimate.value)),
-            );
-            sheet.row(&row)?;
-        }
-        sheet.into_bytes()
+        spend_csv(report.when.as_ref())
     }
+}
+
+/// The spend by period as CSV, one period per row; only the header without a start date.
+pub fn spend_csv(when: Option<&When>) -> io::Result<Vec<u8>> {
+    let mut sheet = CsvSheet::in_memory();
+    sheet.header(&HEADER)?;
+    let Some(when) = when else {
+        return sheet.into_bytes();
+    };
+    let figures = |s: Option<&Summary>| -> Vec<Cell> {
+        let Some(s) = s else {
+            return vec![Cell::Empty; 5];
+        };
+        let mut cells = vec![Cell::Number(s.mean.value)];
+        cells.extend(s.percentiles.iter().map(|p| Cell::Number(p.estimate.value)));
+        cells.push(s.max_half_width().map_or(Cell::Empty, Cell::Number));
+        cells
+    };
+    let day = |d: &Option<String>| d.as_ref().map_or(Cell::Empty, Cell::text);
+    for (kind, p) in when.rows() {
+        let mut row = vec![
+            Cell::text(&p.period),
+            Cell::text(kind),
+            day(&p.first_day),
+            day(&p.last_day),
+        ];
+        row.extend(figures(Some(&p.spend_usd)));
+        row.extend(figures(p.paid_by_end_usd.as_ref()));
+        row.push(
+            p.finished_by_end
+                .map_or(Cell::Empty, |c| Cell::Number(c.estimate.value)),
+        );
+        sheet.row(&row)?;
+    }
+    sheet.into_bytes()
 }

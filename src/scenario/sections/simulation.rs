@@ -24,12 +24,7 @@ pub(in crate::scenario) fn read_simulation(
             ));
         }
         settings.runs = Some(runs);
-        let before = &src.text[..v.span().start];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        settings.runs_at = Some((
-            before.matches('\n').count() + 1,
-            before[line_start..].chars().count() + 1,
-        ));
+        settings.runs_at = Some(reader::line_col(src.text, v.span().start));
     }
     if let Some(v) = sim.take("seed") {
         settings.seed = Some(reader::count(src, "simulation.seed", v)?);
