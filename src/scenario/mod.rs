@@ -295,17 +295,24 @@ impl Builder<'_> {
     }
 }
 
-fn read_document(src: &Source, mut doc: Table) -> Result<Scenario, Error> {
+/// The file's `name` (else its stem, else `fallback`), its `description` checked and set
+/// aside.
+fn read_name(src: &Source, doc: &mut Table, fallback: &str) -> Result<String, Error> {
     let name = match doc.take("name") {
         Some(v) => reader::string(src, "name", v)?.to_string(),
         None => src
             .path
             .file_stem()
-            .map_or("scenario".into(), |s| s.to_string_lossy().into_owned()),
+            .map_or(fallback.into(), |s| s.to_string_lossy().into_owned()),
     };
     if let Some(v) = doc.take("description") {
         reader::string(src, "description", v)?;
     }
+    Ok(name)
+}
+
+fn read_document(src: &Source, mut doc: Table) -> Result<Scenario, Error> {
+    let name = read_name(src, &mut doc, "scenario")?;
     let mut b = Builder {
         src,
         inputs: vec![None; Input::COUNT],

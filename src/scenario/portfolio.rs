@@ -164,16 +164,7 @@ impl PortfolioPlan {
 }
 
 fn read_plan(src: &Source, mut doc: Table) -> Result<PortfolioPlan, Error> {
-    let name = match doc.take("name") {
-        Some(v) => reader::string(src, "name", v)?.to_string(),
-        None => src
-            .path
-            .file_stem()
-            .map_or("portfolio".into(), |s| s.to_string_lossy().into_owned()),
-    };
-    if let Some(v) = doc.take("description") {
-        reader::string(src, "description", v)?;
-    }
+    let name = super::read_name(src, &mut doc, "portfolio")?;
     let settings = match doc.take("portfolio") {
         Some(v) => read_settings(src, reader::table(src, "portfolio", v)?)?,
         None => Settings::default(),
