@@ -468,6 +468,37 @@ mod tests {
     }
 
     #[test]
+    fn portfolio_runs_draw_apart_but_for_what_they_share() {
+        let text = BASE.replace(
+            "params = 1e9",
+            "params = { dist = \"uniform\", min = 1e9, max = 2e9 }",
+        );
+        let p = plan(&text, 3000);
+        let (a, b) = (
+            p.clone().for_member("a", &[Input::Mfu]),
+            p.clone().for_member("b", &[Input::Mfu]),
+        );
+        assert_eq!(draws(&a, Input::Mfu), draws(&b, Input::Mfu));
+        assert_eq!(draws(&a, Input::Mfu), draws(&p, Input::Mfu));
+        assert_ne!(draws(&a, Input::GpuHourUsd), draws(&b, Input::GpuHourUsd));
+        // A run keeps its draws whatever the others are called.
+        assert_eq!(
+            draws(&a, Input::GpuHourUsd),
+            draws(&p.clone().for_member("a", &[]), Input::GpuHourUsd)
+        );
+        // Sharing an alias shares the stream it follows: active_params follows params.
+        let (a, b) = (
+            p.clone().for_member("a", &[Input::ActiveParams]),
+            p.clone().for_member("b", &[Input::ActiveParams]),
+        );
+        assert_eq!(
+            draws(&a, Input::ActiveParams),
+            draws(&b, Input::ActiveParams)
+        );
+        assert_eq!(draws(&a, Input::Params), draws(&a, Input::ActiveParams));
+    }
+
+    #[test]
     fn active_params_default_follows_params_draw_for_draw() {
         let text = BASE.replace(
             "params = 1e9",
