@@ -279,7 +279,7 @@ fn the_budget_year_counts_what_is_paid_in_it() {
     write(dir.path(), "fixed.toml", FIXED);
     write(dir.path(), "run.toml", RUN);
     // Starting 2027-12-22, the 20 days run 10 in 2027 and 10 in 2028.
-    let plan = "[portfolio]\nstart = 2027-12-22\nbudget_usd = 600e3\nbudget_year = 2027\n[[run]]\nname = \"fixed\"\nscenario = \"fixed.toml\"\n[[run]]\nname = \"early\"\nscenario = \"run.toml\"\n";
+    let plan = "[portfolio]\nstart = 2027-12-22\nbudget_usd = 508e3\nbudget_year = 2027\n[[run]]\nname = \"fixed\"\nscenario = \"fixed.toml\"\n[[run]]\nname = \"early\"\nscenario = \"run.toml\"\n";
     let (rows, json) = portfolio(dir.path(), plan, &["--runs", "2000"]);
     for r in &rows {
         let get = |k: &str| -> f64 { r[k].parse().unwrap() };

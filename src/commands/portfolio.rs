@@ -301,9 +301,11 @@ fn summarise(
         .map(|m| m.year_spend_usd.as_deref().unwrap_or(&m.total_cost_usd))
         .collect();
     let total_cost_usd = stats::summarize(&draws.total_cost_usd, &BAND);
+    // The draws over budget, unless none or all are: the worst 5% then.
+    let over = |usd: f64| budgeted.iter().filter(|x| **x > usd).count();
     let tail = match goals.budget_usd {
-        Some(usd) => Tail::OverBudget { usd },
-        None => {
+        Some(usd) if over(usd) > 0 && over(usd) < budgeted.len() => Tail::OverBudget { usd },
+        _ => {
             let figure = year_spend.as_ref().map_or(&total_cost_usd, |(_, s)| s);
             Tail::Worst5 {
                 usd: portfolio::band(figure)[2].value,
