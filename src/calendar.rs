@@ -135,6 +135,33 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 /// Whole calendar months from the first day of one quarter to the last day of another, as
 /// ranges of days from a start date: the periods a run's spend is reported by.
+/// A deadline: a number of days from the start (day 0), or the date by whose end the work
+/// must be done.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Deadline {
+    Days(f64),
+    Date(Date),
+}
+
+impl Deadline {
+    /// Days from `start` to the deadline; None for a date without a start to count from.
+    pub fn days(self, start: Option<Date>) -> Option<f64> {
+        match (self, start) {
+            (Deadline::Days(d), _) => Some(d),
+            (Deadline::Date(d), Some(s)) => Some(d.days_to_end_from(s) as f64),
+            (Deadline::Date(_), None) => None,
+        }
+    }
+
+    /// The date, when given as one.
+    pub fn date(self) -> Option<Date> {
+        match self {
+            Deadline::Date(d) => Some(d),
+            Deadline::Days(_) => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Periods {
     pub start: Date,

@@ -1142,11 +1142,7 @@ fn parse_positive_amount(text: &str) -> Result<f64, String> {
 }
 
 /// A `--deadline`: days of training, or the date training must end by.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Deadline {
-    Days(f64),
-    Date(crate::calendar::Date),
-}
+pub use crate::calendar::Deadline;
 
 fn parse_deadline(text: &str) -> Result<Deadline, String> {
     let looks_like_date = text.len() == 10 && text.as_bytes().get(4) == Some(&b'-');

@@ -279,14 +279,27 @@ pub fn resolve_goals(
 /// Where the run count came from when the scenario file set it (no `--runs`), for messages
 /// that ask for fewer runs: "`[simulation] runs` at plan.toml:14:8".
 pub fn runs_origin(scenario: &Scenario, flag_runs: Option<u64>) -> Option<String> {
-    if flag_runs.is_some() || scenario.simulation.runs.is_none() {
+    runs_origin_in(
+        "[simulation] runs",
+        &scenario.path,
+        &scenario.simulation,
+        flag_runs,
+    )
+}
+
+/// [`runs_origin`] for the run count `key` sets in the file at `path` (a scenario's
+/// `[simulation] runs`, a portfolio plan's `[portfolio] runs`).
+pub fn runs_origin_in(
+    key: &str,
+    path: &std::path::Path,
+    settings: &crate::scenario::SimulationSettings,
+    flag_runs: Option<u64>,
+) -> Option<String> {
+    if flag_runs.is_some() || settings.runs.is_none() {
         return None;
     }
-    let (line, col) = scenario.simulation.runs_at?;
-    Some(format!(
-        "`[simulation] runs` at {}:{line}:{col}",
-        scenario.path.display()
-    ))
+    let (line, col) = settings.runs_at?;
+    Some(format!("`{key}` at {}:{line}:{col}", path.display()))
 }
 
 /// A note for the top of a report when the scenario's reference prior extrapolates beyond the

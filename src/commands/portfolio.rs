@@ -69,11 +69,12 @@ pub fn portfolio(opts: &PortfolioOptions) -> Result<PortfolioOutcome, Error> {
     let members = members(&plan, &plans);
     let periods = periods(&plan, &members)?;
     let peak = |r| peak_bytes_for(r, &plan, goals.year.is_some(), periods.as_ref());
-    let origin = plan
-        .simulation
-        .runs_at
-        .filter(|_| opts.sampling.runs.is_none())
-        .map(|(line, col)| format!("`[portfolio] runs` at {}:{line}:{col}", plan.path.display()));
+    let origin = super::runs_origin_in(
+        "[portfolio] runs",
+        &plan.path,
+        &plan.simulation,
+        opts.sampling.runs,
+    );
     super::check_memory(runs, peak).map_err(|e| e.with_runs_origin(origin))?;
     let calendar = Calendar {
         year: goals.year.map(|(_, from, to)| (from, to)),
@@ -259,11 +260,7 @@ fn resolve(plan: &PortfolioPlan, opts: &PortfolioOptions) -> Result<Resolved, Er
                     plan.start.map(|s| s.to_string()).unwrap_or_default()
                 )));
             }
-            let date = match d {
-                Deadline::Date(d) => Some(d),
-                Deadline::Days(_) => None,
-            };
-            Some((days, date))
+            Some((days, d.date()))
         }
     };
     if year.is_some() && opts.goals.budget_usd.or(plan.budget_usd).is_none() {
@@ -336,14 +333,10 @@ fn summarise(
                 let days = deadline
                     .days(plan.start)
                     .expect("checked when the plan was read");
-                let date = match deadline {
-                    Deadline::Date(d) => Some(d),
-                    Deadline::Days(_) => None,
-                };
                 let what = ChanceOf::RunDone {
                     run: m.name.clone(),
                     days,
-                    date,
+                    date: deadline.date(),
                 };
                 chances.push(chance(what, &d.finish_day, days));
             }

@@ -78,11 +78,7 @@ pub struct Shared {
 }
 
 /// A deadline, as a date or as days from the portfolio's start.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Deadline {
-    Days(f64),
-    Date(Date),
-}
+pub use crate::calendar::Deadline;
 
 /// One run of the portfolio.
 #[derive(Debug, Clone)]
@@ -105,18 +101,6 @@ impl Member {
         match (self.earliest, start) {
             (Some(d), Some(s)) => d.days_since(s) as f64,
             _ => 0.0,
-        }
-    }
-}
-
-impl Deadline {
-    /// Days from `start` to the end of the deadline (a date is met by a run that ends before
-    /// that day is over).
-    pub fn days(self, start: Option<Date>) -> Option<f64> {
-        match (self, start) {
-            (Deadline::Days(d), _) => Some(d),
-            (Deadline::Date(d), Some(s)) => Some(d.days_to_end_from(s) as f64),
-            (Deadline::Date(_), None) => None,
         }
     }
 }
