@@ -34,14 +34,7 @@ pub fn selection(runs: u64, threads: u64) -> u64 {
     runs.saturating_mul(F64) + stretches.min(threads.max(1)) * 2 * HISTOGRAM
 }
 
-/// `run`, `check` and `calibrate`: the simulation, then summaries, charts and files one metric
-/// at a time, each with at most one selection's scratch. `--samples-csv` draws the inputs again
-/// block by block and streams them to the file, so it adds nothing per run.
-pub fn run(runs: u64, metrics: u64, threads: u64) -> u64 {
-    simulation(runs, metrics).saturating_add(selection(runs, threads))
-}
-
-/// `run`, `compare` and `sweep` reducing their runs as they are drawn
+/// `run`, `compare`, `sweep`, `check` and `calibrate` reducing their runs as they are drawn
 /// ([`crate::stats::stream`]) into `columns` columns (a metric of a scenario, or of B − A): the
 /// values kept around the percentiles, at the peak of the waves, held in growing vectors (up to
 /// twice their length), with one column's kept values copied while its brackets are narrowed;
@@ -55,11 +48,13 @@ pub fn streamed(runs: u64, columns: u64, percentiles: &[f64], replicates: u64) -
     values.saturating_add(replicates.saturating_mul(per_replicate))
 }
 
-/// `compare --plots`, which keeps every run: both simulations at once, then the charts, which
-/// join both samples into one column (2 runs' worth) and select in it (another 2), and per
-/// metric the column of B − A and the scratch of its summary.
-pub fn compare_stored(runs: u64, metrics_a: u64, metrics_b: u64, threads: u64) -> u64 {
-    simulation(runs, metrics_a + metrics_b + 2).saturating_add(selection(runs * 2, threads))
+/// A reduction of the caller's in one more pass over streamed runs
+/// ([`crate::stats::stream::Streamed::again`]): a state of `state` bytes per chunk of a group
+/// held at once, and the one they merge into.
+pub fn pass_states(runs: u64, state: u64) -> u64 {
+    use crate::stats::stream::GROUP_CHUNKS;
+    let chunks = runs.div_ceil(crate::sample::CHUNK_RUNS as u64);
+    (chunks.min(GROUP_CHUNKS as u64) + 1).saturating_mul(state)
 }
 
 /// The plan of a sensitivity study, as far as memory goes.
@@ -119,14 +114,6 @@ pub fn sweep(per_run: u64, points: u64, bytes_per_point: u64) -> u64 {
 pub fn update(runs: u64, draw_bytes: u64) -> u64 {
     const FIGURES: u64 = 10;
     runs.saturating_mul(2 * draw_bytes + FIGURES * 16 + 16)
-}
-
-/// `portfolio`: every draw's figures (`columns` of them: four or five per run, the
-/// portfolio's two or three, its spend in each month laid out, and one running column of
-/// what has been paid by then), each chunk writing its own rows, and three more columns while
-/// a figure's percentiles are found (a quarter's sum, its copy, and the selection's scratch).
-pub fn portfolio(runs: u64, columns: u64) -> u64 {
-    runs.saturating_mul(F64 * (columns + 3))
 }
 
 /// What the allocator takes for a request of `bytes`: glibc's chunks carry an 8-byte header,

@@ -123,6 +123,24 @@ fn two_independent_identical_runs_double_the_variance() {
         let (share, _, lo, hi) = estimate(&run["variance_share"], "variance share");
         assert!(lo <= 0.5 && 0.5 <= hi, "share {share} in [{lo}, {hi}]");
     }
+    // The shares and the correlation reported are the draws' own, as the samples file has them
+    // (the report gathers them as the draws stream past, in batches of sums).
+    let (ma, mt) = (mean_var(&a).0, mean_var(&total).0);
+    let threshold = json["tail"]["threshold_usd"].as_f64().unwrap();
+    let beyond = || a.iter().zip(&total).filter(|(_, t)| **t > threshold);
+    let tail =
+        beyond().map(|(x, _)| x - ma).sum::<f64>() / beyond().map(|(_, t)| t - mt).sum::<f64>();
+    let variance = correlation(&a, &total) * (va / vt).sqrt();
+    let reported = |key: &str| json["runs"][0][key]["value"].as_f64().unwrap();
+    assert_close(
+        "variance share of a",
+        reported("variance_share"),
+        variance,
+        1e-9,
+    );
+    assert_close("tail share of a", reported("tail_share"), tail, 1e-9);
+    let r_reported = json["cost_correlations"][0][1].as_f64().unwrap();
+    assert!((r_reported - r).abs() < 1e-9, "{r_reported} vs {r}");
     // And a run drawn in a portfolio is drawn from its scenario: its mean is the closed form
     // E[K/m]·E[P].
     let k = 6.0 * 1e9 * 1e12 / (1000e12 * 3600.0) * 100.0 / 100.0;

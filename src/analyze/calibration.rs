@@ -133,6 +133,85 @@ pub fn crps_sorted_sample(sorted: &[f64], y: f64) -> f64 {
     to_outcome / n - spread / (n * n)
 }
 
+/// The CRPS of ln x for a sample too large to keep, gathered as it streams past: mean|X − y|
+/// summed exactly, and for mean|X − X'| the counts and sums of ln x in [`LnCrps::BINS`] equal
+/// bins between the sample's least and greatest ln x. Pairs in different bins are summed
+/// exactly (x − x' is the difference of the bins' sums); pairs within a bin are taken as w/3
+/// apart (the mean gap of values spread evenly over a bin of width w), each off by at most
+/// 2w/3: [`LnCrps::finish`] returns that bound with the score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LnCrps {
+    lo: f64,
+    width: f64,
+    ln_y: f64,
+    counts: Vec<u64>,
+    sums: Vec<f64>,
+    to_outcome: f64,
+}
+
+impl LnCrps {
+    pub const BINS: usize = 1024;
+
+    /// For a sample with least value `min` and greatest `max`, and outcome `y`; None unless
+    /// all three are positive (a metric that can be zero has no ln score).
+    pub fn new([min, max]: [f64; 2], y: f64) -> Option<LnCrps> {
+        if !(min > 0.0 && y > 0.0 && max >= min) {
+            return None;
+        }
+        let (lo, hi) = (min.ln(), max.ln());
+        Some(LnCrps {
+            lo,
+            width: (hi - lo) / Self::BINS as f64,
+            ln_y: y.ln(),
+            counts: vec![0; Self::BINS],
+            sums: vec![0.0; Self::BINS],
+            to_outcome: 0.0,
+        })
+    }
+
+    pub fn add(&mut self, xs: &[f64]) {
+        for &x in xs {
+            let l = x.ln();
+            self.to_outcome += (l - self.ln_y).abs();
+            let b = if self.width > 0.0 {
+                (((l - self.lo) / self.width) as usize).min(Self::BINS - 1)
+            } else {
+                0
+            };
+            self.counts[b] += 1;
+            self.sums[b] += l;
+        }
+    }
+
+    /// Adds another part of the sample, gathered over the same bins.
+    pub fn merge(&mut self, other: &LnCrps) {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        for (a, b) in self.sums.iter_mut().zip(&other.sums) {
+            *a += b;
+        }
+        self.to_outcome += other.to_outcome;
+    }
+
+    /// The score, and the most it can differ from [`crps_sorted_sample`] of the ln sample.
+    pub fn finish(&self) -> (f64, f64) {
+        let n = self.counts.iter().sum::<u64>() as f64;
+        let (mut count_below, mut sum_below) = (0.0, 0.0);
+        let (mut apart, mut within) = (0.0, 0.0);
+        for (&c, &s) in self.counts.iter().zip(&self.sums) {
+            let c = c as f64;
+            apart += count_below * s - c * sum_below;
+            within += c * (c - 1.0) / 2.0;
+            count_below += c;
+            sum_below += s;
+        }
+        let gaps = apart + within * self.width / 3.0;
+        let score = self.to_outcome / n - gaps / (n * n);
+        (score, within * 2.0 * self.width / 3.0 / (n * n))
+    }
+}
+
 /// CRPS of a forecast given by its CDF on [lo, hi] (no mass outside), for outcome y, by
 /// Simpson's rule on each side of y (where the integrand jumps).
 pub fn crps_from_cdf(cdf: &dyn Fn(f64) -> f64, lo: f64, hi: f64, y: f64) -> f64 {
@@ -301,6 +380,40 @@ mod tests {
                 "y {y}: {estimate} vs {exact}"
             );
         }
+    }
+
+    #[test]
+    fn streamed_crps_is_the_sorted_samples_within_its_bound() {
+        use rand::SeedableRng;
+        use rand_distr::Distribution;
+        let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(11);
+        let lognormal = rand_distr::LogNormal::new(18.0, 0.3).unwrap();
+        let sample: Vec<f64> = (0..1_000_000).map(|_| lognormal.sample(&mut rng)).collect();
+        let mut ln_sorted: Vec<f64> = sample.iter().map(|x| x.ln()).collect();
+        ln_sorted.sort_by(f64::total_cmp);
+        let range = [sample.iter().copied().fold(f64::MAX, f64::min), {
+            sample.iter().copied().fold(0.0, f64::max)
+        }];
+        for y in [18.0f64.exp(), 17.2f64.exp(), 21.0f64.exp()] {
+            // Gathered in parts, as chunks stream past, and merged.
+            let mut whole = LnCrps::new(range, y).unwrap();
+            for part in sample.chunks(65_536) {
+                let mut p = LnCrps::new(range, y).unwrap();
+                p.add(part);
+                whole.merge(&p);
+            }
+            let (score, bound) = whole.finish();
+            let exact = crps_sorted_sample(&ln_sorted, y.ln());
+            assert!((score - exact).abs() <= bound + 1e-12, "{score} vs {exact}");
+            // A tenth of the score's Monte Carlo error (sd of |ln X − ln y| / √n, at least
+            // 0.2 / 1000) is 2e-5: the bound is far inside it.
+            assert!(bound < 1e-5 && bound > 0.0, "bound {bound}");
+        }
+        assert_eq!(LnCrps::new([0.0, 1.0], 1.0), None, "no ln of zero");
+        let mut point = LnCrps::new([3.0, 3.0], 5.0).unwrap();
+        point.add(&[3.0; 10]);
+        let (score, bound) = point.finish();
+        assert!((score - (5.0f64.ln() - 3.0f64.ln())).abs() < 1e-15 && bound == 0.0);
     }
 
     #[test]

@@ -15,62 +15,242 @@ use crate::stats::{Estimate, mean_and_sd};
 /// Batches the draws are cut into for the shares' intervals.
 pub const BATCHES: usize = 32;
 
-/// Each part's share of the variance of the total (`total[i]` = Σₖ `parts[k][i]`).
-pub fn variance_shares(parts: &[&[f64]], total: &[f64]) -> Vec<Estimate> {
-    with_batches(parts, total, variance_share)
+/// Values every sum is taken about (the figures' means, from a first pass over the draws), so
+/// that sums of products do not cancel: the shares themselves do not depend on them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Centres {
+    /// Each run's part of the figure the budget is about (its cost, or its spend in the year).
+    pub parts: Vec<f64>,
+    /// That figure for the portfolio: the parts' sum.
+    pub total: f64,
+    /// Each run's total cost, for the correlations.
+    pub costs: Vec<f64>,
 }
 
-/// Each part's share of the total's excess over its mean in draws where the total exceeds
-/// `threshold`; None when no draw or every draw does (the excess is then undefined).
-pub fn tail_shares(parts: &[&[f64]], total: &[f64], threshold: f64) -> Option<Vec<Estimate>> {
-    let beyond = total.iter().filter(|t| **t > threshold).count();
-    if beyond == 0 || beyond == total.len() {
-        return None;
+/// One draw block's figures, as [`RiskSums::add`] reads them.
+pub struct Block<'a> {
+    /// The index of the block's first draw.
+    pub first: u64,
+    pub parts: &'a [&'a [f64]],
+    pub total: &'a [f64],
+    pub costs: &'a [&'a [f64]],
+    /// Each run's finish day, and the portfolio's (the latest of them).
+    pub finishes: &'a [&'a [f64]],
+    pub finish: &'a [f64],
+}
+
+/// Sums over the draws of one batch, about the [`Centres`].
+#[derive(Debug, Clone, PartialEq)]
+struct Batch {
+    n: f64,
+    part: Vec<f64>,
+    total: f64,
+    part_total: Vec<f64>,
+    total_total: f64,
+    /// The same over the draws whose total is beyond the threshold.
+    beyond: f64,
+    beyond_part: Vec<f64>,
+    beyond_total: f64,
+}
+
+impl Batch {
+    fn new(k: usize) -> Batch {
+        Batch {
+            n: 0.0,
+            part: vec![0.0; k],
+            total: 0.0,
+            part_total: vec![0.0; k],
+            total_total: 0.0,
+            beyond: 0.0,
+            beyond_part: vec![0.0; k],
+            beyond_total: 0.0,
+        }
     }
-    Some(with_batches(parts, total, |p, t| {
-        tail_share(p, t, threshold)
-    }))
+
+    fn merge(&mut self, o: &Batch) {
+        let add = |a: &mut Vec<f64>, b: &Vec<f64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        self.n += o.n;
+        add(&mut self.part, &o.part);
+        self.total += o.total;
+        add(&mut self.part_total, &o.part_total);
+        self.total_total += o.total_total;
+        self.beyond += o.beyond;
+        add(&mut self.beyond_part, &o.beyond_part);
+        self.beyond_total += o.beyond_total;
+    }
+
+    /// Cov(part k, total) / Var(total) within the batch.
+    fn variance_share(&self, k: usize) -> f64 {
+        let cov = self.part_total[k] - self.part[k] * self.total / self.n;
+        let var = self.total_total - self.total * self.total / self.n;
+        if var > 0.0 { cov / var } else { f64::NAN }
+    }
+
+    /// Part k's share of the total's excess over its mean in the draws beyond the threshold,
+    /// each measured from the batch's own means.
+    fn tail_share(&self, k: usize) -> f64 {
+        let part = self.beyond_part[k] - self.beyond * self.part[k] / self.n;
+        let total = self.beyond_total - self.beyond * self.total / self.n;
+        if self.beyond == 0.0 || total == 0.0 {
+            f64::NAN
+        } else {
+            part / total
+        }
+    }
 }
 
-/// Pearson correlation of every pair of parts; 1 on the diagonal, NaN where a part never
-/// varies.
-pub fn correlations(parts: &[&[f64]]) -> Vec<Vec<f64>> {
-    (0..parts.len())
-        .map(|a| {
-            (0..parts.len())
-                .map(|b| {
-                    if a == b {
-                        1.0
-                    } else {
-                        super::rank::pearson(parts[a], parts[b])
-                    }
-                })
-                .collect()
-        })
-        .collect()
+/// Everything the risk shares, the cost correlations and "ends last" are made of, gathered
+/// block by block as the draws stream past and merged in draw order: a few sums per batch and
+/// per pair of runs, whatever the number of draws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskSums {
+    centres: Centres,
+    threshold: f64,
+    draws: u64,
+    batches: Vec<Batch>,
+    /// Per run, Σ (cost − centre); per pair, Σ of the products.
+    cost: Vec<f64>,
+    cost_cross: Vec<Vec<f64>>,
+    last: Vec<u64>,
 }
 
-/// Each part's share on all draws, with its batch-means interval.
-fn with_batches(
-    parts: &[&[f64]],
-    total: &[f64],
-    share: impl Fn(&[f64], &[f64]) -> f64,
-) -> Vec<Estimate> {
-    let n = total.len();
-    parts
-        .iter()
-        .map(|p| {
-            let value = share(p, total);
-            let batch: Vec<f64> = (0..BATCHES)
-                .map(|b| {
-                    let r = b * n / BATCHES..(b + 1) * n / BATCHES;
-                    share(&p[r.clone()], &total[r])
-                })
-                .filter(|s| s.is_finite())
-                .collect();
-            interval(value, &batch)
-        })
-        .collect()
+impl RiskSums {
+    /// For `draws` draws, with the tail beyond `threshold` (the budget, or the total's P95).
+    pub fn new(centres: Centres, threshold: f64, draws: u64) -> RiskSums {
+        let (k, runs) = (centres.parts.len(), centres.costs.len());
+        RiskSums {
+            threshold,
+            draws,
+            batches: vec![Batch::new(k); BATCHES],
+            cost: vec![0.0; runs],
+            cost_cross: vec![vec![0.0; runs]; runs],
+            last: vec![0; runs],
+            centres,
+        }
+    }
+
+    /// The batch of draw `i`: batch b holds draws b·n/32 up to (b + 1)·n/32.
+    fn batch_of(&self, i: u64) -> usize {
+        ((BATCHES as u128 * (i as u128 + 1) - 1) / self.draws as u128) as usize
+    }
+
+    pub fn add(&mut self, b: &Block) {
+        let c = &self.centres;
+        for (j, &t) in b.total.iter().enumerate() {
+            let batch = self.batch_of(b.first + j as u64);
+            let s = &mut self.batches[batch];
+            let dt = t - c.total;
+            s.n += 1.0;
+            s.total += dt;
+            s.total_total += dt * dt;
+            let beyond = t > self.threshold;
+            if beyond {
+                s.beyond += 1.0;
+                s.beyond_total += dt;
+            }
+            for (k, part) in b.parts.iter().enumerate() {
+                let dx = part[j] - c.parts[k];
+                s.part[k] += dx;
+                s.part_total[k] += dx * dt;
+                if beyond {
+                    s.beyond_part[k] += dx;
+                }
+            }
+            for (a, xa) in b.costs.iter().enumerate() {
+                let da = xa[j] - c.costs[a];
+                self.cost[a] += da;
+                for (z, xz) in b.costs.iter().enumerate() {
+                    self.cost_cross[a][z] += da * (xz[j] - c.costs[z]);
+                }
+            }
+            for (last, f) in self.last.iter_mut().zip(b.finishes) {
+                *last += u64::from(f[j] == b.finish[j]);
+            }
+        }
+    }
+
+    /// Adds the sums of later draws (merge in draw order for the same result on any thread
+    /// count).
+    pub fn merge(&mut self, o: &RiskSums) {
+        for (a, b) in self.batches.iter_mut().zip(&o.batches) {
+            a.merge(b);
+        }
+        for (a, b) in self.cost.iter_mut().zip(&o.cost) {
+            *a += b;
+        }
+        for (ra, rb) in self.cost_cross.iter_mut().zip(&o.cost_cross) {
+            ra.iter_mut().zip(rb).for_each(|(a, b)| *a += b);
+        }
+        for (a, b) in self.last.iter_mut().zip(&o.last) {
+            *a += b;
+        }
+    }
+
+    fn whole(&self) -> Batch {
+        let mut all = Batch::new(self.centres.parts.len());
+        self.batches.iter().for_each(|b| all.merge(b));
+        all
+    }
+
+    /// Each part's share of the variance of the total.
+    pub fn variance_shares(&self) -> Vec<Estimate> {
+        self.with_batches(Batch::variance_share)
+    }
+
+    /// Each part's share of the total's excess over its mean in draws where the total exceeds
+    /// the threshold; None when no draw or every draw does (the excess is then undefined).
+    pub fn tail_shares(&self) -> Option<Vec<Estimate>> {
+        let all = self.whole();
+        if all.beyond == 0.0 || all.beyond == all.n {
+            return None;
+        }
+        Some(self.with_batches(Batch::tail_share))
+    }
+
+    /// Pearson correlation of every pair of runs' costs; 1 on the diagonal, 0 where a cost
+    /// never varies.
+    pub fn correlations(&self) -> Vec<Vec<f64>> {
+        let n = self.draws as f64;
+        let cov = |a: usize, z: usize| self.cost_cross[a][z] - self.cost[a] * self.cost[z] / n;
+        let runs = self.cost.len();
+        (0..runs)
+            .map(|a| {
+                (0..runs)
+                    .map(|z| {
+                        let (va, vz) = (cov(a, a), cov(z, z));
+                        if a == z {
+                            1.0
+                        } else if va <= 0.0 || vz <= 0.0 {
+                            0.0
+                        } else {
+                            cov(a, z) / (va * vz).sqrt()
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// How many draws each run ends last in; a tie counts for every run in it.
+    pub fn finishes_last(&self) -> &[u64] {
+        &self.last
+    }
+
+    /// Each part's share on all draws, with its batch-means interval.
+    fn with_batches(&self, share: impl Fn(&Batch, usize) -> f64) -> Vec<Estimate> {
+        let all = self.whole();
+        (0..self.centres.parts.len())
+            .map(|k| {
+                let batch: Vec<f64> = self
+                    .batches
+                    .iter()
+                    .map(|b| share(b, k))
+                    .filter(|s| s.is_finite())
+                    .collect();
+                interval(share(&all, k), &batch)
+            })
+            .collect()
+    }
 }
 
 /// value ± t·sd/√b from the b batches' values; unreliable when some batches had no value.
@@ -90,33 +270,6 @@ fn interval(value: f64, batch: &[f64]) -> Estimate {
     }
 }
 
-fn variance_share(part: &[f64], total: &[f64]) -> f64 {
-    let (mp, _) = mean_and_sd(part);
-    let (mt, _) = mean_and_sd(total);
-    let (mut cov, mut var) = (0.0, 0.0);
-    for (x, t) in part.iter().zip(total) {
-        cov += (x - mp) * (t - mt);
-        var += (t - mt) * (t - mt);
-    }
-    if var > 0.0 { cov / var } else { f64::NAN }
-}
-
-fn tail_share(part: &[f64], total: &[f64], threshold: f64) -> f64 {
-    let (mp, _) = mean_and_sd(part);
-    let (mt, _) = mean_and_sd(total);
-    let (mut sp, mut st, mut n) = (0.0, 0.0, 0usize);
-    for (x, t) in part.iter().zip(total).filter(|(_, t)| **t > threshold) {
-        sp += x - mp;
-        st += t - mt;
-        n += 1;
-    }
-    if n == 0 || st == 0.0 {
-        f64::NAN
-    } else {
-        sp / st
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,13 +286,70 @@ mod tests {
         (a, b, t)
     }
 
+    fn mean(x: &[f64]) -> f64 {
+        x.iter().sum::<f64>() / x.len() as f64
+    }
+
+    /// The sums of parts that are also the costs, gathered in uneven blocks and merged.
+    fn sums(parts: &[&[f64]], total: &[f64], threshold: f64) -> RiskSums {
+        let n = total.len();
+        let centres = Centres {
+            parts: parts.iter().map(|p| mean(p)).collect(),
+            total: mean(total),
+            costs: parts.iter().map(|p| mean(p)).collect(),
+        };
+        let mut all = RiskSums::new(centres.clone(), threshold, n as u64);
+        let mut first = 0;
+        while first < n {
+            let end = (first + 7_001).min(n);
+            let cut: Vec<&[f64]> = parts.iter().map(|p| &p[first..end]).collect();
+            let mut part = RiskSums::new(centres.clone(), threshold, n as u64);
+            part.add(&Block {
+                first: first as u64,
+                parts: &cut,
+                total: &total[first..end],
+                costs: &cut,
+                finishes: &cut,
+                finish: &total[first..end],
+            });
+            all.merge(&part);
+            first = end;
+        }
+        all
+    }
+
+    /// The shares of one batch as the draws' own formulas give them.
+    fn variance_share(part: &[f64], total: &[f64]) -> f64 {
+        let (mp, mt) = (mean(part), mean(total));
+        let cov: f64 = part
+            .iter()
+            .zip(total)
+            .map(|(x, t)| (x - mp) * (t - mt))
+            .sum();
+        let var: f64 = total.iter().map(|t| (t - mt) * (t - mt)).sum();
+        cov / var
+    }
+
     #[test]
     fn variance_shares_of_independent_parts_are_their_variances_shares() {
         let (a, b, t) = sample(200_000);
-        let s = variance_shares(&[&a, &b], &t);
+        let s = sums(&[&a, &b], &t, f64::INFINITY).variance_shares();
         assert!((s[0].value + s[1].value - 1.0).abs() < 1e-12);
         assert!(s[0].covers(0.2) && s[1].covers(0.8), "{s:?}");
         assert!(s[0].half_width() < 0.01);
+        assert!((s[0].value - variance_share(&a, &t)).abs() < 1e-12);
+        // Each batch's share is the formula on its own draws: the interval is theirs.
+        let batch: Vec<f64> = (0..BATCHES)
+            .map(|k| {
+                let r = k * 200_000 / BATCHES..(k + 1) * 200_000 / BATCHES;
+                variance_share(&a[r.clone()], &t[r])
+            })
+            .collect();
+        let expected = interval(s[0].value, &batch);
+        assert!(
+            (s[0].se - expected.se).abs() < 1e-12 * expected.se.max(1.0),
+            "{s:?}"
+        );
     }
 
     #[test]
@@ -150,18 +360,55 @@ mod tests {
             s.sort_by(f64::total_cmp);
             s[190_000]
         };
-        let s = tail_shares(&[&a, &b], &t, p95).unwrap();
+        let s = sums(&[&a, &b], &t, p95).tail_shares().unwrap();
         assert!((s[0].value + s[1].value - 1.0).abs() < 1e-12);
         assert!(s[1].value > 0.7, "{s:?}");
-        assert!(tail_shares(&[&a, &b], &t, f64::INFINITY).is_none());
+        let (ma, mt) = (mean(&a), mean(&t));
+        let beyond = || a.iter().zip(&t).filter(|(_, t)| **t > p95);
+        let direct =
+            beyond().map(|(x, _)| x - ma).sum::<f64>() / beyond().map(|(_, t)| t - mt).sum::<f64>();
+        assert!((s[0].value - direct).abs() < 1e-12, "{s:?} vs {direct}");
+        assert!(sums(&[&a, &b], &t, f64::INFINITY).tail_shares().is_none());
+        assert!(
+            sums(&[&a, &b], &t, f64::NEG_INFINITY)
+                .tail_shares()
+                .is_none()
+        );
     }
 
     #[test]
     fn correlation_of_a_part_with_itself_scaled_is_one() {
         let (a, b, _) = sample(10_000);
         let twice: Vec<f64> = a.iter().map(|x| 2.0 * x + 1.0).collect();
-        let c = correlations(&[&a, &twice, &b]);
+        let total: Vec<f64> = (0..a.len()).map(|i| a[i] + twice[i] + b[i]).collect();
+        let c = sums(&[&a, &twice, &b], &total, 0.0).correlations();
         assert!((c[0][1] - 1.0).abs() < 1e-12);
         assert!(c[0][2].abs() < 0.05);
+        assert!((c[0][2] - super::super::rank::pearson(&a, &b)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_run_ends_last_where_its_finish_is_the_portfolios() {
+        let (a, b, _) = sample(1_000);
+        let last: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x.max(*y)).collect();
+        let mut s = RiskSums::new(
+            Centres {
+                parts: vec![0.0; 2],
+                total: 0.0,
+                costs: vec![0.0; 2],
+            },
+            0.0,
+            1_000,
+        );
+        s.add(&Block {
+            first: 0,
+            parts: &[&a, &b],
+            total: &last,
+            costs: &[&a, &b],
+            finishes: &[&a, &a],
+            finish: &last,
+        });
+        let a_last = a.iter().zip(&b).filter(|(x, y)| x >= y).count() as u64;
+        assert_eq!(s.finishes_last(), [a_last, a_last]);
     }
 }

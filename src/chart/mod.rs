@@ -41,12 +41,6 @@ fn share(x: f64) -> String {
     figure_sig(Style::Percent, x, 3)
 }
 
-/// The value of an output that is the same in every run, if it is.
-fn constant_value(data: &[f64]) -> Option<f64> {
-    let first = *data.first()?;
-    data.iter().all(|&x| x == first).then_some(first)
-}
-
 /// "$77.7M", "3.79e25 FLOP", "75.8 days": money, counts and shares carry their unit already.
 fn with_unit(unit: Unit, x: f64) -> String {
     let word = match unit {
@@ -631,33 +625,38 @@ pub fn fan_svg(
     c.finish()
 }
 
-/// Two distributions of one output as step outlines on shared bins.
-pub fn overlay_svg(title: &str, metric: Metric, a: (&str, &[f64]), b: (&str, &[f64])) -> String {
-    if let (Some(x), Some(y)) = (constant_value(a.1), constant_value(b.1))
-        && x == y
-    {
-        return constant_svg(title, metric, x, a.1.len() as u64);
+/// Bins of an overlay of two distributions.
+pub const OVERLAY_BINS: usize = 60;
+
+/// The empty bins both distributions of an overlay are counted into: over the union of their
+/// chart ranges ([`crate::stats::histogram::range_ranks`]), widened around a single value.
+pub fn overlay_bins(a: [f64; 2], b: [f64; 2]) -> Histogram {
+    let (lo, hi) = (a[0].min(b[0]), a[1].max(b[1]));
+    Histogram::empty(lo, hi, OVERLAY_BINS)
+}
+
+/// Two distributions of one output as step outlines on shared bins ([`overlay_bins`]), each
+/// bin's height the share of that distribution's runs in it.
+pub fn overlay_svg(
+    title: &str,
+    metric: Metric,
+    a: (&str, &Histogram),
+    b: (&str, &Histogram),
+) -> String {
+    let single = |h: &Histogram| h.lo == h.hi && h.below == 0 && h.above == 0;
+    if single(a.1) && single(b.1) {
+        return constant_svg(title, metric, a.1.lo, a.1.runs());
     }
-    let bins = 60;
-    let both: Vec<f64> = a.1.iter().chain(b.1).copied().collect();
-    let h = Histogram::of(&both, bins);
-    let (lo, hi) = if h.hi > h.lo {
-        (h.lo, h.hi)
+    let bins = a.1.counts.len();
+    let (lo, hi) = if a.1.hi > a.1.lo {
+        (a.1.lo, a.1.hi)
     } else {
-        (h.lo - 0.5, h.lo + 0.5)
+        (a.1.lo - 0.5, a.1.lo + 0.5)
     };
     let width = (hi - lo) / bins as f64;
-    let shares = |data: &[f64]| -> Vec<f64> {
-        let mut counts = vec![0u64; bins];
-        for &x in data {
-            if (lo..=hi).contains(&x) {
-                counts[(((x - lo) / width) as usize).min(bins - 1)] += 1;
-            }
-        }
-        counts
-            .iter()
-            .map(|&k| k as f64 / data.len() as f64)
-            .collect()
+    let shares = |h: &Histogram| -> Vec<f64> {
+        let n = h.runs().max(1) as f64;
+        h.counts.iter().map(|&k| k as f64 / n).collect()
     };
     let (sa, sb) = (shares(a.1), shares(b.1));
     let top = sa.iter().chain(&sb).copied().fold(0.0, f64::max);
@@ -775,10 +774,17 @@ mod tests {
     #[test]
     fn an_output_that_never_varies_is_said_to_be_constant_not_plotted() {
         let data = [3.791e25; 100];
+        let mut one_value = overlay_bins([data[0]; 2], [data[0]; 2]);
+        one_value.add(&data);
         for svg in [
             histogram_svg("S", Metric::TrainFlops, &outline(&data)),
             exceedance_svg("S", Metric::TrainFlops, &outline(&data), None),
-            overlay_svg("S", Metric::TrainFlops, ("A", &data), ("B", &data)),
+            overlay_svg(
+                "S",
+                Metric::TrainFlops,
+                ("A", &one_value),
+                ("B", &one_value),
+            ),
             fan_svg(
                 "S",
                 "k",

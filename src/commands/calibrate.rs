@@ -10,9 +10,7 @@ use std::path::{Path, PathBuf};
 
 use super::Sampling;
 use super::progress::Progress;
-use crate::analyze::calibration::{
-    self, Verdict, crps_from_cdf, crps_sorted_sample, sample_pit, summarise,
-};
+use crate::analyze::calibration::{self, LnCrps, Verdict, crps_from_cdf, summarise};
 use crate::chart::calibration::{pit_histogram_svg, reliability_svg};
 use crate::error::Error;
 use crate::memory;
@@ -26,8 +24,9 @@ use crate::report::calibration::{
 };
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
-use crate::simulate::simulate;
-use crate::stats::{self, Probability};
+use crate::simulate::Single;
+use crate::stats::Probability;
+use crate::stats::stream::{Event, Test, Tuning, stream};
 
 /// Chart files `--plots` writes.
 pub const PIT_HISTOGRAM_FILE: &str = "pit_histogram.svg";
@@ -160,57 +159,106 @@ fn check_scenario(
     let (runs, seed) = super::runs_and_seed(scenario, opts.sampling.runs, opts.sampling.seed);
     let progress = Progress::new(runs, opts.progress, "runs");
     progress.say(scenario.name.clone());
-    let sim = super::with_threads(opts.sampling.threads, || {
-        simulate(
-            &SamplingPlan::new(scenario, runs, seed),
-            scenario.options,
-            &|n| progress.advance(n),
-        )
-    })?;
+    let plan = SamplingPlan::new(scenario, runs, seed);
+    let verdicts = super::with_threads(opts.sampling.threads, || {
+        streamed_verdicts(scenario, &plan, &|n| progress.advance(n))
+    })??;
     progress.finish();
-    sim.ensure_finite()?;
     let checks = scenario
         .published
         .iter()
-        .map(|p| {
-            let column = sim.column(p.metric);
-            let below = stats::count_pairs(column, column, |x, _| x <= p.value);
-            let share = Probability::from_count(below, runs);
-            Check {
-                scenario: scenario.name.clone(),
-                file: path.display().to_string(),
-                metric: p.metric.name(),
-                pit_sample: share,
-                verdict: sample_verdict(column, p.value),
-                source: p.source.clone(),
-            }
+        .zip(verdicts)
+        .map(|(p, (pit_sample, verdict))| Check {
+            scenario: scenario.name.clone(),
+            file: path.display().to_string(),
+            metric: p.metric.name(),
+            pit_sample,
+            verdict,
+            source: p.source.clone(),
         })
         .collect();
     Ok(checks)
 }
 
-/// The verdict of a Monte Carlo sample: bands as `run` reports them, PIT and CRPS from a
-/// sorted copy (taken after the summary's scratch is freed, so the peak stays one column).
-fn sample_verdict(column: &[f64], published: f64) -> Verdict {
-    let band = stats::summarize(column, &[5.0, 50.0, 95.0]).percentiles;
-    let mut sorted = column.to_vec();
-    sorted.sort_unstable_by(f64::total_cmp);
-    let mut v = Verdict::new(
-        published,
-        [
-            band[0].estimate.value,
-            band[1].estimate.value,
-            band[2].estimate.value,
-        ],
-        sample_pit(&sorted, published),
-    );
-    // ln keeps the order, so the sorted sample stays sorted; a metric that can be 0 (labour
-    // cost) has no ln score.
-    if published > 0.0 && sorted.first().is_some_and(|&x| x > 0.0) {
-        sorted.iter_mut().for_each(|x| *x = x.ln());
-        v.crps_ln = Some(crps_sorted_sample(&sorted, published.ln()));
+/// The percentiles of a sample verdict's band.
+const BAND: [f64; 3] = [5.0, 50.0, 95.0];
+
+/// Each published figure's share of runs at or below it and its verdict (bands as `run`
+/// reports them, PIT, CRPS of ln), from the runs reduced as they are drawn: the band and the
+/// PIT exactly as a stored sample gives them, the CRPS within [`LnCrps`]'s bound (under 1e-5
+/// for the bundled scenarios), in one more pass.
+fn streamed_verdicts(
+    scenario: &Scenario,
+    plan: &SamplingPlan,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<(Probability, Verdict)>, Error> {
+    let source = Single::new(plan, scenario.options);
+    let column = |m| {
+        let i = source.metrics.iter().position(|&x| x == m);
+        i.expect("a published figure names an output of its scenario")
+    };
+    let events: Vec<Event> = scenario
+        .published
+        .iter()
+        .flat_map(|p| {
+            let c = column(p.metric);
+            [
+                vec![Test::AtMost(c, p.value)],
+                vec![Test::AtMost(c, p.value.next_down())],
+            ]
+        })
+        .collect();
+    let mut s = stream(&source, progress, &BAND, &events, Tuning::default());
+    s.ensure_finite()?;
+    let scored: Vec<(usize, Option<LnCrps>)> = scenario
+        .published
+        .iter()
+        .map(|p| {
+            (
+                column(p.metric),
+                LnCrps::new(s.extent(column(p.metric)), p.value),
+            )
+        })
+        .collect();
+    let mut crps: Vec<Option<LnCrps>> = scored.iter().map(|(_, c)| c.clone()).collect();
+    if crps.iter().any(Option::is_some) {
+        s.again(
+            || scored.clone(),
+            |parts, c| {
+                for (i, part) in parts.iter_mut() {
+                    if let Some(part) = part {
+                        part.add(c.values[*i]);
+                    }
+                }
+            },
+            |parts| {
+                for (whole, (_, part)) in crps.iter_mut().zip(parts) {
+                    if let (Some(w), Some(p)) = (whole.as_mut(), part) {
+                        w.merge(&p);
+                    }
+                }
+            },
+        );
     }
-    v
+    let verdicts = scenario
+        .published
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let band = s.summary(column(p.metric), &BAND).percentiles;
+            let at_or_below = s.chance(2 * k);
+            let below = s.chance(2 * k + 1).hits;
+            let pit = (below + at_or_below.hits) as f64 / (2 * s.runs()) as f64;
+            let mut v = Verdict::new(
+                p.value,
+                std::array::from_fn(|j| band[j].estimate.value),
+                pit,
+            );
+            v.crps_ln = crps[k].as_ref().map(|c| c.finish().0);
+            (at_or_below, v)
+        })
+        .collect();
+    Ok(verdicts)
 }
 
 fn load_all(paths: &[PathBuf]) -> Result<Vec<(&PathBuf, Scenario)>, Error> {
@@ -378,9 +426,7 @@ fn write_plots(
 // Memory ---------------------------------------------------------------------------------------
 
 /// Peak bytes of `flopcast calibrate` with these options: scenarios run one at a time, so the
-/// largest of their runs' peaks (see [`memory::run`]); a figure's sorted copy for its CRPS is
-/// taken after its summary's scratch is freed, within the same budget. Verifying reference
-/// runs simulates nothing.
+/// largest of their peaks (`scenario_peak`). Verifying reference runs simulates nothing.
 pub fn peak_bytes(opts: &CalibrateOptions) -> Result<u64, Error> {
     if opts.reference.is_some() {
         return Ok(0);
@@ -390,12 +436,19 @@ pub fn peak_bytes(opts: &CalibrateOptions) -> Result<u64, Error> {
 
 fn peak(scenarios: &[(&PathBuf, Scenario)], opts: &CalibrateOptions) -> u64 {
     simulated(scenarios, opts)
-        .map(|(s, runs)| {
-            let metrics = s.options.metrics().len() as u64;
-            memory::run(runs, metrics, memory::threads(opts.sampling.threads))
-        })
+        .map(|(s, runs)| scenario_peak(s, runs))
         .max()
         .unwrap_or(0)
+}
+
+/// One scenario's runs reduced as they are drawn, keeping values around the band's
+/// percentiles ([`memory::streamed`]), then the CRPS pass: per chunk at once, the bins of
+/// every published figure.
+fn scenario_peak(scenario: &Scenario, runs: u64) -> u64 {
+    let metrics = scenario.options.metrics().len() as u64;
+    let figures = scenario.published.len() as u64;
+    let crps = figures * LnCrps::BINS as u64 * 16;
+    memory::streamed(runs, metrics, &BAND, 1).saturating_add(memory::pass_states(runs, crps))
 }
 
 /// The scenarios that have figures to check, with their run counts.
@@ -420,19 +473,14 @@ fn check_memory(scenarios: &[(&PathBuf, Scenario)], opts: &CalibrateOptions) -> 
     let Some((largest, runs)) = simulated(scenarios, opts).max_by_key(|(_, r)| *r) else {
         return Ok(());
     };
-    let metrics = simulated(scenarios, opts)
-        .map(|(s, _)| s.options.metrics().len() as u64)
-        .max()
-        .unwrap_or(0);
+    let all: Vec<&Scenario> = simulated(scenarios, opts).map(|(s, _)| s).collect();
     memory::check(
         &format!("{runs} runs"),
         peak(scenarios, opts),
         &[memory::Knob {
             flag: memory::Flag::Runs,
             value: runs,
-            peak: Box::new(move |r| {
-                memory::run(r, metrics, memory::threads(opts.sampling.threads))
-            }),
+            peak: Box::new(move |r| all.iter().map(|s| scenario_peak(s, r)).max().unwrap_or(0)),
         }],
     )
     .map_err(|e| e.with_runs_origin(super::runs_origin(largest, opts.sampling.runs)))
@@ -441,6 +489,9 @@ fn check_memory(scenarios: &[(&PathBuf, Scenario)], opts: &CalibrateOptions) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analyze::calibration::{crps_sorted_sample, sample_pit};
+    use crate::simulate::simulate;
+    use crate::stats;
 
     #[test]
     fn split_dates_are_calendar_dates() {
@@ -513,19 +564,60 @@ mod tests {
         assert!((v.log_score.unwrap() - pred.ln_density(0.2f64.ln())).abs() < 1e-12);
     }
 
+    /// The verdict of a stored sample, as flopcast gave it before it streamed: bands as
+    /// `run` reports them, PIT and CRPS from a sorted copy.
+    fn stored_verdict(column: &[f64], published: f64) -> Verdict {
+        let band = stats::summarize(column, &BAND).percentiles;
+        let mut sorted = column.to_vec();
+        sorted.sort_unstable_by(f64::total_cmp);
+        let band = std::array::from_fn(|j| band[j].estimate.value);
+        let mut v = Verdict::new(published, band, sample_pit(&sorted, published));
+        if published > 0.0 && sorted[0] > 0.0 {
+            sorted.iter_mut().for_each(|x| *x = x.ln());
+            v.crps_ln = Some(crps_sorted_sample(&sorted, published.ln()));
+        }
+        v
+    }
+
     #[test]
-    fn a_sample_verdict_finds_the_known_pit_and_band() {
-        // 1..=1000: P5 ≈ 50.95, P50 500.5, P95 ≈ 950.05.
-        let column: Vec<f64> = (1..=1000).map(f64::from).collect();
-        let v = sample_verdict(&column, 800.5);
-        assert_eq!(v.pit, 0.8);
-        assert!(!v.inside_50 && v.inside_80 && v.inside_90);
-        assert!((v.p50 - 500.5).abs() < 1e-9);
-        let far = sample_verdict(&column, 2400.0);
-        assert_eq!(far.pit, 1.0);
-        assert!(far.beyond_band().unwrap().ends_with("× above P95"));
-        // A metric that can be zero has no ln score.
-        let zeros = vec![0.0; 10];
-        assert_eq!(sample_verdict(&zeros, 0.0).crps_ln, None);
+    fn streamed_verdicts_are_the_stored_samples() {
+        for file in [
+            "scenarios/llama-3.1-405b.toml",
+            "scenarios/deepseek-v3.toml",
+        ] {
+            let mut scenario = Scenario::load(Path::new(file)).unwrap();
+            // A figure on a run's value, one beyond every run, and one of a metric that can
+            // be zero, besides the published ones.
+            let plan = SamplingPlan::new(&scenario, 300_000, 9);
+            let sim = simulate(&plan, scenario.options, &|_| {});
+            let mut extra = scenario.published[0].clone();
+            extra.value = sim.column(extra.metric)[1234];
+            scenario.published.push(extra.clone());
+            extra.value *= 1e3;
+            scenario.published.push(extra.clone());
+            extra.metric = crate::model::Metric::LaborCostUsd;
+            scenario.published.push(extra);
+            let streamed = streamed_verdicts(&scenario, &plan, &|_| {}).unwrap();
+            for (p, (share, v)) in scenario.published.iter().zip(streamed) {
+                let column = sim.column(p.metric);
+                let stored = stored_verdict(column, p.value);
+                let below = column.iter().filter(|&&x| x <= p.value).count() as u64;
+                assert_eq!(share, Probability::from_count(below, 300_000));
+                let (crps, stored_crps) = (v.crps_ln, stored.crps_ln);
+                assert_eq!(
+                    Verdict { crps_ln: None, ..v },
+                    Verdict {
+                        crps_ln: None,
+                        ..stored
+                    },
+                    "{file} {}",
+                    p.metric.name()
+                );
+                match (crps, stored_crps) {
+                    (Some(a), Some(b)) => assert!((a - b).abs() < 1e-5 * b.max(0.01), "{a} vs {b}"),
+                    (a, b) => assert_eq!(a, b),
+                }
+            }
+        }
     }
 }

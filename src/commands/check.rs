@@ -14,7 +14,7 @@ use crate::report::check::{CheckReport, Flaw};
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
 use crate::simulate;
-use crate::stats;
+use crate::stats::stream::{Tuning, stream};
 
 pub const DEFAULT_CHECK_RUNS: u64 = 200_000;
 
@@ -32,19 +32,18 @@ pub fn check(opts: &CheckOptions) -> Result<String, Error> {
     let (_, seed) = super::runs_and_seed(&scenario, None, opts.sampling.seed);
     let mut outputs = OutputSet::new(&scenario.input_files());
     let exports = Exports::tables(&mut outputs, &opts.tables)?;
-    super::check_memory(runs, |r| peak(&scenario, r, opts.sampling.threads))?;
+    super::check_memory(runs, |r| peak(&scenario, r))?;
     let plan = SamplingPlan::new(&scenario, runs, seed);
     let progress = Progress::new(runs, opts.progress, "runs");
-    let sim = super::with_threads(opts.sampling.threads, || {
-        simulate::simulate(&plan, scenario.options, &|n| progress.advance(n))
-    })?;
+    let flaws = super::with_threads(opts.sampling.threads, || {
+        flaws(&scenario, &plan, &|n| progress.advance(n))
+    })??;
     progress.finish();
-    sim.ensure_finite()?;
     let report = CheckReport {
         scenario: &scenario,
         runs,
         seed,
-        flaws: flaws(&scenario, &sim),
+        flaws,
         failure_histories: scenario.options.failures.map(|_| FAILURE_HISTORIES),
     };
     exports.write(&mut outputs, &report)?;
@@ -52,17 +51,20 @@ pub fn check(opts: &CheckOptions) -> Result<String, Error> {
     Ok(report.to_text())
 }
 
-/// Peak bytes of `flopcast check` with these options: a run's (see [`memory::run`]).
+/// Peak bytes of `flopcast check` with these options: the runs are reduced as they are drawn,
+/// keeping values around the median only (see [`memory::streamed`]).
 pub fn peak_bytes(opts: &CheckOptions) -> Result<u64, Error> {
     let scenario = Scenario::load(&opts.scenario)?;
     let runs = opts.sampling.runs.unwrap_or(DEFAULT_CHECK_RUNS);
-    Ok(peak(&scenario, runs, opts.sampling.threads))
+    Ok(peak(&scenario, runs))
 }
 
-fn peak(scenario: &Scenario, runs: u64, threads: usize) -> u64 {
+fn peak(scenario: &Scenario, runs: u64) -> u64 {
     let metrics = scenario.options.metrics().len() as u64;
-    memory::run(runs, metrics, memory::threads(threads))
+    memory::streamed(runs, metrics, &MEDIAN, 1)
 }
+
+const MEDIAN: [f64; 1] = [50.0];
 
 /// Failure histories averaged when the model is evaluated at a point: with `[failures]`, one
 /// evaluation is one simulated history (`failures.luck` seeds it), not a typical one.
@@ -77,26 +79,35 @@ const FLAW_METRICS: [Metric; 5] = [
 ];
 
 /// The flaw of averages proper is E[f(X)] − f(E[X]): the model at the inputs' means against the
-/// mean of the runs. The model at the medians is shown too, labelled as such: its distance from
-/// the mean is mostly the skew of the inputs, not the model's nonlinearity.
-fn flaws(scenario: &Scenario, sim: &simulate::Simulation) -> Vec<Flaw> {
+/// mean of the runs, reduced as they are drawn. The model at the medians is shown too, labelled
+/// as such: its distance from the mean is mostly the skew of the inputs, not the model's
+/// nonlinearity.
+fn flaws(
+    scenario: &Scenario,
+    plan: &SamplingPlan,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<Flaw>, Error> {
+    let source = simulate::Single::new(plan, scenario.options);
+    let mut s = stream(&source, progress, &MEDIAN, &[], Tuning::default());
+    s.ensure_finite()?;
     let means: model::Inputs = std::array::from_fn(|i| scenario.inputs[i].dist.mean());
     let medians: model::Inputs = std::array::from_fn(|i| scenario.inputs[i].dist.median());
     let at_means = evaluate_at(&means, scenario.options);
     let at_medians = evaluate_at(&medians, scenario.options);
-    FLAW_METRICS
+    let column = |m| source.metrics.iter().position(|&x| x == m);
+    Ok(FLAW_METRICS
         .iter()
         .map(|&m| {
-            let s = stats::summarize(sim.column(m), &[50.0]);
+            let summary = s.summary(column(m).expect("every scenario has it"), &MEDIAN);
             Flaw {
                 metric: m,
                 at_means: at_means[m.index()],
-                mc_mean: s.mean,
+                mc_mean: summary.mean,
                 at_medians: at_medians[m.index()],
-                mc_median: s.percentiles[0].estimate.value,
+                mc_median: summary.percentiles[0].estimate.value,
             }
         })
-        .collect()
+        .collect())
 }
 
 /// The model at one point; with `[failures]`, the mean over many failure histories at that point.
@@ -118,16 +129,10 @@ fn evaluate_at(x: &model::Inputs, options: model::ModelOptions) -> model::Output
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sample::SamplingPlan;
 
     fn flaws_of(path: &str, runs: u64) -> Vec<Flaw> {
         let scenario = Scenario::load(std::path::Path::new(path)).unwrap();
-        let sim = simulate::simulate(
-            &SamplingPlan::new(&scenario, runs, 42),
-            scenario.options,
-            &|_| {},
-        );
-        flaws(&scenario, &sim)
+        flaws(&scenario, &SamplingPlan::new(&scenario, runs, 42), &|_| {}).unwrap()
     }
 
     fn row(flaws: &[Flaw], m: Metric) -> Flaw {

@@ -9,7 +9,6 @@ use super::precision::{self, Figures, Search, run_figures};
 use super::progress::Progress;
 use crate::analyze::precision::Target;
 use crate::error::Error;
-use crate::memory;
 use crate::model::Metric;
 use crate::output::{Exports, OutputSet, TableFiles};
 use crate::report::AsDocument;
@@ -18,10 +17,9 @@ use crate::report::{Goals, RunReport};
 use crate::sample::SamplingPlan;
 use crate::sample::scheme::Scheme;
 use crate::scenario::Scenario;
-use crate::simulate::{Paired, Simulation, Single, simulate};
-use crate::stats::histogram::Outline;
-use crate::stats::stream::{Part, Test, Tuning, stream};
-use crate::stats::{Probability, Summary, replicated};
+use crate::simulate::{Paired, Single};
+use crate::stats::stream::{Part, Streamed, Test, Tuning, stream};
+use crate::stats::{Probability, Summary};
 
 #[derive(Debug, Clone, Default)]
 pub struct CompareOptions {
@@ -85,7 +83,7 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
         percentiles: &percentiles,
         goals: opts.goals,
     };
-    let report = super::with_threads(opts.sampling.threads, || {
+    let (report, charts) = super::with_threads(opts.sampling.threads, || {
         let found = match &opts.precision {
             None => None,
             Some(targets) => {
@@ -96,7 +94,8 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
                     per_run: 2,
                 };
                 let round = |n, advance: &(dyn Fn(u64) + Sync)| {
-                    streamed(&setting, &plan(&a, n), &plan(&b, n), advance)
+                    let drawn = streamed(&setting, &plan(&a, n), &plan(&b, n), advance, false);
+                    drawn.map(|(report, _)| report)
                 };
                 Some(search.run(round, compare_figures)?)
             }
@@ -106,29 +105,26 @@ pub fn compare(opts: &CompareOptions) -> Result<CompareOutcome, Error> {
         let (plan_a, plan_b) = (plan(&a, runs), plan(&b, runs));
         let progress = Progress::new(2 * runs, opts.progress, "runs");
         let advance = |n| progress.advance(n);
-        // The search's last round is the report, unless the charts need every run kept.
-        let report = match (&opts.plots, found) {
-            (None, Some(report)) => Ok(report),
-            (None, None) => streamed(&setting, &plan_a, &plan_b, &advance),
-            (Some(dir), _) => {
-                let run = |s: &Scenario, plan: &SamplingPlan, which: &str| {
-                    progress.say(format!("scenario {which}"));
-                    simulate(plan, s.options, &advance)
-                };
-                let (sim_a, sim_b) = (run(&a, &plan_a, "A"), run(&b, &plan_b, "B"));
-                sim_a.ensure_finite()?;
-                sim_b.ensure_finite()?;
-                write_plots(&mut outputs, dir, (&a.name, &sim_a), (&b.name, &sim_b))?;
-                Ok(stored(&setting, &sim_a, &sim_b))
-            }
+        // The search's last round is the report, unless the charts need a pass of their own.
+        let plotted = opts.plots.is_some();
+        let drawn = match found {
+            Some(report) if !plotted => Ok((report, Vec::new())),
+            _ => streamed(&setting, &plan_a, &plan_b, &advance, plotted),
         };
-        let report = report.map(|r| CompareReport {
-            precision: reached,
-            ..r
-        });
         progress.finish();
-        report
+        drawn.map(|(r, charts)| {
+            let r = CompareReport {
+                precision: reached,
+                ..r
+            };
+            (r, charts)
+        })
     })??;
+    if let Some(dir) = &opts.plots {
+        for (file, svg) in &charts {
+            outputs.write(&dir.join(file), svg.as_bytes())?;
+        }
+    }
     exports.write(&mut outputs, &report)?;
     outputs.commit()?;
     Ok(CompareOutcome {
@@ -189,13 +185,18 @@ struct Pairs {
     chances: [Probability; 4],
 }
 
-/// The comparison of the paired runs reduced as they are drawn.
+/// Charts to write: (file name, SVG).
+type Charts = Vec<(String, String)>;
+
+/// The comparison of the paired runs reduced as they are drawn, and its charts when
+/// `plotted` (two more passes over the runs).
 fn streamed(
     setting: &Setting,
     plan_a: &SamplingPlan,
     plan_b: &SamplingPlan,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<CompareReport, Error> {
+    plotted: bool,
+) -> Result<(CompareReport, Charts), Error> {
     let (a, b) = (setting.a.0, setting.b.0);
     let source = Paired::new(
         Single::new(plan_a, a.options),
@@ -216,7 +217,8 @@ fn streamed(
         vec![Test::Equal(days.1, days.0)],
     ]);
     let percentiles = setting.percentiles;
-    let mut s = stream(&source, progress, percentiles, &events, Tuning::default());
+    let kept = super::kept_percentiles(percentiles, plotted, false);
+    let mut s = stream(&source, progress, &kept, &events, Tuning::default());
     s.ensure_finite()?;
     let report = |(scenario, path): (&Scenario, &PathBuf), part: &Part, s: &mut _| {
         let file = path.display().to_string();
@@ -238,43 +240,50 @@ fn streamed(
         difference,
         chances: std::array::from_fn(|k| s.chance(pairs_from + k)),
     };
-    Ok(setting.report(report_a, report_b, pairs, s.runs(), s.seed()))
+    let charts = if plotted {
+        charts(&mut s, &source, (&a.name, &b.name))
+    } else {
+        Vec::new()
+    };
+    let report = setting.report(report_a, report_b, pairs, s.runs(), s.seed());
+    Ok((report, charts))
 }
 
-/// The comparison of two stored simulations.
-fn stored(setting: &Setting, sim_a: &Simulation, sim_b: &Simulation) -> CompareReport {
-    let report_of = |(s, path): (&Scenario, &PathBuf), sim: &Simulation| {
-        let file = path.display().to_string();
-        RunReport::new(&s.name, &file, sim, setting.percentiles, &setting.goals)
+/// Both distributions overlaid, and the distribution of B − A, for total cost and for days.
+fn charts(s: &mut Streamed<Paired>, source: &Paired, names: (&str, &str)) -> Charts {
+    let sides = |m| {
+        let a = source
+            .column_a(m)
+            .expect("every scenario has the plotted outputs");
+        (a, source.column_b(m).expect("every scenario has them"))
     };
-    let reps = sim_a.uniforms.replicates.as_ref();
-    let difference = sim_a
-        .metrics
+    let mut columns = Vec::new();
+    let mut bins = Vec::new();
+    for m in PLOTTED {
+        let (a, b) = sides(m);
+        let shared = crate::chart::overlay_bins(s.chart_range(a), s.chart_range(b));
+        bins.extend([shared.clone(), shared]);
+        columns.extend([a, b]);
+    }
+    let counted = s.histograms(&columns, bins);
+    let differences: Vec<usize> = PLOTTED
         .iter()
-        .filter(|m| sim_b.metrics.contains(m))
-        .map(|&m| {
-            let d = difference(sim_a, sim_b, m);
-            (
-                m,
-                replicated::summarize_sample(&d, setting.percentiles, reps),
-            )
-        })
+        .map(|&m| source.column_difference(m).expect("a common output"))
         .collect();
-    let pairs = Pairs {
-        difference,
-        chances: [
-            less(sim_b, sim_a, Metric::TotalCostUsd),
-            less(sim_b, sim_a, Metric::TrainDays),
-            equal(sim_a, sim_b, Metric::TotalCostUsd),
-            equal(sim_a, sim_b, Metric::TrainDays),
-        ],
-    };
-    let (a, b) = (report_of(setting.a, sim_a), report_of(setting.b, sim_b));
-    setting.report(a, b, pairs, sim_a.runs, sim_a.seed)
+    let outlines = s.outlines(&differences, super::CHART_BARS);
+    let (a, b) = (format!("A: {}", names.0), format!("B: {}", names.1));
+    let mut charts = Charts::new();
+    for ((m, pair), outline) in PLOTTED.iter().zip(counted.chunks(2)).zip(&outlines) {
+        let title = format!("A vs B: {}", m.name());
+        let overlay = crate::chart::overlay_svg(&title, *m, (&a, &pair[0]), (&b, &pair[1]));
+        charts.push((overlay_file(*m), overlay));
+        let difference = crate::chart::histogram_svg("B − A", *m, outline);
+        charts.push((difference_file(*m), difference));
+    }
+    charts
 }
 
-/// Peak bytes of `flopcast compare` with these options (see [`memory::streamed`] and
-/// [`memory::compare_stored`]).
+/// Peak bytes of `flopcast compare` with these options (see [`crate::memory::streamed`]).
 pub fn peak_bytes(opts: &CompareOptions) -> Result<u64, Error> {
     let a = Scenario::load(&opts.a)?;
     let b = Scenario::load(&opts.b)?;
@@ -284,43 +293,16 @@ pub fn peak_bytes(opts: &CompareOptions) -> Result<u64, Error> {
 
 fn peak(a: &Scenario, b: &Scenario, runs: u64, opts: &CompareOptions) -> u64 {
     let (ma, mb) = (a.options.metrics(), b.options.metrics());
-    if opts.plots.is_some() {
-        let threads = memory::threads(opts.sampling.threads);
-        memory::compare_stored(runs, ma.len() as u64, mb.len() as u64, threads)
-    } else {
-        let common = ma.iter().filter(|m| mb.contains(m)).count();
-        let columns = (ma.len() + mb.len() + common) as u64;
-        super::streamed_peak(runs, columns, &percentiles(opts), opts.scheme)
-    }
+    let common = ma.iter().filter(|m| mb.contains(m)).count();
+    let columns = (ma.len() + mb.len() + common) as u64;
+    let kept = super::kept_percentiles(&percentiles(opts), opts.plots.is_some(), false);
+    super::streamed_peak(runs, columns, &kept, opts.scheme)
 }
 
 fn percentiles(opts: &CompareOptions) -> Vec<f64> {
     opts.percentiles
         .clone()
         .unwrap_or(super::run::DEFAULT_PERCENTILES.to_vec())
-}
-
-/// Both distributions overlaid, and the distribution of B − A, for total cost and for days.
-fn write_plots(
-    outputs: &mut OutputSet,
-    dir: &std::path::Path,
-    a: (&str, &Simulation),
-    b: (&str, &Simulation),
-) -> Result<(), Error> {
-    for m in PLOTTED {
-        let title = format!("A vs B: {}", m.name());
-        let svg = crate::chart::overlay_svg(
-            &title,
-            m,
-            (&format!("A: {}", a.0), a.1.column(m)),
-            (&format!("B: {}", b.0), b.1.column(m)),
-        );
-        outputs.write(&dir.join(overlay_file(m)), svg.as_bytes())?;
-        let outline = Outline::of(&difference(a.1, b.1, m), super::CHART_BARS);
-        let svg = crate::chart::histogram_svg("B − A", m, &outline);
-        outputs.write(&dir.join(difference_file(m)), svg.as_bytes())?;
-    }
-    Ok(())
 }
 
 /// The outputs `--plots` draws.
@@ -332,25 +314,4 @@ fn overlay_file(m: Metric) -> String {
 
 fn difference_file(m: Metric) -> String {
     format!("{}_difference.svg", m.name())
-}
-
-/// B − A, run by run.
-fn difference(a: &Simulation, b: &Simulation, m: Metric) -> Vec<f64> {
-    b.column(m)
-        .iter()
-        .zip(a.column(m))
-        .map(|(y, x)| y - x)
-        .collect()
-}
-
-/// P(x = y) over paired runs.
-fn equal(x: &Simulation, y: &Simulation, m: Metric) -> Probability {
-    let reps = x.uniforms.replicates.as_ref();
-    replicated::chance(x.column(m), y.column(m), reps, |u, v| u == v)
-}
-
-/// P(x < y) over paired runs.
-fn less(x: &Simulation, y: &Simulation, m: Metric) -> Probability {
-    let reps = x.uniforms.replicates.as_ref();
-    replicated::chance(x.column(m), y.column(m), reps, |u, v| u < v)
 }

@@ -15,12 +15,13 @@ use crate::output::{Exports, OutputSet, TableFiles};
 use crate::report::portfolio::{
     self, BAND, Chance, ChanceOf, PortfolioReport, RunFigures, SharedInput, Tail,
 };
-use crate::report::run::when::{SPEND_PERCENTILES, SpendCsvExporter, SpendFigure, When};
+use crate::report::run::when::{SpendCsvExporter, When};
 use crate::report::{AsDocument, Goals};
 use crate::sample::SamplingPlan;
 use crate::scenario::portfolio::{Deadline, PortfolioPlan};
-use crate::simulate::portfolio::{self as simulate, Calendar, Draws, Member};
-use crate::stats::{self, Probability};
+use crate::simulate::portfolio::{self as simulate, Calendar, Member, Portfolio};
+use crate::stats::Probability;
+use crate::stats::stream::{Event, Test, Tuning, stream};
 
 pub const DEFAULT_PORTFOLIO_RUNS: u64 = 200_000;
 
@@ -80,19 +81,17 @@ pub fn portfolio(opts: &PortfolioOptions) -> Result<PortfolioOutcome, Error> {
         year: goals.year.map(|(_, from, to)| (from, to)),
         edges: periods.as_ref().map(|p| p.edges.clone()),
     };
+    let source = Portfolio::new(&members, &calendar);
     let progress = Progress::new(runs, opts.progress, "draws");
-    let draws = super::with_threads(opts.sampling.threads, || {
-        simulate::draw(&members, &calendar, &|n| progress.advance(n))
+    let report = super::with_threads(opts.sampling.threads, || {
+        let advance = |n| progress.advance(n);
+        summarise(&plan, &goals, &source, periods.as_ref(), &advance)
     })??;
     progress.finish();
-    let mut report = summarise(&plan, &goals, runs, seed, &draws)?;
-    report.when = periods
-        .as_ref()
-        .map(|p| when(p, &draws, &report.finish_day));
     exports.write(&mut outputs, &report)?;
     if let Some(path) = &opts.samples_csv {
         let names: Vec<String> = plan.members.iter().map(|m| m.name.clone()).collect();
-        outputs.write_with(path, |w| portfolio::write_samples(w, &names, &draws))?;
+        outputs.write_with(path, |w| portfolio::write_samples(w, &names, &source))?;
     }
     outputs.commit()?;
     let text = report.to_text();
@@ -167,57 +166,17 @@ pub fn peak_bytes(opts: &PortfolioOptions) -> Result<u64, Error> {
     ))
 }
 
-/// Every draw's figures: four per run (five with a budget year), the portfolio's two (three),
-/// and its spend in every month and before and after them (see [`crate::memory::portfolio`]).
+/// The draws are reduced as they come ([`crate::memory::streamed`]): four figures per run
+/// (five with a budget year), the portfolio's two (three), and its spend by period; then the
+/// risk pass, a few sums per batch and per pair of runs in each chunk's state.
 fn peak_bytes_for(runs: u64, plan: &PortfolioPlan, year: bool, periods: Option<&Periods>) -> u64 {
+    let k = plan.members.len() as u64;
     let per_run = if year { 5 } else { 4 };
-    let members = plan.members.len() as u64;
-    // Before, each month, after; and the running column of what has been paid.
-    let months = periods.map_or(0, |p| p.len() as u64 + 3);
-    crate::memory::portfolio(runs, members * per_run + 2 + u64::from(year) + months)
-}
-
-/// The portfolio's spend by month and quarter, what it has paid by each month's end, and the
-/// chance that every run has ended by then.
-fn when(periods: &Periods, draws: &Draws, finish_day: &stats::Summary) -> When {
-    let columns = draws
-        .period_spend_usd
-        .as_ref()
-        .expect("drawn with the months");
-    let summary = |c: &[f64]| stats::summarize(c, &SPEND_PERCENTILES);
-    // What has been paid by each month's end, one running column.
-    let mut paid = columns[0].clone();
-    let paid_by: Vec<stats::Summary> = columns[1..=periods.len()]
-        .iter()
-        .map(|month| {
-            paid.iter_mut().zip(month).for_each(|(p, m)| *p += m);
-            summary(&paid)
-        })
-        .collect();
-    drop(paid);
-    let quarter = |q: usize| {
-        let first = 1 + periods.quarters()[q].first;
-        let months = &columns[first..first + 3];
-        let sums: Vec<f64> = (0..months[0].len())
-            .map(|i| months.iter().map(|m| m[i]).sum())
-            .collect();
-        summary(&sums)
-    };
-    let finished = periods.edges[1..]
-        .iter()
-        .map(|&e| {
-            let hits = draws.finish_day.iter().filter(|d| **d <= e).count() as u64;
-            Probability::from_count(hits, draws.finish_day.len() as u64)
-        })
-        .collect();
-    let figure = |f: SpendFigure| match f {
-        SpendFigure::Before => summary(&columns[0]),
-        SpendFigure::Month(k) => summary(&columns[k + 1]),
-        SpendFigure::After => summary(&columns[periods.len() + 1]),
-        SpendFigure::Quarter(q) => quarter(q),
-        SpendFigure::PaidBy(k) => paid_by[k].clone(),
-    };
-    When::build(periods, figure, finish_day, finished)
+    let spend = periods.map_or(0, |p| 2 + 2 * p.len() as u64 + p.quarters().len() as u64);
+    let columns = k * per_run + 2 + u64::from(year) + spend;
+    let risk = 8 * (risk::BATCHES as u64 * (3 * k + 5) + k * k + 3 * k) + 1024;
+    crate::memory::streamed(runs, columns, &BAND, 1)
+        .saturating_add(crate::memory::pass_states(runs, risk))
 }
 
 fn resolve(plan: &PortfolioPlan, opts: &PortfolioOptions) -> Result<Resolved, Error> {
@@ -276,32 +235,55 @@ fn resolve(plan: &PortfolioPlan, opts: &PortfolioOptions) -> Result<Resolved, Er
     })
 }
 
+/// The report, from the draws reduced as they come, then a pass for the risk shares.
 fn summarise(
     plan: &PortfolioPlan,
     goals: &Resolved,
-    runs: u64,
-    seed: u64,
-    draws: &Draws,
+    source: &Portfolio,
+    periods: Option<&Periods>,
+    progress: &(dyn Fn(u64) + Sync),
 ) -> Result<PortfolioReport, Error> {
+    let at = &source.layout;
+    let year = goals.year.is_some();
+    // The figure the budget is about: the spend in its year, or the total cost.
+    let budgeted = at.portfolio(if year { 2 } else { 0 });
+    let part = |m: usize| at.run(m, if year { 4 } else { 1 });
+    let mut events: Vec<Event> = Vec::new();
+    let mut event = |test: Test| {
+        events.push(vec![test]);
+        events.len() - 1
+    };
+    let all_done = goals
+        .deadline
+        .map(|(days, _)| event(Test::AtMost(at.portfolio(1), days)));
+    let run_done: Vec<Option<(f64, usize)>> = (0..plan.members.len())
+        .map(|m| {
+            let deadline = plan.members[m].deadline?;
+            let days = deadline
+                .days(plan.start)
+                .expect("checked when the plan was read");
+            Some((days, event(Test::AtMost(at.run(m, 3), days))))
+        })
+        .collect();
+    let within = goals
+        .budget_usd
+        .map(|usd| event(Test::AtMost(budgeted, usd)));
+    let month_ends: Vec<usize> = periods.map_or(Vec::new(), |p| {
+        p.edges[1..]
+            .iter()
+            .map(|&e| event(Test::AtMost(at.portfolio(1), e)))
+            .collect()
+    });
+    let mut s = stream(source, progress, &BAND, &events, Tuning::default());
+    s.ensure_finite()?;
+    let draws = s.runs();
+    let total_cost_usd = s.summary(at.portfolio(0), &BAND);
     let year_spend = goals
         .year
-        .zip(draws.year_spend_usd.as_ref())
-        .map(|((y, _, _), s)| (y, stats::summarize(s, &BAND)));
-    // The figure the budget is about: the spend in its year, or the total cost.
-    let budgeted = draws
-        .year_spend_usd
-        .as_ref()
-        .unwrap_or(&draws.total_cost_usd);
-    let parts: Vec<&[f64]> = draws
-        .members
-        .iter()
-        .map(|m| m.year_spend_usd.as_deref().unwrap_or(&m.total_cost_usd))
-        .collect();
-    let total_cost_usd = stats::summarize(&draws.total_cost_usd, &BAND);
+        .map(|(y, _, _)| (y, s.summary(at.portfolio(2), &BAND)));
     // The draws over budget, unless none or all are: the worst 5% then.
-    let over = |usd: f64| budgeted.iter().filter(|x| **x > usd).count();
-    let tail = match goals.budget_usd {
-        Some(usd) if over(usd) > 0 && over(usd) < budgeted.len() => Tail::OverBudget { usd },
+    let tail = match (goals.budget_usd, within.map(|k| s.chance(k).hits)) {
+        (Some(usd), Some(hits)) if hits > 0 && hits < draws => Tail::OverBudget { usd },
         _ => {
             let figure = year_spend.as_ref().map_or(&total_cost_usd, |(_, s)| s);
             Tail::Worst5 {
@@ -312,72 +294,92 @@ fn summarise(
     let threshold = match tail {
         Tail::OverBudget { usd } | Tail::Worst5 { usd } => usd,
     };
-    let variance = risk::variance_shares(&parts, budgeted);
-    let tails = risk::tail_shares(&parts, budgeted, threshold);
-    let last = finishes_last(draws);
+    let k = plan.members.len();
+    let centres = risk::Centres {
+        parts: (0..k).map(|m| s.mean(part(m))).collect(),
+        total: s.mean(budgeted),
+        costs: (0..k).map(|m| s.mean(at.run(m, 1))).collect(),
+    };
+    let empty = risk::RiskSums::new(centres, threshold, draws);
+    let mut sums = empty.clone();
+    s.again(
+        || empty.clone(),
+        |r, c| {
+            let column = |i: usize| c.values[i];
+            let parts: Vec<&[f64]> = (0..k).map(|m| column(part(m))).collect();
+            let costs: Vec<&[f64]> = (0..k).map(|m| column(at.run(m, 1))).collect();
+            let finishes: Vec<&[f64]> = (0..k).map(|m| column(at.run(m, 3))).collect();
+            r.add(&risk::Block {
+                first: c.first,
+                parts: &parts,
+                total: column(budgeted),
+                costs: &costs,
+                finishes: &finishes,
+                finish: column(at.portfolio(1)),
+            });
+        },
+        |r| sums.merge(&r),
+    );
+    let (variance, tails) = (sums.variance_shares(), sums.tail_shares());
     let mut chances = Vec::new();
-    if let Some((days, date)) = goals.deadline {
-        chances.push(chance(
-            ChanceOf::AllDone { days, date },
-            &draws.finish_day,
-            days,
-        ));
+    if let (Some((days, date)), Some(k)) = (goals.deadline, all_done) {
+        chances.push(Chance {
+            what: ChanceOf::AllDone { days, date },
+            p: s.chance(k),
+        });
     }
-    let runs_figures = plan
-        .members
-        .iter()
-        .zip(&draws.members)
-        .enumerate()
-        .map(|(k, (m, d))| {
-            if let Some(deadline) = m.deadline {
-                let days = deadline
-                    .days(plan.start)
-                    .expect("checked when the plan was read");
-                let what = ChanceOf::RunDone {
-                    run: m.name.clone(),
-                    days,
-                    date: deadline.date(),
-                };
-                chances.push(chance(what, &d.finish_day, days));
-            }
-            RunFigures {
-                name: m.name.clone(),
-                file: m.scenario.path.display().to_string(),
-                after: m
-                    .after
-                    .iter()
-                    .map(|&a| plan.members[a].name.clone())
-                    .collect(),
-                gap_days: m.gap_days,
-                earliest: m.earliest,
-                train_days: stats::summarize(&d.train_days, &BAND),
-                total_cost_usd: stats::summarize(&d.total_cost_usd, &BAND),
-                start_day: stats::summarize(&d.start_day, &BAND),
-                finish_day: stats::summarize(&d.finish_day, &BAND),
-                year_spend_usd: d
-                    .year_spend_usd
-                    .as_ref()
-                    .map(|s| stats::summarize(s, &BAND)),
-                variance_share: variance[k],
-                tail_share: tails.as_ref().map(|t| t[k]),
-                finishes_last: Probability::from_count(last[k], runs),
-            }
-        })
-        .collect();
-    if let Some(usd) = goals.budget_usd {
+    let mut runs_figures = Vec::new();
+    for (m, member) in plan.members.iter().enumerate() {
+        if let Some((days, k)) = run_done[m] {
+            let what = ChanceOf::RunDone {
+                run: member.name.clone(),
+                days,
+                date: member.deadline.and_then(|d| d.date()),
+            };
+            chances.push(Chance {
+                what,
+                p: s.chance(k),
+            });
+        }
+        let mut summary = |f: usize| s.summary(at.run(m, f), &BAND);
+        runs_figures.push(RunFigures {
+            name: member.name.clone(),
+            file: member.scenario.path.display().to_string(),
+            after: member
+                .after
+                .iter()
+                .map(|&a| plan.members[a].name.clone())
+                .collect(),
+            gap_days: member.gap_days,
+            earliest: member.earliest,
+            train_days: summary(0),
+            total_cost_usd: summary(1),
+            start_day: summary(2),
+            finish_day: summary(3),
+            year_spend_usd: year.then(|| summary(4)),
+            variance_share: variance[m],
+            tail_share: tails.as_ref().map(|t| t[m]),
+            finishes_last: Probability::from_count(sums.finishes_last()[m], draws),
+        });
+    }
+    if let (Some(usd), Some(k)) = (goals.budget_usd, within) {
         let year = goals.year.map(|(y, _, _)| y);
-        chances.push(chance(ChanceOf::Budget { usd, year }, budgeted, usd));
+        chances.push(Chance {
+            what: ChanceOf::Budget { usd, year },
+            p: s.chance(k),
+        });
     }
-    let costs: Vec<&[f64]> = draws
-        .members
-        .iter()
-        .map(|m| &m.total_cost_usd[..])
-        .collect();
+    let finish_day = s.summary(at.portfolio(1), &BAND);
+    let when = periods.map(|p| {
+        let finished = month_ends.iter().map(|&k| s.chance(k)).collect();
+        let spend = at.spend.expect("laid out with the months");
+        When::streamed(&mut s, spend, p, &finish_day, finished)
+    });
     Ok(PortfolioReport {
         name: plan.name.clone(),
         file: plan.path.display().to_string(),
-        draws: runs,
-        seed,
+        draws,
+        seed: s.seed(),
         start: plan.start,
         shared: plan
             .shared
@@ -389,31 +391,11 @@ fn summarise(
             .collect(),
         runs: runs_figures,
         total_cost_usd,
-        finish_day: stats::summarize(&draws.finish_day, &BAND),
+        finish_day,
         year_spend,
         chances,
         tail,
-        cost_correlations: risk::correlations(&costs),
-        when: None,
+        cost_correlations: sums.correlations(),
+        when,
     })
-}
-
-fn chance(what: ChanceOf, column: &[f64], limit: f64) -> Chance {
-    let hits = column.iter().filter(|x| **x <= limit).count() as u64;
-    Chance {
-        what,
-        p: Probability::from_count(hits, column.len() as u64),
-    }
-}
-
-/// How many draws each run ends last in; a tie counts for every run in it.
-fn finishes_last(draws: &Draws) -> Vec<u64> {
-    draws
-        .members
-        .iter()
-        .map(|m| {
-            let last = m.finish_day.iter().zip(&draws.finish_day);
-            last.filter(|(run, all)| run == all).count() as u64
-        })
-        .collect()
 }

@@ -1,15 +1,19 @@
 //! Every draw of a portfolio: each run's inputs drawn from its own plan (shared inputs from
 //! the streams every run shares), each run evaluated, then the runs placed on the portfolio's
-//! timeline. Draws are computed a block at a time, chunks in parallel, and kept in draw order,
-//! so nothing depends on the thread count.
+//! timeline. Draws are computed a block at a time, chunks in parallel, and reduced as they
+//! come ([`crate::stats::stream`]) in chunk order, so nothing depends on the thread count and
+//! no draw is kept.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
+use super::spend::{SpendColumns, periods_row};
+use super::{Columns, Source};
+use crate::calendar::Quarter;
 use crate::error::{Error, Unsound};
 use crate::model::portfolio::{Timing, schedule};
-use crate::model::{self, Metric, ModelOptions, spend};
+use crate::model::{self, Inputs, Metric, ModelOptions, spend};
 use crate::sample::{CHUNK_RUNS, STRIDE, SamplingPlan};
 
 /// One run of a portfolio, as drawn.
@@ -30,182 +34,187 @@ pub struct Calendar {
     pub edges: Option<Vec<f64>>,
 }
 
-/// Every draw's figures, one column per figure, in draw order.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Draws {
-    pub members: Vec<MemberDraws>,
-    /// The portfolio's total cost: the sum of its runs'.
-    pub total_cost_usd: Vec<f64>,
-    /// The day the last run ends.
-    pub finish_day: Vec<f64>,
-    /// What the portfolio pays in the budget's year.
-    pub year_spend_usd: Option<Vec<f64>>,
-    /// What the portfolio pays before the first month, in each month, and after the last.
-    pub period_spend_usd: Option<Vec<Vec<f64>>>,
+/// A portfolio's draws as a stream reads them ([`crate::stats::stream`]): per run its training
+/// days, cost, start and finish day (and spend in the budget year), the portfolio's cost and
+/// finish day (and spend in the year), then, with months, its spend by period laid out as a
+/// run's ([`SpendColumns`]). Nothing is kept: each pass draws the runs again.
+pub struct Portfolio<'p> {
+    pub members: &'p [Member<'p>],
+    pub calendar: &'p Calendar,
+    pub layout: Layout,
+    /// The first draw whose arithmetic failed, with the chunk it is in: the lowest chunk's
+    /// is the first in draw order.
+    failed: Mutex<Option<(usize, Error)>>,
 }
 
-/// One run's figures in every draw.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct MemberDraws {
-    pub train_days: Vec<f64>,
-    pub total_cost_usd: Vec<f64>,
-    pub start_day: Vec<f64>,
-    pub finish_day: Vec<f64>,
-    pub year_spend_usd: Option<Vec<f64>>,
-}
-
-/// Draws every run of `members` `runs` times (their plans all have `runs` runs), placing
-/// spend as `calendar` asks. Fails at the first draw in which a run's arithmetic fails.
-pub fn draw(
-    members: &[Member],
-    calendar: &Calendar,
-    advance: &(dyn Fn(u64) + Sync),
-) -> Result<Draws, Error> {
-    let plan = members[0].plan;
-    let mut all = Draws::zeroed(members.len(), calendar, plan.runs as usize);
-    // Each chunk writes its own rows of every column: the draws are held once, in draw
-    // order, whatever the thread count.
-    let mut parts: Vec<Vec<&mut [f64]>> = (0..plan.chunks()).map(|_| Vec::new()).collect();
-    for column in all.columns_mut() {
-        for (part, rows) in parts.iter_mut().zip(column.chunks_mut(CHUNK_RUNS)) {
-            part.push(rows);
+impl<'p> Portfolio<'p> {
+    /// # Panics
+    ///
+    /// Without a member.
+    pub fn new(members: &'p [Member<'p>], calendar: &'p Calendar) -> Self {
+        assert!(!members.is_empty(), "a portfolio has a run");
+        Portfolio {
+            layout: Layout::new(members.len(), calendar),
+            members,
+            calendar,
+            failed: Mutex::new(None),
         }
     }
-    let done: Vec<Result<(), Error>> = parts
-        .into_par_iter()
-        .enumerate()
-        .map(|(c, mut columns)| {
-            let out = draw_chunk(members, calendar, c, &mut columns, None);
-            advance(plan.chunk_len(c) as u64);
-            out
-        })
-        .collect();
-    done.into_iter().collect::<Result<(), Error>>()?;
-    Ok(all)
+
+    /// Chunks of draws.
+    pub fn plan_chunks(&self) -> usize {
+        self.members[0].plan.chunks()
+    }
+
+    /// Draws chunk `c` block by block, handing each block's columns to `on_block`; fails at the
+    /// chunk's first unsound draw.
+    pub fn draw_chunk(&self, c: usize, on_block: impl FnMut(&Columns)) -> Result<(), Error> {
+        draw_blocks(self.members, self.calendar, &self.layout, c, None, on_block)
+    }
+}
+
+/// Where each figure sits among a [`Portfolio`]'s columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    per_run: usize,
+    portfolio: usize,
+    year: bool,
+    /// The spend by period, with months.
+    pub spend: Option<SpendColumns>,
+    quarters: Vec<Quarter>,
+}
+
+impl Layout {
+    fn new(members: usize, calendar: &Calendar) -> Layout {
+        let year = calendar.year.is_some();
+        let per_run = 4 + usize::from(year);
+        let portfolio = members * per_run;
+        let months = calendar.edges.as_ref().map(|e| e.len() - 1);
+        Layout {
+            per_run,
+            portfolio,
+            year,
+            spend: months.map(|months| SpendColumns {
+                first: portfolio + 2 + usize::from(year),
+                months,
+                quarters: months / 3,
+            }),
+            quarters: months.map_or(Vec::new(), |m| {
+                (0..m / 3)
+                    .map(|q| Quarter {
+                        first: 3 * q,
+                        len: 3,
+                    })
+                    .collect()
+            }),
+        }
+    }
+
+    /// Run m's figure f: 0 train days, 1 cost, 2 start, 3 finish, 4 spend in the year.
+    pub fn run(&self, m: usize, f: usize) -> usize {
+        m * self.per_run + f
+    }
+
+    /// Run m's figures, as many as each run has.
+    pub fn run_figures(&self) -> usize {
+        self.per_run
+    }
+
+    /// The portfolio's figure f: 0 cost, 1 finish, 2 spend in the year.
+    pub fn portfolio(&self, f: usize) -> usize {
+        self.portfolio + f
+    }
+
+    /// Columns before the spend by period: every run's figures and the portfolio's.
+    pub fn figures(&self) -> usize {
+        self.portfolio + 2 + usize::from(self.year)
+    }
+
+    pub fn width(&self) -> usize {
+        self.figures() + self.spend.map_or(0, |s| s.count())
+    }
+}
+
+impl Source for Portfolio<'_> {
+    fn plan(&self) -> &SamplingPlan {
+        self.members[0].plan
+    }
+
+    fn width(&self) -> usize {
+        self.layout.width()
+    }
+
+    fn scenarios(&self) -> usize {
+        1
+    }
+
+    fn fold_chunks<T: Send>(
+        &self,
+        progress: &(dyn Fn(u64) + Sync),
+        chunks: std::ops::Range<usize>,
+        states: Vec<T>,
+        fold: impl Fn(&mut T, &Columns) + Sync,
+    ) -> Vec<T> {
+        assert_eq!(states.len(), chunks.len(), "one state per chunk");
+        states
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, mut acc)| {
+                let c = chunks.start + i;
+                if let Err(e) = self.draw_chunk(c, |columns| fold(&mut acc, columns)) {
+                    let mut failed = self.failed.lock().unwrap_or_else(|p| p.into_inner());
+                    if failed.as_ref().is_none_or(|(first, _)| c < *first) {
+                        *failed = Some((c, e));
+                    }
+                }
+                progress(self.plan().chunk_len(c) as u64);
+                acc
+            })
+            .collect()
+    }
+
+    fn ensure_sound(&self, _: usize, _: u64, _: Option<(u64, Inputs)>) -> Result<(), Error> {
+        let mut failed = self.failed.lock().unwrap_or_else(|p| p.into_inner());
+        match failed.take() {
+            Some((_, e)) => Err(e),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The days between which the first chunk's draws pay, but for a thousandth of them at either
 /// end: where the months are laid out (as for one run, see [`super::spend::Runs::new`]).
 pub fn first_chunk_span(members: &[Member]) -> Result<(f64, f64), Error> {
-    let len = members[0].plan.chunk_len(0);
-    let mut first = Draws::zeroed(members.len(), &Calendar::default(), len);
-    let mut columns: Vec<&mut [f64]> = first
-        .columns_mut()
-        .into_iter()
-        .map(|c| &mut c[..])
-        .collect();
-    let mut spans = (Vec::with_capacity(len), Vec::with_capacity(len));
-    draw_chunk(
-        members,
-        &Calendar::default(),
-        0,
-        &mut columns,
-        Some(&mut spans),
-    )?;
+    let calendar = Calendar::default();
+    let layout = Layout::new(members.len(), &calendar);
+    let mut spans = (Vec::new(), Vec::new());
+    draw_blocks(members, &calendar, &layout, 0, Some(&mut spans), |_| {})?;
     Ok(super::spend::trimmed_span(&mut spans.0, &mut spans.1))
 }
 
-impl Draws {
-    /// Every column `runs` zeros long (calloc'd: pages are touched as the draws fill them).
-    fn zeroed(members: usize, calendar: &Calendar, runs: usize) -> Draws {
-        let year = calendar.year.is_some();
-        let column = || vec![0.0; runs];
-        let year_column = || year.then(column);
-        Draws {
-            members: (0..members)
-                .map(|_| MemberDraws {
-                    train_days: column(),
-                    total_cost_usd: column(),
-                    start_day: column(),
-                    finish_day: column(),
-                    year_spend_usd: year_column(),
-                })
-                .collect(),
-            total_cost_usd: column(),
-            finish_day: column(),
-            year_spend_usd: year_column(),
-            period_spend_usd: calendar
-                .edges
-                .as_ref()
-                .map(|e| (0..=e.len()).map(|_| column()).collect()),
-        }
-    }
-
-    /// Every column, in the order of [`Layout`].
-    fn columns_mut(&mut self) -> Vec<&mut Vec<f64>> {
-        let mut out = Vec::new();
-        for m in &mut self.members {
-            out.extend([
-                &mut m.train_days,
-                &mut m.total_cost_usd,
-                &mut m.start_day,
-                &mut m.finish_day,
-            ]);
-            out.extend(m.year_spend_usd.as_mut());
-        }
-        out.extend([&mut self.total_cost_usd, &mut self.finish_day]);
-        out.extend(self.year_spend_usd.as_mut());
-        out.extend(self.period_spend_usd.iter_mut().flatten());
-        out
-    }
-}
-
-/// Where each figure sits among [`Draws::columns_mut`].
-struct Layout {
-    per_run: usize,
-    portfolio: usize,
-    year: bool,
-}
-
-impl Layout {
-    fn new(members: usize, year: bool) -> Layout {
-        let per_run = 4 + usize::from(year);
-        Layout {
-            per_run,
-            portfolio: members * per_run,
-            year,
-        }
-    }
-
-    /// Run m's figure f: 0 train days, 1 cost, 2 start, 3 finish, 4 spend in the year.
-    fn run(&self, m: usize, f: usize) -> usize {
-        m * self.per_run + f
-    }
-
-    /// The portfolio's figure f: 0 cost, 1 finish, 2 spend in the year.
-    fn portfolio(&self, f: usize) -> usize {
-        self.portfolio + f
-    }
-
-    /// Spend bucket b (before the first month, each month, after the last).
-    fn bucket(&self, b: usize) -> usize {
-        self.portfolio + 2 + usize::from(self.year) + b
-    }
-}
-
-/// Draws chunk `c` into its rows of `columns` (laid out as [`Layout`]); with `spans`, also
-/// the first and last day each draw pays on.
-fn draw_chunk(
+/// Draws chunk `c` a block at a time into columns laid out as `at`, and hands each block to
+/// `on_block`; with `spans`, also gathers the first and last day each draw pays on.
+fn draw_blocks(
     members: &[Member],
     calendar: &Calendar,
+    at: &Layout,
     c: usize,
-    columns: &mut [&mut [f64]],
     mut spans: Option<&mut (Vec<f64>, Vec<f64>)>,
+    mut on_block: impl FnMut(&Columns),
 ) -> Result<(), Error> {
     let year = calendar.year;
-    let at = Layout::new(members.len(), year.is_some());
     let placed = year.is_some() || calendar.edges.is_some() || spans.is_some();
     let buckets_len = calendar.edges.as_ref().map_or(0, |e| e.len() + 1);
     let (mut buckets, mut shifted) = (vec![0.0; buckets_len], Vec::new());
     let mut blocks: Vec<_> = members.iter().map(|m| m.plan.scratch()).collect();
     let mut samplers: Vec<_> = members.iter().map(|m| m.plan.chunk(c)).collect();
     let mut y = vec![[[0.0; STRIDE]; Metric::COUNT]; members.len()];
+    let mut columns = vec![[0.0; STRIDE]; at.width()];
     let metrics: Vec<Vec<Metric>> = members.iter().map(|m| m.options.metrics()).collect();
     let timing: Vec<Timing> = members.iter().map(|m| m.timing.clone()).collect();
     let k = members.len();
     let (mut days, mut start, mut finish) = (vec![0.0; k], vec![0.0; k], vec![0.0; k]);
     let mut first = c as u64 * CHUNK_RUNS as u64;
-    let mut row = 0;
     loop {
         let mut n = 0;
         for (m, (s, b)) in samplers.iter_mut().zip(&mut blocks).enumerate() {
@@ -224,7 +233,7 @@ fn draw_chunk(
                 *d = ym[Metric::TrainDays.index()][i];
             }
             schedule(&timing, &days, &mut start, &mut finish);
-            let mut put = |j: usize, v: f64| columns[j][row] = v;
+            let mut put = |j: usize, v: f64| columns[j][i] = v;
             let (mut total, mut last, mut in_year) = (0.0, 0.0f64, 0.0);
             let mut span = (f64::INFINITY, f64::NEG_INFINITY);
             buckets.fill(0.0);
@@ -262,8 +271,11 @@ fn draw_chunk(
             if year.is_some() {
                 put(at.portfolio(2), in_year);
             }
-            for (b, v) in buckets.iter().enumerate() {
-                put(at.bucket(b), *v);
+            if let Some(spend) = at.spend {
+                let row = periods_row(&buckets, spend, &at.quarters);
+                for (j, v) in (spend.first..).zip(row) {
+                    columns[j][i] = v;
+                }
             }
             if let Some((starts, ends)) = spans.as_deref_mut()
                 && span.0.is_finite()
@@ -272,8 +284,14 @@ fn draw_chunk(
                 starts.push(span.0);
                 ends.push(span.1);
             }
-            row += 1;
         }
+        let values: Vec<&[f64]> = columns.iter().map(|c| &c[..n]).collect();
+        on_block(&Columns {
+            first,
+            len: n,
+            values: &values,
+            unsound: &[None],
+        });
         first += n as u64;
     }
 }

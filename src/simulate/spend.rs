@@ -153,7 +153,7 @@ pub(super) fn trimmed_span(starts: &mut [f64], ends: &mut [f64]) -> (f64, f64) {
 
 /// One run's spend columns in order, from its buckets (before, each month, after): the
 /// buckets themselves, what has been paid by the end of each month, each quarter's sum.
-fn periods_row<'a>(
+pub(super) fn periods_row<'a>(
     buckets: &'a [f64],
     at: SpendColumns,
     quarters: &'a [Quarter],

@@ -1,46 +1,46 @@
 //! One row per draw of the portfolio: each run's training days, cost, start and finish day
 //! (and spend in the budget's year), then the portfolio's, for pivot tables. The rows are the
-//! draws the statistics were computed from.
+//! draws the statistics were computed from, drawn again chunk by chunk as they are written.
 
 use std::io::{self, Write};
 
 use crate::report::{Cell, CsvSheet};
-use crate::simulate::portfolio::Draws;
+use crate::simulate::portfolio::Portfolio;
 
-pub fn write_samples(out: &mut dyn Write, names: &[String], draws: &Draws) -> io::Result<()> {
+pub fn write_samples(out: &mut dyn Write, names: &[String], source: &Portfolio) -> io::Result<()> {
+    let at = &source.layout;
     let mut w = CsvSheet::new(out);
     let mut header = vec!["draw".to_string()];
-    let mut columns: Vec<&[f64]> = Vec::new();
-    for (name, m) in names.iter().zip(&draws.members) {
-        let mut figures: Vec<(&str, &[f64])> = vec![
-            ("train_days", &m.train_days),
-            ("total_cost_usd", &m.total_cost_usd),
-            ("start_day", &m.start_day),
-            ("finish_day", &m.finish_day),
-        ];
-        if let Some(y) = &m.year_spend_usd {
-            figures.push(("year_spend_usd", y));
-        }
-        for (figure, column) in figures {
-            header.push(format!("{name}.{figure}"));
-            columns.push(column);
-        }
+    let mut figures = vec!["train_days", "total_cost_usd", "start_day", "finish_day"];
+    figures.push("year_spend_usd");
+    figures.truncate(at.run_figures());
+    for name in names {
+        header.extend(figures.iter().map(|f| format!("{name}.{f}")));
     }
-    header.push("portfolio.total_cost_usd".into());
-    columns.push(&draws.total_cost_usd);
-    header.push("portfolio.finish_day".into());
-    columns.push(&draws.finish_day);
-    if let Some(y) = &draws.year_spend_usd {
-        header.push("portfolio.year_spend_usd".into());
-        columns.push(y);
-    }
+    let portfolio = ["total_cost_usd", "finish_day", "year_spend_usd"];
+    let own = at.figures() - names.len() * at.run_figures();
+    header.extend(portfolio[..own].iter().map(|f| format!("portfolio.{f}")));
     w.header(&header)?;
-    let mut row: Vec<Cell> = Vec::with_capacity(columns.len() + 1);
-    for i in 0..draws.total_cost_usd.len() {
-        row.clear();
-        row.push(Cell::Count(i as u64 + 1));
-        row.extend(columns.iter().map(|c| Cell::Number(c[i])));
-        w.row(&row)?;
+    let mut row: Vec<Cell> = Vec::with_capacity(header.len());
+    let mut failed = None;
+    for c in 0..source.plan_chunks() {
+        source
+            .draw_chunk(c, |block| {
+                for i in 0..block.len {
+                    if failed.is_some() {
+                        return;
+                    }
+                    row.clear();
+                    row.push(Cell::Count(block.first + i as u64 + 1));
+                    let figures = &block.values[..at.figures()];
+                    row.extend(figures.iter().map(|column| Cell::Number(column[i])));
+                    failed = w.row(&row).err();
+                }
+            })
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        if let Some(e) = failed.take() {
+            return Err(e);
+        }
     }
     w.flush()
 }

@@ -30,7 +30,7 @@ use crate::sample::CHUNK_RUNS;
 use crate::sample::scheme::{Replicates, Uniforms};
 use crate::simulate::{Columns, Source};
 
-use super::histogram::{self, Outline};
+use super::histogram::{self, Histogram, Outline};
 use super::moments::{self, ChunkMoments, Combined, Moments};
 use super::{Probability, Summary, quantile, replicated};
 pub use shard::{Shape, Shard, merge};
@@ -168,7 +168,7 @@ const INTERVAL_REACH: f64 = 4.0;
 /// Ranks of margin added to every bracket, for percentiles with few runs beyond them.
 const RANK_CUSHION: f64 = 8.0;
 /// Chunks per group in a recovery pass: the per-chunk states of a group are held at once.
-const GROUP_CHUNKS: usize = 64;
+pub const GROUP_CHUNKS: usize = 64;
 /// Buckets of a recovery pass's histogram.
 const BUCKETS: u64 = 1 << 12;
 
@@ -368,7 +368,7 @@ impl<S: Source> Streamed<'_, S> {
                 if m.min == m.max {
                     return Outline::constant(runs, m.min);
                 }
-                let ends = self.order_statistics(i, &histogram::range_ranks(runs));
+                let ends = self.chart_range(i);
                 let marks = self
                     .summary(i, &histogram::MARKED)
                     .percentiles
@@ -400,6 +400,52 @@ impl<S: Source> Streamed<'_, S> {
         );
         self.passes += 1;
         outlines
+    }
+
+    /// The range a chart of column `i` spans: the runs [`histogram::TAIL_CUT`] in from each
+    /// end (no pass when the stream kept [`CHART_PERCENTILES`]).
+    pub fn chart_range(&mut self, i: usize) -> [f64; 2] {
+        let ends = self.order_statistics(i, &histogram::range_ranks(self.runs()));
+        [ends[0], ends[1]]
+    }
+
+    /// The mean of column `i`.
+    pub fn mean(&self, i: usize) -> f64 {
+        self.moments[i].0.mean()
+    }
+
+    /// The least and greatest value of column `i`.
+    pub fn extent(&self, i: usize) -> [f64; 2] {
+        let m = &self.moments[i].0;
+        [m.min, m.max]
+    }
+
+    /// Each of `columns` counted into its histogram of `empty` (same order), in one pass.
+    pub fn histograms(&mut self, columns: &[usize], empty: Vec<Histogram>) -> Vec<Histogram> {
+        let mut full = empty.clone();
+        self.again(
+            || empty.clone(),
+            |parts, c| {
+                for (h, &i) in parts.iter_mut().zip(columns) {
+                    h.add(c.values[i]);
+                }
+            },
+            |parts| full.iter_mut().zip(&parts).for_each(|(h, p)| h.merge(p)),
+        );
+        full
+    }
+
+    /// One more pass over every run for a reduction of the caller's: each chunk folds into its
+    /// own state from `init`, and the states reach `merge` in chunk order, so what they add up
+    /// to is the same on any thread count.
+    pub fn again<T: Send>(
+        &mut self,
+        init: impl Fn() -> T + Sync,
+        fold: impl Fn(&mut T, &Columns) + Sync,
+        merge: impl FnMut(T),
+    ) {
+        self.pass(init, fold, merge);
+        self.passes += 1;
     }
 
     /// The chance of event `k` of those the stream was given.
