@@ -21,19 +21,6 @@ pub fn simulation(runs: u64, metrics: u64) -> u64 {
     runs.saturating_mul(metrics * F64)
 }
 
-/// Scratch of one percentile selection ([`crate::stats::quantile::order_statistics`]): the
-/// buckets holding the wanted ranks are copied out. When one bucket holds most of a column (an
-/// output that is mostly one value), that is the whole column: budgeted at one column. (A
-/// column concentrated at several scales at once, far beyond any model output, could recurse
-/// into a second copy; the margin kept free covers part of that, not all.) While the buckets
-/// are counted, each thread at work on a stretch of the column holds two histograms of 2^16 + 1
-/// counts (its fold's and its reduction's).
-pub fn selection(runs: u64, threads: u64) -> u64 {
-    const HISTOGRAM: u64 = ((1 << 16) + 1) * 8;
-    let stretches = runs.div_ceil(crate::sample::CHUNK_RUNS as u64);
-    runs.saturating_mul(F64) + stretches.min(threads.max(1)) * 2 * HISTOGRAM
-}
-
 /// `run`, `compare`, `sweep`, `check` and `calibrate` reducing their runs as they are drawn
 /// ([`crate::stats::stream`]) into `columns` columns (a metric of a scenario, or of B − A): the
 /// values kept around the percentiles, at the peak of the waves, held in growing vectors (up to
@@ -74,15 +61,15 @@ pub struct SensitivityPlan {
 /// `sensitivity`, from the order of its steps in [`crate::commands::sensitivity`]. Held from the
 /// start: the simulation (m columns), every input's draws (k columns), their ranks (k) and the
 /// output's ranks (1); ranking a column needs its order and its ranks (2 more). Then, with all
-/// that held, either the Sobol study ([`sobol`]) or, input by input, a pinned simulation and its
-/// summary (m + 1 columns; the tail measures' copies, 3 columns, when larger) beside two
-/// exceedance flags per run (bytes).
+/// that held, either the Sobol study ([`sobol`]) or, input by input, the tail measures' copies
+/// (3 columns) or a pinned simulation streamed for its median ([`streamed`]), whichever is
+/// larger, beside two exceedance flags per run (bytes).
 pub fn sensitivity(p: &SensitivityPlan) -> u64 {
     let (m, k) = (p.metrics, p.inputs);
     let held = simulation(p.runs, m + 2 * k + 1);
     let ranking = simulation(p.runs, 2);
-    let pinned = simulation(p.runs, m.max(2))
-        .saturating_add(selection(p.runs, p.threads))
+    let pinned = simulation(p.runs, 3)
+        .max(streamed(p.runs, m, &[50.0], 1))
         .saturating_add(p.runs.saturating_mul(2));
     let study = sobol(p.sobol_n, k, m, p.bootstrap, p.threads);
     held.saturating_add(ranking.max(study).max(pinned))

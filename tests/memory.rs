@@ -401,7 +401,7 @@ fn sensitivity_of_300m_runs_is_refused_on_a_24_gib_machine() {
         &["sensitivity", DEEPSEEK, "--runs", "300M"],
     );
     assert!(
-        stderr.starts_with("error: 300000000 runs with --sobol-n 32768 would need about 6"),
+        stderr.starts_with("error: 300000000 runs with --sobol-n 32768 would need about 54."),
         "{stderr}"
     );
     let fits = fitting(&stderr, "--runs");

@@ -21,8 +21,8 @@ use crate::report::{AsDocument, Goals, group_thousands};
 use crate::sample::SamplingPlan;
 use crate::sample::saltelli::{PointSet, SaltelliPlan};
 use crate::scenario::Scenario;
-use crate::simulate::{Simulation, simulate};
-use crate::stats::summarize;
+use crate::simulate::{Simulation, Single, simulate};
+use crate::stats::stream::{Tuning, stream};
 use crate::study::ScenarioFunction;
 
 pub const DEFAULT_SENSITIVITY_RUNS: u64 = 200_000;
@@ -378,7 +378,7 @@ fn check_memory(plan: SensitivityPlan) -> Result<(), Error> {
 }
 
 /// Mean and median of the output with `input` held at `value` and every other input drawn as
-/// usual, on the same draws as the unpinned run.
+/// usual, on the same draws as the unpinned run, reduced as they are drawn.
 fn pinned(
     scenario: &Scenario,
     plan: &SamplingPlan,
@@ -386,13 +386,19 @@ fn pinned(
     value: f64,
     metric: Metric,
 ) -> Pinned {
-    let sim = simulate(&plan.with_fixed(input, value), scenario.options, &|_| {});
-    let s = summarize(sim.column(metric), &[50.0]);
+    let plan = plan.with_fixed(input, value);
+    let source = Single::new(&plan, scenario.options);
+    let column = source.metrics.iter().position(|&m| m == metric);
+    let column = column.expect("the output was checked to be the scenario's");
+    let mut s = stream(&source, &|_| {}, &MEDIAN, &[], Tuning::default());
+    let summary = s.summary(column, &MEDIAN);
     Pinned {
-        mean: s.mean.value,
-        p50: s.percentiles[0].estimate.value,
+        mean: summary.mean.value,
+        p50: summary.percentiles[0].estimate.value,
     }
 }
+
+const MEDIAN: [f64; 1] = [50.0];
 
 fn exceeding(sim: &Simulation, metric: Metric, limit: f64) -> Vec<bool> {
     sim.column(metric).iter().map(|&x| x > limit).collect()
