@@ -21,7 +21,7 @@ pub fn simulation(runs: u64, metrics: u64) -> u64 {
     runs.saturating_mul(metrics * F64)
 }
 
-/// `run`, `compare`, `sweep`, `check` and `calibrate` reducing their runs as they are drawn
+/// `run`, `compare`, `sweep`, `check`, `calibrate` and `portfolio` reducing their runs as they are drawn
 /// ([`crate::stats::stream`]) into `columns` columns (a metric of a scenario, or of B − A): the
 /// values kept around the percentiles, at the peak of the waves, held in growing vectors (up to
 /// twice their length), with one column's kept values copied while its brackets are narrowed;

@@ -489,7 +489,7 @@ fn every_command_refuses_runs_that_do_not_fit_and_says_how_many_do() {
         let mut args = command.to_vec();
         args.extend(["--runs", "1e12"]);
         // 1 GB: a stream's kept values grow as √runs, and 10¹² runs of `check` (one percentile
-        // kept) would fit in 2 GB.
+        // kept) are estimated to fit in 2 GB.
         let stderr = refused("1000000000", &args);
         assert!(
             stderr.starts_with("error: 1000000000000 runs"),

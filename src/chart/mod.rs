@@ -629,30 +629,32 @@ pub fn fan_svg(
 pub const OVERLAY_BINS: usize = 60;
 
 /// The empty bins both distributions of an overlay are counted into: over the union of their
-/// chart ranges ([`crate::stats::histogram::range_ranks`]), widened around a single value.
+/// chart ranges ([`crate::stats::histogram::range_ranks`]), widened by half a unit either side
+/// of a single value.
 pub fn overlay_bins(a: [f64; 2], b: [f64; 2]) -> Histogram {
     let (lo, hi) = (a[0].min(b[0]), a[1].max(b[1]));
-    Histogram::empty(lo, hi, OVERLAY_BINS)
+    if hi > lo {
+        Histogram::empty(lo, hi, OVERLAY_BINS)
+    } else {
+        Histogram::empty(lo - 0.5, lo + 0.5, OVERLAY_BINS)
+    }
 }
 
 /// Two distributions of one output as step outlines on shared bins ([`overlay_bins`]), each
-/// bin's height the share of that distribution's runs in it.
+/// bin's height the share of that distribution's runs in it; `constant` when both are the
+/// same value in every run (a message in place of a chart).
 pub fn overlay_svg(
     title: &str,
     metric: Metric,
     a: (&str, &Histogram),
     b: (&str, &Histogram),
+    constant: Option<f64>,
 ) -> String {
-    let single = |h: &Histogram| h.lo == h.hi && h.below == 0 && h.above == 0;
-    if single(a.1) && single(b.1) {
-        return constant_svg(title, metric, a.1.lo, a.1.runs());
+    if let Some(x) = constant {
+        return constant_svg(title, metric, x, a.1.runs());
     }
     let bins = a.1.counts.len();
-    let (lo, hi) = if a.1.hi > a.1.lo {
-        (a.1.lo, a.1.hi)
-    } else {
-        (a.1.lo - 0.5, a.1.lo + 0.5)
-    };
+    let (lo, hi) = (a.1.lo, a.1.hi);
     let width = (hi - lo) / bins as f64;
     let shares = |h: &Histogram| -> Vec<f64> {
         let n = h.runs().max(1) as f64;
@@ -784,6 +786,7 @@ mod tests {
                 Metric::TrainFlops,
                 ("A", &one_value),
                 ("B", &one_value),
+                Some(data[0]),
             ),
             fan_svg(
                 "S",

@@ -259,8 +259,11 @@ fn charts(s: &mut Streamed<Paired>, source: &Paired, names: (&str, &str)) -> Cha
     };
     let mut columns = Vec::new();
     let mut bins = Vec::new();
+    let mut constant = Vec::new();
     for m in PLOTTED {
         let (a, b) = sides(m);
+        let (ea, eb) = (s.extent(a), s.extent(b));
+        constant.push((ea[0] == ea[1] && ea == eb).then_some(ea[0]));
         let shared = crate::chart::overlay_bins(s.chart_range(a), s.chart_range(b));
         bins.extend([shared.clone(), shared]);
         columns.extend([a, b]);
@@ -273,9 +276,11 @@ fn charts(s: &mut Streamed<Paired>, source: &Paired, names: (&str, &str)) -> Cha
     let outlines = s.outlines(&differences, super::CHART_BARS);
     let (a, b) = (format!("A: {}", names.0), format!("B: {}", names.1));
     let mut charts = Charts::new();
-    for ((m, pair), outline) in PLOTTED.iter().zip(counted.chunks(2)).zip(&outlines) {
+    let plotted = PLOTTED.iter().zip(counted.chunks(2)).zip(&outlines);
+    for (((m, pair), outline), constant) in plotted.zip(constant) {
         let title = format!("A vs B: {}", m.name());
-        let overlay = crate::chart::overlay_svg(&title, *m, (&a, &pair[0]), (&b, &pair[1]));
+        let (a, b) = ((a.as_str(), &pair[0]), (b.as_str(), &pair[1]));
+        let overlay = crate::chart::overlay_svg(&title, *m, a, b, constant);
         charts.push((overlay_file(*m), overlay));
         let difference = crate::chart::histogram_svg("B − A", *m, outline);
         charts.push((difference_file(*m), difference));

@@ -217,6 +217,8 @@ fn draw_blocks(
     let mut first = c as u64 * CHUNK_RUNS as u64;
     loop {
         let mut n = 0;
+        // The block's first unsound draw, of any run: (draw, run).
+        let mut worst: Option<(usize, usize)> = None;
         for (m, (s, b)) in samplers.iter_mut().zip(&mut blocks).enumerate() {
             if !s.next_block(b) {
                 return Ok(());
@@ -224,9 +226,14 @@ fn draw_blocks(
             n = b.len;
             let bad =
                 model::evaluate_block(b.columns(), n, members[m].options, &metrics[m], &mut y[m]);
-            if let Some(i) = bad {
-                return Err(unsound(&members[m], first + i as u64, b.run(i)));
+            if let Some(i) = bad
+                && worst.is_none_or(|(j, _)| i < j)
+            {
+                worst = Some((i, m));
             }
+        }
+        if let Some((i, m)) = worst {
+            return Err(unsound(&members[m], first + i as u64, blocks[m].run(i)));
         }
         for i in 0..n {
             for (d, ym) in days.iter_mut().zip(&y) {
