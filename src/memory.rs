@@ -16,23 +16,25 @@ pub const LIMIT_VAR: &str = "FLOPCAST_MEMORY_LIMIT_BYTES";
 const F64: u64 = std::mem::size_of::<f64>() as u64;
 const USIZE: u64 = std::mem::size_of::<usize>() as u64;
 
-/// Output columns of a simulation: one f64 per metric per run ([`crate::simulate::simulate`]).
-pub fn simulation(runs: u64, metrics: u64) -> u64 {
-    runs.saturating_mul(metrics * F64)
-}
-
 /// `run`, `compare`, `sweep`, `check`, `calibrate` and `portfolio` reducing their runs as they are drawn
 /// ([`crate::stats::stream`]) into `columns` columns (a metric of a scenario, or of B − A): the
 /// values kept around the percentiles, at the peak of the waves, held in growing vectors (up to
 /// twice their length), with one column's kept values copied while its brackets are narrowed;
-/// and per replicate, each column's moments and counts against each percentile's interval.
+/// per replicate, each column's moments and counts against each percentile's interval; and
+/// the states of a group of chunks in flight (each column's moments and counts, with the
+/// vectors that hold them).
 pub fn streamed(runs: u64, columns: u64, percentiles: &[f64], replicates: u64) -> u64 {
     const TALLY: u64 = 56;
     const MOMENTS: u64 = 64;
+    const VEC: u64 = 24;
     let kept = crate::stats::stream::kept_at_peak(runs, percentiles, Default::default());
     let values = kept.saturating_mul(F64).saturating_mul(2 * columns + 1);
-    let per_replicate = columns * (percentiles.len() as u64 * TALLY + MOMENTS);
-    values.saturating_add(replicates.saturating_mul(per_replicate))
+    let counts = percentiles.len() as u64 * TALLY;
+    let per_replicate = columns * (counts + MOMENTS);
+    let chunk = columns * (counts + MOMENTS + F64 + 3 * VEC);
+    values
+        .saturating_add(replicates.saturating_mul(per_replicate))
+        .saturating_add(pass_states(runs, chunk))
 }
 
 /// A reduction of the caller's in one more pass over streamed runs
@@ -58,21 +60,45 @@ pub struct SensitivityPlan {
     pub threads: u64,
 }
 
-/// `sensitivity`, from the order of its steps in [`crate::commands::sensitivity`]. Held from the
-/// start: the simulation (m columns), every input's draws (k columns), their ranks (k) and the
-/// output's ranks (1); ranking a column needs its order and its ranks (2 more). Then, with all
-/// that held, either the Sobol study ([`sobol`]) or, input by input, the tail measures' copies
-/// (3 columns) or a pinned simulation streamed for its median ([`streamed`]), whichever is
-/// larger, beside two exceedance flags per run (bytes).
+/// `sensitivity`, from the order of its steps in [`crate::commands::sensitivity`]: the runs
+/// streamed with every input's draws beside the outputs (m + k columns, the inputs' quartiles
+/// kept) and, while what that stream kept is held, the passes that find the drivers
+/// ([`drivers`]); then,
+/// one after the other, the Sobol study ([`sobol`]) and each pinned run streamed for its median.
 pub fn sensitivity(p: &SensitivityPlan) -> u64 {
+    use crate::analyze::drivers::QUARTILES;
     let (m, k) = (p.metrics, p.inputs);
-    let held = simulation(p.runs, m + 2 * k + 1);
-    let ranking = simulation(p.runs, 2);
-    let pinned = simulation(p.runs, 3)
-        .max(streamed(p.runs, m, &[50.0], 1))
-        .saturating_add(p.runs.saturating_mul(2));
+    let stream = streamed(p.runs, m + k, &QUARTILES, 1);
+    let held = crate::stats::stream::kept_at_peak(p.runs, &QUARTILES, Default::default())
+        .saturating_mul(F64 * (m + k));
+    let found = stream.max(held.saturating_add(drivers(p.runs, k, 2)));
+    let pinned = streamed(p.runs, m, &crate::stats::stream::MEDIAN, 1);
     let study = sobol(p.sobol_n, k, m, p.bootstrap, p.threads);
-    held.saturating_add(ranking.max(study).max(pinned))
+    found.max(pinned).max(study)
+}
+
+/// What [`crate::analyze::drivers`] adds for `inputs` inputs and `goals` goals: every column's
+/// bins (counts, runs below, one value or more; each coarse bucket's first bin and width);
+/// then the largest of its passes: the coarse count (u32 per bucket per chunk of a group), the
+/// fine count (per bin a u32 count and two keys, and per input per goal a u32 of exceeding
+/// runs, per chunk; merged into u64s), or the kept values with the fine count's totals: up to
+/// [`crate::analyze::drivers::KEEP_BYTES`] merged and as much again in the chunks' shares
+/// (growing vectors' unused ends are never touched, so not resident), then a u32 order per
+/// value while each segment is ranked into records about as large.
+pub fn drivers(runs: u64, inputs: u64, goals: u64) -> u64 {
+    use crate::analyze::drivers::{COARSE, FINE, KEEP_BYTES};
+    let columns = inputs + 1;
+    let bins = COARSE + FINE;
+    let layout = columns * (bins * (2 * F64 + 1) + COARSE * (USIZE + F64));
+    let coarse = pass_states(runs, columns * COARSE * 4) + columns * COARSE * F64;
+    let fine_state = columns * bins * (4 + 2 * F64) + inputs * goals * bins * 4;
+    let totals = columns * bins * (F64 + 2 * F64) + inputs * goals * bins * F64;
+    let fine = pass_states(runs, fine_state).saturating_add(totals);
+    // The kept values of every column if they fit one pass, else a pass's worth.
+    let record = (F64 + 4 * inputs) + inputs * (F64 + 4 + 1);
+    let kept = runs.saturating_mul(record).min(KEEP_BYTES);
+    let ranking = kept.saturating_mul(2).saturating_add(kept / (F64 + 5) * 4);
+    layout.saturating_add(coarse.max(fine).max(ranking.saturating_add(totals)))
 }
 
 /// The Sobol study ([`crate::analyze::sobol`]): the plan's matrices A and B (2·N·k), the model's

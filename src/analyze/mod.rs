@@ -3,6 +3,7 @@
 //! outcomes) and knows nothing of scenarios.
 
 pub mod calibration;
+pub mod drivers;
 pub mod portfolio;
 pub mod precision;
 pub mod rank;

@@ -1,5 +1,7 @@
 //! Rank correlation (Spearman) and the contribution to variance that @RISK and Crystal Ball
-//! derive from it.
+//! derive from it. `ranks` and `spearman` define the figure on a stored sample; `sensitivity`
+//! streams its runs and gets the same figure from passes over them ([`super::drivers`], tested
+//! against these).
 
 use rayon::prelude::*;
 

@@ -1,7 +1,9 @@
 //! Tail sensitivity: which inputs drive the chance of exceeding a threshold (a budget, a
 //! deadline). Monte Carlo filtering (regional sensitivity analysis, Spear & Hornberger 1980):
 //! runs are split into those that exceed and those that do not, and each input's distribution
-//! is compared between the two groups.
+//! is compared between the two groups. [`tail_measure`] defines the measures on a stored
+//! sample; `sensitivity` streams its runs and gets the same figures, exactly, from passes over
+//! them ([`super::drivers`], tested against it).
 
 use super::sorted_quantile;
 

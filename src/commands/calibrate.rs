@@ -194,7 +194,7 @@ fn streamed_verdicts(
 ) -> Result<Vec<(Probability, Verdict)>, Error> {
     let source = Single::new(plan, scenario.options);
     let column = |m| {
-        let i = source.metrics.iter().position(|&x| x == m);
+        let i = source.column(m);
         i.expect("a published figure names an output of its scenario")
     };
     let events: Vec<Event> = scenario

@@ -14,7 +14,7 @@ use crate::report::check::{CheckReport, Flaw};
 use crate::sample::SamplingPlan;
 use crate::scenario::Scenario;
 use crate::simulate;
-use crate::stats::stream::{Tuning, stream};
+use crate::stats::stream::{MEDIAN, Tuning, stream};
 
 pub const DEFAULT_CHECK_RUNS: u64 = 200_000;
 
@@ -64,8 +64,6 @@ fn peak(scenario: &Scenario, runs: u64) -> u64 {
     memory::streamed(runs, metrics, &MEDIAN, 1)
 }
 
-const MEDIAN: [f64; 1] = [50.0];
-
 /// Failure histories averaged when the model is evaluated at a point: with `[failures]`, one
 /// evaluation is one simulated history (`failures.luck` seeds it), not a typical one.
 const FAILURE_HISTORIES: usize = 1_000;
@@ -94,11 +92,10 @@ fn flaws(
     let medians: model::Inputs = std::array::from_fn(|i| scenario.inputs[i].dist.median());
     let at_means = evaluate_at(&means, scenario.options);
     let at_medians = evaluate_at(&medians, scenario.options);
-    let column = |m| source.metrics.iter().position(|&x| x == m);
     Ok(FLAW_METRICS
         .iter()
         .map(|&m| {
-            let summary = s.summary(column(m).expect("every scenario has it"), &MEDIAN);
+            let summary = s.summary(source.column(m).expect("every scenario has it"), &MEDIAN);
             Flaw {
                 metric: m,
                 at_means: at_means[m.index()],

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::progress::Progress;
-use crate::analyze::rank::{ranks, spearman, spearman_sq_shares};
+use crate::analyze::drivers::{Drivers, Goal, KEEP_BYTES, QUARTILES, drivers};
+use crate::analyze::rank::spearman_sq_shares;
 use crate::analyze::sobol;
-use crate::analyze::tail::tail_measure;
 use crate::analyze::tornado::{Swing, swings};
 use crate::error::{Error, Unsound};
 use crate::memory::{self, Flag, Knob, SensitivityPlan};
@@ -21,8 +21,8 @@ use crate::report::{AsDocument, Goals, group_thousands};
 use crate::sample::SamplingPlan;
 use crate::sample::saltelli::{PointSet, SaltelliPlan};
 use crate::scenario::Scenario;
-use crate::simulate::{Simulation, Single, simulate};
-use crate::stats::stream::{Tuning, stream};
+use crate::simulate::Single;
+use crate::stats::stream::{MEDIAN, Tuning, stream};
 use crate::study::ScenarioFunction;
 
 pub const DEFAULT_SENSITIVITY_RUNS: u64 = 200_000;
@@ -139,47 +139,29 @@ fn study(
     let metric = opts.metric;
     let plan = SamplingPlan::new(scenario, opts.runs, seed);
     let progress = Progress::new(opts.runs, opts.progress, "runs");
-    let sim = simulate(&plan, scenario.options, &|n| progress.advance(n));
-    sim.ensure_finite()?;
+    let found = drivers_of(scenario, f, &plan, opts, &progress)?;
     progress.stage(&format!(
         "Sobol study: {} model evaluations",
         group_thousands((opts.sobol_n * (f.inputs().len() + 2)) as u64)
     ));
-    let columns = plan.input_columns(f.inputs());
-    let input_ranks: Vec<Vec<f64>> = columns.iter().map(|c| ranks(c)).collect();
-    let output_ranks = ranks(sim.column(metric));
-    let rho: Vec<f64> = columns.iter().map(|c| spearman(c, &output_ranks)).collect();
-    let shares = spearman_sq_shares(&rho);
-
     let (low, base, high) = (f.at_quantile(0.1), f.at_quantile(0.5), f.at_quantile(0.9));
     let tornado = swings(&base, &low, &high, |x| f.at_values(x)[metric.index()]);
     let sobol_by_metric = sobol_study(scenario, f, opts, seed)?;
     progress.finish();
 
-    let budget_exceeds = opts
-        .goals
-        .budget_usd
-        .map(|b| exceeding(&sim, Metric::TotalCostUsd, b));
-    let deadline_exceeds = opts
-        .goals
-        .deadline_days
-        .map(|d| exceeding(&sim, Metric::TrainDays, d));
-
+    let shares = spearman_sq_shares(&found.drivers.spearman);
     let mut rows: Vec<InputSensitivity> = f
         .inputs()
         .iter()
         .enumerate()
         .map(|(i, &input)| {
-            let tail = |e: &Option<Vec<bool>>| {
-                e.as_ref()
-                    .and_then(|e| tail_measure(&columns[i], &input_ranks[i], e))
-            };
+            let tail = |g: Option<usize>| g.and_then(|g| found.drivers.tails[i][g]);
             InputSensitivity {
                 input,
                 input_p10: low[i],
                 input_p90: high[i],
                 sobol: sobol_by_metric[metric.index()][i],
-                spearman: rho[i],
+                spearman: found.drivers.spearman[i],
                 spearman_sq_share: shares[i],
                 // Pinning the luck of the failure process compares two arbitrary random
                 // seeds: no swing to show.
@@ -198,8 +180,8 @@ fn study(
                 } else {
                     pinned(scenario, &plan, input, high[i], metric)
                 },
-                tail_budget: tail(&budget_exceeds),
-                tail_deadline: tail(&deadline_exceeds),
+                tail_budget: tail(found.budget),
+                tail_deadline: tail(found.deadline),
             }
         })
         .collect();
@@ -210,7 +192,12 @@ fn study(
             .total_cmp(&a.sobol.st.value)
             .then(b.tornado.width().total_cmp(&a.tornado.width()))
     });
-    let share = |e: &Vec<bool>| e.iter().filter(|x| **x).count() as f64 / e.len() as f64;
+    let summary = |limit: Option<f64>, g: Option<usize>| {
+        limit.zip(g).map(|(limit, g)| TailSummary {
+            limit,
+            p_exceed: found.drivers.exceeding[g] as f64 / opts.runs as f64,
+        })
+    };
     Ok(SensitivityReport {
         scenario_name: scenario.name.clone(),
         scenario_file: opts.scenario.display().to_string(),
@@ -236,23 +223,60 @@ fn study(
             .collect(),
         correlated: !scenario.correlations.is_empty(),
         base_output: f.at_values(&base)[metric.index()],
-        budget: opts
-            .goals
-            .budget_usd
-            .zip(budget_exceeds.as_ref())
-            .map(|(limit, e)| TailSummary {
-                limit,
-                p_exceed: share(e),
-            }),
-        deadline: opts
-            .goals
-            .deadline_days
-            .zip(deadline_exceeds.as_ref())
-            .map(|(limit, e)| TailSummary {
-                limit,
-                p_exceed: share(e),
-            }),
+        budget: summary(opts.goals.budget_usd, found.budget),
+        deadline: summary(opts.goals.deadline_days, found.deadline),
         rows,
+    })
+}
+
+/// The rank correlations and tail measures of the plan's runs, and which of the drivers'
+/// goals are the budget and the deadline.
+struct Found {
+    drivers: Drivers,
+    budget: Option<usize>,
+    deadline: Option<usize>,
+}
+
+/// Streams the plan's runs with every uncertain input's draws beside the outputs, and finds
+/// what drives `opts.metric` and the chances of missing the goals, in passes over them.
+fn drivers_of(
+    scenario: &Scenario,
+    f: &ScenarioFunction,
+    plan: &SamplingPlan,
+    opts: &SensitivityOptions,
+    progress: &Progress,
+) -> Result<Found, Error> {
+    let source = Single::new(plan, scenario.options).tracing(f.inputs());
+    let mut s = stream(
+        &source,
+        &|n| progress.advance(n),
+        &QUARTILES,
+        &[],
+        Tuning::default(),
+    );
+    s.ensure_finite()?;
+    let column = |m| source.column(m).expect("every scenario has it");
+    let mut goals = Vec::new();
+    let mut goal = |limit: Option<f64>, m: Metric| {
+        limit.map(|limit| {
+            goals.push(Goal {
+                column: column(m),
+                limit,
+            });
+            goals.len() - 1
+        })
+    };
+    let budget = goal(opts.goals.budget_usd, Metric::TotalCostUsd);
+    let deadline = goal(opts.goals.deadline_days, Metric::TrainDays);
+    let inputs: Vec<usize> = (0..f.inputs().len())
+        .map(|k| source.input_column(k))
+        .collect();
+    let output = source.column(opts.metric);
+    let output = output.expect("the output was checked to be the scenario's");
+    Ok(Found {
+        drivers: drivers(&mut s, output, &inputs, &goals, KEEP_BYTES),
+        budget,
+        deadline,
     })
 }
 
@@ -388,7 +412,7 @@ fn pinned(
 ) -> Pinned {
     let plan = plan.with_fixed(input, value);
     let source = Single::new(&plan, scenario.options);
-    let column = source.metrics.iter().position(|&m| m == metric);
+    let column = source.column(metric);
     let column = column.expect("the output was checked to be the scenario's");
     let mut s = stream(&source, &|_| {}, &MEDIAN, &[], Tuning::default());
     let summary = s.summary(column, &MEDIAN);
@@ -396,10 +420,4 @@ fn pinned(
         mean: summary.mean.value,
         p50: summary.percentiles[0].estimate.value,
     }
-}
-
-const MEDIAN: [f64; 1] = [50.0];
-
-fn exceeding(sim: &Simulation, metric: Metric, limit: f64) -> Vec<bool> {
-    sim.column(metric).iter().map(|&x| x > limit).collect()
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::error::{Error, InputOrigins, Unsound};
-use crate::model::{self, Inputs, Metric, ModelOptions};
+use crate::model::{self, Input, Inputs, Metric, ModelOptions};
 use crate::sample::scheme::Uniforms;
 use crate::sample::{Block, CHUNK_RUNS, STRIDE, SamplingPlan};
 
@@ -197,11 +197,14 @@ pub trait Source: Sync {
     ) -> Result<(), Error>;
 }
 
-/// One scenario's runs: a column per metric its model produces, in report order.
+/// One scenario's runs: a column per metric its model produces, in report order, then a
+/// column per traced input (none unless [`Single::tracing`]).
 pub struct Single<'p> {
     pub plan: &'p SamplingPlan,
     pub options: ModelOptions,
     pub metrics: Vec<Metric>,
+    /// Inputs whose draws are handed on beside the outputs, after them.
+    pub traced: Vec<Input>,
 }
 
 impl<'p> Single<'p> {
@@ -210,7 +213,27 @@ impl<'p> Single<'p> {
             plan,
             options,
             metrics: options.metrics(),
+            traced: Vec::new(),
         }
+    }
+
+    /// The same runs with the draws of `inputs` as columns too, after the metrics': what a
+    /// study of how inputs drive outputs reads.
+    pub fn tracing(self, inputs: &[Input]) -> Self {
+        Single {
+            traced: inputs.to_vec(),
+            ..self
+        }
+    }
+
+    /// The column of metric `m`, if the model produces it.
+    pub fn column(&self, m: Metric) -> Option<usize> {
+        self.metrics.iter().position(|&x| x == m)
+    }
+
+    /// The column of the `k`-th traced input.
+    pub fn input_column(&self, k: usize) -> usize {
+        self.metrics.len() + k
     }
 }
 
@@ -220,7 +243,7 @@ impl Source for Single<'_> {
     }
 
     fn width(&self) -> usize {
-        self.metrics.len()
+        self.metrics.len() + self.traced.len()
     }
 
     fn scenarios(&self) -> usize {
@@ -242,14 +265,17 @@ impl Source for Single<'_> {
             chunks,
             states,
             |acc, e| {
-                let mut values: [&[f64]; Metric::COUNT] = [&[]; Metric::COUNT];
-                for (v, m) in values.iter_mut().zip(metrics) {
-                    *v = &e.outputs[m.index()][..e.len];
+                let mut values: [&[f64]; Metric::COUNT + Input::COUNT] =
+                    [&[]; Metric::COUNT + Input::COUNT];
+                let outputs = metrics.iter().map(|m| &e.outputs[m.index()][..e.len]);
+                let inputs = self.traced.iter().map(|&i| e.inputs.column(i));
+                for (v, column) in values.iter_mut().zip(outputs.chain(inputs)) {
+                    *v = column;
                 }
                 let columns = Columns {
                     first: e.first,
                     len: e.len,
-                    values: &values[..metrics.len()],
+                    values: &values[..self.width()],
                     unsound: &[e.unsound(metrics)],
                 };
                 fold(acc, &columns);
@@ -285,8 +311,9 @@ pub struct Paired<'p> {
 impl<'p> Paired<'p> {
     /// # Panics
     ///
-    /// When the plans do not draw the same runs in the same chunks.
+    /// When the plans do not draw the same runs in the same chunks, or either traces inputs.
     pub fn new(a: Single<'p>, b: Single<'p>) -> Self {
+        assert!(a.traced.is_empty() && b.traced.is_empty(), "outputs only");
         assert_eq!(
             (a.plan.runs, a.plan.uniforms),
             (b.plan.runs, b.plan.uniforms),
@@ -303,11 +330,11 @@ impl<'p> Paired<'p> {
 
     /// The column of `m` in A, in B, and of B − A.
     pub fn column_a(&self, m: Metric) -> Option<usize> {
-        self.a.metrics.iter().position(|&x| x == m)
+        self.a.column(m)
     }
 
     pub fn column_b(&self, m: Metric) -> Option<usize> {
-        let b = self.b.metrics.iter().position(|&x| x == m)?;
+        let b = self.b.column(m)?;
         Some(self.a.metrics.len() + b)
     }
 

@@ -17,9 +17,14 @@ const RECURSE_ABOVE: usize = 1 << 20;
 
 /// An integer that orders like the float (NaN-free input assumed; -0.0 sorts before +0.0).
 #[inline(always)]
-fn key(x: f64) -> u64 {
+pub(crate) fn key(x: f64) -> u64 {
     let b = x.to_bits();
     if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
+/// The float whose [`key`] is `k`.
+pub(crate) fn from_key(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
 }
 
 /// The values at 0-based `ranks` of `data` in ascending order, as if it were sorted.

@@ -32,6 +32,7 @@ use crate::simulate::{Columns, Source};
 
 use super::histogram::{self, Histogram, Outline};
 use super::moments::{self, ChunkMoments, Combined, Moments};
+use super::quantile::{from_key, key};
 use super::{Probability, Summary, quantile, replicated};
 pub use shard::{Shape, Shard, merge};
 pub use tally::Interval;
@@ -138,6 +139,8 @@ impl Part {
 /// Percentiles a stream should keep values around when its outlines will be drawn: the
 /// charts' ends (at [`histogram::TAIL_CUT`]) and marks.
 pub const CHART_PERCENTILES: [f64; 5] = [0.5, 5.0, 50.0, 95.0, 99.5];
+/// The median alone: what a stream keeps values around when only means and medians are read.
+pub const MEDIAN: [f64; 1] = [50.0];
 
 /// How wide the brackets are and how much a recovery pass may keep. Tests narrow them to
 /// force the recovery passes.
@@ -167,7 +170,7 @@ impl Default for Tuning {
 const INTERVAL_REACH: f64 = 4.0;
 /// Ranks of margin added to every bracket, for percentiles with few runs beyond them.
 const RANK_CUSHION: f64 = 8.0;
-/// Chunks per group in a recovery pass: the per-chunk states of a group are held at once.
+/// Chunks per group in a wave or a pass: the per-chunk states of a group are held at once.
 pub const GROUP_CHUNKS: usize = 64;
 /// Buckets of a recovery pass's histogram.
 const BUCKETS: u64 = 1 << 12;
@@ -285,23 +288,27 @@ fn reduce<S: Source>(
             moments: true,
             events,
         };
-        let wave = first + done..first + end;
-        let states = wave.clone().map(|_| pass.state(source)).collect();
-        let states = source.fold_chunks(progress, wave, states, |s, c| pass.fold(s, c));
-        for state in states {
-            on_chunk(state.moments);
-            for seg in state.segments {
-                let rep = seg.rep as usize;
-                for (k, t) in kept.iter_mut().zip(seg.tallies) {
-                    k.absorb(rep, t);
+        // A wave's chunks a group at a time, so that the chunks' states held at once do not
+        // grow with the run count.
+        for start in (first + done..first + end).step_by(GROUP_CHUNKS) {
+            let group = start..(start + GROUP_CHUNKS).min(first + end);
+            let states = group.clone().map(|_| pass.state(source)).collect();
+            let states = source.fold_chunks(progress, group, states, |s, c| pass.fold(s, c));
+            for state in states {
+                on_chunk(state.moments);
+                for seg in state.segments {
+                    let rep = seg.rep as usize;
+                    for (k, t) in kept.iter_mut().zip(seg.tallies) {
+                        k.absorb(rep, t);
+                    }
+                    for (h, s) in hits[rep].iter_mut().zip(seg.hits) {
+                        *h += s;
+                    }
                 }
-                for (h, s) in hits[rep].iter_mut().zip(seg.hits) {
-                    *h += s;
+                for (u, s) in unsound.iter_mut().zip(state.unsound) {
+                    u.0 += s.0;
+                    u.1 = u.1.or(s.1);
                 }
-            }
-            for (u, s) in unsound.iter_mut().zip(state.unsound) {
-                u.0 += s.0;
-                u.1 = u.1.or(s.1);
             }
         }
         done = end;
@@ -407,6 +414,16 @@ impl<S: Source> Streamed<'_, S> {
     pub fn chart_range(&mut self, i: usize) -> [f64; 2] {
         let ends = self.order_statistics(i, &histogram::range_ranks(self.runs()));
         [ends[0], ends[1]]
+    }
+
+    /// The value at quantile `q` of column `i`, interpolating linearly between order
+    /// statistics as a sorted sample does (`analyze::sorted_quantile`; Hyndman & Fan's 7).
+    pub fn quantile(&mut self, i: usize, q: f64) -> f64 {
+        let h = (self.runs() - 1) as f64 * q;
+        let lo = h.floor() as usize;
+        let hi = (lo + 1).min(self.runs() as usize - 1);
+        let v = self.order_statistics(i, &[lo, hi]);
+        v[0] + (h - lo as f64) * (v[1] - v[0])
     }
 
     /// The mean of column `i`.
@@ -589,16 +606,6 @@ impl<S: Source> Streamed<'_, S> {
             done.into_iter().for_each(&mut merge);
         }
     }
-}
-
-/// An integer that orders like the float (see [`quantile`]).
-fn key(x: f64) -> u64 {
-    let b = x.to_bits();
-    if b >> 63 == 1 { !b } else { b | (1 << 63) }
-}
-
-fn from_key(k: u64) -> f64 {
-    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
 }
 
 /// Runs strictly between two values, none of them kept: `below` runs are at or below `lo`.
