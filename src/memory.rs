@@ -39,11 +39,11 @@ pub fn streamed(runs: u64, columns: u64, percentiles: &[f64], replicates: u64) -
 
 /// A reduction of the caller's in one more pass over streamed runs
 /// ([`crate::stats::stream::Streamed::again`]): a state of `state` bytes per chunk of a group
-/// held at once, and the one they merge into.
+/// held at once, the one they merge into, and the empty one each starts as a copy of.
 pub fn pass_states(runs: u64, state: u64) -> u64 {
     use crate::stats::stream::GROUP_CHUNKS;
     let chunks = runs.div_ceil(crate::sample::CHUNK_RUNS as u64);
-    (chunks.min(GROUP_CHUNKS as u64) + 1).saturating_mul(state)
+    (chunks.min(GROUP_CHUNKS as u64) + 2).saturating_mul(state)
 }
 
 /// The plan of a sensitivity study, as far as memory goes.
@@ -86,11 +86,12 @@ pub fn sensitivity(p: &SensitivityPlan) -> u64 {
 /// (growing vectors' unused ends are never touched, so not resident), then a u32 order per
 /// value while each segment is ranked into records about as large.
 pub fn drivers(runs: u64, inputs: u64, goals: u64) -> u64 {
-    use crate::analyze::drivers::{COARSE, FINE, KEEP_BYTES};
+    use crate::analyze::drivers::{KEEP_BYTES, bins_for};
     let columns = inputs + 1;
-    let bins = COARSE + FINE;
-    let layout = columns * (bins * (2 * F64 + 1) + COARSE * (USIZE + F64));
-    let coarse = pass_states(runs, columns * COARSE * 4) + columns * COARSE * F64;
+    let (buckets, fine) = bins_for(runs);
+    let bins = buckets + fine;
+    let layout = columns * (bins * (2 * F64 + 1) + buckets * (USIZE + F64));
+    let coarse = pass_states(runs, columns * buckets * 4) + columns * buckets * F64;
     let fine_state = columns * bins * (4 + 2 * F64) + inputs * goals * bins * 4;
     let totals = columns * bins * (F64 + 2 * F64) + inputs * goals * bins * F64;
     let fine = pass_states(runs, fine_state).saturating_add(totals);

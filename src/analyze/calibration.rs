@@ -138,19 +138,28 @@ pub fn crps_sorted_sample(sorted: &[f64], y: f64) -> f64 {
 /// bins between the sample's least and greatest ln x. Pairs in different bins are summed
 /// exactly (x − x' is the difference of the bins' sums); pairs within a bin are taken as w/3
 /// apart (the mean gap of values spread evenly over a bin of width w), each off by at most
-/// 2w/3: [`LnCrps::finish`] returns that bound with the score.
+/// 2w/3: [`LnCrps::finish`] returns that bound with the score. A far outlier widens every bin;
+/// when the bound is above [`LnCrps::tolerance`], [`LnCrps::refined`] splits each bin in
+/// proportion to its runs for one more pass, so that crowded bins become narrow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LnCrps {
     lo: f64,
     width: f64,
     ln_y: f64,
+    /// Per equal bin, its first part and how many parts it is split into (1 until refined).
+    first: Vec<usize>,
+    parts: Vec<usize>,
     counts: Vec<u64>,
     sums: Vec<f64>,
     to_outcome: f64,
+    to_outcome_sq: f64,
 }
 
 impl LnCrps {
     pub const BINS: usize = 1024;
+    /// Parts the bins are split into when refined, in proportion to their runs (about as
+    /// many again as a bin per part of this many).
+    pub const REFINED_PARTS: u64 = 4096;
 
     /// For a sample with least value `min` and greatest `max`, and outcome `y`; None unless
     /// all three are positive (a metric that can be zero has no ln score).
@@ -163,24 +172,62 @@ impl LnCrps {
             lo,
             width: (hi - lo) / Self::BINS as f64,
             ln_y: y.ln(),
+            first: (0..Self::BINS).collect(),
+            parts: vec![1; Self::BINS],
             counts: vec![0; Self::BINS],
             sums: vec![0.0; Self::BINS],
             to_outcome: 0.0,
+            to_outcome_sq: 0.0,
         })
+    }
+
+    /// An empty gathering over the same range whose bins are split, each into parts in
+    /// proportion to its runs here: at most `BINS + REFINED_PARTS` parts in all.
+    pub fn refined(&self) -> LnCrps {
+        let n = self.counts.iter().sum::<u64>().max(1);
+        let mut next = 0;
+        let mut first = Vec::with_capacity(Self::BINS);
+        let mut parts = Vec::with_capacity(Self::BINS);
+        for b in 0..Self::BINS {
+            let runs: u64 = self.counts[self.first[b]..self.first[b] + self.parts[b]]
+                .iter()
+                .sum();
+            let split = (runs * Self::REFINED_PARTS).div_ceil(n).max(1) as usize;
+            first.push(next);
+            parts.push(split);
+            next += split;
+        }
+        LnCrps {
+            first,
+            parts,
+            counts: vec![0; next],
+            sums: vec![0.0; next],
+            to_outcome: 0.0,
+            to_outcome_sq: 0.0,
+            ..self.clone()
+        }
     }
 
     pub fn add(&mut self, xs: &[f64]) {
         for &x in xs {
             let l = x.ln();
-            self.to_outcome += (l - self.ln_y).abs();
-            let b = if self.width > 0.0 {
-                (((l - self.lo) / self.width) as usize).min(Self::BINS - 1)
-            } else {
-                0
-            };
-            self.counts[b] += 1;
-            self.sums[b] += l;
+            let d = (l - self.ln_y).abs();
+            self.to_outcome += d;
+            self.to_outcome_sq += d * d;
+            let k = self.part_of(l);
+            self.counts[k] += 1;
+            self.sums[k] += l;
         }
+    }
+
+    fn part_of(&self, l: f64) -> usize {
+        if self.width <= 0.0 {
+            return 0;
+        }
+        let at = (l - self.lo) / self.width;
+        let b = (at as usize).min(Self::BINS - 1);
+        let within = ((at - b as f64) * self.parts[b] as f64) as usize;
+        self.first[b] + within.min(self.parts[b] - 1)
     }
 
     /// Adds another part of the sample, gathered over the same bins.
@@ -192,6 +239,7 @@ impl LnCrps {
             *a += b;
         }
         self.to_outcome += other.to_outcome;
+        self.to_outcome_sq += other.to_outcome_sq;
     }
 
     /// The score, and the most it can differ from [`crps_sorted_sample`] of the ln sample.
@@ -199,16 +247,29 @@ impl LnCrps {
         let n = self.counts.iter().sum::<u64>() as f64;
         let (mut count_below, mut sum_below) = (0.0, 0.0);
         let (mut apart, mut within) = (0.0, 0.0);
-        for (&c, &s) in self.counts.iter().zip(&self.sums) {
-            let c = c as f64;
-            apart += count_below * s - c * sum_below;
-            within += c * (c - 1.0) / 2.0;
-            count_below += c;
-            sum_below += s;
+        for b in 0..Self::BINS {
+            let width = self.width / self.parts[b] as f64;
+            let parts = self.first[b]..self.first[b] + self.parts[b];
+            for (&c, &s) in self.counts[parts.clone()].iter().zip(&self.sums[parts]) {
+                let c = c as f64;
+                apart += count_below * s - c * sum_below;
+                within += c * (c - 1.0) / 2.0 * width;
+                count_below += c;
+                sum_below += s;
+            }
         }
-        let gaps = apart + within * self.width / 3.0;
+        let gaps = apart + within / 3.0;
         let score = self.to_outcome / n - gaps / (n * n);
-        (score, within * 2.0 * self.width / 3.0 / (n * n))
+        (score, within * 2.0 / 3.0 / (n * n))
+    }
+
+    /// A tenth of the score's Monte Carlo error (the sd of |ln X − ln y| over √n): the most
+    /// [`LnCrps::finish`]'s bound may be for the score to stand as the sample's.
+    pub fn tolerance(&self) -> f64 {
+        let n = self.counts.iter().sum::<u64>() as f64;
+        let mean = self.to_outcome / n;
+        let var = (self.to_outcome_sq / n - mean * mean).max(0.0);
+        0.1 * var.sqrt() / n.sqrt()
     }
 }
 
@@ -414,6 +475,45 @@ mod tests {
         point.add(&[3.0; 10]);
         let (score, bound) = point.finish();
         assert!((score - (5.0f64.ln() - 3.0f64.ln())).abs() < 1e-15 && bound == 0.0);
+    }
+
+    #[test]
+    fn a_far_outlier_is_met_by_refined_bins() {
+        use rand::SeedableRng;
+        use rand_distr::Distribution;
+        let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(5);
+        let lognormal = rand_distr::LogNormal::new(18.0, 0.3).unwrap();
+        let mut sample: Vec<f64> = (0..500_000).map(|_| lognormal.sample(&mut rng)).collect();
+        // Two runs e^200 times apart stretch the equal bins 200 / 2.4 ≈ 80 times wider.
+        sample.extend([
+            18.0f64.exp() * (-100.0f64).exp(),
+            18.0f64.exp() * 100.0f64.exp(),
+        ]);
+        let range = [
+            sample.iter().copied().fold(f64::MAX, f64::min),
+            sample.iter().copied().fold(0.0, f64::max),
+        ];
+        let mut ln_sorted: Vec<f64> = sample.iter().map(|x| x.ln()).collect();
+        ln_sorted.sort_by(f64::total_cmp);
+        let y = 18.1f64.exp();
+        let gather = |empty: &LnCrps| {
+            let mut whole = empty.clone();
+            for part in sample.chunks(65_536) {
+                let mut p = empty.clone();
+                p.add(part);
+                whole.merge(&p);
+            }
+            whole
+        };
+        let coarse = gather(&LnCrps::new(range, y).unwrap());
+        let (_, loose) = coarse.finish();
+        assert!(loose > coarse.tolerance(), "{loose} {}", coarse.tolerance());
+        let fine = gather(&coarse.refined());
+        let (score, bound) = fine.finish();
+        let exact = crps_sorted_sample(&ln_sorted, y.ln());
+        assert!(bound <= fine.tolerance(), "{bound} {}", fine.tolerance());
+        assert!((score - exact).abs() <= bound + 1e-12, "{score} vs {exact}");
+        assert!(fine.counts.len() <= LnCrps::BINS + LnCrps::REFINED_PARTS as usize);
     }
 
     #[test]

@@ -28,6 +28,12 @@ use crate::stats::stream::Streamed;
 pub const COARSE: u64 = 2048;
 /// Bins the coarse buckets are split into, in proportion to their runs (about as many again).
 pub const FINE: u64 = 2048;
+
+/// The coarse buckets and the fine bins they are split into for `runs` runs: no more than
+/// there are runs (a few runs need no finer bins than one a run).
+pub fn bins_for(runs: u64) -> (u64, u64) {
+    (COARSE.min(runs.max(1)), FINE.min(runs.max(1)))
+}
 /// Most bytes of values kept at once to rank them within their bins (merged; the chunks'
 /// shares before they merge take up to twice as much again).
 pub const KEEP_BYTES: u64 = 16 << 20;
@@ -70,7 +76,10 @@ pub fn drivers<S: Source>(
         .chain(inputs.iter().copied())
         .collect();
     let n = s.runs();
-    let mut bins: Vec<Bins> = columns.iter().map(|&c| Bins::coarse(s.extent(c))).collect();
+    let mut bins: Vec<Bins> = columns
+        .iter()
+        .map(|&c| Bins::coarse(s.extent(c), n))
+        .collect();
     count_coarse(s, &columns, &mut bins);
     let quartiles: Vec<[f64; 2]> = inputs
         .iter()
@@ -143,9 +152,9 @@ struct Bins {
 }
 
 impl Bins {
-    fn coarse([min, max]: [f64; 2]) -> Bins {
+    fn coarse([min, max]: [f64; 2], runs: u64) -> Bins {
         let (lo, hi) = (key(min), key(max));
-        let coarse_width = (hi - lo) / COARSE + 1;
+        let coarse_width = (hi - lo) / bins_for(runs).0 + 1;
         let buckets = ((hi - lo) / coarse_width + 1) as usize;
         Bins {
             lo,
@@ -170,9 +179,10 @@ impl Bins {
 
     /// Splits each coarse bucket (whose runs `count` holds) into about FINE · share bins.
     fn refine(&mut self, runs: u64) {
+        let fine = bins_for(runs).1;
         let mut next = 0;
         for b in 0..self.count.len() {
-            let parts = (self.count[b] * FINE)
+            let parts = (self.count[b] * fine)
                 .div_ceil(runs.max(1))
                 .clamp(1, self.coarse_width);
             self.width[b] = self.coarse_width.div_ceil(parts);

@@ -183,6 +183,36 @@ fn check_scenario(
 /// The percentiles of a sample verdict's band.
 const BAND: [f64; 3] = [5.0, 50.0, 95.0];
 
+/// Each figure's CRPS of ln gathered from its column in one more pass over the runs (none
+/// when no figure is scored).
+fn gather_crps<S: crate::simulate::Source>(
+    s: &mut crate::stats::stream::Streamed<S>,
+    empty: Vec<(usize, Option<LnCrps>)>,
+) -> Vec<(usize, Option<LnCrps>)> {
+    let mut whole = empty.clone();
+    if whole.iter().all(|(_, c)| c.is_none()) {
+        return whole;
+    }
+    s.again(
+        || empty.clone(),
+        |parts, c| {
+            for (i, part) in parts.iter_mut() {
+                if let Some(part) = part {
+                    part.add(c.values[*i]);
+                }
+            }
+        },
+        |parts| {
+            for ((_, w), (_, p)) in whole.iter_mut().zip(parts) {
+                if let (Some(w), Some(p)) = (w.as_mut(), p) {
+                    w.merge(&p);
+                }
+            }
+        },
+    );
+    whole
+}
+
 /// Each published figure's share of runs at or below it and its verdict (bands as `run`
 /// reports them, PIT, CRPS of ln), from the runs reduced as they are drawn: the band and the
 /// PIT exactly as a stored sample gives them, the CRPS within [`LnCrps`]'s bound (under 1e-5
@@ -220,25 +250,23 @@ fn streamed_verdicts(
             )
         })
         .collect();
-    let mut crps: Vec<Option<LnCrps>> = scored.iter().map(|(_, c)| c.clone()).collect();
-    if crps.iter().any(Option::is_some) {
-        s.again(
-            || scored.clone(),
-            |parts, c| {
-                for (i, part) in parts.iter_mut() {
-                    if let Some(part) = part {
-                        part.add(c.values[*i]);
-                    }
-                }
-            },
-            |parts| {
-                for (whole, (_, part)) in crps.iter_mut().zip(parts) {
-                    if let (Some(w), Some(p)) = (whole.as_mut(), part) {
-                        w.merge(&p);
-                    }
-                }
-            },
-        );
+    let mut crps = gather_crps(&mut s, scored);
+    // A score whose bound is wider than a tenth of its Monte Carlo error (a far outlier
+    // stretching every bin) is gathered again over bins split where the runs crowd.
+    let again: Vec<(usize, Option<LnCrps>)> = crps
+        .iter()
+        .map(|(i, c)| {
+            let loose = c.as_ref().filter(|c| c.finish().1 > c.tolerance());
+            (*i, loose.map(LnCrps::refined))
+        })
+        .collect();
+    if again.iter().any(|(_, c)| c.is_some()) {
+        let refined = gather_crps(&mut s, again);
+        for (whole, (_, better)) in crps.iter_mut().zip(refined) {
+            if better.is_some() {
+                whole.1 = better;
+            }
+        }
     }
     let verdicts = scenario
         .published
@@ -254,7 +282,7 @@ fn streamed_verdicts(
                 std::array::from_fn(|j| band[j].estimate.value),
                 pit,
             );
-            v.crps_ln = crps[k].as_ref().map(|c| c.finish().0);
+            v.crps_ln = crps[k].1.as_ref().map(|c| c.finish().0);
             (at_or_below, v)
         })
         .collect();
@@ -442,13 +470,17 @@ fn peak(scenarios: &[(&PathBuf, Scenario)], opts: &CalibrateOptions) -> u64 {
 }
 
 /// One scenario's runs reduced as they are drawn, keeping values around the band's
-/// percentiles ([`memory::streamed`]), then the CRPS pass: per chunk at once, the bins of
-/// every published figure.
+/// percentiles ([`memory::streamed`]), then the CRPS passes: per chunk at once, the bins of
+/// every published figure (a count and a sum each), refined at most into as many again plus
+/// [`LnCrps::REFINED_PARTS`], beside the first pass's gatherings.
 fn scenario_peak(scenario: &Scenario, runs: u64) -> u64 {
     let metrics = scenario.options.metrics().len() as u64;
     let figures = scenario.published.len() as u64;
-    let crps = figures * LnCrps::BINS as u64 * 16;
-    memory::streamed(runs, metrics, &BAND, 1).saturating_add(memory::pass_states(runs, crps))
+    let bins = 2 * LnCrps::BINS as u64 + LnCrps::REFINED_PARTS;
+    let crps = figures * bins * 16;
+    memory::streamed(runs, metrics, &BAND, 1)
+        .saturating_add(memory::pass_states(runs, crps))
+        .saturating_add(crps)
 }
 
 /// The scenarios that have figures to check, with their run counts.

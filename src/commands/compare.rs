@@ -301,7 +301,15 @@ fn peak(a: &Scenario, b: &Scenario, runs: u64, opts: &CompareOptions) -> u64 {
     let common = ma.iter().filter(|m| mb.contains(m)).count();
     let columns = (ma.len() + mb.len() + common) as u64;
     let kept = super::kept_percentiles(&percentiles(opts), opts.plots.is_some(), false);
-    super::streamed_peak(runs, columns, &kept, opts.scheme)
+    let stream = super::streamed_peak(runs, columns, &kept, opts.scheme);
+    if opts.plots.is_none() {
+        return stream;
+    }
+    // The charts' passes: per chunk, A's and B's overlay bins, then B − A's outline bars, of
+    // each plotted output (a count per bin, with the histograms' own few fields).
+    let bins = 2 * crate::chart::OVERLAY_BINS + super::CHART_BARS;
+    let charts = PLOTTED.len() as u64 * (bins as u64 * 8 + 256);
+    stream.saturating_add(crate::memory::pass_states(runs, charts))
 }
 
 fn percentiles(opts: &CompareOptions) -> Vec<f64> {

@@ -174,7 +174,11 @@ fn peak_bytes_for(runs: u64, plan: &PortfolioPlan, year: bool, periods: Option<&
     let per_run = if year { 5 } else { 4 };
     let spend = periods.map_or(0, |p| 2 + 2 * p.len() as u64 + p.quarters().len() as u64);
     let columns = k * per_run + 2 + u64::from(year) + spend;
-    let risk = 8 * (risk::BATCHES as u64 * (3 * k + 5) + k * k + 3 * k) + 1024;
+    // Per batch 5 sums and 3 vectors of k; per run a sum, a row of k products and a count;
+    // the centres (2 vectors of k); each vector's allocation as the allocator takes it.
+    let vector = crate::memory::heap(8 * k) + 24;
+    let batches = risk::BATCHES as u64 * (5 * 8 + 3 * vector);
+    let risk = batches + (k + 5) * vector + 256;
     crate::memory::streamed(runs, columns, &BAND, 1)
         .saturating_add(crate::memory::pass_states(runs, risk))
 }
