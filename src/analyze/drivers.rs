@@ -350,8 +350,8 @@ fn fine_block(
         for (r, &x) in c.values[col].iter().enumerate() {
             let bin = b.bin(x);
             state.counts[j][bin] += 1;
-            let k = &mut state.keys[j][bin];
-            *k = [k[0].min(key(x)), k[1].max(key(x))];
+            let (k, seen) = (key(x), &mut state.keys[j][bin]);
+            *seen = [seen[0].min(k), seen[1].max(k)];
             if j == 0 {
                 continue;
             }
@@ -745,19 +745,15 @@ mod tests {
     use crate::simulate::{Single, simulate};
     use crate::stats::stream::{Tuning, stream};
 
-    /// A discrete input (two point masses, never kept), a constant-looking narrow input, and
-    /// the usual continuous ones.
-    const MIXED: &str = r#"
-        [model]
-        params = { dist = "lognormal", p5 = 6e10, p95 = 9e10 }
-        tokens = { dist = "discrete", values = [1e13, 1.5e13], weights = [0.3, 0.7] }
-        [cluster]
-        gpus = 16384
-        peak_tflops = 989
-        mfu = { dist = "pert", min = 0.3, mode = 0.4, max = 0.45 }
-        [cost]
-        gpu_hour_usd = "1.5 to 3"
-    "#;
+    /// The stream tests' scenario with its tokens discrete: two point masses, bins of one
+    /// value that are never kept, beside continuous inputs whose bins are.
+    fn mixed_text() -> String {
+        let discrete =
+            r#"tokens = { dist = "discrete", values = [1e13, 1.5e13], weights = [0.3, 0.7] }"#;
+        let text = crate::stats::stream::tests::SCENARIO.replace("tokens = 1.5e13", discrete);
+        assert_ne!(text, crate::stats::stream::tests::SCENARIO);
+        text
+    }
 
     /// The streamed drivers against the stored computation (`rank`, `tail`) of the same runs,
     /// with a budget and a deadline at the given quantiles of the stored runs (on a run's value).
@@ -823,7 +819,7 @@ mod tests {
     }
 
     fn mixed() -> Scenario {
-        Scenario::parse(Path::new("mixed.toml"), MIXED).unwrap()
+        Scenario::parse(Path::new("mixed.toml"), &mixed_text()).unwrap()
     }
 
     #[test]

@@ -925,4 +925,4 @@ impl Kept {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -7,7 +7,8 @@ use crate::sample::scheme::Scheme;
 use crate::scenario::Scenario;
 use crate::simulate::{self, Single};
 
-const SCENARIO: &str = r#"
+/// A scenario of three uncertain inputs, which other modules' tests vary.
+pub(crate) const SCENARIO: &str = r#"
     [model]
     params = { dist = "lognormal", p5 = 6e10, p95 = 9e10 }
     tokens = 1.5e13
