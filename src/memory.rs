@@ -63,8 +63,8 @@ pub struct SensitivityPlan {
 /// `sensitivity`, from the order of its steps in [`crate::commands::sensitivity`]: the runs
 /// streamed with every input's draws beside the outputs (m + k columns, the inputs' quartiles
 /// kept) and, while what that stream kept is held, the passes that find the drivers
-/// ([`drivers`]); then,
-/// one after the other, the Sobol study ([`sobol`]) and each pinned run streamed for its median.
+/// ([`drivers`]); then the Sobol study ([`sobol`]); then each pinned run streamed for its
+/// median (counted as the larger of it and the drivers' passes).
 pub fn sensitivity(p: &SensitivityPlan) -> u64 {
     use crate::analyze::drivers::QUARTILES;
     let (m, k) = (p.metrics, p.inputs);
@@ -74,7 +74,9 @@ pub fn sensitivity(p: &SensitivityPlan) -> u64 {
     let found = stream.max(held.saturating_add(drivers(p.runs, k, 2)));
     let pinned = streamed(p.runs, m, &crate::stats::stream::MEDIAN, 1);
     let study = sobol(p.sobol_n, k, m, p.bootstrap, p.threads);
-    found.max(pinned).max(study)
+    // What the passes freed stays with the allocator's per-thread arenas, which the Sobol
+    // study's larger blocks do not all reuse: counted on top, not beside.
+    found.max(pinned).saturating_add(study)
 }
 
 /// What [`crate::analyze::drivers`] adds for `inputs` inputs and `goals` goals: every column's
