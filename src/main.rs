@@ -17,6 +17,14 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return flag_error_or_help(&e),
     };
+    if let Err(value) = flopcast::simd::cap_from_env() {
+        say(&format!(
+            "error: {}={value} names no instruction set; give baseline, avx2 or avx512, or \
+             unset it to use the widest this CPU has",
+            flopcast::simd::CAP_VAR
+        ));
+        return ExitCode::FAILURE;
+    }
     let result = match &cli.command {
         Command::Run(args) if args.shard.is_some() => args
             .shard_options()

@@ -38,6 +38,16 @@ impl Level {
         Level::Baseline
     }
 
+    /// The level [`CAP_VAR`] names: `baseline`, `avx2` or `avx512`.
+    pub fn named(name: &str) -> Option<Level> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "baseline" | "sse2" => Some(Level::Baseline),
+            "avx2" => Some(Level::Avx2),
+            "avx512" | "avx-512" => Some(Level::Avx512),
+            _ => None,
+        }
+    }
+
     /// Every level this CPU runs, narrowest first.
     pub fn available() -> Vec<Level> {
         [Level::Baseline, Level::Avx2, Level::Avx512]
@@ -83,10 +93,31 @@ thread_local! {
     static CAP: std::cell::Cell<Level> = const { std::cell::Cell::new(Level::Avx512) };
 }
 
-/// [`Level::detected`], found once.
+/// Holds every vectorised loop of the process to a narrower level than the CPU's, so that one
+/// machine can measure what a machine without AVX-512 (or AVX2) gets; the output is the same.
+pub const CAP_VAR: &str = "FLOPCAST_SIMD";
+
+/// The level [`CAP_VAR`] caps the process at, if it is set; its value when it names no level.
+pub fn cap_from_env() -> Result<Option<Level>, String> {
+    match std::env::var_os(CAP_VAR) {
+        None => Ok(None),
+        Some(value) => {
+            let text = value.to_string_lossy();
+            Level::named(&text)
+                .map(Some)
+                .ok_or_else(|| text.into_owned())
+        }
+    }
+}
+
+/// [`Level::detected`] held to [`CAP_VAR`]'s level, found once. (A value naming no level is
+/// reported by the command line before any loop runs.)
 fn detected() -> Level {
     static DETECTED: std::sync::OnceLock<Level> = std::sync::OnceLock::new();
-    *DETECTED.get_or_init(Level::detected)
+    *DETECTED.get_or_init(|| match cap_from_env() {
+        Ok(Some(cap)) => Level::detected().min(cap),
+        _ => Level::detected(),
+    })
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -104,6 +135,14 @@ fn avx512<R>(f: impl FnOnce() -> R) -> R {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn levels_are_named_as_the_variable_takes_them() {
+        assert_eq!(Level::named("AVX2"), Some(Level::Avx2));
+        assert_eq!(Level::named(" avx512 "), Some(Level::Avx512));
+        assert_eq!(Level::named("baseline"), Some(Level::Baseline));
+        assert_eq!(Level::named("neon"), None);
+    }
 
     #[test]
     fn every_level_gives_the_same_bits() {

@@ -101,3 +101,38 @@ fn a_different_seed_gives_a_different_result() {
     assert_eq!(a, again, "the same seed gives the same CSV");
     assert_ne!(a, b, "seeds 42 and 7 give the same CSV");
 }
+
+#[test]
+fn output_does_not_depend_on_the_vector_instructions() {
+    // FLOPCAST_SIMD holds every vectorised loop to a narrower instruction set than the CPU's:
+    // each gives the same bytes (those the machine lacks fall back to its widest).
+    let run = |level: &str| {
+        let out = flopcast()
+            .env("FLOPCAST_SIMD", level)
+            .args(["run", LLAMA, "--runs", "200000", "--sampling", "qmc"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{level}: {out:?}");
+        out.stdout
+    };
+    let widest = run("avx512");
+    for level in ["baseline", "avx2"] {
+        assert_eq!(run(level), widest, "{level} differs from avx512");
+    }
+}
+
+#[test]
+fn an_unknown_instruction_set_is_refused() {
+    let out = flopcast()
+        .env("FLOPCAST_SIMD", "neon")
+        .args(["run", LLAMA, "--runs", "1000"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("FLOPCAST_SIMD=neon") && err.contains("baseline, avx2 or avx512"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
