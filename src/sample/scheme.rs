@@ -12,6 +12,8 @@
 //! own Latin hypercube, or its own scrambling of the Sobol sequence), and intervals come from
 //! the spread between replicates: see [`Replicates`].
 
+use std::sync::OnceLock;
+
 /// Runs per Owen-scrambled Sobol replicate at most: sobol_burley scrambles 2^16 points per seed.
 pub const MAX_SOBOL_REPLICATE: u64 = 1 << 16;
 
@@ -212,7 +214,16 @@ struct Directions {
 }
 
 impl Directions {
-    fn of(dimension: u32) -> Directions {
+    /// The tables of `dimension` (below sobol_burley's `NUM_DIMENSIONS`), built once per
+    /// process: a block of 512 runs would otherwise spend a nanosecond a point rebuilding them.
+    fn of(dimension: u32) -> &'static Directions {
+        const NONE: OnceLock<Directions> = OnceLock::new();
+        static BUILT: [OnceLock<Directions>; sobol_burley::NUM_DIMENSIONS as usize] =
+            [NONE; sobol_burley::NUM_DIMENSIONS as usize];
+        BUILT[dimension as usize].get_or_init(|| Directions::build(dimension))
+    }
+
+    fn build(dimension: u32) -> Directions {
         let vectors: [u32; 16] =
             std::array::from_fn(|b| sobol_burley::parts::sobol_rev(0x8000_0000 >> b, dimension));
         // Each byte's XOR is the XOR of the byte without its lowest set bit, and that bit's.
