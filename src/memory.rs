@@ -142,6 +142,19 @@ pub fn heap(bytes: u64) -> u64 {
     }
 }
 
+/// `--samples-csv`'s text held at once for `runs` runs: up to [`PIECES_AT_ONCE`] pieces of
+/// [`PIECE_RUNS`] rows of `columns` numbers, each piece's text allocated at
+/// [`BYTES_PER_NUMBER`] a number.
+///
+/// [`PIECES_AT_ONCE`]: crate::report::run::samples::PIECES_AT_ONCE
+/// [`PIECE_RUNS`]: crate::report::run::samples::PIECE_RUNS
+/// [`BYTES_PER_NUMBER`]: crate::report::run::samples::BYTES_PER_NUMBER
+pub fn samples_text(runs: u64, columns: u64) -> u64 {
+    use crate::report::run::samples::{BYTES_PER_NUMBER, PIECE_RUNS, PIECES_AT_ONCE};
+    let rows = runs.min((PIECES_AT_ONCE * PIECE_RUNS) as u64);
+    rows * columns * BYTES_PER_NUMBER as u64
+}
+
 /// Bytes this process may use, if known: [`LIMIT_VAR`] if set, else 90% of the smaller of the
 /// machine's available memory and what its cgroup still allows (the rest is left to the system
 /// and to the allocations too small to count).

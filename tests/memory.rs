@@ -538,6 +538,37 @@ fn a_streamed_run_uses_what_it_estimates() {
     );
 }
 
+/// The samples file renders a few pieces of rows at a time, after the stream has gone.
+#[test]
+fn a_run_writing_its_samples_uses_what_it_estimates() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let csv = dir.path().join("runs.csv");
+    let csv = csv.to_str().unwrap();
+    let estimate = |runs| {
+        run::peak_bytes(&run::RunOptions {
+            scenario: path(LLAMA),
+            sampling: Sampling {
+                runs: Some(runs),
+                ..Default::default()
+            },
+            samples_csv: Some(PathBuf::from(csv)),
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    assert_honest(
+        "run with a samples file",
+        (
+            &["run", LLAMA, "--runs", "300000", "--samples-csv", csv],
+            estimate(300_000),
+        ),
+        (
+            &["run", LLAMA, "--runs", "1000", "--samples-csv", csv],
+            estimate(1000),
+        ),
+    );
+}
+
 /// A run with a start date streams its spend by month and quarter as more columns.
 #[test]
 fn a_run_with_spend_by_period_uses_what_it_estimates() {

@@ -151,9 +151,12 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     })??;
     exports.write(&mut outputs, &report)?;
     if let Some(path) = &opts.samples_csv {
-        outputs.write_with(path, |w| {
-            report::run::samples::write_samples(w, &scenario, &plan)
-        })?;
+        // The rows are rendered on the same threads as the runs were drawn.
+        super::with_threads(opts.sampling.threads, || {
+            outputs.write_with(path, |w| {
+                report::run::samples::write_samples(w, &scenario, &plan)
+            })
+        })??;
     }
     if let Some(dir) = &opts.plots {
         write_plots(&mut outputs, dir, &report, &outlines)?;
@@ -206,9 +209,19 @@ fn peak(
     percentiles: &[f64],
     spend_columns: u64,
 ) -> u64 {
-    let charted = !charted(opts, &scenario.options.metrics()).is_empty();
+    let metrics = scenario.options.metrics();
+    let charted = !charted(opts, &metrics).is_empty();
     let kept = super::kept_percentiles(percentiles, charted, spend_columns > 0);
-    super::scenario_stream_peak(scenario, runs, &kept, spend_columns, opts.scheme)
+    let stream = super::scenario_stream_peak(scenario, runs, &kept, spend_columns, opts.scheme);
+    // The samples file is written after the stream has gone.
+    let samples = match opts.samples_csv {
+        Some(_) => {
+            let columns = 1 + scenario.uncertain_inputs().count() + metrics.len();
+            crate::memory::samples_text(runs, columns as u64)
+        }
+        None => 0,
+    };
+    stream.max(samples)
 }
 
 /// [`super::spend_columns`] of this run.

@@ -25,18 +25,22 @@ impl Cell {
         Cell::Text(s.into())
     }
 
-    fn render(&self) -> Cow<'_, str> {
-        match self {
-            Cell::Text(s) => neutralise(s),
+    /// Appends the cell's text to `out`: written in place, as a file of millions of rows
+    /// would otherwise allocate a string per cell.
+    fn render_into(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        // Writing to a String cannot fail.
+        let _ = match self {
+            Cell::Text(s) => out.write_str(&neutralise(s)),
             // NaN marks a figure that does not apply (the tornado of an input that is not
             // swung); a spreadsheet reads an empty cell as "no value", and `NaN` as text.
-            Cell::Number(x) if !x.is_finite() => Cow::Borrowed(""),
-            Cell::Number(x) => Cow::Owned(x.to_string()),
-            Cell::Count(k) => Cow::Owned(k.to_string()),
-            Cell::Flag(true) => Cow::Borrowed("TRUE"),
-            Cell::Flag(false) => Cow::Borrowed("FALSE"),
-            Cell::Empty => Cow::Borrowed(""),
-        }
+            Cell::Number(x) if !x.is_finite() => Ok(()),
+            Cell::Number(x) => write!(out, "{x}"),
+            Cell::Count(k) => write!(out, "{k}"),
+            Cell::Flag(true) => out.write_str("TRUE"),
+            Cell::Flag(false) => out.write_str("FALSE"),
+            Cell::Empty => Ok(()),
+        };
     }
 }
 
@@ -54,6 +58,8 @@ pub fn neutralise(s: &str) -> Cow<'_, str> {
 /// A CSV writer that takes rows of [`Cell`]s.
 pub struct CsvSheet<W: Write> {
     w: ::csv::Writer<W>,
+    /// One cell's text, reused.
+    cell: String,
 }
 
 impl CsvSheet<Vec<u8>> {
@@ -70,6 +76,7 @@ impl<W: Write> CsvSheet<W> {
     pub fn new(out: W) -> Self {
         CsvSheet {
             w: ::csv::Writer::from_writer(out),
+            cell: String::new(),
         }
     }
 
@@ -81,8 +88,13 @@ impl<W: Write> CsvSheet<W> {
     }
 
     pub fn row(&mut self, cells: &[Cell]) -> io::Result<()> {
-        self.w
-            .write_record(cells.iter().map(|c| c.render().into_owned()))?;
+        for c in cells {
+            self.cell.clear();
+            c.render_into(&mut self.cell);
+            self.w.write_field(&self.cell)?;
+        }
+        // An empty record ends the row (as `write_record` does after its fields).
+        self.w.write_record(None::<&[u8]>)?;
         Ok(())
     }
 

@@ -102,10 +102,16 @@ impl SamplingPlan {
     }
 
     pub fn chunk(&self, c: usize) -> ChunkSampler<'_> {
+        self.stretch(c as u64 * CHUNK_RUNS as u64, self.chunk_len(c))
+    }
+
+    /// Draws runs `first..first + len` (each run's inputs depend on its index alone, so any
+    /// stretch is drawn as it is within its chunk).
+    pub fn stretch(&self, first: u64, len: usize) -> ChunkSampler<'_> {
         ChunkSampler {
             plan: self,
-            next: c as u64 * CHUNK_RUNS as u64,
-            left: self.chunk_len(c),
+            next: first,
+            left: len,
             u: Box::new([0.0; BLOCK]),
         }
     }
@@ -433,6 +439,27 @@ mod tests {
             block.column(Input::Mfu),
             &all[CHUNK_RUNS..CHUNK_RUNS + BLOCK]
         );
+    }
+
+    #[test]
+    fn any_stretch_of_runs_is_drawn_as_within_its_chunk() {
+        let correlated = format!(
+            "{BASE}\n[[correlation]]\nbetween = [\"cluster.mfu\", \"cost.gpu_hour_usd\"]\nspearman = -0.5\n"
+        );
+        for text in [BASE, correlated.as_str()] {
+            for scheme in [Scheme::MonteCarlo, Scheme::Sobol] {
+                let p = plan(text, 2 * CHUNK_RUNS as u64).with_scheme(scheme);
+                let all = draws(&p, Input::GpuHourUsd);
+                // Starting off a block's edge, and crossing a chunk's.
+                let (first, len) = (CHUNK_RUNS - 700, 1500);
+                let mut stretch = Vec::new();
+                let (mut block, mut s) = (p.scratch(), p.stretch(first as u64, len));
+                while s.next_block(&mut block) {
+                    stretch.extend_from_slice(block.column(Input::GpuHourUsd));
+                }
+                assert_eq!(stretch, all[first..first + len], "{scheme:?}");
+            }
+        }
     }
 
     #[test]

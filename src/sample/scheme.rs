@@ -217,9 +217,8 @@ impl Directions {
     /// The tables of `dimension` (below sobol_burley's `NUM_DIMENSIONS`), built once per
     /// process: a block of 512 runs would otherwise spend a nanosecond a point rebuilding them.
     fn of(dimension: u32) -> &'static Directions {
-        const NONE: OnceLock<Directions> = OnceLock::new();
         static BUILT: [OnceLock<Directions>; sobol_burley::NUM_DIMENSIONS as usize] =
-            [NONE; sobol_burley::NUM_DIMENSIONS as usize];
+            [const { OnceLock::new() }; sobol_burley::NUM_DIMENSIONS as usize];
         BUILT[dimension as usize].get_or_init(|| Directions::build(dimension))
     }
 
