@@ -3,7 +3,7 @@
 //! A release build targets the x86-64 baseline (two doubles per SSE2 register) so that it runs
 //! on any x86-64 machine; [`vectorised`] runs a closure compiled again for AVX2 (four lanes)
 //! or AVX-512 (eight, with 64-bit integer multiplies and conversions), picking the widest the
-//! CPU supports. The loops inside are plain Rust written so that the compiler can vectorise
+//! CPU supports, or a narrower one that [`CAP_VAR`] names. The loops inside are plain Rust written so that the compiler can vectorise
 //! them: no calls, no early exits, selects rather than branches.
 //!
 //! **Same bits on every level.** Rust never fuses a multiply and an add on its own, and each
@@ -41,9 +41,9 @@ impl Level {
     /// The level [`CAP_VAR`] names: `baseline`, `avx2` or `avx512`.
     pub fn named(name: &str) -> Option<Level> {
         match name.trim().to_ascii_lowercase().as_str() {
-            "baseline" | "sse2" => Some(Level::Baseline),
+            "baseline" => Some(Level::Baseline),
             "avx2" => Some(Level::Avx2),
-            "avx512" | "avx-512" => Some(Level::Avx512),
+            "avx512" => Some(Level::Avx512),
             _ => None,
         }
     }

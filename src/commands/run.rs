@@ -151,7 +151,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, Error> {
     })??;
     exports.write(&mut outputs, &report)?;
     if let Some(path) = &opts.samples_csv {
-        // The rows are rendered on the same threads as the runs were drawn.
+        // The rows are rendered on as many threads as the runs were drawn on.
         super::with_threads(opts.sampling.threads, || {
             outputs.write_with(path, |w| {
                 report::run::samples::write_samples(w, &scenario, &plan)

@@ -202,8 +202,8 @@ fn for_each_replicate(
 
 /// One coordinate of sobol_burley's Owen-scrambled Sobol sequence, computed for a block of
 /// points at once: the crate's `sample`, step for step, but with the direction vectors
-/// combined once per block into two tables (one per byte of the index's top 16 bits), and the
-/// scrambles in loops that vectorise (the crate's `sample` costs 25 ns a point; see
+/// combined into two tables (one per byte of the index's top 16 bits), built once per
+/// dimension per process, and the scrambles in loops that vectorise (the crate's `sample` costs 25 ns a point; see
 /// `benches/inverse.rs`). Tests check the bits against the crate's.
 struct Directions {
     /// The XOR of the vectors each value of the index's top byte, and of its next byte,

@@ -3,9 +3,9 @@
 //! instead of being kept in memory, so the file costs no memory per run however many there
 //! are: the rows are those the statistics were computed from, bit for bit.
 //!
-//! Formatting the numbers is most of the work, so pieces of runs are drawn and rendered on
-//! every thread, a few pieces at a time, and written in order: the same bytes on any thread
-//! count, in a bounded amount of text held at once.
+//! Formatting the numbers is most of the work, so pieces of runs are drawn and rendered in
+//! parallel, up to [`PIECES_AT_ONCE`] at a time, and written in order: the same bytes on any
+//! thread count, in a bounded amount of text held at once.
 
 use std::io::{self, Write};
 
@@ -20,12 +20,15 @@ use crate::scenario::Scenario;
 pub const PIECE_RUNS: usize = 8 * BLOCK;
 const _: () = assert!(crate::sample::CHUNK_RUNS.is_multiple_of(PIECE_RUNS));
 
-/// Pieces rendered before they are written, whatever the thread count: enough to keep a few
-/// cores busy, and a bounded amount of text held at once.
+/// Pieces rendered before they are written, whatever the thread count: enough to keep up to
+/// eight threads busy (the single writer after them is the limit beyond that), and a bounded
+/// amount of text held at once.
 pub const PIECES_AT_ONCE: usize = 8;
 
-/// Room made for each number of a piece's text (with its separator): a figure to 17
-/// significant digits takes 17 to 20 bytes, a FLOP count written out in full 27.
+/// Room made for each number of a piece's text (with its separator), on average: a figure to
+/// 17 significant digits takes 18 to 20 bytes, a FLOP count written out in full 27 (Rust
+/// writes no exponent), so the bundled scenarios' rows take 18 to 20 a number. A scenario of
+/// far larger or smaller figures grows its pieces' text beyond this, and past the estimate.
 pub const BYTES_PER_NUMBER: usize = 24;
 
 pub fn write_samples(
