@@ -142,15 +142,15 @@ pub fn heap(bytes: u64) -> u64 {
     }
 }
 
-/// `--samples-csv`'s text held at once for `runs` runs: up to [`PIECES_AT_ONCE`] pieces of
-/// [`PIECE_RUNS`] rows of `columns` numbers, each piece's text allocated at
-/// [`BYTES_PER_NUMBER`] a number.
+/// A samples file's text held at once for `runs` rows of `columns` cells: up to
+/// [`PIECES_AT_ONCE`] pieces of [`PIECE_RUNS`] rows, each allocated at [`BYTES_PER_NUMBER`] a
+/// cell.
 ///
-/// [`PIECES_AT_ONCE`]: crate::report::run::samples::PIECES_AT_ONCE
-/// [`PIECE_RUNS`]: crate::report::run::samples::PIECE_RUNS
-/// [`BYTES_PER_NUMBER`]: crate::report::run::samples::BYTES_PER_NUMBER
+/// [`PIECES_AT_ONCE`]: crate::report::PIECES_AT_ONCE
+/// [`PIECE_RUNS`]: crate::report::PIECE_RUNS
+/// [`BYTES_PER_NUMBER`]: crate::report::BYTES_PER_NUMBER
 pub fn samples_text(runs: u64, columns: u64) -> u64 {
-    use crate::report::run::samples::{BYTES_PER_NUMBER, PIECE_RUNS, PIECES_AT_ONCE};
+    use crate::report::{BYTES_PER_NUMBER, PIECE_RUNS, PIECES_AT_ONCE};
     let rows = runs.min((PIECES_AT_ONCE * PIECE_RUNS) as u64);
     rows * columns * BYTES_PER_NUMBER as u64
 }

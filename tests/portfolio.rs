@@ -371,10 +371,12 @@ fn the_portfolios_months_add_up_to_its_total_cost() {
 fn the_bundled_plan_is_the_same_on_one_thread_and_two() {
     let dir = TempDir::new().unwrap();
     let out = |threads: &str| {
-        let (csv, json) = (
+        let (csv, json, samples) = (
             dir.path().join(format!("{threads}.csv")),
             dir.path().join(format!("{threads}.json")),
+            dir.path().join(format!("{threads}-draws.csv")),
         );
+        // 150,000 draws: 37 pieces of the samples file, in five rounds of rendering.
         let text = stdout_of(&[
             "portfolio",
             "scenarios/portfolios/plan-2027.toml",
@@ -386,11 +388,14 @@ fn the_bundled_plan_is_the_same_on_one_thread_and_two() {
             path_str(&csv),
             "--json",
             path_str(&json),
+            "--samples-csv",
+            path_str(&samples),
         ]);
         (
             text,
             std::fs::read(csv).unwrap(),
             std::fs::read(json).unwrap(),
+            std::fs::read(samples).unwrap(),
         )
     };
     let one = out("1");

@@ -99,6 +99,37 @@ impl Batch {
     }
 }
 
+/// The batches of draws i, i + 1, ... out of n: batch b holds draws b·n/32 up to
+/// (b + 1)·n/32, so draw i is in batch ⌊(32(i + 1) − 1) / n⌋. One division for the first, then
+/// the numerator's rest carried forward, draw by draw.
+struct BatchWalk {
+    batch: usize,
+    rest: u128,
+    draws: u128,
+}
+
+impl BatchWalk {
+    fn from(i: u64, draws: u64) -> BatchWalk {
+        let (top, draws) = (BATCHES as u128 * (u128::from(i) + 1) - 1, u128::from(draws));
+        BatchWalk {
+            batch: (top / draws) as usize,
+            rest: top % draws,
+            draws,
+        }
+    }
+
+    /// The batch of the next draw.
+    fn next_batch(&mut self) -> usize {
+        let batch = self.batch;
+        self.rest += BATCHES as u128;
+        while self.rest >= self.draws {
+            self.rest -= self.draws;
+            self.batch += 1;
+        }
+        batch
+    }
+}
+
 /// Everything the risk shares, the cost correlations and "ends last" are made of, gathered
 /// block by block as the draws stream past and merged in draw order: a few sums per batch and
 /// per pair of runs, whatever the number of draws.
@@ -129,16 +160,11 @@ impl RiskSums {
         }
     }
 
-    /// The batch of draw `i`: batch b holds draws b·n/32 up to (b + 1)·n/32.
-    fn batch_of(&self, i: u64) -> usize {
-        ((BATCHES as u128 * (i as u128 + 1) - 1) / self.draws as u128) as usize
-    }
-
     pub fn add(&mut self, b: &Block) {
         let c = &self.centres;
+        let mut batches = BatchWalk::from(b.first, self.draws);
         for (j, &t) in b.total.iter().enumerate() {
-            let batch = self.batch_of(b.first + j as u64);
-            let s = &mut self.batches[batch];
+            let s = &mut self.batches[batches.next_batch()];
             let dt = t - c.total;
             s.n += 1.0;
             s.total += dt;
@@ -273,6 +299,21 @@ fn interval(value: f64, batch: &[f64]) -> Estimate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn walking_the_batches_finds_each_draws_batch() {
+        for draws in [1u64, 5, 31, 32, 33, 1000, 65_537, 3_000_000_019] {
+            let batch_of =
+                |i: u64| ((BATCHES as u128 * (u128::from(i) + 1) - 1) / u128::from(draws)) as usize;
+            for first in [0, draws / 3, draws.saturating_sub(700)] {
+                let mut walk = BatchWalk::from(first, draws);
+                for i in first..draws.min(first + 70_000) {
+                    assert_eq!(walk.next_batch(), batch_of(i), "draw {i} of {draws}");
+                }
+            }
+            assert_eq!(batch_of(draws - 1), BATCHES - 1);
+        }
+    }
     use rand::{RngExt, SeedableRng};
 
     fn sample(n: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {

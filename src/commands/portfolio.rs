@@ -69,7 +69,8 @@ pub fn portfolio(opts: &PortfolioOptions) -> Result<PortfolioOutcome, Error> {
     let plans = sampling_plans(&plan, runs, seed);
     let members = members(&plan, &plans);
     let periods = periods(&plan, &members)?;
-    let peak = |r| peak_bytes_for(r, &plan, goals.year.is_some(), periods.as_ref());
+    let samples = opts.samples_csv.is_some();
+    let peak = |r| peak_bytes_for(r, &plan, goals.year.is_some(), periods.as_ref(), samples);
     let origin = super::runs_origin_in(
         "[portfolio] runs",
         &plan.path,
@@ -91,7 +92,10 @@ pub fn portfolio(opts: &PortfolioOptions) -> Result<PortfolioOutcome, Error> {
     exports.write(&mut outputs, &report)?;
     if let Some(path) = &opts.samples_csv {
         let names: Vec<String> = plan.members.iter().map(|m| m.name.clone()).collect();
-        outputs.write_with(path, |w| portfolio::write_samples(w, &names, &source))?;
+        // The rows are rendered on as many threads as the draws were made on.
+        super::with_threads(opts.sampling.threads, || {
+            outputs.write_with(path, |w| portfolio::write_samples(w, &names, &source))
+        })??;
     }
     outputs.commit()?;
     let text = report.to_text();
@@ -163,24 +167,39 @@ pub fn peak_bytes(opts: &PortfolioOptions) -> Result<u64, Error> {
         &plan,
         goals.year.is_some(),
         periods.as_ref(),
+        opts.samples_csv.is_some(),
     ))
 }
 
 /// The draws are reduced as they come ([`crate::memory::streamed`]): four figures per run
 /// (five with a budget year), the portfolio's two (three), and its spend by period; then the
-/// risk pass, a few sums per batch and per pair of runs in each chunk's state.
-fn peak_bytes_for(runs: u64, plan: &PortfolioPlan, year: bool, periods: Option<&Periods>) -> u64 {
+/// risk pass, a few sums per batch and per pair of runs in each chunk's state. The samples
+/// file, its draw numbers and figures without the spend by period, comes after.
+fn peak_bytes_for(
+    runs: u64,
+    plan: &PortfolioPlan,
+    year: bool,
+    periods: Option<&Periods>,
+    samples: bool,
+) -> u64 {
     let k = plan.members.len() as u64;
     let per_run = if year { 5 } else { 4 };
+    let figures = k * per_run + 2 + u64::from(year);
     let spend = periods.map_or(0, |p| 2 + 2 * p.len() as u64 + p.quarters().len() as u64);
-    let columns = k * per_run + 2 + u64::from(year) + spend;
+    let columns = figures + spend;
     // Per batch 5 sums and 3 vectors of k; per run a sum, a row of k products and a count;
     // the centres (2 vectors of k); each vector's allocation as the allocator takes it.
     let vector = crate::memory::heap(8 * k) + 24;
     let batches = risk::BATCHES as u64 * (5 * 8 + 3 * vector);
     let risk = batches + (k + 5) * vector + 256;
-    crate::memory::streamed(runs, columns, &BAND, 1)
-        .saturating_add(crate::memory::pass_states(runs, risk))
+    let stream = crate::memory::streamed(runs, columns, &BAND, 1)
+        .saturating_add(crate::memory::pass_states(runs, risk));
+    let text = if samples {
+        crate::memory::samples_text(runs, 1 + figures)
+    } else {
+        0
+    };
+    stream.max(text)
 }
 
 fn resolve(plan: &PortfolioPlan, opts: &PortfolioOptions) -> Result<Resolved, Error> {

@@ -103,6 +103,47 @@ impl<W: Write> CsvSheet<W> {
     }
 }
 
+/// Rows a piece of a samples file holds (a divisor of a chunk, so that no piece spans two).
+pub const PIECE_RUNS: usize = 8 * crate::sample::BLOCK;
+const _: () = assert!(crate::sample::CHUNK_RUNS.is_multiple_of(PIECE_RUNS));
+
+/// Pieces rendered before they are written, whatever the thread count: enough to keep up to
+/// eight threads busy (the single writer after them is the limit beyond that), and a bounded
+/// amount of text held at once.
+pub const PIECES_AT_ONCE: usize = 8;
+
+/// Room made for each number of a piece's text (with its separator), on average: a figure to
+/// 17 significant digits takes 18 to 20 bytes, a FLOP count written out in full 27 (Rust
+/// writes no exponent), so the bundled scenarios' rows take 18 to 20 a number. A scenario of
+/// far larger or smaller figures grows its pieces' text beyond this, and past the estimate.
+pub const BYTES_PER_NUMBER: usize = 24;
+
+/// A sheet for a piece of `rows` rows of `columns` cells, its room made at once.
+pub fn piece_sheet(rows: usize, columns: usize) -> CsvSheet<Vec<u8>> {
+    CsvSheet::new(Vec::with_capacity(rows * columns * BYTES_PER_NUMBER))
+}
+
+/// Writes the text of pieces `0..pieces` in order, each rendered by `render` (on the current
+/// thread pool, [`PIECES_AT_ONCE`] at a time): formatting the numbers is most of a samples
+/// file's work, and the order of the pieces, not of the threads, decides the bytes.
+pub fn write_in_pieces(
+    out: &mut dyn Write,
+    pieces: u64,
+    render: impl Fn(u64) -> io::Result<Vec<u8>> + Sync,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    let mut next = 0;
+    while next < pieces {
+        let end = (next + PIECES_AT_ONCE as u64).min(pieces);
+        let texts: Vec<io::Result<Vec<u8>>> = (next..end).into_par_iter().map(&render).collect();
+        for text in texts {
+            out.write_all(&text?)?;
+        }
+        next = end;
+    }
+    out.flush()
+}
+
 pub struct CsvExporter;
 
 /// The chances of `run --budget --deadline`, a companion to the summary CSV (whose rows are

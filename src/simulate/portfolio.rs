@@ -66,10 +66,35 @@ impl<'p> Portfolio<'p> {
         self.members[0].plan.chunks()
     }
 
+    /// Draws of the portfolio.
+    pub fn draws(&self) -> u64 {
+        self.members[0].plan.runs
+    }
+
     /// Draws chunk `c` block by block, handing each block's columns to `on_block`; fails at the
     /// chunk's first unsound draw.
     pub fn draw_chunk(&self, c: usize, on_block: impl FnMut(&Columns)) -> Result<(), Error> {
-        draw_blocks(self.members, self.calendar, &self.layout, c, None, on_block)
+        let first = c as u64 * CHUNK_RUNS as u64;
+        self.draw_stretch(first, self.members[0].plan.chunk_len(c), on_block)
+    }
+
+    /// Draws `first..first + len` as [`Portfolio::draw_chunk`] does (a draw depends on its
+    /// index alone).
+    pub fn draw_stretch(
+        &self,
+        first: u64,
+        len: usize,
+        on_block: impl FnMut(&Columns),
+    ) -> Result<(), Error> {
+        let stretch = (first, len);
+        draw_blocks(
+            self.members,
+            self.calendar,
+            &self.layout,
+            stretch,
+            None,
+            on_block,
+        )
     }
 }
 
@@ -188,17 +213,26 @@ pub fn first_chunk_span(members: &[Member]) -> Result<(f64, f64), Error> {
     let calendar = Calendar::default();
     let layout = Layout::new(members.len(), &calendar);
     let mut spans = (Vec::new(), Vec::new());
-    draw_blocks(members, &calendar, &layout, 0, Some(&mut spans), |_| {})?;
+    let first_chunk = (0, members[0].plan.chunk_len(0));
+    draw_blocks(
+        members,
+        &calendar,
+        &layout,
+        first_chunk,
+        Some(&mut spans),
+        |_| {},
+    )?;
     Ok(super::spend::trimmed_span(&mut spans.0, &mut spans.1))
 }
 
-/// Draws chunk `c` a block at a time into columns laid out as `at`, and hands each block to
-/// `on_block`; with `spans`, also gathers the first and last day each draw pays on.
+/// Draws `len` draws from `first` on (`stretch`) a block at a time into columns laid out as
+/// `at`, and hands each block to `on_block`; with `spans`, also gathers the first and last day
+/// each draw pays on.
 fn draw_blocks(
     members: &[Member],
     calendar: &Calendar,
     at: &Layout,
-    c: usize,
+    (mut first, len): (u64, usize),
     mut spans: Option<&mut (Vec<f64>, Vec<f64>)>,
     mut on_block: impl FnMut(&Columns),
 ) -> Result<(), Error> {
@@ -207,14 +241,13 @@ fn draw_blocks(
     let buckets_len = calendar.edges.as_ref().map_or(0, |e| e.len() + 1);
     let (mut buckets, mut shifted) = (vec![0.0; buckets_len], Vec::new());
     let mut blocks: Vec<_> = members.iter().map(|m| m.plan.scratch()).collect();
-    let mut samplers: Vec<_> = members.iter().map(|m| m.plan.chunk(c)).collect();
+    let mut samplers: Vec<_> = members.iter().map(|m| m.plan.stretch(first, len)).collect();
     let mut y = vec![[[0.0; STRIDE]; Metric::COUNT]; members.len()];
     let mut columns = vec![[0.0; STRIDE]; at.width()];
     let metrics: Vec<Vec<Metric>> = members.iter().map(|m| m.options.metrics()).collect();
     let timing: Vec<Timing> = members.iter().map(|m| m.timing.clone()).collect();
     let k = members.len();
     let (mut days, mut start, mut finish) = (vec![0.0; k], vec![0.0; k], vec![0.0; k]);
-    let mut first = c as u64 * CHUNK_RUNS as u64;
     loop {
         let mut n = 0;
         // The block's first unsound draw, of any run: (draw, run).

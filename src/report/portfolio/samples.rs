@@ -1,15 +1,15 @@
 //! One row per draw of the portfolio: each run's training days, cost, start and finish day
 //! (and spend in the budget's year), then the portfolio's, for pivot tables. The rows are the
-//! draws the statistics were computed from, drawn again chunk by chunk as they are written.
+//! draws the statistics were computed from, drawn again piece by piece, the pieces rendered in
+//! parallel and written in order ([`write_in_pieces`]).
 
 use std::io::{self, Write};
 
-use crate::report::{Cell, CsvSheet};
+use crate::report::{Cell, CsvSheet, PIECE_RUNS, piece_sheet, write_in_pieces};
 use crate::simulate::portfolio::Portfolio;
 
 pub fn write_samples(out: &mut dyn Write, names: &[String], source: &Portfolio) -> io::Result<()> {
     let at = &source.layout;
-    let mut w = CsvSheet::new(out);
     let mut header = vec!["draw".to_string()];
     let mut figures = vec!["train_days", "total_cost_usd", "start_day", "finish_day"];
     figures.push("year_spend_usd");
@@ -20,27 +20,38 @@ pub fn write_samples(out: &mut dyn Write, names: &[String], source: &Portfolio) 
     let portfolio = ["total_cost_usd", "finish_day", "year_spend_usd"];
     let own = at.figures() - names.len() * at.run_figures();
     header.extend(portfolio[..own].iter().map(|f| format!("portfolio.{f}")));
+    let mut w = CsvSheet::new(&mut *out);
     w.header(&header)?;
-    let mut row: Vec<Cell> = Vec::with_capacity(header.len());
+    w.flush()?;
+    drop(w);
+    let pieces = source.draws().div_ceil(PIECE_RUNS as u64);
+    write_in_pieces(out, pieces, |p| piece(source, p))
+}
+
+/// The rows of piece `p`, as CSV text.
+fn piece(source: &Portfolio, p: u64) -> io::Result<Vec<u8>> {
+    let figures = source.layout.figures();
+    let first = p * PIECE_RUNS as u64;
+    let len = (source.draws() - first).min(PIECE_RUNS as u64) as usize;
+    let mut w = piece_sheet(len, 1 + figures);
+    let mut row: Vec<Cell> = Vec::with_capacity(1 + figures);
     let mut failed = None;
-    for c in 0..source.plan_chunks() {
-        source
-            .draw_chunk(c, |block| {
-                for i in 0..block.len {
-                    if failed.is_some() {
-                        return;
-                    }
-                    row.clear();
-                    row.push(Cell::Count(block.first + i as u64 + 1));
-                    let figures = &block.values[..at.figures()];
-                    row.extend(figures.iter().map(|column| Cell::Number(column[i])));
-                    failed = w.row(&row).err();
+    source
+        .draw_stretch(first, len, |block| {
+            for i in 0..block.len {
+                if failed.is_some() {
+                    return;
                 }
-            })
-            .map_err(|e| io::Error::other(e.to_string()))?;
-        if let Some(e) = failed.take() {
-            return Err(e);
-        }
+                row.clear();
+                row.push(Cell::Count(block.first + i as u64 + 1));
+                let columns = &block.values[..figures];
+                row.extend(columns.iter().map(|column| Cell::Number(column[i])));
+                failed = w.row(&row).err();
+            }
+        })
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    if let Some(e) = failed {
+        return Err(e);
     }
-    w.flush()
+    w.into_bytes()
 }
