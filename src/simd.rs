@@ -3,8 +3,9 @@
 //! A release build targets the x86-64 baseline (two doubles per SSE2 register) so that it runs
 //! on any x86-64 machine; [`vectorised`] runs a closure compiled again for AVX2 (four lanes)
 //! or AVX-512 (eight, with 64-bit integer multiplies and conversions), picking the widest the
-//! CPU supports, or a narrower one that [`CAP_VAR`] names. The loops inside are plain Rust written so that the compiler can vectorise
-//! them: no calls, no early exits, selects rather than branches.
+//! CPU supports, or a narrower one that [`CAP_VAR`] names. The loops inside are plain Rust
+//! written so that the compiler can vectorise them: no calls, no early exits, selects rather
+//! than branches.
 //!
 //! **Same bits on every level.** Rust never fuses a multiply and an add on its own, and each
 //! IEEE operation (add, multiply, divide, square root, conversion) rounds the same way in any

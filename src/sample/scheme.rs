@@ -203,8 +203,8 @@ fn for_each_replicate(
 /// One coordinate of sobol_burley's Owen-scrambled Sobol sequence, computed for a block of
 /// points at once: the crate's `sample`, step for step, but with the direction vectors
 /// combined into two tables (one per byte of the index's top 16 bits), built once per
-/// dimension per process, and the scrambles in loops that vectorise (the crate's `sample` costs 25 ns a point; see
-/// `benches/inverse.rs`). Tests check the bits against the crate's.
+/// dimension per process, and the scrambles in loops that vectorise (the crate's `sample`
+/// costs 25 ns a point; see `benches/inverse.rs`). Tests check the bits against the crate's.
 struct Directions {
     /// The XOR of the vectors each value of the index's top byte, and of its next byte,
     /// contributes: two lookups instead of sixteen selections a point.
@@ -215,7 +215,7 @@ struct Directions {
 
 impl Directions {
     /// The tables of `dimension` (below sobol_burley's `NUM_DIMENSIONS`), built once per
-    /// process: a block of 512 runs would otherwise spend a nanosecond a point rebuilding them.
+    /// process: rebuilt for every block of 512 runs, they cost about half a nanosecond a point.
     fn of(dimension: u32) -> &'static Directions {
         static BUILT: [OnceLock<Directions>; sobol_burley::NUM_DIMENSIONS as usize] =
             [const { OnceLock::new() }; sobol_burley::NUM_DIMENSIONS as usize];
