@@ -142,16 +142,16 @@ pub fn heap(bytes: u64) -> u64 {
     }
 }
 
-/// A samples file's text held at once for `runs` rows of `columns` cells: up to
-/// [`PIECES_AT_ONCE`] pieces of [`PIECE_RUNS`] rows, each allocated at [`BYTES_PER_NUMBER`] a
-/// cell.
+/// A samples file's text held at once for `runs` rows of `columns` cells: two waves (one
+/// written while the next is rendered) of up to [`PIECES_AT_ONCE`] pieces of [`PIECE_RUNS`]
+/// rows, each allocated at [`BYTES_PER_NUMBER`] a cell.
 ///
 /// [`PIECES_AT_ONCE`]: crate::report::PIECES_AT_ONCE
 /// [`PIECE_RUNS`]: crate::report::PIECE_RUNS
 /// [`BYTES_PER_NUMBER`]: crate::report::BYTES_PER_NUMBER
 pub fn samples_text(runs: u64, columns: u64) -> u64 {
     use crate::report::{BYTES_PER_NUMBER, PIECE_RUNS, PIECES_AT_ONCE};
-    let rows = runs.min((PIECES_AT_ONCE * PIECE_RUNS) as u64);
+    let rows = runs.min((2 * PIECES_AT_ONCE * PIECE_RUNS) as u64);
     rows * columns * BYTES_PER_NUMBER as u64
 }
 

@@ -123,23 +123,33 @@ pub fn piece_sheet(rows: usize, columns: usize) -> CsvSheet<Vec<u8>> {
     CsvSheet::new(Vec::with_capacity(rows * columns * BYTES_PER_NUMBER))
 }
 
-/// Writes the text of pieces `0..pieces` in order, each rendered by `render` (on the current
-/// thread pool, [`PIECES_AT_ONCE`] at a time): formatting the numbers is most of a samples
-/// file's work, and the order of the pieces, not of the threads, decides the bytes.
+/// Writes the text of pieces `0..pieces` in order, each rendered by `render` on the current
+/// thread pool, [`PIECES_AT_ONCE`] at a time, the next wave rendered while this thread writes
+/// the last: formatting the numbers is most of a samples file's work, and the order of the
+/// pieces, not of the threads, decides the bytes.
 pub fn write_in_pieces(
     out: &mut dyn Write,
     pieces: u64,
     render: impl Fn(u64) -> io::Result<Vec<u8>> + Sync,
 ) -> io::Result<()> {
     use rayon::prelude::*;
-    let mut next = 0;
-    while next < pieces {
-        let end = (next + PIECES_AT_ONCE as u64).min(pieces);
-        let texts: Vec<io::Result<Vec<u8>>> = (next..end).into_par_iter().map(&render).collect();
-        for text in texts {
-            out.write_all(&text?)?;
-        }
-        next = end;
+    let wave = |start: u64| -> Vec<io::Result<Vec<u8>>> {
+        let end = (start + PIECES_AT_ONCE as u64).min(pieces);
+        (start..end).into_par_iter().map(&render).collect()
+    };
+    let mut written = wave(0);
+    let mut next = PIECES_AT_ONCE as u64;
+    while !written.is_empty() {
+        let mut coming = Vec::new();
+        // The writer need not be sent to another thread: only the rendering is spawned.
+        rayon::in_place_scope(|s| {
+            if next < pieces {
+                s.spawn(|_| coming = wave(next));
+            }
+            written.drain(..).try_for_each(|text| out.write_all(&text?))
+        })?;
+        written = coming;
+        next += PIECES_AT_ONCE as u64;
     }
     out.flush()
 }
