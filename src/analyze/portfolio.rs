@@ -299,6 +299,7 @@ fn interval(value: f64, batch: &[f64]) -> Estimate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::{RngExt, SeedableRng};
 
     #[test]
     fn walking_the_batches_finds_each_draws_batch() {
@@ -314,7 +315,6 @@ mod tests {
             assert_eq!(batch_of(draws - 1), BATCHES - 1);
         }
     }
-    use rand::{RngExt, SeedableRng};
 
     fn sample(n: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);

@@ -118,24 +118,34 @@ pub const PIECES_AT_ONCE: usize = 8;
 /// far larger or smaller figures grows its pieces' text beyond this, and past the estimate.
 pub const BYTES_PER_NUMBER: usize = 24;
 
-/// A sheet for a piece of `rows` rows of `columns` cells, its room made at once.
-pub fn piece_sheet(rows: usize, columns: usize) -> CsvSheet<Vec<u8>> {
-    CsvSheet::new(Vec::with_capacity(rows * columns * BYTES_PER_NUMBER))
-}
-
-/// Writes the text of pieces `0..pieces` in order, each rendered by `render` on the current
-/// thread pool, [`PIECES_AT_ONCE`] at a time, the next wave rendered while this thread writes
-/// the last: formatting the numbers is most of a samples file's work, and the order of the
-/// pieces, not of the threads, decides the bytes.
-pub fn write_in_pieces(
+/// Writes a samples file: `header`, then rows `0..rows` in pieces of [`PIECE_RUNS`], piece
+/// `[first, first + len)` written by `render(first, len, sheet)` into a sheet of its own. The
+/// pieces are rendered on the current thread pool, [`PIECES_AT_ONCE`] at a time, the next wave
+/// while this thread writes the last: formatting the numbers is most of such a file's work,
+/// and the order of the pieces, not of the threads, decides the bytes.
+pub fn write_in_pieces<S: AsRef<str>>(
     out: &mut dyn Write,
-    pieces: u64,
-    render: impl Fn(u64) -> io::Result<Vec<u8>> + Sync,
+    header: &[S],
+    rows: u64,
+    render: impl Fn(u64, usize, &mut CsvSheet<Vec<u8>>) -> io::Result<()> + Sync,
 ) -> io::Result<()> {
     use rayon::prelude::*;
+    let mut w = CsvSheet::new(&mut *out);
+    w.header(header)?;
+    w.flush()?;
+    drop(w);
+    let (columns, pieces) = (header.len(), rows.div_ceil(PIECE_RUNS as u64));
+    let piece = |p: u64| {
+        let first = p * PIECE_RUNS as u64;
+        let len = (rows - first).min(PIECE_RUNS as u64) as usize;
+        // Its room made at once.
+        let mut sheet = CsvSheet::new(Vec::with_capacity(len * columns * BYTES_PER_NUMBER));
+        render(first, len, &mut sheet)?;
+        sheet.into_bytes()
+    };
     let wave = |start: u64| -> Vec<io::Result<Vec<u8>>> {
         let end = (start + PIECES_AT_ONCE as u64).min(pieces);
-        (start..end).into_par_iter().map(&render).collect()
+        (start..end).into_par_iter().map(piece).collect()
     };
     let mut written = wave(0);
     let mut next = PIECES_AT_ONCE as u64;

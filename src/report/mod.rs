@@ -21,7 +21,7 @@ pub mod update;
 pub use crate::format::{group_thousands, human, human_sig, printable, unit_label};
 pub use csv::{
     BYTES_PER_NUMBER, Cell, ChancesCsvExporter, CsvExporter, CsvSheet, PIECE_RUNS, PIECES_AT_ONCE,
-    piece_sheet, write_in_pieces,
+    write_in_pieces,
 };
 pub use document::{AsDocument, Document, markdown_text, text_table};
 pub use json::{JsonExporter, to_bytes as json_bytes};

@@ -61,11 +61,6 @@ impl<'p> Portfolio<'p> {
         }
     }
 
-    /// Chunks of draws.
-    pub fn plan_chunks(&self) -> usize {
-        self.members[0].plan.chunks()
-    }
-
     /// Draws of the portfolio.
     pub fn draws(&self) -> u64 {
         self.members[0].plan.runs

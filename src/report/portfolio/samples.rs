@@ -5,7 +5,7 @@
 
 use std::io::{self, Write};
 
-use crate::report::{Cell, CsvSheet, PIECE_RUNS, piece_sheet, write_in_pieces};
+use crate::report::{Cell, CsvSheet, write_in_pieces};
 use crate::simulate::portfolio::Portfolio;
 
 pub fn write_samples(out: &mut dyn Write, names: &[String], source: &Portfolio) -> io::Result<()> {
@@ -20,20 +20,14 @@ pub fn write_samples(out: &mut dyn Write, names: &[String], source: &Portfolio) 
     let portfolio = ["total_cost_usd", "finish_day", "year_spend_usd"];
     let own = at.figures() - names.len() * at.run_figures();
     header.extend(portfolio[..own].iter().map(|f| format!("portfolio.{f}")));
-    let mut w = CsvSheet::new(&mut *out);
-    w.header(&header)?;
-    w.flush()?;
-    drop(w);
-    let pieces = source.draws().div_ceil(PIECE_RUNS as u64);
-    write_in_pieces(out, pieces, |p| piece(source, p))
+    write_in_pieces(out, &header, source.draws(), |first, len, sheet| {
+        piece(source, first, len, sheet)
+    })
 }
 
-/// The rows of piece `p`, as CSV text.
-fn piece(source: &Portfolio, p: u64) -> io::Result<Vec<u8>> {
+/// The rows of draws `first..first + len`.
+fn piece(source: &Portfolio, first: u64, len: usize, w: &mut CsvSheet<Vec<u8>>) -> io::Result<()> {
     let figures = source.layout.figures();
-    let first = p * PIECE_RUNS as u64;
-    let len = (source.draws() - first).min(PIECE_RUNS as u64) as usize;
-    let mut w = piece_sheet(len, 1 + figures);
     let mut row: Vec<Cell> = Vec::with_capacity(1 + figures);
     let mut failed = None;
     source
@@ -50,8 +44,5 @@ fn piece(source: &Portfolio, p: u64) -> io::Result<Vec<u8>> {
             }
         })
         .map_err(|e| io::Error::other(e.to_string()))?;
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    w.into_bytes()
+    failed.map_or(Ok(()), Err)
 }

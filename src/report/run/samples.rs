@@ -7,7 +7,7 @@
 use std::io::{self, Write};
 
 use crate::model::{self, Input, Metric};
-use crate::report::{Cell, CsvSheet, PIECE_RUNS, piece_sheet, write_in_pieces};
+use crate::report::{Cell, CsvSheet, write_in_pieces};
 use crate::sample::{STRIDE, SamplingPlan};
 use crate::scenario::Scenario;
 
@@ -21,30 +21,24 @@ pub fn write_samples(
     let mut header = vec!["run"];
     header.extend(inputs.iter().map(|i| i.key()));
     header.extend(metrics.iter().map(|m| m.name()));
-    let mut w = CsvSheet::new(&mut *out);
-    w.header(&header)?;
-    w.flush()?;
-    drop(w);
-    let pieces = plan.runs.div_ceil(PIECE_RUNS as u64);
-    write_in_pieces(out, pieces, |p| piece(scenario, plan, &inputs, &metrics, p))
+    write_in_pieces(out, &header, plan.runs, |first, len, sheet| {
+        piece(scenario, plan, &inputs, &metrics, (first, len), sheet)
+    })
 }
 
-/// The rows of piece `p`, as CSV text.
+/// The rows of runs `first..first + len`.
 fn piece(
     scenario: &Scenario,
     plan: &SamplingPlan,
     inputs: &[Input],
     metrics: &[Metric],
-    p: u64,
-) -> io::Result<Vec<u8>> {
-    let first = p * PIECE_RUNS as u64;
-    let len = (plan.runs - first).min(PIECE_RUNS as u64) as usize;
+    (first, len): (u64, usize),
+    w: &mut CsvSheet<Vec<u8>>,
+) -> io::Result<()> {
     let mut sampler = plan.stretch(first, len);
     let mut block = plan.scratch();
     let mut y = Box::new([[0.0; STRIDE]; Metric::COUNT]);
-    let columns = 1 + inputs.len() + metrics.len();
-    let mut w = piece_sheet(len, columns);
-    let mut row: Vec<Cell> = Vec::with_capacity(columns);
+    let mut row: Vec<Cell> = Vec::with_capacity(1 + inputs.len() + metrics.len());
     let mut run = first;
     while sampler.next_block(&mut block) {
         model::evaluate_block(
@@ -63,5 +57,5 @@ fn piece(
             run += 1;
         }
     }
-    w.into_bytes()
+    Ok(())
 }
