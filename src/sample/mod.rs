@@ -16,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::copula::Copula;
 use crate::dist::Dist;
+use crate::dist::inverse::from_normal::FromNormal;
 use crate::dist::inverse::{Inverse, normal, standard_normal_fill};
 use crate::error::InputOrigins;
 use crate::model::{Input, Inputs};
@@ -47,6 +48,9 @@ pub struct SamplingPlan {
 struct Drawn {
     dist: Dist,
     inverse: Arc<Inverse>,
+    /// For an input the copula draws: its inverse read straight from the normal, where one
+    /// meets the bound (see [`FromNormal`]).
+    from_normal: Option<Arc<FromNormal>>,
     /// The stream's key, hashed: inputs that must be equal share it.
     stream: u64,
     /// The stream's coordinate in a Sobol point: its input's index, the same in every scenario.
@@ -66,6 +70,12 @@ struct Correlated {
 impl SamplingPlan {
     /// A Monte Carlo plan; [`SamplingPlan::with_scheme`] stratifies it.
     pub fn new(scenario: &Scenario, runs: u64, seed: u64) -> Self {
+        let correlated = correlated(scenario);
+        let in_copula = |i: usize| {
+            correlated
+                .as_ref()
+                .is_some_and(|k| k.targets.iter().any(|t| t.contains(&i)))
+        };
         SamplingPlan {
             runs,
             seed,
@@ -73,14 +83,22 @@ impl SamplingPlan {
             inputs: scenario
                 .inputs
                 .iter()
-                .map(|s| Drawn {
-                    inverse: Arc::new(inverse_of(&s.dist)),
-                    dist: s.dist.clone(),
-                    stream: fnv1a(s.stream.key()),
-                    dimension: s.stream.index() as u32,
+                .enumerate()
+                .map(|(i, s)| {
+                    let inverse = inverse_of(&s.dist);
+                    let from_normal = in_copula(i)
+                        .then(|| FromNormal::new(&inverse).map(Arc::new))
+                        .flatten();
+                    Drawn {
+                        inverse: Arc::new(inverse),
+                        from_normal,
+                        dist: s.dist.clone(),
+                        stream: fnv1a(s.stream.key()),
+                        dimension: s.stream.index() as u32,
+                    }
                 })
                 .collect(),
-            correlated: correlated(scenario),
+            correlated,
             origins: Arc::new(scenario.origins()),
         }
     }
@@ -153,6 +171,7 @@ impl SamplingPlan {
         for d in plan.inputs.iter_mut().filter(|d| d.stream == stream) {
             d.dist = fixed.clone();
             d.inverse = inverse.clone();
+            d.from_normal = None;
         }
         plan
     }
@@ -284,7 +303,10 @@ impl ChunkSampler<'_> {
 /// Φ(z). A member's uniform comes from its own stream, so scenarios that share an input keep
 /// sharing its draws whatever else they correlate, and a pinned (fixed) member keeps the
 /// others' draws as they were. Every step runs a block at a time, vectorised: the normals
-/// (AS 241), the Cholesky product, Φ ([`normal::smaller_tail`]) and each input's inverse fill.
+/// (AS 241), the Cholesky product, and each input's x, read from its normal where it has a
+/// grid for that ([`FromNormal`]), else through Φ ([`normal::smaller_tail`]) and its inverse.
+/// The first member's normal is its own (the Cholesky factor's first row is (1)): without a
+/// grid it is drawn from its uniform directly, with no round trip through Φ⁻¹ and Φ.
 fn draw_correlated(
     plan: &SamplingPlan,
     k: &Correlated,
@@ -294,12 +316,18 @@ fn draw_correlated(
 ) {
     let mut normals = vec![[0.0; BLOCK]; k.copula.k];
     let mut u = [0.0; BLOCK];
+    let gridded = |targets: &[usize]| {
+        targets
+            .iter()
+            .all(|&t| plan.inputs[t].dist.is_fixed() || plan.inputs[t].from_normal.is_some())
+    };
+    let direct = k.copula.keeps_first() && !gridded(&k.targets[0]);
     for (i, (z, &m)) in normals.iter_mut().zip(&k.members).enumerate() {
         let d = &plan.inputs[m];
         plan.uniforms
             .fill(d.stream, d.dimension, first, &mut u[..n]);
         standard_normal_fill(&u[..n], &mut z[..n]);
-        if i == 0 && k.copula.keeps_first() {
+        if i == 0 && direct {
             fill_targets(plan, &k.targets[0], &u[..n], columns);
         }
     }
@@ -307,33 +335,52 @@ fn draw_correlated(
         #[inline(always)]
         || k.copula.correlate_block(&mut normals, n),
     );
-    let mut tail = [0.0; BLOCK];
-    let skip = usize::from(k.copula.keeps_first());
-    for (z, targets) in normals.iter().zip(&k.targets).skip(skip) {
-        // Far in the upper tail, 1 − p keeps few of p's digits (and is 1 below 1.1e-16): the
-        // inverse works from p itself there. Above 2⁻²⁰, rounding 1 − p moves u by at most
-        // 1.1e-16, far inside the inverse's u-error. About one run in a million is that far
-        // out, so the block is scanned for them only when it has one.
-        let far = crate::simd::vectorised(
-            #[inline(always)]
-            || {
-                let mut far = 0u32;
-                for r in 0..n {
-                    let p = normal::smaller_tail(z[r]);
-                    tail[r] = p;
-                    u[r] = if z[r] > 0.0 { 1.0 - p } else { p };
-                    far += u32::from(z[r] > 0.0 && p < UPPER_FROM_TAIL);
+    for (z, targets) in normals.iter().zip(&k.targets).skip(usize::from(direct)) {
+        if gridded(targets) {
+            for &t in targets {
+                if let Some(grid) = &plan.inputs[t].from_normal {
+                    grid.fill(&z[..n], &mut columns[t][..n]);
                 }
-                far
-            },
-        );
-        fill_targets(plan, targets, &u[..n], columns);
-        if far > 0 {
-            for &t in targets.iter().filter(|&&t| !plan.inputs[t].dist.is_fixed()) {
-                for r in 0..n {
-                    if z[r] > 0.0 && tail[r] < UPPER_FROM_TAIL {
-                        columns[t][r] = plan.inputs[t].inverse.at_upper(tail[r]);
-                    }
+            }
+        } else {
+            through_phi(plan, targets, &z[..n], &mut u[..n], columns);
+        }
+    }
+}
+
+/// Each varying input of `targets` at Φ(z) through its inverse.
+fn through_phi(
+    plan: &SamplingPlan,
+    targets: &[usize],
+    z: &[f64],
+    u: &mut [f64],
+    columns: &mut [[f64; STRIDE]],
+) {
+    let n = z.len().min(u.len());
+    let mut tail = [0.0; BLOCK];
+    // Far in the upper tail, 1 − p keeps few of p's digits (and is 1 below 1.1e-16): the
+    // inverse works from p itself there. Above 2⁻²⁰, rounding 1 − p moves u by at most
+    // 1.1e-16, far inside the inverse's u-error. About one run in a million is that far
+    // out, so the block is scanned for them only when it has one.
+    let far = crate::simd::vectorised(
+        #[inline(always)]
+        || {
+            let mut far = 0u32;
+            for r in 0..n {
+                let p = normal::smaller_tail(z[r]);
+                tail[r] = p;
+                u[r] = if z[r] > 0.0 { 1.0 - p } else { p };
+                far += u32::from(z[r] > 0.0 && p < UPPER_FROM_TAIL);
+            }
+            far
+        },
+    );
+    fill_targets(plan, targets, &u[..n], columns);
+    if far > 0 {
+        for &t in targets.iter().filter(|&&t| !plan.inputs[t].dist.is_fixed()) {
+            for r in 0..n {
+                if z[r] > 0.0 && tail[r] < UPPER_FROM_TAIL {
+                    columns[t][r] = plan.inputs[t].inverse.at_upper(tail[r]);
                 }
             }
         }
@@ -533,6 +580,41 @@ mod tests {
         );
         let p = plan(&text, 3000);
         assert_eq!(draws(&p, Input::Params), draws(&p, Input::ActiveParams));
+    }
+
+    /// Read from their grids or through Φ and their inverses, correlated members draw the same
+    /// values within the bound: both within U_ERROR of the quantile of the same Φ(z).
+    #[test]
+    fn correlated_members_draw_from_their_grids_what_phi_and_the_inverse_give() {
+        let text = BASE.replace(
+            r#"mfu = { dist = "uniform", min = 0.3, max = 0.5 }"#,
+            r#"mfu = { dist = "pert", min = 0.33, mode = 0.40, max = 0.45 }
+            downtime = { dist = "pert", min = 0.02, mode = 0.08, max = 0.20 }"#,
+        ) + r#"
+            [[correlation]]
+            between = ["cluster.mfu", "cluster.downtime"]
+            spearman = -0.4
+        "#;
+        let p = plan(&text, 20_000);
+        let mut through_phi = p.clone();
+        for (i, d) in through_phi.inputs.iter_mut().enumerate() {
+            assert_eq!(d.from_normal.is_some(), p.in_copula(i), "input {i}");
+            d.from_normal = None;
+        }
+        for (input, (min, mode, max)) in [
+            (Input::Mfu, (0.33, 0.40, 0.45)),
+            (Input::Downtime, (0.02, 0.08, 0.20)),
+        ] {
+            let d = Dist::new(crate::dist::families::Beta::pert(min, mode, max, 4.0).unwrap());
+            let (a, b) = (draws(&p, input), draws(&through_phi, input));
+            for (x, y) in a.iter().zip(&b) {
+                let gap = (d.cdf(*x) - d.cdf(*y)).abs();
+                assert!(
+                    gap <= 2.0 * crate::dist::inverse::U_ERROR,
+                    "{input:?}: {x} vs {y}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -44,6 +44,9 @@
 //! reads the exact quantile on one of 32, each costing far less than the bound and each coarse
 //! enough that neighbouring values differ by more than their rounding.
 //!
+//! **From a normal.** A Gaussian copula's member needs F⁻¹(Φ(z)): [`from_normal::FromNormal`]
+//! tabulates it on an even grid in z from this inverse's own values, within the same bound.
+//!
 //! **The guarantee.** The u-error |F(x̂(u)) − u| is at most [`U_ERROR`] = 1e-12, measured at
 //! setup at points the intervals were not accepted on (see [`Inverse::max_u_error`]); a table
 //! that cannot meet it is an error, not a weaker table. The table's bound holds in the family's
@@ -58,6 +61,7 @@ pub(crate) use closed::standard_normal_fill;
 mod density;
 mod elementary;
 mod frame;
+pub mod from_normal;
 pub(crate) mod normal;
 mod steps;
 mod table;

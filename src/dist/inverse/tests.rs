@@ -26,7 +26,7 @@ use crate::simd::{Level, capped};
 
 const INF: f64 = f64::INFINITY;
 
-type Cdf = Box<dyn Fn(f64) -> f64>;
+pub(super) type Cdf = Box<dyn Fn(f64) -> f64>;
 
 /// Uniforms on (0, 1), as the samplers make them: the midpoints of 2^52 cells.
 fn uniforms(seed: u64, n: usize) -> Vec<f64> {
@@ -113,7 +113,7 @@ fn assert_meets_bound(d: &Dist, cdf: &dyn Fn(f64) -> f64, sf: &dyn Fn(f64) -> f6
 }
 
 /// The distribution's own CDF and survival function, where statrs is accurate.
-fn own(d: &Dist) -> (Cdf, Cdf) {
+pub(super) fn own(d: &Dist) -> (Cdf, Cdf) {
     let (a, b) = (d.clone(), d.clone());
     (Box::new(move |x| a.cdf(x)), Box::new(move |x| b.sf(x)))
 }
@@ -147,7 +147,7 @@ fn truncated(
 }
 
 /// A normal truncated to [lo, hi], through libm's erfc.
-fn normal_reference(mean: f64, sd: f64, (lo, hi): (f64, f64)) -> (Cdf, Cdf) {
+pub(super) fn normal_reference(mean: f64, sd: f64, (lo, hi): (f64, f64)) -> (Cdf, Cdf) {
     let z = move |x: f64| (x - mean) / sd;
     truncated(z, phi, phi_upper, (z(lo), z(hi)))
 }
@@ -164,7 +164,7 @@ fn log_units(mu: f64, sigma: f64) -> impl Fn(f64) -> f64 + Clone + 'static {
 }
 
 /// A lognormal truncated to [lo, hi], through libm's erfc.
-fn lognormal_reference(mu: f64, sigma: f64, (lo, hi): (f64, f64)) -> (Cdf, Cdf) {
+pub(super) fn lognormal_reference(mu: f64, sigma: f64, (lo, hi): (f64, f64)) -> (Cdf, Cdf) {
     let z = log_units(mu, sigma);
     let bounds = (z(lo), z(hi));
     truncated(z, phi, phi_upper, bounds)
@@ -500,7 +500,7 @@ fn large_shapes_meet_the_bound_against_40_digit_references() {
 }
 
 /// Every kind of distribution the inverse handles, at ordinary and extreme parameters.
-fn every_kind() -> Vec<Dist> {
+pub(super) fn every_kind() -> Vec<Dist> {
     let normal = || Normal::new(3.0, 2.0).unwrap();
     let mut cases = vec![
         Dist::fixed(2.5),
