@@ -216,13 +216,13 @@ fn eval(r: &Record, d: f64) -> f64 {
 }
 
 /// [`FromNormal::fill`]'s grid on AVX-512: [`eval`] for eight lanes at a time, the same
-/// operations in the same order (no fused multiply-add), so the same bits. The eight records
-/// are loaded whole (a cache line each) and transposed into one register per field: eight
-/// gathers, one per field, measured 2.5× slower on the AMD cores this was tuned on.
+/// operations in the same order (no fused multiply-add), so the same bits; the eight records
+/// loaded whole and transposed (`lanes`).
 #[cfg(target_arch = "x86_64")]
 mod wide {
     use std::arch::x86_64::*;
 
+    use super::super::lanes::avx512::rows;
     use super::{FromNormal, Record};
 
     /// # Safety
@@ -252,7 +252,7 @@ mod wide {
                     & _mm512_cmp_pd_mask::<_CMP_LT_OQ>(t, count);
                 beyond += 8 - inside.count_ones();
                 let k = _mm256_maskz_mov_epi32(inside, _mm512_cvttpd_epi32(t));
-                let [x_left, x_right, c0, c1, c2, c3, c4, mask] = records(base, k);
+                let [x_left, x_right, c0, c1, c2, c3, c4, mask] = rows(base, k);
                 let c = [c0, c1, c2, c3, c4];
                 let mask = _mm512_castpd_si512(mask);
                 let d = _mm512_add_pd(one, _mm512_sub_pd(t, _mm512_cvtepi32_pd(k)));
@@ -272,66 +272,14 @@ mod wide {
         }
         beyond
     }
-
-    /// The records at the eight indices `k`, one register per field (lane j from record k[j]).
-    ///
-    /// # Safety
-    ///
-    /// The CPU must have AVX-512F; every index must be a record's.
-    #[inline]
-    #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2")]
-    unsafe fn records(base: *const f64, k: __m256i) -> [__m512d; 8] {
-        let mut at = [0i32; 8];
-        // SAFETY: `at` holds 8 lanes of 32 bits; each record is 64 bytes, aligned to 64, at
-        // base + 8k (the caller vouches for k).
-        let r: [__m512d; 8] = unsafe {
-            _mm256_storeu_si256(at.as_mut_ptr().cast(), k);
-            std::array::from_fn(|j| _mm512_load_pd(base.add(8 * at[j] as usize)))
-        };
-        // Pairs of records, then pairs of those, then fours: a field's lanes end up in order.
-        let lo = |a, b| _mm512_unpacklo_pd(a, b);
-        let hi = |a, b| _mm512_unpackhi_pd(a, b);
-        let t = [
-            lo(r[0], r[1]),
-            hi(r[0], r[1]),
-            lo(r[2], r[3]),
-            hi(r[2], r[3]),
-            lo(r[4], r[5]),
-            hi(r[4], r[5]),
-            lo(r[6], r[7]),
-            hi(r[6], r[7]),
-        ];
-        let even = |a, b| _mm512_shuffle_f64x2::<0x88>(a, b);
-        let odd = |a, b| _mm512_shuffle_f64x2::<0xDD>(a, b);
-        let u = [
-            even(t[0], t[2]),
-            odd(t[0], t[2]),
-            even(t[1], t[3]),
-            odd(t[1], t[3]),
-            even(t[4], t[6]),
-            odd(t[4], t[6]),
-            even(t[5], t[7]),
-            odd(t[5], t[7]),
-        ];
-        [
-            even(u[0], u[4]),
-            even(u[2], u[6]),
-            even(u[1], u[5]),
-            even(u[3], u[7]),
-            odd(u[0], u[4]),
-            odd(u[2], u[6]),
-            odd(u[1], u[5]),
-            odd(u[3], u[7]),
-        ]
-    }
 }
 
-/// [`FromNormal::fill`]'s grid on AVX2, four lanes at a time, as [`wide`] does eight: each
-/// record loaded as two halves of four fields, each set of halves transposed.
+/// [`FromNormal::fill`]'s grid on AVX2, four lanes at a time, as [`wide`] does eight.
 #[cfg(target_arch = "x86_64")]
 mod narrow {
     use std::arch::x86_64::*;
 
+    use super::super::lanes::avx2::rows;
     use super::{FromNormal, Record};
 
     /// # Safety
@@ -363,7 +311,7 @@ mod narrow {
                 beyond += 4 - (_mm256_movemask_pd(inside) as u32).count_ones();
                 let t = _mm256_blendv_pd(zero, t, inside);
                 let k = _mm256_cvttpd_epi32(t);
-                let [x_left, x_right, c0, c1, c2, c3, c4, mask] = records(base, k);
+                let [x_left, x_right, c0, c1, c2, c3, c4, mask] = rows(base, k);
                 let c = [c0, c1, c2, c3, c4];
                 let d = _mm256_add_pd(one, _mm256_sub_pd(t, _mm256_cvtepi32_pd(k)));
                 let d = _mm256_sub_pd(_mm256_and_pd(d, mask), one);
@@ -378,50 +326,6 @@ mod narrow {
             }
         }
         beyond
-    }
-
-    /// The records at the four indices `k`, one register per field.
-    ///
-    /// # Safety
-    ///
-    /// The CPU must have AVX2; every index must be a record's.
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    unsafe fn records(base: *const f64, k: __m128i) -> [__m256d; 8] {
-        let mut at = [0i32; 4];
-        // SAFETY: `at` holds 4 lanes of 32 bits; each record is 64 bytes, aligned to 64, at
-        // base + 8k (the caller vouches for k).
-        let (a, b): ([__m256d; 4], [__m256d; 4]) = unsafe {
-            _mm_storeu_si128(at.as_mut_ptr().cast(), k);
-            let row = |j: usize| base.add(8 * at[j] as usize);
-            (
-                std::array::from_fn(|j| _mm256_load_pd(row(j))),
-                std::array::from_fn(|j| _mm256_load_pd(row(j).add(4))),
-            )
-        };
-        let [f0, f1, f2, f3] = transpose(a);
-        let [f4, f5, f6, f7] = transpose(b);
-        [f0, f1, f2, f3, f4, f5, f6, f7]
-    }
-
-    /// Four rows of four into four columns.
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    fn transpose(r: [__m256d; 4]) -> [__m256d; 4] {
-        let (t0, t1) = (
-            _mm256_unpacklo_pd(r[0], r[1]),
-            _mm256_unpackhi_pd(r[0], r[1]),
-        );
-        let (t2, t3) = (
-            _mm256_unpacklo_pd(r[2], r[3]),
-            _mm256_unpackhi_pd(r[2], r[3]),
-        );
-        [
-            _mm256_permute2f128_pd::<0x20>(t0, t2),
-            _mm256_permute2f128_pd::<0x20>(t1, t3),
-            _mm256_permute2f128_pd::<0x31>(t0, t2),
-            _mm256_permute2f128_pd::<0x31>(t1, t3),
-        ]
     }
 }
 

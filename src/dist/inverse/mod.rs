@@ -62,6 +62,7 @@ mod density;
 mod elementary;
 mod frame;
 pub mod from_normal;
+mod lanes;
 pub(crate) mod normal;
 mod steps;
 mod table;

@@ -108,8 +108,9 @@ impl Table {
     /// then each x from its record. Apart, neither waits on the other's loads and branches, and
     /// the processor overlaps many u of each. The compiler does not vectorise either (their
     /// loads depend on u, and it declines to gather, gathers being slow on the AMD cores it
-    /// tunes for); on AVX-512 the second pass gathers by hand (`gather::linear`), which
-    /// measured 20–30% faster than scalar, while gathering for the first measured no faster.
+    /// tunes for); on AVX-512 and AVX2 the second pass loads each lane's record whole and
+    /// transposes them (`wide::linear`, `narrow::linear`), while gathering for the first
+    /// measured no faster.
     fn fill_in<S: Space>(&self, us: &[f64], out: &mut [f64], tail: impl Fn(f64) -> f64) {
         const GROUP: usize = 128;
         let (lo, hi) = self.covers();
@@ -146,20 +147,34 @@ impl Table {
     }
 
     /// The x of as many leading u as a vector level evaluates from their `records`, in the
-    /// linear space: on AVX-512, eight at a time, the records' fields gathered (the compiler
-    /// does not gather for a loop it vectorises). Returns how many it did; the same bits as
-    /// [`from_record`], operation for operation.
+    /// linear space: eight at a time on AVX-512, four on AVX2, each lane's record loaded whole
+    /// (the compiler does not vectorise a loop whose loads depend on its values). Returns how
+    /// many it did; the same bits as [`from_record`], operation for operation.
     fn gathered(&self, us: &[f64], records: &[u32], out: &mut [f64]) -> usize {
         #[cfg(target_arch = "x86_64")]
-        if crate::simd::level() == crate::simd::Level::Avx512 {
-            let lanes = us.len().min(records.len()).min(out.len()) / 8 * 8;
-            // SAFETY: the CPU has AVX-512 (`level` found it); every record index is below
-            // `self.records.len()` (`record` returns one), and each lane reads and writes
-            // inside the slices' first `lanes` elements.
-            unsafe {
-                gather::linear(self, &us[..lanes], &records[..lanes], &mut out[..lanes]);
+        {
+            use crate::simd::Level;
+            let n = us.len().min(records.len()).min(out.len());
+            // SAFETY (both arms): the CPU has the level's instructions (`level` found them);
+            // every record index is below `self.records.len()` (`record` returns one), and
+            // each lane reads and writes inside the slices' first `lanes` elements.
+            match crate::simd::level() {
+                Level::Avx512 => {
+                    let lanes = n / 8 * 8;
+                    unsafe {
+                        wide::linear(self, &us[..lanes], &records[..lanes], &mut out[..lanes])
+                    };
+                    return lanes;
+                }
+                Level::Avx2 => {
+                    let lanes = n / 4 * 4;
+                    unsafe {
+                        narrow::linear(self, &us[..lanes], &records[..lanes], &mut out[..lanes])
+                    };
+                    return lanes;
+                }
+                Level::Baseline => {}
             }
-            return lanes;
         }
         let _ = (us, records, out);
         0
@@ -213,12 +228,14 @@ fn on_grid(d: f64) -> f64 {
     (d * GRID) as i64 as f64 * (1.0 / GRID)
 }
 
-/// The linear table's second pass on AVX-512, with gathers: [`from_record`] for eight lanes
-/// at a time, the same operations in the same order (no fused multiply-add), so the same bits.
+/// The linear table's second pass on AVX-512: [`from_record`] for eight lanes at a time, the
+/// same operations in the same order (no fused multiply-add), so the same bits; the eight
+/// records loaded whole and transposed (`lanes`).
 #[cfg(target_arch = "x86_64")]
-mod gather {
+mod wide {
     use std::arch::x86_64::*;
 
+    use super::super::lanes::avx512::rows;
     use super::{GRID, Record, Table};
 
     /// # Safety
@@ -231,7 +248,6 @@ mod gather {
             us.len() == records.len() && us.len() == out.len() && us.len().is_multiple_of(8)
         );
         debug_assert!(records.iter().all(|&r| (r as usize) < table.records.len()));
-        // Field k of record r is the f64 at base + 8r + k (a record is 64 bytes).
         const _: () = assert!(size_of::<Record>() == 64);
         let base = table.records.as_ptr() as *const f64;
         let shift = _mm512_set1_pd(table.shift);
@@ -240,15 +256,12 @@ mod gather {
         let grid = _mm512_set1_pd(GRID);
         let step = _mm512_set1_pd(1.0 / GRID);
         for k in (0..us.len()).step_by(8) {
-            // SAFETY (for the block): k + 8 ≤ len for every slice; the gathers read fields of
-            // records whose indices the caller vouches for.
+            // SAFETY (for the block): k + 8 ≤ len for every slice; the records read are those
+            // whose indices the caller vouches for.
             unsafe {
                 let u = _mm512_loadu_pd(us.as_ptr().add(k));
                 let index = _mm256_loadu_si256(records.as_ptr().add(k) as *const __m256i);
-                let offset = _mm256_slli_epi32::<3>(index);
-                let field = |f: usize| _mm512_i32gather_pd::<8>(offset, base.add(f));
-                let (u_ref, x_ref, x_other) = (field(0), field(1), field(2));
-                let c: [__m512d; 5] = std::array::from_fn(|i| field(3 + i));
+                let [u_ref, x_ref, x_other, c0, c1, c2, c3, c4] = rows(base, index);
                 let v = _mm512_add_pd(shift, _mm512_mul_pd(dir, u));
                 let d = _mm512_sub_pd(v, u_ref);
                 let d = _mm512_mul_pd(
@@ -256,10 +269,10 @@ mod gather {
                     step,
                 );
                 let d2 = _mm512_mul_pd(d, d);
-                let low = _mm512_add_pd(c[0], _mm512_mul_pd(c[1], d));
+                let low = _mm512_add_pd(c0, _mm512_mul_pd(c1, d));
                 let high = _mm512_add_pd(
-                    _mm512_add_pd(c[2], _mm512_mul_pd(c[3], d)),
-                    _mm512_mul_pd(d2, c[4]),
+                    _mm512_add_pd(c2, _mm512_mul_pd(c3, d)),
+                    _mm512_mul_pd(d2, c4),
                 );
                 let q = _mm512_mul_pd(d, _mm512_add_pd(low, _mm512_mul_pd(d2, high)));
                 let x = _mm512_add_pd(x_ref, _mm512_mul_pd(scale, q));
@@ -271,6 +284,66 @@ mod gather {
                 let below = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(x, hi);
                 let x = _mm512_mask_blend_pd(below, hi, x);
                 _mm512_storeu_pd(out.as_mut_ptr().add(k), _mm512_mul_pd(dir, x));
+            }
+        }
+    }
+}
+
+/// The same on AVX2, four lanes at a time. AVX2 converts no 64-bit integers: d on its grid is
+/// rounded toward zero in floating point, the same value as `as i64 as f64` (|d| · 2⁴³ < 2⁵²).
+#[cfg(target_arch = "x86_64")]
+mod narrow {
+    use std::arch::x86_64::*;
+
+    use super::super::lanes::avx2::rows;
+    use super::{GRID, Record, Table};
+
+    /// # Safety
+    ///
+    /// The CPU must have AVX2; `us`, `records` and `out` must have the same length, a multiple
+    /// of 4; every record index must be below `table.records.len()`.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn linear(table: &Table, us: &[f64], records: &[u32], out: &mut [f64]) {
+        debug_assert!(
+            us.len() == records.len() && us.len() == out.len() && us.len().is_multiple_of(4)
+        );
+        debug_assert!(records.iter().all(|&r| (r as usize) < table.records.len()));
+        const _: () = assert!(size_of::<Record>() == 64);
+        let base = table.records.as_ptr() as *const f64;
+        let shift = _mm256_set1_pd(table.shift);
+        let dir = _mm256_set1_pd(table.dir);
+        let scale = _mm256_set1_pd(table.scale);
+        let grid = _mm256_set1_pd(GRID);
+        let step = _mm256_set1_pd(1.0 / GRID);
+        for k in (0..us.len()).step_by(4) {
+            // SAFETY (for the block): k + 4 ≤ len for every slice; the records read are those
+            // whose indices the caller vouches for.
+            unsafe {
+                let u = _mm256_loadu_pd(us.as_ptr().add(k));
+                let index = _mm_loadu_si128(records.as_ptr().add(k) as *const __m128i);
+                let [u_ref, x_ref, x_other, c0, c1, c2, c3, c4] = rows(base, index);
+                let v = _mm256_add_pd(shift, _mm256_mul_pd(dir, u));
+                let d = _mm256_sub_pd(v, u_ref);
+                let d = _mm256_mul_pd(
+                    _mm256_round_pd::<{ _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC }>(_mm256_mul_pd(
+                        d, grid,
+                    )),
+                    step,
+                );
+                let d2 = _mm256_mul_pd(d, d);
+                let low = _mm256_add_pd(c0, _mm256_mul_pd(c1, d));
+                let high = _mm256_add_pd(
+                    _mm256_add_pd(c2, _mm256_mul_pd(c3, d)),
+                    _mm256_mul_pd(d2, c4),
+                );
+                let q = _mm256_mul_pd(d, _mm256_add_pd(low, _mm256_mul_pd(d2, high)));
+                let x = _mm256_add_pd(x_ref, _mm256_mul_pd(scale, q));
+                let ordered = _mm256_cmp_pd::<_CMP_LT_OQ>(x_ref, x_other);
+                let lo = _mm256_blendv_pd(x_other, x_ref, ordered);
+                let hi = _mm256_blendv_pd(x_ref, x_other, ordered);
+                let x = _mm256_blendv_pd(lo, x, _mm256_cmp_pd::<_CMP_GT_OQ>(x, lo));
+                let x = _mm256_blendv_pd(hi, x, _mm256_cmp_pd::<_CMP_LT_OQ>(x, hi));
+                _mm256_storeu_pd(out.as_mut_ptr().add(k), _mm256_mul_pd(dir, x));
             }
         }
     }
