@@ -33,8 +33,9 @@
 //! about a minute on a 2-core machine, plus the build.
 //!
 //! **Where the time goes** (`perf record` on the 10M-run groups, 2-core AMD EPYC with AVX-512,
-//! December 2026). `sampling_and_model` (53–58 M runs/s): the PERT's table about a third (its
-//! record search scalar, its polynomials gathered on AVX-512), the two lognormals' inverses
+//! December 2026). `sampling_and_model` (53–58 M runs/s; 71 M since the tables' records are
+//! loaded whole and transposed): the PERT's table about a third (its record search scalar, its
+//! polynomials then gathered on AVX-512; its search is most of it now), the two lognormals' inverses
 //! (AS 241's centre for every u, its tails for the 15% that need them, then e^x) about a
 //! quarter, the model's arithmetic (five divisions a run) and the uniforms most of the rest;
 //! every loop but the table's search compiled for AVX-512 (see `src/simd.rs`).

@@ -70,37 +70,30 @@ struct Correlated {
 impl SamplingPlan {
     /// A Monte Carlo plan; [`SamplingPlan::with_scheme`] stratifies it.
     pub fn new(scenario: &Scenario, runs: u64, seed: u64) -> Self {
-        let correlated = correlated(scenario);
-        let in_copula = |i: usize| {
-            correlated
-                .as_ref()
-                .is_some_and(|k| k.targets.iter().any(|t| t.contains(&i)))
-        };
-        SamplingPlan {
+        let mut plan = SamplingPlan {
             runs,
             seed,
             uniforms: Uniforms::new(Scheme::MonteCarlo, seed, runs),
             inputs: scenario
                 .inputs
                 .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let inverse = inverse_of(&s.dist);
-                    let from_normal = in_copula(i)
-                        .then(|| FromNormal::new(&inverse).map(Arc::new))
-                        .flatten();
-                    Drawn {
-                        inverse: Arc::new(inverse),
-                        from_normal,
-                        dist: s.dist.clone(),
-                        stream: fnv1a(s.stream.key()),
-                        dimension: s.stream.index() as u32,
-                    }
+                .map(|s| Drawn {
+                    inverse: Arc::new(inverse_of(&s.dist)),
+                    from_normal: None,
+                    dist: s.dist.clone(),
+                    stream: fnv1a(s.stream.key()),
+                    dimension: s.stream.index() as u32,
                 })
                 .collect(),
-            correlated,
+            correlated: correlated(scenario),
             origins: Arc::new(scenario.origins()),
+        };
+        for i in 0..plan.inputs.len() {
+            if plan.in_copula(i) {
+                plan.inputs[i].from_normal = FromNormal::new(&plan.inputs[i].inverse).map(Arc::new);
+            }
         }
+        plan
     }
 
     /// The same plan with its uniforms laid out by `scheme`.
@@ -301,8 +294,9 @@ impl ChunkSampler<'_> {
 
 /// Each member's uniform → a normal (Φ⁻¹) → correlated normals → each input's inverse CDF at
 /// Φ(z). A member's uniform comes from its own stream, so scenarios that share an input keep
-/// sharing its draws whatever else they correlate, and a pinned (fixed) member keeps the
-/// others' draws as they were. Every step runs a block at a time, vectorised: the normals
+/// sharing its uniforms whatever else they correlate (its draws paired rank for rank, equal
+/// within the u-error bound), and a pinned (fixed) member keeps the others' draws as they
+/// were. Every step runs a block at a time, vectorised: the normals
 /// (AS 241), the Cholesky product, and each input's x, read from its normal where it has a
 /// grid for that ([`FromNormal`]), else through Φ ([`normal::smaller_tail`]) and its inverse.
 /// The first member's normal is its own (the Cholesky factor's first row is (1)): without a
@@ -582,11 +576,20 @@ mod tests {
         assert_eq!(draws(&p, Input::Params), draws(&p, Input::ActiveParams));
     }
 
-    /// Read from their grids or through Φ and their inverses, correlated members draw the same
-    /// values within the bound: both within U_ERROR of the quantile of the same Φ(z).
+    /// Pinning a copula member keeps every other member's draws, bit for bit: the pinned
+    /// member's normal still comes from its stream and is mixed as before.
     #[test]
-    fn correlated_members_draw_from_their_grids_what_phi_and_the_inverse_give() {
-        let text = BASE.replace(
+    fn fixing_a_correlated_member_keeps_the_others_draws() {
+        let p = plan(&two_correlated_perts(), 20_000);
+        let pinned = p.with_fixed(Input::Mfu, 0.4);
+        assert!(draws(&pinned, Input::Mfu).iter().all(|&x| x == 0.4));
+        let (a, b) = (draws(&p, Input::Downtime), draws(&pinned, Input::Downtime));
+        assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
+    }
+
+    /// The Llama-like base with its MFU and downtime PERTs at Spearman −0.4.
+    fn two_correlated_perts() -> String {
+        BASE.replace(
             r#"mfu = { dist = "uniform", min = 0.3, max = 0.5 }"#,
             r#"mfu = { dist = "pert", min = 0.33, mode = 0.40, max = 0.45 }
             downtime = { dist = "pert", min = 0.02, mode = 0.08, max = 0.20 }"#,
@@ -594,8 +597,14 @@ mod tests {
             [[correlation]]
             between = ["cluster.mfu", "cluster.downtime"]
             spearman = -0.4
-        "#;
-        let p = plan(&text, 20_000);
+        "#
+    }
+
+    /// Read from their grids or through Φ and their inverses, correlated members draw the same
+    /// values within the bound: both within U_ERROR of the quantile of the same Φ(z).
+    #[test]
+    fn correlated_members_draw_from_their_grids_what_phi_and_the_inverse_give() {
+        let p = plan(&two_correlated_perts(), 20_000);
         let mut through_phi = p.clone();
         for (i, d) in through_phi.inputs.iter_mut().enumerate() {
             assert_eq!(d.from_normal.is_some(), p.in_copula(i), "input {i}");

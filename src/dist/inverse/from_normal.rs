@@ -16,7 +16,8 @@
 //! are kept), and at five points inside every interval that were not nodes, x̂ must lie between
 //! the inverse's values at Φ(z) ∓ m/2, m = [`U_ERROR`] less the inverse's measured u-error (two
 //! ulps of slack, as [`Inverse::max_u_error`] counts), the other half left for the points
-//! between (the tests probe them): then |F(x̂) − Φ(z)| ≤ U_ERROR. Where no width passes out
+//! between (four more checks there to all of m, and the tests' 20,000 probes): then
+//! |F(x̂) − Φ(z)| ≤ U_ERROR. Where no width passes out
 //! to ±3 (a triangular's kink at its mode, a range narrower than its position's precision),
 //! or the inverse leaves less than a quarter of the bound, the member is drawn through Φ and
 //! the inverse as before: never a weaker answer.
@@ -27,6 +28,8 @@
 //! allows between samples, against the rounding of x_left + the polynomial). With the clamps
 //! to shared ends, x̂ never decreases in z, for any two doubles, across intervals and into the
 //! tails beyond the grid.
+
+use std::sync::Arc;
 
 use super::normal;
 use super::{Inverse, U_ERROR};
@@ -53,8 +56,11 @@ const WIDTHS: [f64; 3] = [1.0 / 32.0, 1.0 / 64.0, 1.0 / 128.0];
 /// The polynomial's degree.
 const DEGREE: usize = 5;
 
-/// Where the setup checks each interval: none of them a node.
+/// Where the setup checks each interval to half the margin: none of them a node.
 const CHECKS: [f64; 5] = [0.05, 0.22, 0.5, 0.78, 0.95];
+
+/// Where it checks between those, to all of the margin.
+const BETWEEN: [f64; 4] = [0.12, 0.36, 0.64, 0.88];
 
 /// One interval, one cache line.
 #[derive(Debug, Clone, Copy)]
@@ -71,7 +77,7 @@ struct Record {
 /// F⁻¹(Φ(z)) on an even grid in z, for one distribution; see the module's notes.
 #[derive(Debug, Clone)]
 pub struct FromNormal {
-    inverse: Inverse,
+    inverse: Arc<Inverse>,
     records: Vec<Record>,
     /// The lowest interval's left end, a multiple of h.
     z_lo: f64,
@@ -82,8 +88,9 @@ pub struct FromNormal {
 
 impl FromNormal {
     /// The grid for `inverse`'s distribution, or None where no width meets the bound and
-    /// stays monotone, or the inverse leaves less than a quarter of the bound.
-    pub fn new(inverse: &Inverse) -> Option<FromNormal> {
+    /// stays monotone, or the inverse leaves less than a quarter of the bound. The grid
+    /// shares the inverse, for the z beyond its reach.
+    pub fn new(inverse: &Arc<Inverse>) -> Option<FromNormal> {
         let margin = U_ERROR - inverse.max_u_error();
         if !matches!(
             inverse.method,
@@ -95,6 +102,7 @@ impl FromNormal {
         }
         WIDTHS.iter().find_map(|&h| {
             let (records, z_lo) = build(inverse, h, margin)?;
+            debug_assert!(!records.is_empty(), "at least Z_LEAST / h intervals a side");
             Some(FromNormal {
                 inverse: inverse.clone(),
                 records,
@@ -106,7 +114,9 @@ impl FromNormal {
     }
 
     /// A bound on |F(x̂) − Φ(z)|: [`U_ERROR`], the inverse's measured u-error plus the margin
-    /// the setup checked the grid to.
+    /// the setup held the grid to against the inverse, at nine points of every interval that
+    /// are not nodes (five at half the margin, four at all of it); checked, not measured, and
+    /// probed at 20,000 more z by the tests.
     pub fn max_u_error(&self) -> f64 {
         self.max_u_error
     }
@@ -123,12 +133,27 @@ impl FromNormal {
                 let r = &self.records[k];
                 eval(r, fraction(t, k, r.mask))
             }
-            None => beyond(&self.inverse, z),
+            None => self.off_grid(z),
         }
     }
 
-    /// `out[i] = self.at(zs[i])`: the grid for every z (eight at a time with gathers on
-    /// AVX-512), then the few beyond its reach.
+    /// x beyond the grid: the inverse's at Φ(z), held to the grid's far end on z's side. A z
+    /// a rounding below the top end can have its position (z − z_lo)/h round up to the end
+    /// and land here; the hold keeps its x from falling below the grid's at smaller z. NaN
+    /// stays NaN.
+    fn off_grid(&self, z: f64) -> f64 {
+        let x = beyond(&self.inverse, z);
+        if z > 0.0 {
+            x.max(self.records[self.records.len() - 1].x_right)
+        } else if z <= 0.0 {
+            x.min(self.records[0].x_left)
+        } else {
+            x
+        }
+    }
+
+    /// `out[i] = self.at(zs[i])`: the grid for every z (eight or four at a time on AVX-512
+    /// and AVX2), then the few beyond its reach.
     ///
     /// # Panics
     ///
@@ -148,7 +173,7 @@ impl FromNormal {
         if beyond_reach > 0 {
             for (x, &z) in out.iter_mut().zip(zs) {
                 if self.record_of(z).is_none() {
-                    *x = beyond(&self.inverse, z);
+                    *x = self.off_grid(z);
                 }
             }
         }
@@ -165,7 +190,8 @@ impl FromNormal {
             let n = zs.len().min(out.len());
             // SAFETY (both arms): the CPU has the level's instructions (`level` found them);
             // each lane reads and writes inside the slices' first `lanes` elements, and reads
-            // a record below `self.records.len()` (lanes outside the grid read record 0).
+            // a record below `self.records.len()` (lanes outside the grid read record 0, and
+            // `build` makes at least Z_LEAST / h records a side).
             match crate::simd::level() {
                 Level::Avx512 => {
                     let lanes = n / 8 * 8;
@@ -406,14 +432,19 @@ fn interval(inverse: &Inverse, z_left: f64, h: f64, margin: f64) -> Option<Recor
     if !rises_on_its_grid(&record) {
         return None;
     }
-    for d in CHECKS {
+    let checks = CHECKS
+        .iter()
+        .map(|&d| (d, 0.5))
+        .chain(BETWEEN.iter().map(|&d| (d, 1.0)));
+    for (d, share) in checks {
         let z = z_left + d * h;
         let x = eval(&record, fraction(d, 0, record.mask));
-        // Half the margin here leaves the other half for the points between the checks. The
-        // lower half's x rises with its p, the upper half's falls.
+        // Half the margin at the checks leaves the other half for the points between them,
+        // which must keep within all of it. The lower half's x rises with its p, the upper
+        // half's falls.
         let (mut lo, mut hi) = (
-            shifted(inverse, z, -0.5 * margin),
-            shifted(inverse, z, 0.5 * margin),
+            shifted(inverse, z, -share * margin),
+            shifted(inverse, z, share * margin),
         );
         if z > 0.0 {
             (lo, hi) = (hi, lo);

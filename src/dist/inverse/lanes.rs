@@ -13,7 +13,8 @@ pub(super) mod avx512 {
     ///
     /// # Safety
     ///
-    /// The CPU must have AVX-512F; every base + 8k must be a record, aligned to 64 bytes.
+    /// The CPU must have AVX-512F, DQ and VL and AVX2; every base + 8k must be a record,
+    /// aligned to 64 bytes.
     #[inline]
     #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2")]
     pub(in crate::dist::inverse) unsafe fn rows(base: *const f64, k: __m256i) -> [__m512d; 8] {

@@ -290,7 +290,8 @@ mod wide {
 }
 
 /// The same on AVX2, four lanes at a time. AVX2 converts no 64-bit integers: d on its grid is
-/// rounded toward zero in floating point, the same value as `as i64 as f64` (|d| · 2⁴³ < 2⁵²).
+/// rounded toward zero in floating point, then 0 added, which turns the −0 rounding gives
+/// between −1 and 0 into the +0 of `as i64 as f64`: the same bits (|d| · 2⁴³ < 2⁵²).
 #[cfg(target_arch = "x86_64")]
 mod narrow {
     use std::arch::x86_64::*;
@@ -324,12 +325,10 @@ mod narrow {
                 let [u_ref, x_ref, x_other, c0, c1, c2, c3, c4] = rows(base, index);
                 let v = _mm256_add_pd(shift, _mm256_mul_pd(dir, u));
                 let d = _mm256_sub_pd(v, u_ref);
-                let d = _mm256_mul_pd(
-                    _mm256_round_pd::<{ _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC }>(_mm256_mul_pd(
-                        d, grid,
-                    )),
-                    step,
+                let whole = _mm256_round_pd::<{ _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC }>(
+                    _mm256_mul_pd(d, grid),
                 );
+                let d = _mm256_mul_pd(_mm256_add_pd(whole, _mm256_setzero_pd()), step);
                 let d2 = _mm256_mul_pd(d, d);
                 let low = _mm256_add_pd(c0, _mm256_mul_pd(c1, d));
                 let high = _mm256_add_pd(

@@ -4,6 +4,8 @@
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 
+use std::sync::Arc;
+
 use super::*;
 use crate::dist::families::{Beta, Gamma, LogNormal, Normal, Uniform, Weibull};
 use crate::dist::inverse::closed::{phi, phi_upper};
@@ -48,16 +50,18 @@ fn common() -> Vec<Dist> {
     ]
 }
 
+fn inverse_of(d: &Dist) -> Arc<Inverse> {
+    Arc::new(Inverse::new(d).unwrap())
+}
+
 fn grid_of(d: &Dist) -> Option<FromNormal> {
-    FromNormal::new(&Inverse::new(d).unwrap())
+    FromNormal::new(&inverse_of(d))
 }
 
 #[test]
-fn common_families_get_a_grid_within_the_bound() {
+fn common_families_get_a_grid() {
     for d in common() {
-        let fz = grid_of(&d).unwrap_or_else(|| panic!("{d}: no grid"));
-        assert!(fz.max_u_error() <= U_ERROR, "{d}: {:e}", fz.max_u_error());
-        assert!(fz.intervals() <= 1536, "{d}: {}", fz.intervals());
+        assert!(grid_of(&d).is_some(), "{d}: no grid");
     }
 }
 
@@ -100,7 +104,7 @@ fn the_grid_meets_the_bound_against_the_cdf() {
 fn every_kind_that_gets_a_grid_keeps_within_its_margin_of_the_inverse() {
     let mut built = 0;
     for d in every_kind().into_iter().chain(common()) {
-        let inv = Inverse::new(&d).unwrap();
+        let inv = inverse_of(&d);
         let Some(fz) = FromNormal::new(&inv) else {
             continue;
         };
@@ -141,12 +145,53 @@ fn x_never_decreases_in_z_across_intervals_and_reaches() {
     }
 }
 
+/// Where each interval rises least (the outermost on each side, whose grid in d is coarsest,
+/// and one at the centre), x never decreases from one point of its grid in d to the next, at
+/// either end of the interval; and across runs of consecutive doubles of z at both ends of
+/// the grid.
+#[test]
+fn x_never_decreases_between_neighbouring_grid_points_and_doubles() {
+    for d in every_kind().into_iter().chain(common()) {
+        let Some(fz) = grid_of(&d) else { continue };
+        let last = fz.intervals() - 1;
+        for k in [0, last / 2, last] {
+            let r = &fz.records[k];
+            let step = 1.0 / steps_of(r.mask);
+            for start in [0.0, 1.0 - 2000.0 * step] {
+                let xs: Vec<f64> = (0..2000)
+                    .map(|j| eval(r, start + f64::from(j) * step))
+                    .collect();
+                assert!(xs.windows(2).all(|w| w[0] <= w[1]), "{d}: interval {k}");
+            }
+        }
+        let h = 1.0 / fz.per_z;
+        let top = fz.z_lo + fz.intervals() as f64 * h;
+        for from in [fz.z_lo, top, 0.0] {
+            let mut z = from;
+            for _ in 0..200 {
+                z = z.next_down();
+            }
+            let mut previous = fz.at(z);
+            for _ in 0..400 {
+                z = z.next_up();
+                let x = fz.at(z);
+                assert!(previous <= x, "{d}: x falls at z = {z}");
+                previous = x;
+            }
+        }
+    }
+}
+
 #[test]
 fn fill_is_at_for_every_z_at_every_vector_level() {
     for d in common() {
         let fz = grid_of(&d).unwrap();
         let mut zs = probes(&fz);
-        zs.push(f64::NAN);
+        // At the front and in the middle too, so that they land in vector lanes.
+        let middle = zs.len() / 2;
+        for at in [0, middle, zs.len()] {
+            zs.splice(at..at, [f64::NAN, f64::INFINITY, f64::NEG_INFINITY]);
+        }
         for level in Level::available() {
             let mut xs = vec![0.0; zs.len()];
             capped(level, || fz.fill(&zs, &mut xs));
@@ -160,7 +205,7 @@ fn fill_is_at_for_every_z_at_every_vector_level() {
 #[test]
 fn beyond_the_reach_it_is_the_inverse_at_phi() {
     let d = Dist::new(Beta::pert(0.33, 0.40, 0.45, 4.0).unwrap());
-    let inv = Inverse::new(&d).unwrap();
+    let inv = inverse_of(&d);
     let fz = FromNormal::new(&inv).unwrap();
     for z in [-40.0, -7.0, -Z_REACH - 1e-9, Z_REACH, 7.0, 40.0] {
         assert_eq!(fz.at(z), beyond(&inv, z), "z = {z}");
