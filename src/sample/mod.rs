@@ -296,9 +296,9 @@ impl ChunkSampler<'_> {
 /// Φ(z). A member's uniform comes from its own stream, so scenarios that share an input keep
 /// sharing its uniforms whatever else they correlate (its draws paired rank for rank, equal
 /// within the u-error bound), and a pinned (fixed) member keeps the others' draws as they
-/// were. Every step runs a block at a time, vectorised: the normals
-/// (AS 241), the Cholesky product, and each input's x, read from its normal where it has a
-/// grid for that ([`FromNormal`]), else through Φ ([`normal::smaller_tail`]) and its inverse.
+/// were. Every step runs a block at a time, vectorised: the normals (AS 241), the Cholesky
+/// product, and each input's x, read from its normal where it has a grid for that
+/// ([`FromNormal`]), else through Φ ([`normal::smaller_tail`]) and its inverse.
 /// The first member's normal is its own (the Cholesky factor's first row is (1)): without a
 /// grid it is drawn from its uniform directly, with no round trip through Φ⁻¹ and Φ.
 fn draw_correlated(

@@ -83,7 +83,6 @@ pub struct FromNormal {
     z_lo: f64,
     /// 1/h, a power of two, so (z − z_lo)/h is rounded once.
     per_z: f64,
-    max_u_error: f64,
 }
 
 impl FromNormal {
@@ -108,7 +107,6 @@ impl FromNormal {
                 records,
                 z_lo,
                 per_z: 1.0 / h,
-                max_u_error: U_ERROR,
             })
         })
     }
@@ -118,7 +116,7 @@ impl FromNormal {
     /// are not nodes (five at half the margin, four at all of it); checked, not measured, and
     /// probed at 20,000 more z by the tests.
     pub fn max_u_error(&self) -> f64 {
-        self.max_u_error
+        U_ERROR
     }
 
     /// The number of intervals.
@@ -160,28 +158,23 @@ impl FromNormal {
     /// When `zs` and `out` differ in length.
     pub fn fill(&self, zs: &[f64], out: &mut [f64]) {
         assert_eq!(zs.len(), out.len(), "one output per normal");
-        let (done, mut beyond_reach) = self.gathered(zs, out);
-        for (x, &z) in out[done..].iter_mut().zip(&zs[done..]) {
-            let t = self.position(z);
-            let inside = t >= 0.0 && t < self.records.len() as f64;
-            beyond_reach += u32::from(!inside);
-            // Outside (or NaN) reads record 0 and is written again below.
-            let k = if inside { t as usize } else { 0 };
-            let r = &self.records[k];
-            *x = eval(r, fraction(t, k, r.mask));
-        }
+        let (done, beyond_reach) = self.gathered(zs, out);
         if beyond_reach > 0 {
-            for (x, &z) in out.iter_mut().zip(zs) {
+            for (x, &z) in out[..done].iter_mut().zip(zs) {
                 if self.record_of(z).is_none() {
                     *x = self.off_grid(z);
                 }
             }
         }
+        for (x, &z) in out[done..].iter_mut().zip(&zs[done..]) {
+            *x = self.at(z);
+        }
     }
 
     /// As many leading x as a vector level evaluates: eight at a time on AVX-512, four on
     /// AVX2 (the compiler does not vectorise a loop whose loads depend on its values); the
-    /// lanes beyond the reach are left for [`FromNormal::fill`] to write again. Returns how
+    /// lanes beyond the reach are left for [`FromNormal::fill`] to write again, and the rest
+    /// to [`FromNormal::at`]. Returns how
     /// many it did, and how many of those lie beyond the grid.
     fn gathered(&self, zs: &[f64], out: &mut [f64]) -> (usize, u32) {
         #[cfg(target_arch = "x86_64")]
@@ -358,18 +351,17 @@ mod narrow {
 /// F̂⁻¹(Φ(z)) through the inverse: the lower half from Φ(z), the upper from 1 − Φ(z), each
 /// where it keeps its digits.
 fn beyond(inverse: &Inverse, z: f64) -> f64 {
-    let p = normal::smaller_tail(z);
-    if z > 0.0 {
-        inverse.at_upper(p)
-    } else {
-        inverse.at(p)
-    }
+    at_tail(inverse, z, normal::smaller_tail(z))
 }
 
-/// The inverse's x at a tail probability `p` moved by `by` towards the median: the lower half
+/// The inverse's x at z's tail probability moved by `by` towards the median: the lower half
 /// from below, the upper from above.
 fn shifted(inverse: &Inverse, z: f64, by: f64) -> f64 {
-    let p = (normal::smaller_tail(z) + by).max(0.0);
+    at_tail(inverse, z, (normal::smaller_tail(z) + by).max(0.0))
+}
+
+/// The inverse's x at tail probability `p` on z's side of the median.
+fn at_tail(inverse: &Inverse, z: f64, p: f64) -> f64 {
     if z > 0.0 {
         inverse.at_upper(p)
     } else {
