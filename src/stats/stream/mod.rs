@@ -769,9 +769,24 @@ impl Kept {
 
     /// Interval `j`'s counts over every replicate, and its kept values (all replicates').
     fn pooled(&self, j: usize) -> Tally {
+        let mut all = self.pooled_counts(j);
+        all.inside
+            .reserve_exact(self.reps.iter().map(|r| r[j].inside.len()).sum());
+        for rep in &self.reps {
+            all.inside.extend_from_slice(&rep[j].inside);
+        }
+        all
+    }
+
+    /// Interval `j`'s counts over every replicate, without its kept values.
+    fn pooled_counts(&self, j: usize) -> Tally {
         let mut all = Tally::default();
         for rep in &self.reps {
-            all.add(rep[j].clone());
+            let t = &rep[j];
+            all.lt_lo += t.lt_lo;
+            all.le_lo += t.le_lo;
+            all.lt_hi += t.lt_hi;
+            all.le_hi += t.le_hi;
         }
         all
     }
@@ -782,9 +797,20 @@ impl Kept {
         let mut out = vec![None; ranks.len()];
         for j in 0..self.intervals.len() {
             let iv = self.intervals[j];
-            let t = self.pooled(j);
+            let counts = self.pooled_counts(j);
+            // Only an interval that holds a wanted rank among its kept values is copied.
+            let holds = |r: usize| {
+                let r = r as u64;
+                r >= counts.le_lo && r < counts.lt_hi
+            };
+            let t = if ranks.iter().any(|&r| holds(r)) {
+                self.pooled(j)
+            } else {
+                counts
+            };
             let ties_lo = t.le_lo - t.lt_lo;
-            let inside = t.inside.len() as u64;
+            // The runs strictly inside, kept or not (none when the interval is one value).
+            let inside = t.lt_hi.saturating_sub(t.le_lo);
             let mut wanted = Vec::new();
             let mut slots = Vec::new();
             for (k, &r) in ranks.iter().enumerate() {
@@ -839,7 +865,7 @@ impl Kept {
         let mut lo = f64::NEG_INFINITY;
         let mut below = 0;
         for j in 0..self.intervals.len() {
-            let t = self.pooled(j);
+            let t = self.pooled_counts(j);
             if r < t.lt_lo {
                 return Gap {
                     lo,
@@ -876,7 +902,9 @@ impl Kept {
             let hi = ((centre + margin).ceil() as u64).min(last);
             ends.push([lo, centre.round() as u64, hi]);
         }
-        let pooled: Vec<Tally> = (0..self.intervals.len()).map(|j| self.pooled(j)).collect();
+        let pooled: Vec<Tally> = (0..self.intervals.len())
+            .map(|j| self.pooled_counts(j))
+            .collect();
         let holder = |r: u64| pooled.iter().position(|t| t.lt_lo <= r && r < t.le_hi);
         let ranks: Vec<usize> = ends
             .iter()

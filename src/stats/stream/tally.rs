@@ -88,28 +88,39 @@ impl Tally {
         }
     }
 
-    /// Runs below `v`, for lo ≤ v ≤ hi.
-    pub fn below(&self, iv: Interval, v: f64) -> u64 {
-        if v <= iv.lo {
-            self.lt_lo
-        } else {
-            self.le_lo + self.inside.iter().filter(|&&x| x < v).count() as u64
-        }
-    }
-
     /// The same runs counted against `inner`, an interval inside `outer` (this tally's).
+    ///
+    /// The kept values are counted against `inner` a block at a time, as runs are (a filter
+    /// and four counts over them took a tenth of a run's time, between the waves, when one
+    /// core was idle); the runs outside `outer` are this tally's.
     pub fn narrowed(&self, outer: Interval, inner: Interval) -> Tally {
+        let mut t = Tally::default();
+        for xs in self.inside.chunks(MAX_COUNTED) {
+            t.count(xs, inner);
+        }
+        // The kept values lie strictly inside `outer`: none equals either of its ends.
         Tally {
-            lt_lo: self.below(outer, inner.lo),
-            le_lo: self.at_or_below(outer, inner.lo),
-            lt_hi: self.below(outer, inner.hi),
-            le_hi: self.at_or_below(outer, inner.hi),
-            inside: self
-                .inside
-                .iter()
-                .copied()
-                .filter(|&x| x > inner.lo && x < inner.hi)
-                .collect(),
+            lt_lo: if inner.lo <= outer.lo {
+                self.lt_lo
+            } else {
+                self.le_lo + t.lt_lo
+            },
+            le_lo: if inner.lo >= outer.hi {
+                self.le_hi
+            } else {
+                self.le_lo + t.le_lo
+            },
+            lt_hi: if inner.hi <= outer.lo {
+                self.lt_lo
+            } else {
+                self.le_lo + t.lt_hi
+            },
+            le_hi: if inner.hi >= outer.hi {
+                self.le_hi
+            } else {
+                self.le_lo + t.le_hi
+            },
+            inside: t.inside,
         }
     }
 }
@@ -300,8 +311,6 @@ mod tests {
         assert_eq!((t.lt_lo, t.le_lo, t.lt_hi, t.le_hi), (1, 3, 5, 7));
         assert_eq!(t.inside, vec![3.0, 4.0]);
         assert_eq!(t.at_or_below(iv, 3.5), 4);
-        assert_eq!(t.below(iv, 2.0), 1);
-        assert_eq!(t.below(iv, 5.0), 5);
         let n = t.narrowed(iv, Interval { lo: 3.0, hi: 5.0 });
         assert_eq!((n.lt_lo, n.le_lo, n.lt_hi, n.le_hi), (3, 4, 5, 7));
         assert_eq!(n.inside, vec![4.0]);
