@@ -247,7 +247,8 @@ impl Directions {
         // The map from index to XOR is linear over bits: a field's share is the XOR of the
         // index with only that field set.
         let xor = |w: u32| high[(w >> 8) as usize] ^ low[(w & 0xff) as usize];
-        let nibbles = std::array::from_fn(|f| std::array::from_fn(|v| xor((v as u32) << (12 - 4 * f))));
+        let nibbles =
+            std::array::from_fn(|f| std::array::from_fn(|v| xor((v as u32) << (12 - 4 * f))));
         let triples = std::array::from_fn(|f| {
             std::array::from_fn(|v| {
                 let width = if f == 5 { 1 } else { 3 };
@@ -365,7 +366,9 @@ mod lookup {
             unsafe { _mm512_storeu_si512(g.as_mut_ptr().cast(), x) };
         }
         for w in groups.into_remainder() {
-            *w = (0..4).fold(0, |x, f| x ^ nibbles[f][((*w >> (12 - 4 * f)) & 15) as usize]);
+            *w = (0..4).fold(0, |x, f| {
+                x ^ nibbles[f][((*w >> (12 - 4 * f)) & 15) as usize]
+            });
         }
     }
 

@@ -97,12 +97,17 @@ impl Closed {
                     |z| exp(mu + sigma * z),
                 );
             }
-            Closed::Triangle(t) => each_vectorised(
-                us,
-                out,
-                #[inline(always)]
-                |u| t.at_lanes(u),
-            ),
+            Closed::Triangle(t) => {
+                // A copy of its own, whose fields the loop keeps in registers: read through
+                // the reference, they were loaded again each block of lanes, by gathers.
+                let t = *t;
+                each_vectorised(
+                    us,
+                    out,
+                    #[inline(always)]
+                    move |u| t.at_lanes(u),
+                )
+            }
             Closed::Hazard(h) => each(us, out, |u| h.at(u)),
         }
     }
@@ -272,7 +277,7 @@ pub(super) fn phi_upper(z: f64) -> f64 {
 }
 
 /// The triangular on [min, max] with its peak at mode, cut to [a, b].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Triangle {
     min: f64,
     mode: f64,
@@ -356,19 +361,37 @@ impl Triangle {
     /// then one root and one division serve both. The same bits: b − e/root is b + (−e)/root
     /// exactly, and on the side chosen the clamp's lower end is below its upper one, so the
     /// order of the two comparisons does not matter.
+    ///
+    /// Every field is read, and both sides' values formed, before any choice: read inside a
+    /// branch, the compiler loaded each with a masked gather per block of lanes (4.6 ns a
+    /// draw rather than 2.4).
     #[inline(always)]
     fn at_lanes(&self, u: f64) -> f64 {
-        let m = self.mass();
-        let below_mode = u * m <= self.left;
+        let Triangle {
+            min,
+            mode,
+            max,
+            a,
+            b,
+            k_left,
+            k_right,
+            left,
+            right,
+        } = *self;
+        // Both sides' values, formed before the choice.
+        let (offset_left, offset_right) = (a - min, max - b);
+        let (top_left, bottom_right) = (b.min(mode), a.max(mode));
+        let m = left + right;
+        let below_mode = u * m <= left;
         let e = if below_mode {
-            grid(u) * m * self.k_left
+            grid(u) * m * k_left
         } else {
-            grid(1.0 - u) * m * self.k_right
+            grid(1.0 - u) * m * k_right
         };
         let (bound, offset) = if below_mode {
-            (self.a, self.a - self.min)
+            (a, offset_left)
         } else {
-            (self.b, self.max - self.b)
+            (b, offset_right)
         };
         let step = if below_mode { e } else { -e };
         let root = (offset * offset + e).sqrt() + offset;
@@ -378,9 +401,9 @@ impl Triangle {
             bound
         };
         let (lo, hi) = if below_mode {
-            (self.a, self.b.min(self.mode))
+            (a, top_left)
         } else {
-            (self.a.max(self.mode), self.b)
+            (bottom_right, b)
         };
         x.max(lo).min(hi)
     }
