@@ -391,8 +391,8 @@ mod lookup {
             // A permute reads only its index's low three bits; the last field is one bit.
             let field = |f: usize| _mm256_srl_epi32(w, shifts[f]);
             let mut x = _mm256_permutevar8x32_epi32(t[0], field(0));
-            for f in 1..5 {
-                x = _mm256_xor_si256(x, _mm256_permutevar8x32_epi32(t[f], field(f)));
+            for (&table, f) in t[1..5].iter().zip(1..) {
+                x = _mm256_xor_si256(x, _mm256_permutevar8x32_epi32(table, field(f)));
             }
             let last = _mm256_and_si256(w, one);
             x = _mm256_xor_si256(x, _mm256_permutevar8x32_epi32(t[5], last));
