@@ -67,12 +67,13 @@ fn long_work_shows_progress_on_a_terminal_and_not_with_no_progress() {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_flopcast");
-    // Long enough to outlast the display's one-second wait in the build under test: a release
-    // build is some fifty times faster than a debug one.
+    // Long enough to outlast the display's one-second wait in the build under test, with
+    // room: a release build is some fifty times faster than a debug one, and 80 M runs came
+    // to take about a second.
     let (runs, total) = if cfg!(debug_assertions) {
         ("2M", "/8,000,000 runs")
     } else {
-        ("20M", "/80,000,000 runs")
+        ("40M", "/160,000,000 runs")
     };
     let sweep =
         format!("{bin} sweep {LLAMA} --set cluster.gpus=8192,16384,24576,32768 --runs {runs}");
