@@ -202,8 +202,8 @@ fn for_each_replicate(
 
 /// One coordinate of sobol_burley's Owen-scrambled Sobol sequence, computed for a block of
 /// points at once: the crate's `sample`, step for step, but with the direction vectors
-/// combined into two tables (one per byte of the index's top 16 bits), built once per
-/// dimension per process, and the scrambles in loops that vectorise (the crate's `sample`
+/// combined into tables by fields of the index's top 16 bits (bytes, and the fields the
+/// vector levels look up), built once per dimension per process, and the scrambles in loops that vectorise (the crate's `sample`
 /// costs 25 ns a point; see `benches/inverse.rs`). Tests check the bits against the crate's.
 struct Directions {
     /// The XOR of the vectors each value of the index's top byte, and of its next byte,
@@ -212,9 +212,11 @@ struct Directions {
     low: [u32; 256],
     /// The same XORs by each 4-bit field of the index, high bits first: a table that fits
     /// one AVX-512 register, looked up sixteen points at once by a lane permute.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     nibbles: [[u32; 16]; 4],
-    /// By each 3-bit field, high bits first (the last field is bit 0 alone): a table that
-    /// fits one AVX2 register.
+    /// By each 3-bit field, high bits first: a table that fits one AVX2 register. The last
+    /// field is bit 0 alone; its table reads only the low bit of the three a permute takes.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     triples: [[u32; 8]; 6],
     dimension: u32,
 }
@@ -310,8 +312,8 @@ impl Scrambled<'_> {
     /// Point j0 + t of the replicate, jittered within its cell by run first + t's own uniform.
     /// In three passes over a group of points: the scrambled indices and the finishing
     /// scramble vectorise, the table lookups between them are lane permutes written by hand
-    /// (a gather is slower on the AMD cores the compiler tunes for), and one loop of all
-    /// three would vectorise none.
+    /// on AVX2 and AVX-512 (a gather is slower on the AMD cores the compiler tunes for), and
+    /// one loop of all three would vectorise none.
     #[inline(always)]
     fn fill(&self, key: u64, j0: u64, first: u64, out: &mut [f64]) {
         use sobol_burley::parts::owen_scramble_rev;
@@ -383,25 +385,20 @@ mod lookup {
         // SAFETY: each table holds 8 words, one register.
         let t = triples.map(|n| unsafe { _mm256_loadu_si256(n.as_ptr().cast()) });
         let shifts = TRIPLE_SHIFTS.map(|s| _mm_cvtsi32_si128(s as i32));
-        let one = _mm256_set1_epi32(1);
         let mut groups = words.chunks_exact_mut(8);
         for g in &mut groups {
             // SAFETY: `g` holds 8 words.
             let w = unsafe { _mm256_loadu_si256(g.as_ptr().cast()) };
-            // A permute reads only its index's low three bits; the last field is one bit.
-            let field = |f: usize| _mm256_srl_epi32(w, shifts[f]);
-            let mut x = _mm256_permutevar8x32_epi32(t[0], field(0));
-            for (&table, f) in t[1..5].iter().zip(1..) {
-                x = _mm256_xor_si256(x, _mm256_permutevar8x32_epi32(table, field(f)));
-            }
-            let last = _mm256_and_si256(w, one);
-            x = _mm256_xor_si256(x, _mm256_permutevar8x32_epi32(t[5], last));
+            // A permute reads only its index's low three bits: no mask is needed.
+            let field =
+                |f: usize| _mm256_permutevar8x32_epi32(t[f], _mm256_srl_epi32(w, shifts[f]));
+            let x = (1..6).fold(field(0), |x, f| _mm256_xor_si256(x, field(f)));
             // SAFETY: as the load.
             unsafe { _mm256_storeu_si256(g.as_mut_ptr().cast(), x) };
         }
         for w in groups.into_remainder() {
             *w = (0..6).fold(0, |x, f| {
-                x ^ triples[f][((*w >> TRIPLE_SHIFTS[f]) & if f == 5 { 1 } else { 7 }) as usize]
+                x ^ triples[f][((*w >> TRIPLE_SHIFTS[f]) & 7) as usize]
             });
         }
     }

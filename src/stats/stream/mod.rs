@@ -767,13 +767,11 @@ impl Kept {
         }
     }
 
-    /// Interval `j`'s counts over every replicate, and its kept values (all replicates').
-    fn pooled(&self, j: usize) -> Tally {
-        let mut all = self.pooled_counts(j);
-        all.inside
-            .reserve_exact(self.reps.iter().map(|r| r[j].inside.len()).sum());
+    /// Interval `j`'s kept values, all replicates' in order.
+    fn pooled_inside(&self, j: usize) -> Vec<f64> {
+        let mut all = Vec::with_capacity(self.reps.iter().map(|r| r[j].inside.len()).sum());
         for rep in &self.reps {
-            all.inside.extend_from_slice(&rep[j].inside);
+            all.extend_from_slice(&rep[j].inside);
         }
         all
     }
@@ -782,11 +780,7 @@ impl Kept {
     fn pooled_counts(&self, j: usize) -> Tally {
         let mut all = Tally::default();
         for rep in &self.reps {
-            let t = &rep[j];
-            all.lt_lo += t.lt_lo;
-            all.le_lo += t.le_lo;
-            all.lt_hi += t.lt_hi;
-            all.le_hi += t.le_hi;
+            all.add_counts(&rep[j]);
         }
         all
     }
@@ -797,19 +791,16 @@ impl Kept {
         let mut out = vec![None; ranks.len()];
         for j in 0..self.intervals.len() {
             let iv = self.intervals[j];
-            let counts = self.pooled_counts(j);
+            let mut t = self.pooled_counts(j);
             // Only an interval that holds a wanted rank among its kept values is copied.
-            let holds = |r: usize| {
-                let r = r as u64;
-                r >= counts.le_lo && r < counts.lt_hi
-            };
-            let t = if ranks.iter().any(|&r| holds(r)) {
-                self.pooled(j)
-            } else {
-                counts
-            };
+            if ranks
+                .iter()
+                .any(|&r| (t.le_lo..t.lt_hi).contains(&(r as u64)))
+            {
+                t.inside = self.pooled_inside(j);
+            }
             let ties_lo = t.le_lo - t.lt_lo;
-            // The runs strictly inside, kept or not (none when the interval is one value).
+            // The runs strictly inside, copied or not (none when the interval is one value).
             let inside = t.lt_hi.saturating_sub(t.le_lo);
             let mut wanted = Vec::new();
             let mut slots = Vec::new();

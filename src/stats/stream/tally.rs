@@ -38,15 +38,20 @@ pub struct Tally {
 
 impl Tally {
     pub fn add(&mut self, other: Tally) {
-        self.lt_lo += other.lt_lo;
-        self.le_lo += other.le_lo;
-        self.lt_hi += other.lt_hi;
-        self.le_hi += other.le_hi;
+        self.add_counts(&other);
         if self.inside.is_empty() {
             self.inside = other.inside;
         } else {
             self.inside.extend_from_slice(&other.inside);
         }
+    }
+
+    /// Adds `other`'s counts, not its kept values.
+    pub fn add_counts(&mut self, other: &Tally) {
+        self.lt_lo += other.lt_lo;
+        self.le_lo += other.le_lo;
+        self.lt_hi += other.lt_hi;
+        self.le_hi += other.le_hi;
     }
 
     /// Counts `xs` (at most [`MAX_COUNTED`] values) against `iv` and keeps the values
