@@ -19,9 +19,10 @@ use crate::simd::{Level, capped};
 fn probes(fz: &FromNormal) -> Vec<f64> {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(29);
     let mut zs: Vec<f64> = (0..20_000).map(|_| rng.random_range(-7.0..7.0)).collect();
-    let h = 1.0 / fz.per_z;
+    let h = fz.grid.h();
+    let (z_lo, _) = fz.grid.covers();
     for k in 0..=fz.intervals() {
-        let join = fz.z_lo + k as f64 * h;
+        let join = z_lo + k as f64 * h;
         let (mut below, mut above) = (join, join);
         for _ in 0..3 {
             below = below.next_down();
@@ -111,7 +112,7 @@ fn every_kind_that_gets_a_grid_keeps_within_its_margin_of_the_inverse() {
         built += 1;
         for z in probes(&fz) {
             let x = fz.at(z);
-            let margin = U_ERROR - inv.max_u_error();
+            let margin = U_ERROR - inv.reference_u_error();
             let (mut lo, mut hi) = (shifted(&inv, z, -margin), shifted(&inv, z, margin));
             if z > 0.0 {
                 (lo, hi) = (hi, lo);
@@ -155,18 +156,16 @@ fn x_never_decreases_between_neighbouring_grid_points_and_doubles() {
         let Some(fz) = grid_of(&d) else { continue };
         let last = fz.intervals() - 1;
         for k in [0, last / 2, last] {
-            let r = &fz.records[k];
-            let step = 1.0 / steps_of(r.mask);
+            let step = fz.grid.step(k);
             for start in [0.0, 1.0 - 2000.0 * step] {
                 let xs: Vec<f64> = (0..2000)
-                    .map(|j| eval(r, start + f64::from(j) * step))
+                    .map(|j| fz.grid.eval_at(k, start + f64::from(j) * step))
                     .collect();
                 assert!(xs.windows(2).all(|w| w[0] <= w[1]), "{d}: interval {k}");
             }
         }
-        let h = 1.0 / fz.per_z;
-        let top = fz.z_lo + fz.intervals() as f64 * h;
-        for from in [fz.z_lo, top, 0.0] {
+        let (bottom, top) = fz.grid.covers();
+        for from in [bottom, top, 0.0] {
             let mut z = from;
             for _ in 0..200 {
                 z = z.next_down();
