@@ -9,9 +9,9 @@
 //!   (seed 42, Monte Carlo). Throughput is in runs per second (criterion's `elem/s`).
 //! - `correlated_inputs`: the same for 10M runs of the scenario with its downtime a PERT as its
 //!   MFU is, the two drawn independently (`independent`) or with Spearman's ρ = −0.4 between
-//!   them by the Gaussian copula (`correlated`): what a correlation costs per run (nothing:
-//!   each member's normal and its grid in z, `dist::inverse::from_normal`, cost less than a
-//!   PERT table's search from u).
+//!   them by the Gaussian copula (`correlated`): what a correlation costs per run (each member
+//!   reads two grids, its normal's and its grid in z, `dist::inverse::from_normal`, where an
+//!   independent input reads one, its body's grid in u).
 //! - `simulate_into_columns`: [`flopcast::simulate::simulate`], the same work plus storing
 //!   every output of every run in one column per metric, as the commands' statistics read them
 //!   today: 48 bytes per run, so 10M runs write 480 MB of fresh memory, whose page faults and

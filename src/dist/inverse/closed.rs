@@ -257,16 +257,6 @@ fn z_above(s: f64) -> f64 {
     }
 }
 
-/// `out[i] = Φ⁻¹(us[i])`, vectorised: the standard normal's fill, for the copula's normals.
-pub(crate) fn standard_normal_fill(us: &[f64], out: &mut [f64]) {
-    fill_from_z(
-        us,
-        out,
-        #[inline(always)]
-        |z| z,
-    );
-}
-
 /// Φ(z), precise in the lower tail.
 pub(super) fn phi(z: f64) -> f64 {
     0.5 * libm::erfc(-z / std::f64::consts::SQRT_2)

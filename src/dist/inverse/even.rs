@@ -542,14 +542,21 @@ impl Grid {
         )
     }
 
-    /// x from record k at d.
-    pub fn eval_at(&self, k: usize, d: f64) -> f64 {
-        eval(&self.records[k], d)
-    }
-
-    /// The step of record k's grid in d.
-    pub fn step(&self, k: usize) -> f64 {
-        1.0 / steps_of(self.records[k].mask)
+    /// The first interval, of those that rise least (the outermost on each side and one at
+    /// the centre), where x decreases from one point of its grid in d to the next, within 2000
+    /// points of either end.
+    pub fn falls_between_grid_points(&self) -> Option<usize> {
+        let last = self.records.len() - 1;
+        [0, last / 2, last].into_iter().find(|&k| {
+            let r = &self.records[k];
+            let step = 1.0 / steps_of(r.mask);
+            [0.0, 1.0 - 2000.0 * step].into_iter().any(|start| {
+                let xs: Vec<f64> = (0..2000)
+                    .map(|j| eval(r, start + f64::from(j) * step))
+                    .collect();
+                xs.windows(2).any(|w| w[0] > w[1])
+            })
+        })
     }
 }
 

@@ -64,7 +64,6 @@
 
 mod build;
 mod closed;
-pub(crate) use closed::standard_normal_fill;
 mod density;
 mod elementary;
 mod even;
@@ -81,6 +80,18 @@ use steps::Steps;
 use table::Table;
 
 use super::{Dist, Family};
+
+/// `out[i] = Φ⁻¹(us[i])`, for a copula's normals: the standard normal's inverse, built once,
+/// its body on the grid in u (2.4 ns a draw where AS 241 took 2.9, 3.9 held to AVX2).
+pub(crate) fn standard_normal_fill(us: &[f64], out: &mut [f64]) {
+    static STANDARD: std::sync::OnceLock<Inverse> = std::sync::OnceLock::new();
+    STANDARD
+        .get_or_init(|| {
+            let normal = crate::dist::families::Normal::new(0.0, 1.0).expect("sd 1 is valid");
+            Inverse::new(&Dist::new(normal)).expect("the standard normal meets the bound")
+        })
+        .fill(us, out);
+}
 
 /// The largest |F(x̂(u)) − u| an [`Inverse`] admits.
 pub const U_ERROR: f64 = 1e-12;
