@@ -321,6 +321,39 @@ mod tests {
         assert_eq!(n.inside, vec![4.0]);
     }
 
+    /// Narrowing a tally is counting the runs afresh against the inner interval: for every
+    /// inner interval whose ends are the outer's, a value many runs share, or a value none has,
+    /// including degenerate ones (lo = hi), and for a bounded outer interval and the whole line.
+    #[test]
+    fn narrowing_is_counting_afresh_at_shared_ends_ties_and_degenerate_intervals() {
+        let xs: Vec<f64> = (0..2000).map(|i| ((i * 37) % 23) as f64 / 2.0).collect();
+        let tally = |iv: Interval| {
+            let mut t = Tally::default();
+            for block in xs.chunks(MAX_COUNTED) {
+                t.count(block, iv);
+            }
+            t
+        };
+        let outers = [Interval { lo: 2.0, hi: 9.0 }, Interval::ALL];
+        for outer in outers {
+            let whole = tally(outer);
+            let mut ends = vec![outer.lo, outer.hi, 3.0, 5.5, 8.5, 2.25, 8.75];
+            if outer.lo.is_infinite() {
+                ends.extend([0.0, 11.0, -1.0, 12.0]);
+            }
+            for &lo in &ends {
+                for &hi in ends.iter().filter(|&&hi| hi >= lo) {
+                    let inner = Interval { lo, hi };
+                    assert_eq!(
+                        whole.narrowed(outer, inner),
+                        tally(inner),
+                        "{inner:?} inside {outer:?}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_vector_level_counts_and_keeps_alike() {
         let mut xs: Vec<f64> = (0..509)
