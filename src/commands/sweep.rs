@@ -120,15 +120,18 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, Error> {
     outputs.dir("--plots", opts.plots.as_deref(), &charts)?;
     let file = opts.scenario.display().to_string();
     let count = grid_points(&opts.sets);
-    // Every point at `n` runs, on common random numbers.
+    // Every point at `n` runs, on common random numbers. Each point's plan is kept until the
+    // next is built, which shares its inverses where their distributions agree.
     let points_at = |n: u64, advance: &(dyn Fn(u64) + Sync), say: &dyn Fn(String)| {
+        let mut previous = None;
         (0..count)
             .map(|i| {
                 let (values, scenario) = point(&base, &opts.sets, i)?;
                 let plan = super::plan(&scenario, n, seed, opts.scheme, &percentiles);
+                let plan = &*previous.insert(plan);
                 say(format!("point {} of {count}", i + 1));
                 let report =
-                    super::streamed_report(&scenario, &file, &plan, &percentiles, &goals, advance)?;
+                    super::streamed_report(&scenario, &file, plan, &percentiles, &goals, advance)?;
                 Ok(SweepPoint { values, report })
             })
             .collect::<Result<Vec<_>, Error>>()
@@ -228,13 +231,16 @@ pub fn save_shard(opts: &SweepOptions) -> Result<String, Error> {
     let points = range_of(shard, count);
     let progress = Progress::new(points.len() as u64 * runs, opts.progress, "runs");
     let entries = super::with_threads(opts.sampling.threads, || {
+        // Each point's plan kept until the next is built, as `sweep` keeps it.
+        let mut previous = None;
         points
             .clone()
             .map(|i| {
                 let (_, scenario) = point(base, &opts.sets, i as u64)?;
                 let plan = SamplingPlan::new(&scenario, runs, seed).with_scheme(scheme);
+                let plan = &*previous.insert(plan);
                 let advance = |n| progress.advance(n);
-                let state = reduce_all(&scenario, &plan, percentiles, goals, &advance)?;
+                let state = reduce_all(&scenario, plan, percentiles, goals, &advance)?;
                 Ok((i as u64, state.encode()))
             })
             .collect::<Result<Vec<_>, Error>>()

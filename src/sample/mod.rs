@@ -9,6 +9,7 @@
 
 pub mod saltelli;
 pub mod scheme;
+mod shared;
 
 use std::sync::Arc;
 
@@ -78,7 +79,7 @@ impl SamplingPlan {
                 .inputs
                 .iter()
                 .map(|s| Drawn {
-                    inverse: Arc::new(inverse_of(&s.dist)),
+                    inverse: shared::inverse(&s.dist, inverse_of),
                     from_normal: None,
                     dist: s.dist.clone(),
                     stream: fnv1a(s.stream.key()),
@@ -90,7 +91,7 @@ impl SamplingPlan {
         };
         for i in 0..plan.inputs.len() {
             if plan.in_copula(i) {
-                plan.inputs[i].from_normal = FromNormal::new(&plan.inputs[i].inverse).map(Arc::new);
+                plan.inputs[i].from_normal = shared::from_normal(&plan.inputs[i].inverse);
             }
         }
         plan
@@ -160,7 +161,7 @@ impl SamplingPlan {
         let stream = fnv1a(input.key());
         let mut plan = self.clone();
         let fixed = Dist::fixed(value);
-        let inverse = Arc::new(inverse_of(&fixed));
+        let inverse = shared::inverse(&fixed, inverse_of);
         for d in plan.inputs.iter_mut().filter(|d| d.stream == stream) {
             d.dist = fixed.clone();
             d.inverse = inverse.clone();
