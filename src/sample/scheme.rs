@@ -512,18 +512,22 @@ mod tests {
     #[test]
     fn every_scheme_draws_the_same_bits_at_every_vector_level() {
         use crate::simd::{Level, capped};
-        for scheme in [Scheme::MonteCarlo, Scheme::LatinHypercube, Scheme::Sobol] {
-            let u = Uniforms::new(scheme, 5, 300_000);
-            let draw = |level| {
-                capped(level, || {
-                    let mut out = vec![0.0; 5000];
-                    u.fill(11, 3, 131_000, &mut out);
-                    out
-                })
-            };
-            let base = draw(Level::Baseline);
-            for level in Level::available() {
-                assert_eq!(draw(level), base, "{scheme:?} at {level:?}");
+        // Lengths that leave every remainder of the eight- and four-lane loops, and a span
+        // shorter than either.
+        for len in [5000, 4997, 4994, 13, 3] {
+            for scheme in [Scheme::MonteCarlo, Scheme::LatinHypercube, Scheme::Sobol] {
+                let u = Uniforms::new(scheme, 5, 300_000);
+                let draw = |level| {
+                    capped(level, || {
+                        let mut out = vec![0.0; len];
+                        u.fill(11, 3, 131_000, &mut out);
+                        out
+                    })
+                };
+                let base = draw(Level::Baseline);
+                for level in Level::available() {
+                    assert_eq!(draw(level), base, "{scheme:?} at {level:?}, {len} draws");
+                }
             }
         }
     }
